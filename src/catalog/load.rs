@@ -1,0 +1,90 @@
+//! Finds catalog files (built in, or a `--catalog DIR`) and the vendor documents they cite, parses
+//! them, and hands them to `validate`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::error::{CatalogError, CatalogErrors};
+use super::model::Catalog;
+use super::validate;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_catalog.rs"));
+}
+
+/// The catalog shipped in the binary (`profiles/`).
+pub fn builtin() -> Result<Catalog, CatalogErrors> {
+    let documents = builtin_documents();
+    let files: Vec<(String, String)> =
+        builtin::INTEGRATIONS.iter().map(|(p, t)| ((*p).to_string(), (*t).to_string())).collect();
+    let mut catalog = Catalog::default();
+    add_files(&mut catalog, &files, &documents)?;
+    Ok(catalog)
+}
+
+fn builtin_documents() -> BTreeMap<String, String> {
+    builtin::DOCUMENTS
+        .iter()
+        .map(|(path, text)| (file_name(path), (*text).to_string()))
+        .collect()
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path).file_name().map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Adds (or replaces, by id) the integrations of `dir/*.toml`; documents come from `dir/sources/`,
+/// `dir` itself, or the built-in ones.
+pub fn add_dir(catalog: &mut Catalog, dir: &Path) -> Result<(), CatalogErrors> {
+    let fail = |message: String| CatalogErrors(vec![CatalogError { file: dir.display().to_string(), line: 0, message }]);
+    let entries = std::fs::read_dir(dir).map_err(|e| fail(format!("cannot read the catalog directory: {e}")))?;
+    let mut files = Vec::new();
+    let mut documents = builtin_documents();
+    let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    if let Ok(sources) = std::fs::read_dir(dir.join("sources")) {
+        paths.extend(sources.filter_map(Result::ok).map(|e| e.path()));
+    }
+    paths.sort();
+    for path in paths {
+        let ext = path.extension().and_then(|e| e.to_str());
+        if ext != Some("toml") && ext != Some("txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
+        if ext == Some("toml") {
+            files.push((path.display().to_string(), text));
+        } else {
+            documents.insert(file_name(&path.to_string_lossy()), text);
+        }
+    }
+    if files.is_empty() {
+        return Err(fail("no integration files (*.toml) in the catalog directory".into()));
+    }
+    add_files(catalog, &files, &documents)
+}
+
+fn add_files(
+    catalog: &mut Catalog,
+    files: &[(String, String)],
+    documents: &BTreeMap<String, String>,
+) -> Result<(), CatalogErrors> {
+    let mut errors = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for (path, text) in files {
+        match validate::integration(path, text, documents) {
+            Ok(integration) => {
+                if let Some(first) = seen.insert(integration.id.clone(), path.clone()) {
+                    errors.push(CatalogError {
+                        file: path.clone(),
+                        line: 1,
+                        message: format!("integration id `{}` is already defined in `{first}`", integration.id),
+                    });
+                }
+                catalog.integrations.insert(integration.id.clone(), integration);
+            }
+            Err(mut errs) => errors.append(&mut errs),
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(CatalogErrors(errors)) }
+}

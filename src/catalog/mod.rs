@@ -1,0 +1,13 @@
+//! The integration catalog: one TOML file per integration in `profiles/` (embedded in the binary)
+//! or a `--catalog DIR`. `raw` is the file as written, `validate` checks it against the platform
+//! data and the vendor document, `model` is what the solver reads.
+
+mod error;
+mod load;
+pub mod model;
+mod raw;
+mod validate;
+
+pub use error::{CatalogError, CatalogErrors, did_you_mean, hint};
+pub use load::{add_dir, builtin};
+pub use model::*;

@@ -1,0 +1,200 @@
+//! The validated catalog: every name checked, every quote found in its document, conditions and
+//! placeholders resolved to types. The solver reads only this.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::access::{FieldAccess, ObjectAccess};
+
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub integrations: BTreeMap<String, Integration>,
+}
+
+impl Catalog {
+    pub fn get(&self, id: &str) -> Option<&Integration> {
+        self.integrations.get(id)
+    }
+
+    pub fn ids(&self) -> Vec<&str> {
+        self.integrations.keys().map(String::as_str).collect()
+    }
+}
+
+/// The kind of file an integration's access is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutputKind {
+    PermissionSet,
+    Profile,
+}
+
+impl OutputKind {
+    pub fn word(self) -> &'static str {
+        match self {
+            OutputKind::PermissionSet => "permission-set",
+            OutputKind::Profile => "profile",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OutputKind> {
+        match s {
+            "permission-set" => Some(OutputKind::PermissionSet),
+            "profile" => Some(OutputKind::Profile),
+            _ => None,
+        }
+    }
+}
+
+/// Verbatim sentences of the vendor document (several when one requirement rests on a list item
+/// and its heading). Each was checked to occur in the document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Quote(pub Vec<String>);
+
+impl std::fmt::Display for Quote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.join(" … "))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Integration {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    /// The catalog file this came from (`profiles/planhat.toml`, or a `--catalog` path).
+    pub origin: String,
+    pub document: String,
+    pub title: String,
+    pub vendor_url: Option<String>,
+    pub output: OutputKind,
+    pub output_source: Option<Quote>,
+    pub default_name: String,
+    pub default_label: String,
+    pub admin_shortcut: Option<AdminShortcut>,
+    pub options: Vec<OptionDef>,
+    pub features: Vec<Feature>,
+    pub requirements: Vec<Requirement>,
+    pub unmapped: Vec<Unmapped>,
+    pub warnings: Vec<Warning>,
+    pub rule_outs: Vec<RuleOut>,
+}
+
+impl Integration {
+    pub fn option(&self, name: &str) -> Option<&OptionDef> {
+        self.options.iter().find(|o| o.name == name)
+    }
+
+    pub fn feature(&self, name: &str) -> Option<&Feature> {
+        self.features.iter().find(|f| f.name == name || f.aliases.iter().any(|a| a == name))
+    }
+
+    /// Whether any requirement expands `{object}` / `{field}` from the command line.
+    pub fn takes_placeholder(&self, placeholder: &str) -> bool {
+        self.requirements.iter().any(|r| {
+            r.alternatives.iter().flatten().any(|t| match t {
+                Template::Object(name, _) | Template::Field(name, _) => name == placeholder,
+                _ => false,
+            })
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AdminShortcut {
+    pub source: Quote,
+    pub user_permissions: Vec<String>,
+    pub note: String,
+}
+
+/// What an option's value is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "values")]
+pub enum OptionKind {
+    /// One of a fixed list.
+    Choice(Vec<String>),
+    /// An object API name (`Opportunity`, `Subscription__c`).
+    Object,
+    /// A field API name on an object the requirement names (`Planhat_Id__c`).
+    Field,
+    /// A free metadata name (an external credential, a principal).
+    Name,
+}
+
+#[derive(Debug, Clone)]
+pub struct OptionDef {
+    pub name: String,
+    pub description: String,
+    pub kind: OptionKind,
+    pub value_descriptions: BTreeMap<String, String>,
+    pub default: Option<String>,
+    pub required: bool,
+    pub source: Option<Quote>,
+    pub unverified: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Feature {
+    pub name: String,
+    pub description: String,
+    pub source: Option<Quote>,
+    pub implies: Vec<String>,
+    pub aliases: Vec<String>,
+}
+
+/// When a requirement, warning or note applies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Condition {
+    /// Any of these features selected (empty: always).
+    pub features: Vec<String>,
+    /// Every named option has one of the listed values.
+    pub options: BTreeMap<String, Vec<String>>,
+    /// Only for this output kind.
+    pub output: Option<OutputKind>,
+}
+
+/// One grant as the catalog writes it; names may hold `{option}` placeholders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Template {
+    UserPermission(String),
+    Object(String, Vec<ObjectAccess>),
+    Field(String, FieldAccess),
+    ApexClass(String),
+    ExternalCredentialPrincipal(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub source: Quote,
+    pub condition: Condition,
+    /// One entry: a plain requirement. Several: "any one of" (each alternative is all of its grants).
+    pub alternatives: Vec<Vec<Template>>,
+    /// Why a name is not confirmed by a source, when it is not.
+    pub unverified: Option<String>,
+    pub note: Option<String>,
+    /// Line of the requirement in its catalog file.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Unmapped {
+    pub source: Quote,
+    pub reason: String,
+    pub condition: Condition,
+}
+
+#[derive(Debug, Clone)]
+pub struct Warning {
+    pub message: String,
+    pub source: Option<Quote>,
+    pub condition: Condition,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleOut {
+    pub options: BTreeMap<String, Vec<String>>,
+    pub message: String,
+    pub source: Quote,
+}

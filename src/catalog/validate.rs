@@ -1,0 +1,413 @@
+//! Turns a raw catalog file into the model, collecting every problem with its line: unknown
+//! permission names (with a did-you-mean), access words, option and feature references,
+//! placeholders, and quotes that do not occur in the vendor document.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::error::{CatalogError, hint};
+use super::model::*;
+use super::raw;
+use crate::access::{FieldAccess, parse_object_access_list};
+use crate::platform::permissions;
+
+/// Placeholders every integration may use: one expansion per `--object` / `--field` given.
+pub const OBJECT_PLACEHOLDER: &str = "{object}";
+pub const FIELD_PLACEHOLDER: &str = "{field}";
+
+struct Checker<'a> {
+    file: &'a str,
+    text: &'a str,
+    document: Option<String>,
+    errors: Vec<CatalogError>,
+}
+
+impl Checker<'_> {
+    fn line(&self, span: Range<usize>) -> usize {
+        self.text[..span.start.min(self.text.len())].matches('\n').count() + 1
+    }
+
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let line = self.line(span);
+        self.errors.push(CatalogError { file: self.file.to_string(), line, message: message.into() });
+    }
+
+    /// A quote must occur in the document word for word (white space folded).
+    fn quote(&mut self, source: Spanned<raw::OneOrMany>) -> Quote {
+        let span = source.span();
+        let parts = source.into_inner().into_vec();
+        let missing: Vec<String> = match &self.document {
+            Some(document) => parts
+                .iter()
+                .filter(|part| part.trim().is_empty() || !document.contains(&fold_space(part)))
+                .cloned()
+                .collect(),
+            None => Vec::new(),
+        };
+        for part in missing {
+            let message = format!("quote `{part}` does not occur in the vendor document; cite its words exactly");
+            self.error(span.clone(), message);
+        }
+        Quote(parts)
+    }
+
+    fn quote_opt(&mut self, source: Option<Spanned<raw::OneOrMany>>) -> Option<Quote> {
+        source.map(|s| self.quote(s))
+    }
+}
+
+fn fold_space(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// Names in `{…}` inside `s`.
+pub fn placeholders(s: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = s;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        found.push(&rest[start + 1..start + len]);
+        rest = &rest[start + len + 1..];
+    }
+    found
+}
+
+pub fn integration(
+    file: &str,
+    text: &str,
+    documents: &BTreeMap<String, String>,
+) -> Result<Integration, Vec<CatalogError>> {
+    let parsed: raw::Integration = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(0, |s| text[..s.start].matches('\n').count() + 1);
+        vec![CatalogError { file: file.to_string(), line, message: e.message().to_string() }]
+    })?;
+    let mut c = Checker { file, text, document: None, errors: Vec::new() };
+
+    let id = parsed.id.get_ref().clone();
+    if !is_kebab(&id) {
+        c.error(parsed.id.span(), format!("id `{id}` must be lower-case words joined by `-`"));
+    }
+    let document = parsed.document.get_ref().clone();
+    match documents.get(&document) {
+        Some(text) => c.document = Some(fold_space(text)),
+        None => {
+            let names: Vec<&str> = documents.keys().map(String::as_str).collect();
+            let message = format!("document `{document}` not found in sources/{}", hint(&document, names));
+            c.error(parsed.document.span(), message);
+        }
+    }
+    let output = match &parsed.output {
+        None => OutputKind::PermissionSet,
+        Some(word) => OutputKind::parse(word.get_ref()).unwrap_or_else(|| {
+            c.error(word.span(), format!("output `{}` must be `permission-set` or `profile`", word.get_ref()));
+            OutputKind::PermissionSet
+        }),
+    };
+    let output_source = c.quote_opt(parsed.output_source);
+
+    let options = options(&mut c, parsed.option);
+    let features = features(&mut c, parsed.feature);
+    let scope = Scope { options: &options, features: &features };
+
+    let admin_shortcut = parsed.admin_shortcut.map(|s| AdminShortcut {
+        source: c.quote(s.source),
+        user_permissions: s.user_permissions.into_iter().map(|p| user_permission(&mut c, p)).collect(),
+        note: s.note,
+    });
+
+    let mut requirements = Vec::new();
+    for mut r in parsed.require {
+        let line = c.line(r.source.span());
+        let source = c.quote(r.source.clone());
+        let condition = condition(&mut c, &scope, r.feature.take(), std::mem::take(&mut r.when), None);
+        let own = r.take_grants();
+        let has_own = !own.is_empty();
+        let alternatives = if r.any_of.is_empty() {
+            vec![grants(&mut c, &scope, own)]
+        } else {
+            if has_own {
+                c.error(r.source.span(), "a requirement has either its own grants or `any-of`, not both: split it in two");
+            }
+            if r.any_of.len() < 2 {
+                c.error(r.source.span(), "`any-of` needs at least two alternatives");
+            }
+            r.any_of.into_iter().map(|g| grants(&mut c, &scope, g)).collect()
+        };
+        if alternatives.iter().any(Vec::is_empty) {
+            c.error(r.source.span(), "a requirement (or one of its alternatives) grants nothing: add user-permissions, objects, fields, apex-classes or external-credential-principals, or make it an [[unmapped]] note");
+        }
+        requirements.push(Requirement { source, condition, alternatives, unverified: r.unverified, note: r.note, line });
+    }
+
+    let unmapped = parsed
+        .unmapped
+        .into_iter()
+        .map(|u| Unmapped {
+            source: c.quote(u.source),
+            reason: u.reason,
+            condition: condition(&mut c, &scope, u.feature, u.when, None),
+        })
+        .collect();
+    let warnings = parsed
+        .warning
+        .into_iter()
+        .map(|w| Warning {
+            message: w.message,
+            source: c.quote_opt(w.source),
+            condition: condition(&mut c, &scope, w.feature, w.when, w.as_output),
+        })
+        .collect();
+    let rule_outs = parsed
+        .rule_out
+        .into_iter()
+        .map(|r| {
+            let source = c.quote(r.source);
+            let cond = condition(&mut c, &scope, None, r.when, None);
+            RuleOut { options: cond.options, message: r.message, source }
+        })
+        .collect();
+
+    let default_name = parsed.default_name.get_ref().clone();
+    let name_ok = match output {
+        OutputKind::PermissionSet => crate::metadata::names::check_api_name(&default_name).is_ok(),
+        OutputKind::Profile => !default_name.trim().is_empty(),
+    };
+    if !name_ok {
+        c.error(parsed.default_name.span(), format!("default-name `{default_name}` is not a valid {} name", output.word()));
+    }
+
+    if !c.errors.is_empty() {
+        return Err(c.errors);
+    }
+    Ok(Integration {
+        id,
+        name: parsed.name,
+        summary: parsed.summary,
+        origin: file.to_string(),
+        document,
+        title: parsed.title,
+        vendor_url: parsed.vendor_url,
+        output,
+        output_source,
+        default_name,
+        default_label: parsed.default_label,
+        admin_shortcut,
+        options,
+        features,
+        requirements,
+        unmapped,
+        warnings,
+        rule_outs,
+    })
+}
+
+struct Scope<'a> {
+    options: &'a [OptionDef],
+    features: &'a [Feature],
+}
+
+fn options(c: &mut Checker, raw: Vec<raw::OptionDef>) -> Vec<OptionDef> {
+    let mut out: Vec<OptionDef> = Vec::new();
+    for o in raw {
+        let name = o.name.get_ref().clone();
+        if !is_kebab(&name) {
+            c.error(o.name.span(), format!("option name `{name}` must be lower-case words joined by `-`"));
+        }
+        if out.iter().any(|p| p.name == name) {
+            c.error(o.name.span(), format!("option `{name}` is defined twice"));
+        }
+        let kind = match (o.kind.as_ref().map(|k| k.get_ref().as_str()), o.values) {
+            (None | Some("choice"), Some(values)) if !values.is_empty() => OptionKind::Choice(values),
+            (Some("object"), None) => OptionKind::Object,
+            (Some("field"), None) => OptionKind::Field,
+            (Some("name"), None) => OptionKind::Name,
+            (kind, _) => {
+                let message = format!(
+                    "option `{name}`: kind {kind:?} — use `values = [...]` for a choice, or kind `object`, `field` or `name` without values"
+                );
+                c.error(o.name.span(), message);
+                OptionKind::Name
+            }
+        };
+        if let (OptionKind::Choice(values), Some(default)) = (&kind, &o.default) {
+            if !values.contains(default.get_ref()) {
+                c.error(default.span(), format!("default `{}` is not one of {values:?}", default.get_ref()));
+            }
+        }
+        if o.required && o.default.is_some() {
+            c.error(o.name.span(), format!("option `{name}` is required and has a default: pick one"));
+        }
+        for key in o.value_descriptions.keys() {
+            if let OptionKind::Choice(values) = &kind {
+                if !values.contains(key) {
+                    c.error(o.name.span(), format!("value-descriptions names `{key}`, which is not a value of `{name}`"));
+                }
+            }
+        }
+        let source = c.quote_opt(o.source);
+        out.push(OptionDef {
+            name,
+            description: o.description,
+            kind,
+            value_descriptions: o.value_descriptions,
+            default: o.default.map(Spanned::into_inner),
+            required: o.required,
+            source,
+            unverified: o.unverified,
+        });
+    }
+    out
+}
+
+fn features(c: &mut Checker, raw: Vec<raw::Feature>) -> Vec<Feature> {
+    let names: Vec<String> = raw.iter().map(|f| f.name.get_ref().clone()).collect();
+    let mut out: Vec<Feature> = Vec::new();
+    for f in raw {
+        let name = f.name.get_ref().clone();
+        if !is_kebab(&name) || name == "all" {
+            c.error(f.name.span(), format!("feature name `{name}` must be lower-case words joined by `-` (and not `all`)"));
+        }
+        if out.iter().any(|p| p.name == name) {
+            c.error(f.name.span(), format!("feature `{name}` is defined twice"));
+        }
+        let mut implies = Vec::new();
+        for i in f.implies {
+            if !names.contains(i.get_ref()) {
+                let message = format!("implies unknown feature `{}`{}", i.get_ref(), hint(i.get_ref(), names.iter().map(String::as_str)));
+                c.error(i.span(), message);
+            }
+            implies.push(i.into_inner());
+        }
+        let source = c.quote_opt(f.source);
+        out.push(Feature { name, description: f.description, source, implies, aliases: f.aliases });
+    }
+    out
+}
+
+fn condition(
+    c: &mut Checker,
+    scope: &Scope,
+    feature: Option<Spanned<raw::OneOrMany>>,
+    when: BTreeMap<String, Spanned<raw::OneOrMany>>,
+    as_output: Option<Spanned<String>>,
+) -> Condition {
+    let mut cond = Condition::default();
+    if let Some(feature) = feature {
+        let span = feature.span();
+        for name in feature.into_inner().into_vec() {
+            if !scope.features.iter().any(|f| f.name == name) {
+                let names = scope.features.iter().map(|f| f.name.as_str());
+                let message = format!("unknown feature `{name}`{}", hint(&name, names));
+                c.error(span.clone(), message);
+            }
+            cond.features.push(name);
+        }
+    }
+    for (option, values) in when {
+        let span = values.span();
+        let values = values.into_inner().into_vec();
+        match scope.options.iter().find(|o| o.name == option) {
+            None => {
+                let names = scope.options.iter().map(|o| o.name.as_str());
+                let message = format!("`when` names unknown option `{option}`{}", hint(&option, names));
+                c.error(span, message);
+            }
+            Some(def) => {
+                if let OptionKind::Choice(allowed) = &def.kind {
+                    for v in &values {
+                        if !allowed.contains(v) {
+                            c.error(span.clone(), format!("`{v}` is not a value of option `{option}` ({})", allowed.join(", ")));
+                        }
+                    }
+                }
+            }
+        }
+        cond.options.insert(option, values);
+    }
+    if let Some(word) = as_output {
+        cond.output = OutputKind::parse(word.get_ref());
+        if cond.output.is_none() {
+            c.error(word.span(), format!("`as` must be `permission-set` or `profile`, not `{}`", word.get_ref()));
+        }
+    }
+    cond
+}
+
+fn user_permission(c: &mut Checker, name: Spanned<String>) -> String {
+    let value = name.get_ref();
+    if !permissions::is_known(value) {
+        let suggestions = permissions::suggestions(value);
+        let hint = match suggestions.first() {
+            Some(s) => format!("; did you mean `{s}` ({})?", permissions::label(s).unwrap_or_default()),
+            None => "; user permissions are API names such as `ApiEnabled` (see src/platform/data/user-permissions.tsv)".into(),
+        };
+        c.error(name.span(), format!("unknown user permission `{value}`{hint}"));
+    }
+    name.into_inner()
+}
+
+/// Checks that every `{placeholder}` in `name` is an option (or, where allowed, `{object}`/`{field}`).
+fn check_placeholders(c: &mut Checker, scope: &Scope, name: &str, span: Range<usize>, whole: Option<&str>) {
+    if Some(name) == whole {
+        return;
+    }
+    for p in placeholders(name) {
+        if !scope.options.iter().any(|o| o.name == p) {
+            let names = scope.options.iter().map(|o| o.name.as_str());
+            let message = format!("placeholder `{{{p}}}` in `{name}` is not an option of this integration{}", hint(p, names));
+            c.error(span.clone(), message);
+        }
+    }
+}
+
+fn grants(c: &mut Checker, scope: &Scope, g: raw::Grants) -> Vec<Template> {
+    let mut out = Vec::new();
+    for p in g.user_permissions {
+        out.push(Template::UserPermission(user_permission(c, p)));
+    }
+    for (object, access) in g.objects {
+        check_placeholders(c, scope, &object, access.span(), Some(OBJECT_PLACEHOLDER));
+        match parse_object_access_list(access.get_ref()) {
+            Ok(list) => out.push(Template::Object(object, list)),
+            Err(e) => c.error(access.span(), format!("object `{object}`: {e}; use a comma list of {}", crate::access::ObjectAccess::words().join(", "))),
+        }
+    }
+    for (field, access) in g.fields {
+        check_placeholders(c, scope, &field, access.span(), Some(FIELD_PLACEHOLDER));
+        if field != FIELD_PLACEHOLDER && field.split_once('.').is_none_or(|(o, f)| o.is_empty() || f.is_empty()) {
+            c.error(access.span(), format!("field `{field}` must be written `Object.Field`"));
+        }
+        match access.get_ref().parse::<FieldAccess>() {
+            Ok(a) => out.push(Template::Field(field, a)),
+            Err(e) => c.error(access.span(), format!("field `{field}`: {e}; use `read` or `edit`")),
+        }
+    }
+    for class in g.apex_classes {
+        check_placeholders(c, scope, class.get_ref(), class.span(), None);
+        out.push(Template::ApexClass(class.into_inner()));
+    }
+    for principal in g.external_credential_principals {
+        check_placeholders(c, scope, principal.get_ref(), principal.span(), None);
+        out.push(Template::ExternalCredentialPrincipal(principal.into_inner()));
+    }
+    out
+}
+
+impl raw::Grants {
+    fn is_empty(&self) -> bool {
+        self.user_permissions.is_empty()
+            && self.objects.is_empty()
+            && self.fields.is_empty()
+            && self.apex_classes.is_empty()
+            && self.external_credential_principals.is_empty()
+    }
+}

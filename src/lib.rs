@@ -1,0 +1,18 @@
+//! sfperms turns an integration vendor's Salesforce permission requirements into the least
+//! privilege that still works, as deployable metadata.
+//!
+//! The pipeline reads one way:
+//! `catalog` (integration files) + `solver::Selection` (the admin's options)
+//! → `solver` (requirements, the cheapest alternatives, closure under dependencies, reasons)
+//! → `solver::Plan` (grants with reasons, mapped and omitted items, warnings)
+//! → `emit` (PermissionSet / Profile / package.xml through the templates)
+//! and, for existing files, `metadata::read` → `diff` → renderers in the binary.
+//!
+//! The library never prints and never exits; the binary (`src/main.rs`, `src/cli/`) does.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod access;
+pub mod catalog;
+pub mod metadata;
+pub mod platform;
+pub mod solver;

@@ -1,0 +1,112 @@
+//! Salesforce's canonical order, the one a retrieve writes: the base `fullName` first, then
+//! elements in alphabetical order (the Metadata API schema's sequences are alphabetical), and the
+//! entries of a repeated group sorted byte-wise by their key (`data/entry-keys.tsv`). Sorting is
+//! stable, so values, and groups without a known key, keep their order.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use super::document::{Content, Document, Node};
+
+const ENTRY_KEYS: &str = include_str!("data/entry-keys.tsv");
+
+/// Elements of the schema's `Metadata` base type, which come before the type's own elements.
+const BASE_ELEMENTS: [&str; 2] = ["fullName", "module"];
+
+fn entry_keys() -> &'static BTreeMap<&'static str, (&'static str, Option<&'static str>)> {
+    static TABLE: OnceLock<BTreeMap<&'static str, (&'static str, Option<&'static str>)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        ENTRY_KEYS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .skip(1)
+            .filter_map(|l| {
+                let mut cells = l.split('\t');
+                let group = cells.next()?;
+                let key = cells.next()?;
+                let then = cells.next().filter(|t| *t != "-");
+                Some((group, (key, then)))
+            })
+            .collect()
+    })
+}
+
+/// Where an element goes among its siblings.
+fn element_rank(name: &str) -> (usize, &str) {
+    match BASE_ELEMENTS.iter().position(|b| *b == name) {
+        Some(i) => (i, ""),
+        None => (BASE_ELEMENTS.len(), name),
+    }
+}
+
+fn entry_key<'a>(node: &'a Node) -> (Option<&'a str>, Option<&'a str>) {
+    match entry_keys().get(node.name.as_str()) {
+        Some((key, then)) => (node.child_text(key), then.and_then(|t| node.child_text(t))),
+        None => (None, None),
+    }
+}
+
+fn sort_siblings(nodes: &mut [Node]) {
+    nodes.sort_by(|a, b| {
+        element_rank(&a.name)
+            .cmp(&element_rank(&b.name))
+            .then_with(|| entry_key(a).cmp(&entry_key(b)))
+    });
+}
+
+fn canonicalize_node(node: &mut Node) {
+    if let Content::Children(children) = &mut node.content {
+        for child in children.iter_mut() {
+            canonicalize_node(child);
+        }
+        // `<members>` of package.xml types are sorted too; other repeated leaves keep their order.
+        sort_siblings(children);
+        if node.name == "types" {
+            children.sort_by(|a, b| {
+                element_rank(&a.name).cmp(&element_rank(&b.name)).then_with(|| {
+                    if a.name == "members" && b.name == "members" { a.text().cmp(&b.text()) } else { std::cmp::Ordering::Equal }
+                })
+            });
+        }
+    }
+}
+
+/// Puts `doc` into canonical order, in place.
+pub fn canonicalize(doc: &mut Document) {
+    for child in &mut doc.children {
+        canonicalize_node(child);
+    }
+    sort_siblings(&mut doc.children);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_groups_entries_and_children() {
+        let mut doc = Document::new("PermissionSet");
+        doc.entry("userPermissions", &[("name", "ViewSetup"), ("enabled", "true")]);
+        doc.leaf("label", "X");
+        doc.entry("userPermissions", &[("enabled", "true"), ("name", "ApiEnabled")]);
+        doc.entry("objectPermissions", &[("object", "b__c"), ("allowRead", "true")]);
+        doc.entry("objectPermissions", &[("object", "Contact"), ("allowRead", "true")]);
+        doc.leaf("fullName", "X");
+        canonicalize(&mut doc);
+        let names: Vec<&str> = doc.children.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["fullName", "label", "objectPermissions", "objectPermissions", "userPermissions", "userPermissions"]);
+        assert_eq!(doc.children[2].child_text("object"), Some("Contact"));
+        assert_eq!(doc.children[4].child_text("name"), Some("ApiEnabled"));
+        assert_eq!(doc.children[5].children()[0].name, "enabled");
+    }
+
+    #[test]
+    fn byte_order_not_case_insensitive() {
+        let mut doc = Document::new("PermissionSet");
+        for field in ["Account.tc9_eau__Branch__c", "Account.Website"] {
+            doc.entry("fieldPermissions", &[("field", field)]);
+        }
+        canonicalize(&mut doc);
+        assert_eq!(doc.children[0].child_text("field"), Some("Account.Website"));
+    }
+}

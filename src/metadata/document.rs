@@ -1,0 +1,80 @@
+//! The in-memory form of a metadata XML file: a tree of elements, each holding text or child
+//! elements, in the order they should be written. Both the generator and the reader produce it;
+//! `canonical` orders it and `emit` writes it.
+
+use serde::Serialize;
+
+/// The metadata namespace every PermissionSet, Profile and package.xml root carries.
+pub const METADATA_NS: &str = "http://soap.sforce.com/2006/04/metadata";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Document {
+    /// `PermissionSet`, `Profile`, `Package`, …
+    pub root: String,
+    /// Attributes of the root besides the default namespace (e.g. `xmlns:xsi`), in file order.
+    pub root_attrs: Vec<(String, String)>,
+    pub children: Vec<Node>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Node {
+    pub name: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attrs: Vec<(String, String)>,
+    #[serde(flatten)]
+    pub content: Content,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Content {
+    /// Unescaped text (`&apos;` already turned into `'`).
+    Text(String),
+    Children(Vec<Node>),
+}
+
+impl Document {
+    pub fn new(root: &str) -> Document {
+        Document { root: root.to_string(), root_attrs: Vec::new(), children: Vec::new() }
+    }
+
+    /// Appends `<name>text</name>`.
+    pub fn leaf(&mut self, name: &str, text: impl Into<String>) {
+        self.children.push(Node::leaf(name, text));
+    }
+
+    /// Appends `<name>` with `(child, text)` leaves in the given order.
+    pub fn entry(&mut self, name: &str, fields: &[(&str, &str)]) {
+        self.children.push(Node::entry(name, fields));
+    }
+}
+
+impl Node {
+    pub fn leaf(name: &str, text: impl Into<String>) -> Node {
+        Node { name: name.to_string(), attrs: Vec::new(), content: Content::Text(text.into()) }
+    }
+
+    pub fn entry(name: &str, fields: &[(&str, &str)]) -> Node {
+        let children = fields.iter().map(|(n, v)| Node::leaf(n, *v)).collect();
+        Node { name: name.to_string(), attrs: Vec::new(), content: Content::Children(children) }
+    }
+
+    pub fn text(&self) -> Option<&str> {
+        match &self.content {
+            Content::Text(t) => Some(t),
+            Content::Children(_) => None,
+        }
+    }
+
+    pub fn children(&self) -> &[Node] {
+        match &self.content {
+            Content::Children(c) => c,
+            Content::Text(_) => &[],
+        }
+    }
+
+    /// The text of the first child called `name`.
+    pub fn child_text(&self, name: &str) -> Option<&str> {
+        self.children().iter().find(|c| c.name == name).and_then(Node::text)
+    }
+}

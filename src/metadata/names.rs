@@ -1,0 +1,87 @@
+//! Metadata names: what a PermissionSet API name may be, and how a component name becomes a file
+//! name (Salesforce URL-encodes some characters: `Work%2Ecom Only User.profile-meta.xml`,
+//! `Custom%3A Sales Profile.profile`, `… %28Provider%29.profile-meta.xml` in real retrieves).
+
+/// Checks a PermissionSet API name: a letter first, then letters, digits and single underscores,
+/// not ending in `_`, at most 80 characters (the rules Setup enforces on "API Name").
+pub fn check_api_name(name: &str) -> Result<(), String> {
+    let problem = if name.is_empty() {
+        Some("it is empty")
+    } else if name.len() > 80 {
+        Some("it is longer than 80 characters")
+    } else if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        Some("it must start with a letter")
+    } else if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Some("it may hold only letters, digits and underscores")
+    } else if name.contains("__") {
+        Some("it may not contain two underscores in a row")
+    } else if name.ends_with('_') {
+        Some("it may not end with an underscore")
+    } else {
+        None
+    };
+    match problem {
+        Some(why) => Err(format!("`{name}` is not a valid API name: {why}")),
+        None => Ok(()),
+    }
+}
+
+/// The file-name form of a component name: ASCII outside letters, digits, space, `_` and `-` is
+/// percent-encoded. Seen in retrieves for `.`, `:`, `(` and `)`; the rest of the set is UNVERIFIED
+/// (chosen so every name maps to a portable file name and back).
+pub fn encode_file_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-') || !c.is_ascii() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("%{:02X}", c as u32));
+        }
+    }
+    out
+}
+
+/// The component name of a file name (reverses `encode_file_name`; invalid escapes stay as they are).
+pub fn decode_file_name(file: &str) -> String {
+    let bytes = file.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(value) = u8::from_str_radix(hex, 16) {
+                out.push(value);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| file.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_names() {
+        assert!(check_api_name("Planhat_Integration").is_ok());
+        assert!(check_api_name("1Planhat").is_err());
+        assert!(check_api_name("Plan__hat").is_err());
+        assert!(check_api_name("Planhat_").is_err());
+        assert!(check_api_name("Plan hat").is_err());
+    }
+
+    #[test]
+    fn file_names_round_trip() {
+        assert_eq!(encode_file_name("Work.com Only User"), "Work%2Ecom Only User");
+        assert_eq!(encode_file_name("Custom: Sales Profile"), "Custom%3A Sales Profile");
+        assert_eq!(encode_file_name("Minimum Access - Salesforce"), "Minimum Access - Salesforce");
+        for name in ["Physician Referral Management (Provider)", "Work.com Only User", "A%B"] {
+            assert_eq!(decode_file_name(&encode_file_name(name)), name);
+        }
+        assert_eq!(decode_file_name("100%"), "100%");
+    }
+}

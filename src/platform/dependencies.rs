@@ -1,0 +1,137 @@
+//! Permission dependencies Salesforce enforces on deploy ("Permission ViewSetup depends on
+//! permission(s): ViewRoles"): the built-in table, which an org's own PermissionDependency export
+//! can replace, and the object-flag implications that hold in every org.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use super::tsv;
+use crate::access::{Item, ObjectAccess};
+
+const BUILTIN: &str = include_str!("data/permission-dependencies.tsv");
+const OBJECT_RULES: &str = include_str!("data/object-access-rules.tsv");
+
+/// One required pair: granting `item` requires `requires`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    pub requires: Item,
+    /// Where the pair comes from: `setup-tooltip`, `deploy-error`, or the org export's file name.
+    pub source: String,
+}
+
+/// The dependency pairs in force for one run.
+#[derive(Debug, Clone, Default)]
+pub struct DependencyTable {
+    edges: BTreeMap<Item, Vec<Edge>>,
+    /// Where this table came from, said in `explain`.
+    pub origin: String,
+}
+
+impl DependencyTable {
+    /// The table shipped with sfperms (`src/platform/data/permission-dependencies.tsv`).
+    pub fn builtin() -> &'static DependencyTable {
+        static TABLE: OnceLock<DependencyTable> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            let mut table = DependencyTable {
+                edges: BTreeMap::new(),
+                origin: "the built-in table (Setup tooltips and quoted deploy errors; see src/platform/data/permission-dependencies.tsv)".into(),
+            };
+            tsv::for_each_row(BUILTIN, |row| {
+                table.add(
+                    Item::UserPermission(row.get("permission").to_string()),
+                    Item::UserPermission(row.get("requires").to_string()),
+                    row.get("source").to_string(),
+                );
+            });
+            table
+        })
+    }
+
+    pub fn empty(origin: impl Into<String>) -> DependencyTable {
+        DependencyTable { edges: BTreeMap::new(), origin: origin.into() }
+    }
+
+    pub fn add(&mut self, item: Item, requires: Item, source: String) {
+        let edges = self.edges.entry(item).or_default();
+        if !edges.iter().any(|e| e.requires == requires) {
+            edges.push(Edge { requires, source });
+        }
+    }
+
+    /// What `item` requires directly, in the table's order.
+    pub fn requirements_of(&self, item: &Item) -> &[Edge] {
+        self.edges.get(item).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn len(&self) -> usize {
+        self.edges.values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.edges.is_empty()
+    }
+
+    /// Every pair, for listing and tests.
+    pub fn pairs(&self) -> impl Iterator<Item = (&Item, &Edge)> {
+        self.edges.iter().flat_map(|(item, edges)| edges.iter().map(move |e| (item, e)))
+    }
+}
+
+/// Flags on the same object that `access` implies, with the source of each rule.
+pub fn object_implications(access: ObjectAccess) -> Vec<(ObjectAccess, &'static str)> {
+    static RULES: OnceLock<Vec<(ObjectAccess, ObjectAccess, &'static str)>> = OnceLock::new();
+    let rules = RULES.get_or_init(|| {
+        let mut rules = Vec::new();
+        tsv::for_each_row(OBJECT_RULES, |row| {
+            let from = row.get("access").parse().expect("object-access-rules.tsv: access");
+            let to = row.get("implies").parse().expect("object-access-rules.tsv: implies");
+            rules.push((from, to, row.get("source")));
+        });
+        rules
+    });
+    rules
+        .iter()
+        .filter(|(from, _, _)| *from == access)
+        .map(|(_, to, source)| (*to, *source))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::permissions;
+
+    fn up(name: &str) -> Item {
+        Item::UserPermission(name.into())
+    }
+
+    #[test]
+    fn builtin_table_has_the_documented_pairs() {
+        let table = DependencyTable::builtin();
+        let requires = |p: &str| -> Vec<Item> {
+            table.requirements_of(&up(p)).iter().map(|e| e.requires.clone()).collect()
+        };
+        assert!(requires("ViewSetup").contains(&up("ViewRoles")));
+        assert!(requires("ModifyMetadata").contains(&up("ViewSetup")));
+        assert!(requires("AuthorApex").contains(&up("ModifyMetadata")));
+        assert_eq!(requires("ManageUsers").len(), 15);
+    }
+
+    #[test]
+    fn builtin_names_marked_known_exist() {
+        tsv::for_each_row(BUILTIN, |row| {
+            if row.get("known_v64") == "yes" {
+                assert!(permissions::is_known(row.get("permission")), "line {}", row.line);
+                assert!(permissions::is_known(row.get("requires")), "line {}", row.line);
+            }
+        });
+    }
+
+    #[test]
+    fn modify_all_implies_every_other_flag() {
+        let implied: Vec<ObjectAccess> =
+            object_implications(ObjectAccess::ModifyAll).into_iter().map(|(a, _)| a).collect();
+        assert_eq!(implied.len(), 4);
+        assert!(object_implications(ObjectAccess::Create).iter().all(|(a, _)| *a == ObjectAccess::Read));
+    }
+}

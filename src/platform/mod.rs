@@ -1,0 +1,15 @@
+//! Salesforce platform knowledge as data with sources: user permission names and labels, the
+//! dependencies Salesforce enforces on deploy, object and field rules, and privilege ranks. The
+//! tables live in `src/platform/data/*.tsv` (each file's header says where it comes from); this
+//! module only reads them. Policy (what to grant) is the solver's.
+
+mod tsv;
+
+pub mod dependencies;
+pub mod fields;
+pub mod objects;
+pub mod permissions;
+
+/// The API version the built-in data and the bundled schema were checked against: the Metadata API
+/// schema sfperms validates its output with is v66.0 (tests/fixtures/metadata-api-v66.xsd).
+pub const DEFAULT_API_VERSION: &str = "66.0";

@@ -1,0 +1,166 @@
+//! What the platform allows on an object: which objects take objectPermissions at all (and what
+//! grants access to the others), and which flags a standard object accepts.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use super::tsv;
+use crate::access::ObjectAccess;
+
+const NON_PERMISSIONABLE: &str = include_str!("data/non-permissionable-objects.tsv");
+const STANDARD_OBJECTS: &str = include_str!("data/standard-object-permissions-admin-v67.tsv");
+
+/// Where `standard-object-permissions-admin-v67.tsv` comes from, for messages.
+pub const STANDARD_OBJECTS_SOURCE: &str =
+    "the standard objects of a real v67 System Administrator profile (Epic-ATS/NightlyBackup@75e301d2c131)";
+
+/// How access to an object without objectPermissions is had instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Grant this user permission.
+    Grant(&'static str),
+    /// Nothing to grant: the platform gives it through the parent record or sharing.
+    Implicit,
+    /// Cannot be granted narrowly.
+    Unsupported,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    pub outcome: Outcome,
+    pub verified: bool,
+    pub explanation: &'static str,
+}
+
+fn mappings() -> &'static BTreeMap<(&'static str, &'static str), Mapping> {
+    static TABLE: OnceLock<BTreeMap<(&'static str, &'static str), Mapping>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut map = BTreeMap::new();
+        tsv::for_each_row(NON_PERMISSIONABLE, |row| {
+            let outcome = match row.get("outcome") {
+                "grant" => Outcome::Grant(row.get("grant")),
+                "implicit" => Outcome::Implicit,
+                "unsupported" => Outcome::Unsupported,
+                other => panic!("non-permissionable-objects.tsv line {}: outcome {other}", row.line),
+            };
+            let mapping = Mapping {
+                outcome,
+                verified: row.get("verified") == "yes",
+                explanation: row.get("explanation"),
+            };
+            map.insert((row.get("object"), row.get("access")), mapping);
+        });
+        map
+    })
+}
+
+/// `Some` when `object` never takes objectPermissions: how `access` to it is had instead.
+pub fn non_permissionable(object: &str, access: ObjectAccess) -> Option<&'static Mapping> {
+    let find = |word: &str| {
+        mappings().iter().find(|((o, a), _)| *o == object && *a == word).map(|(_, m)| m)
+    };
+    find(access.word()).or_else(|| find("*"))
+}
+
+pub fn is_non_permissionable(object: &str) -> bool {
+    mappings().keys().any(|(o, _)| *o == object)
+}
+
+/// The flags System Administrator holds on each permissionable standard object in the reference org.
+fn standard_objects() -> &'static BTreeMap<&'static str, Vec<ObjectAccess>> {
+    static TABLE: OnceLock<BTreeMap<&'static str, Vec<ObjectAccess>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut map = BTreeMap::new();
+        tsv::for_each_row(STANDARD_OBJECTS, |row| {
+            let held = ObjectAccess::ALL
+                .into_iter()
+                .filter(|a| row.get(a.element()) == "true")
+                .collect();
+            map.insert(row.get("object"), held);
+        });
+        map
+    })
+}
+
+/// What kind of name an object API name is, by its suffix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    Standard,
+    Custom,
+    PlatformEvent,
+    Other,
+}
+
+pub fn kind(object: &str) -> ObjectKind {
+    if object.ends_with("__c") {
+        ObjectKind::Custom
+    } else if object.ends_with("__e") {
+        ObjectKind::PlatformEvent
+    } else if object.contains("__") {
+        ObjectKind::Other
+    } else {
+        ObjectKind::Standard
+    }
+}
+
+/// Whether the reference org lists this standard object as permissionable.
+pub fn is_known_standard(object: &str) -> bool {
+    standard_objects().contains_key(object)
+}
+
+/// `Err(why)` when the platform does not take `access` on `object`.
+pub fn check_flag(object: &str, access: ObjectAccess) -> Result<(), String> {
+    if kind(object) == ObjectKind::PlatformEvent
+        && !matches!(access, ObjectAccess::Read | ObjectAccess::Create)
+    {
+        return Err(format!(
+            "platform events take only Read and Create (every platform event in a real Admin permission set has only those)"
+        ));
+    }
+    match standard_objects().get(object) {
+        Some(held) if !held.contains(&access) => Err(format!(
+            "System Administrator does not hold {} on {object} in {STANDARD_OBJECTS_SOURCE}: the object does not take it",
+            access.label()
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn activities_and_comments_map_to_user_permissions() {
+        let task_edit = non_permissionable("Task", ObjectAccess::Edit).unwrap();
+        assert_eq!(task_edit.outcome, Outcome::Grant("EditTask"));
+        let comment = non_permissionable("CaseComment", ObjectAccess::Create).unwrap();
+        assert_eq!(comment.outcome, Outcome::Grant("EditCaseComments"));
+        assert_eq!(non_permissionable("Note", ObjectAccess::Edit).unwrap().outcome, Outcome::Implicit);
+        assert!(non_permissionable("Account", ObjectAccess::Read).is_none());
+    }
+
+    #[test]
+    fn mapped_grants_are_real_permissions() {
+        for mapping in mappings().values() {
+            if let Outcome::Grant(name) = mapping.outcome {
+                assert!(crate::platform::permissions::is_known(name), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn no_non_permissionable_object_is_in_the_admin_profile() {
+        for (object, _) in mappings().keys() {
+            assert!(!is_known_standard(object), "{object} appears in objectPermissions after all");
+        }
+    }
+
+    #[test]
+    fn flags_an_object_does_not_take() {
+        assert!(check_flag("Account", ObjectAccess::ModifyAll).is_ok());
+        assert!(check_flag("Idea", ObjectAccess::ViewAll).is_err());
+        assert!(check_flag("Thing__e", ObjectAccess::Edit).is_err());
+        assert!(check_flag("Thing__c", ObjectAccess::ModifyAll).is_ok());
+    }
+}

@@ -1,0 +1,281 @@
+//! From the catalog's requirements to concrete needs for this selection: conditions evaluated,
+//! placeholders filled, `--object`/`--field` expanded, and every object and field passed through
+//! the platform rules (Task edit → EditTask, Account.Name → always accessible, …).
+
+use crate::access::{FieldAccess, Item, ObjectAccess};
+use crate::catalog::{Condition, Integration, Quote, Template};
+use crate::platform::fields::{self, FieldRule};
+use crate::platform::objects::{self, ObjectKind, Outcome};
+
+use super::plan::{Note, NoteKind, Reason};
+use super::selection::{Resolved, SelectionError};
+
+/// One requirement as it applies here: all of one alternative must be granted.
+#[derive(Debug, Clone)]
+pub struct Need {
+    pub quote: Quote,
+    pub context: String,
+    pub alternatives: Vec<Alternative>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Alternative {
+    /// How the vendor's alternative reads, for `explain` (`ModifyMetadata`).
+    pub label: Vec<String>,
+    pub items: Vec<(Item, Reason)>,
+    pub notes: Vec<Note>,
+    pub warnings: Vec<String>,
+}
+
+/// What made a condition true, in the admin's words; `None` when it does not hold.
+pub fn context(condition: &Condition, resolved: &Resolved) -> Option<String> {
+    if let Some(output) = condition.output {
+        if output != resolved.output {
+            return None;
+        }
+    }
+    let mut parts = Vec::new();
+    if !condition.features.is_empty() {
+        let on: Vec<&String> = condition.features.iter().filter(|f| resolved.features.contains(*f)).collect();
+        if on.is_empty() {
+            return None;
+        }
+        parts.push(on.iter().map(|f| format!("feature {f}")).collect::<Vec<_>>().join(", "));
+    }
+    for (option, values) in &condition.options {
+        let value = resolved.options.get(option)?;
+        if !values.contains(value) {
+            return None;
+        }
+        parts.push(format!("--{option} {value}"));
+    }
+    Some(if parts.is_empty() { "always".to_string() } else { parts.join(", ") })
+}
+
+/// Replaces `{option}` placeholders; `None` when an option the name needs was not given.
+fn fill(pattern: &str, resolved: &Resolved) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find('{') {
+        let end = start + rest[start..].find('}')?;
+        out.push_str(&rest[..start]);
+        out.push_str(resolved.options.get(&rest[start + 1..end])?);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+struct Builder<'a> {
+    alt: Alternative,
+    reason: Reason,
+    quote: &'a Quote,
+}
+
+impl Builder<'_> {
+    fn with_flag(&self, flag: Option<String>) -> Reason {
+        match (&self.reason, flag) {
+            (Reason::Requirement { context, quote, via, .. }, Some(flag)) => Reason::Requirement {
+                context: context.clone(),
+                quote: quote.clone(),
+                via: via.clone(),
+                flag: Some(flag),
+            },
+            (reason, _) => reason.clone(),
+        }
+    }
+
+    fn note(&mut self, kind: NoteKind, subject: String, message: String) {
+        self.alt.notes.push(Note { kind, subject, message, quote: Some(self.quote.clone()) });
+    }
+
+    fn object(&mut self, object: &str, access: ObjectAccess, flag: Option<String>) {
+        let subject = format!("{} {object}", access.label());
+        self.alt.label.push(subject.clone());
+        if let Some(mapping) = objects::non_permissionable(object, access) {
+            if !mapping.verified {
+                self.alt.warnings.push(format!("UNVERIFIED: {subject}: {} (no primary source found)", mapping.explanation));
+            }
+            match mapping.outcome {
+                Outcome::Grant(permission) => {
+                    let via = format!("{subject} is not an object permission: {}", mapping.explanation);
+                    let mut reason = self.with_flag(flag);
+                    if let Reason::Requirement { via: v, .. } = &mut reason {
+                        *v = Some(via.clone());
+                    }
+                    self.note(NoteKind::Mapped, subject, format!("granted as {permission}: {}", mapping.explanation));
+                    self.alt.items.push((Item::UserPermission(permission.to_string()), reason));
+                }
+                Outcome::Implicit => self.note(NoteKind::Implicit, subject, mapping.explanation.to_string()),
+                Outcome::Unsupported => {
+                    self.alt.warnings.push(format!("not granted: {subject}: {}", mapping.explanation));
+                    self.note(NoteKind::Unsupported, subject, mapping.explanation.to_string());
+                }
+            }
+            return;
+        }
+        if let Err(why) = objects::check_flag(object, access) {
+            self.alt.warnings.push(format!("not granted: {subject}: {why}"));
+            self.note(NoteKind::Unsupported, subject, why);
+            return;
+        }
+        if objects::kind(object) == ObjectKind::Standard && !objects::is_known_standard(object) {
+            self.alt.warnings.push(format!(
+                "`{object}` is not among the standard objects of {}: check that it exists in your org before deploying",
+                objects::STANDARD_OBJECTS_SOURCE
+            ));
+        }
+        let reason = self.with_flag(flag);
+        self.alt.items.push((Item::Object(object.to_string(), access), reason));
+    }
+
+    fn field(&mut self, field: &str, access: FieldAccess, flag: Option<String>) {
+        let subject = format!("{} {field}", if access == FieldAccess::Edit { "Edit" } else { "Read" });
+        self.alt.label.push(subject.clone());
+        let reason = self.with_flag(flag);
+        match fields::rule(field) {
+            FieldRule::AlwaysAccessible(why) => {
+                self.note(NoteKind::AlwaysAccessible, field.to_string(), format!("always accessible, never in fieldPermissions: {why}"));
+            }
+            FieldRule::Permissionable { admin_read_only: true } if access == FieldAccess::Edit => {
+                let why = "System Administrator holds it read-only in the reference v67 org, so it is computed or read-only: editable would fail the deploy";
+                self.alt.warnings.push(format!("{field}: granted read, not edit: {why}"));
+                self.note(NoteKind::Reduced, field.to_string(), format!("granted read instead of edit: {why}"));
+                self.alt.items.push((Item::Field(field.to_string(), FieldAccess::Read), reason));
+            }
+            FieldRule::Unverified => {
+                self.alt.warnings.push(format!("{field}: its object's fields are not in the reference data; check it is not a required field before deploying"));
+                self.alt.items.push((Item::Field(field.to_string(), access), reason));
+            }
+            FieldRule::Permissionable { .. } => self.alt.items.push((Item::Field(field.to_string(), access), reason)),
+        }
+    }
+}
+
+/// The requirements of `integration` that apply to `resolved`, expanded.
+pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<(Vec<Need>, Vec<Note>, Vec<String>), SelectionError> {
+    let mut needs = Vec::new();
+    let mut object_used = vec![false; resolved.objects.len()];
+    let mut field_used = vec![false; resolved.fields.len()];
+    for requirement in &integration.requirements {
+        let Some(context) = context(&requirement.condition, resolved) else { continue };
+        let mut alternatives = Vec::new();
+        for templates in &requirement.alternatives {
+            let reason = Reason::Requirement { context: context.clone(), quote: requirement.source.clone(), via: None, flag: None };
+            let mut b = Builder { alt: Alternative::default(), reason, quote: &requirement.source };
+            if let Some(why) = &requirement.unverified {
+                b.alt.warnings.push(format!("UNVERIFIED: {why}"));
+            }
+            for template in templates {
+                match template {
+                    Template::UserPermission(name) => {
+                        b.alt.label.push(name.clone());
+                        b.alt.items.push((Item::UserPermission(name.clone()), b.reason.clone()));
+                    }
+                    Template::Object(pattern, accesses) if pattern == "{object}" => {
+                        for (i, request) in resolved.objects.iter().enumerate() {
+                            object_used[i] = true;
+                            let chosen = request.access.as_ref().unwrap_or(accesses);
+                            let flag = request.access.as_ref().map(|_| request.flag());
+                            for access in chosen {
+                                b.object(&request.object, *access, flag.clone());
+                            }
+                        }
+                    }
+                    Template::Object(pattern, accesses) => {
+                        if let Some(object) = fill(pattern, resolved) {
+                            for access in accesses {
+                                b.object(&object, *access, None);
+                            }
+                        }
+                    }
+                    Template::Field(pattern, access) if pattern == "{field}" => {
+                        for (i, request) in resolved.fields.iter().enumerate() {
+                            field_used[i] = true;
+                            let flag = request.access.map(|_| request.flag());
+                            b.field(&request.field, request.access.unwrap_or(*access), flag);
+                        }
+                    }
+                    Template::Field(pattern, access) => {
+                        if let Some(field) = fill(pattern, resolved) {
+                            b.field(&field, *access, None);
+                        }
+                    }
+                    Template::ApexClass(pattern) => {
+                        if let Some(class) = fill(pattern, resolved) {
+                            b.alt.label.push(format!("Apex class {class}"));
+                            b.alt.items.push((Item::ApexClass(class), b.reason.clone()));
+                        }
+                    }
+                    Template::ExternalCredentialPrincipal(pattern) => {
+                        if let Some(principal) = fill(pattern, resolved) {
+                            b.alt.label.push(format!("principal {principal}"));
+                            b.alt.items.push((Item::ExternalCredentialPrincipal(principal), b.reason.clone()));
+                        }
+                    }
+                }
+            }
+            alternatives.push(b.alt);
+        }
+        needs.push(Need { quote: requirement.source.clone(), context, alternatives });
+    }
+
+    // `--object`/`--field` that no requirement took: granted as the admin's own choice.
+    let command_line = Quote(vec!["(asked for on the command line)".into()]);
+    let mut extra = Alternative::default();
+    for (request, used) in resolved.objects.iter().zip(&object_used) {
+        if *used {
+            continue;
+        }
+        let Some(accesses) = &request.access else {
+            return Err(needs_access(integration, &request.flag(), &format!("{}:read", request.flag())));
+        };
+        let mut b = Builder { alt: std::mem::take(&mut extra), reason: Reason::CommandLine { flag: request.flag() }, quote: &command_line };
+        for access in accesses {
+            b.object(&request.object, *access, None);
+        }
+        extra = b.alt;
+    }
+    for (request, used) in resolved.fields.iter().zip(&field_used) {
+        if *used {
+            continue;
+        }
+        let Some(access) = request.access else {
+            return Err(needs_access(integration, &request.flag(), &format!("{}:read", request.flag())));
+        };
+        let mut b = Builder { alt: std::mem::take(&mut extra), reason: Reason::CommandLine { flag: request.flag() }, quote: &command_line };
+        b.field(&request.field, access, None);
+        extra = b.alt;
+    }
+    if !extra.items.is_empty() || !extra.notes.is_empty() {
+        needs.push(Need { quote: command_line, context: "command line".into(), alternatives: vec![extra] });
+    }
+
+    let mut notes = Vec::new();
+    for unmapped in &integration.unmapped {
+        if context(&unmapped.condition, resolved).is_some() {
+            notes.push(Note {
+                kind: NoteKind::NotMappable,
+                subject: unmapped.source.to_string(),
+                message: unmapped.reason.clone(),
+                quote: Some(unmapped.source.clone()),
+            });
+        }
+    }
+    let warnings = integration
+        .warnings
+        .iter()
+        .filter(|w| context(&w.condition, resolved).is_some())
+        .map(|w| w.message.clone())
+        .collect();
+    Ok((needs, notes, warnings))
+}
+
+fn needs_access(integration: &Integration, flag: &str, example: &str) -> SelectionError {
+    let context = if integration.takes_placeholder("{object}") || integration.takes_placeholder("{field}") {
+        " with the features and options chosen".to_string()
+    } else {
+        String::new()
+    };
+    SelectionError::NeedsAccess { flag: flag.to_string(), example: example.to_string(), integration: integration.id.clone(), context }
+}

@@ -1,0 +1,94 @@
+//! The solver: a pure function from an integration and the admin's selection to a `Plan`.
+//! Requirements are expanded (`expand`), the least privileged alternative of each "any one of"
+//! is chosen (`choose`), and the result is closed under Salesforce's dependencies (`closure`),
+//! every grant keeping the reasons it is there. No I/O.
+
+mod choose;
+mod closure;
+mod expand;
+mod plan;
+mod selection;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use crate::access::Item;
+use crate::catalog::{Integration, OutputKind};
+use crate::platform::dependencies::DependencyTable;
+
+pub use closure::direct_requirements;
+pub use plan::{Choice, Note, NoteKind, Plan, Reason};
+pub use selection::{FieldRequest, ObjectRequest, Resolved, Selection, SelectionError, resolve};
+
+/// Computes the least-privilege grants for `selection` on `integration`.
+pub fn solve(integration: &Integration, selection: &Selection, table: &DependencyTable) -> Result<Plan, SelectionError> {
+    let resolved = resolve(integration, selection)?;
+    let (needs, mut notes, catalog_warnings) = expand::needs(integration, &resolved)?;
+    let chosen = choose::choose(&needs, table);
+
+    let mut grants: BTreeMap<Item, Vec<Reason>> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    let mut choices = Vec::new();
+    for (index, (need, pick)) in needs.iter().zip(&chosen).enumerate() {
+        let alternative = &need.alternatives[*pick];
+        for (item, reason) in &alternative.items {
+            let reasons = grants.entry(item.clone()).or_default();
+            if !reasons.contains(reason) {
+                reasons.push(reason.clone());
+            }
+        }
+        notes.extend(alternative.notes.iter().cloned());
+        warnings.extend(alternative.warnings.iter().cloned());
+        if need.alternatives.len() > 1 {
+            let costs = choose::marginal_costs(&needs, &chosen, index, table);
+            let labels: Vec<String> = need.alternatives.iter().map(|a| a.label.join(" + ")).collect();
+            let why = labels
+                .iter()
+                .zip(&costs)
+                .enumerate()
+                .map(|(i, (label, cost))| {
+                    let mark = if i == *pick { "chosen" } else { "not chosen" };
+                    format!("{label} adds privilege {cost} ({mark})")
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            choices.push(Choice {
+                quote: need.quote.clone(),
+                context: need.context.clone(),
+                alternatives: need.alternatives.iter().map(|a| a.label.clone()).collect(),
+                chosen: *pick,
+                why,
+            });
+        }
+    }
+    closure::close(&mut grants, table);
+
+    if resolved.output == OutputKind::Profile {
+        // The v66 Metadata API schema gives Profile no externalCredentialPrincipalAccesses.
+        let principals: Vec<Item> =
+            grants.keys().filter(|i| matches!(i, Item::ExternalCredentialPrincipal(_))).cloned().collect();
+        for principal in principals {
+            grants.remove(&principal);
+            let message = "Profile metadata has no externalCredentialPrincipalAccesses (Metadata API v66 schema): enable the principal on the profile in Setup, or generate a permission set (--as permission-set)".to_string();
+            warnings.push(format!("not in the file: {principal}: {message}"));
+            notes.push(Note { kind: NoteKind::Unsupported, subject: principal.to_string(), message, quote: None });
+        }
+    }
+    warnings.extend(catalog_warnings);
+    let mut seen = std::collections::BTreeSet::new();
+    warnings.retain(|w| seen.insert(w.clone()));
+
+    Ok(Plan {
+        integration: integration.id.clone(),
+        output: resolved.output,
+        features: resolved.features.into_iter().collect(),
+        options: resolved.options,
+        grants,
+        choices,
+        notes,
+        warnings,
+        dependencies: table.origin.clone(),
+    })
+}

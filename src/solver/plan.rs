@@ -1,0 +1,116 @@
+//! The solver's answer: every grant with its reasons, the choices made among alternatives, and
+//! what was mapped, left out or cannot be verified. Emitters, `explain` and `diff` read this.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::access::Item;
+use crate::catalog::{OutputKind, Quote};
+
+/// Why a grant is there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Reason {
+    /// A vendor sentence asks for it.
+    Requirement {
+        /// What made the requirement apply: `always`, `feature deploy`, `--sync two-way`.
+        context: String,
+        quote: Quote,
+        /// How the vendor's words became this grant, when not literally (Task edit → EditTask).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        via: Option<String>,
+        /// The admin's own `--object`/`--field` words, when they chose the access.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        flag: Option<String>,
+    },
+    /// The admin asked for it on the command line, outside any vendor requirement.
+    CommandLine { flag: String },
+    /// Salesforce requires it for another grant.
+    Dependency { of: String, source: String },
+}
+
+/// Why an item is absent, mapped or doubtful: shown by `explain` and as warnings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoteKind {
+    /// Not an object permission; a user permission grants it instead (listed in `via`).
+    Mapped,
+    /// Nothing to grant: the platform gives it with the parent record or sharing.
+    Implicit,
+    /// A required or system field: always accessible, never in fieldPermissions.
+    AlwaysAccessible,
+    /// Cannot be granted narrowly; left out.
+    Unsupported,
+    /// The vendor sentence maps to no grant (the catalog says why).
+    NotMappable,
+    /// Granted with less than asked (edit on a read-only field → read).
+    Reduced,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub kind: NoteKind,
+    /// What it is about: `Edit Task`, `Contact.FirstName`, or the vendor's words.
+    pub subject: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Quote>,
+}
+
+/// One "any one of" requirement and what the solver chose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    pub quote: Quote,
+    pub context: String,
+    pub alternatives: Vec<Vec<String>>,
+    pub chosen: usize,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub integration: String,
+    pub output: OutputKind,
+    pub features: Vec<String>,
+    pub options: BTreeMap<String, String>,
+    #[serde(serialize_with = "grants_as_list")]
+    pub grants: BTreeMap<Item, Vec<Reason>>,
+    pub choices: Vec<Choice>,
+    pub notes: Vec<Note>,
+    pub warnings: Vec<String>,
+    pub dependencies: String,
+}
+
+impl Plan {
+    pub fn user_permissions(&self) -> impl Iterator<Item = &str> {
+        self.grants.keys().filter_map(|i| match i {
+            Item::UserPermission(n) => Some(n.as_str()),
+            _ => None,
+        })
+    }
+
+    pub fn has(&self, item: &Item) -> bool {
+        self.grants.contains_key(item)
+    }
+}
+
+fn grants_as_list<S: serde::Serializer>(
+    grants: &BTreeMap<Item, Vec<Reason>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        kind: &'static str,
+        name: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        access: Option<&'static str>,
+        reasons: &'a [Reason],
+    }
+    serializer.collect_seq(grants.iter().map(|(item, reasons)| Entry {
+        kind: item.kind(),
+        name: item.name(),
+        access: item.access_word(),
+        reasons,
+    }))
+}

@@ -1,0 +1,232 @@
+//! What the admin asked for (`--feature`, integration options, `--object`, `--field`, `--as`),
+//! checked against one integration: unknown names and values are errors that list what exists.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::access::{FieldAccess, ObjectAccess, parse_object_access_list};
+use crate::catalog::{Integration, OptionKind, OutputKind, hint};
+
+/// `--object NAME[:ACCESS]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectRequest {
+    pub object: String,
+    pub access: Option<Vec<ObjectAccess>>,
+}
+
+/// `--field Object.Field[:read|edit]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldRequest {
+    pub field: String,
+    pub access: Option<FieldAccess>,
+}
+
+impl ObjectRequest {
+    pub fn parse(s: &str) -> Result<ObjectRequest, SelectionError> {
+        let (object, access) = match s.split_once(':') {
+            Some((o, a)) => (o, Some(a)),
+            None => (s, None),
+        };
+        check_identifier(object, "object")?;
+        let access = access
+            .map(|a| {
+                parse_object_access_list(a).map_err(|e| SelectionError::BadAccess {
+                    what: format!("--object {s}"),
+                    message: format!("{e}; use a comma list of {}", ObjectAccess::words().join(", ")),
+                })
+            })
+            .transpose()?;
+        Ok(ObjectRequest { object: object.to_string(), access })
+    }
+
+    /// The admin's words, for reasons.
+    pub fn flag(&self) -> String {
+        match &self.access {
+            Some(a) => format!("--object {}:{}", self.object, a.iter().map(|x| x.word()).collect::<Vec<_>>().join(",")),
+            None => format!("--object {}", self.object),
+        }
+    }
+}
+
+impl FieldRequest {
+    pub fn parse(s: &str) -> Result<FieldRequest, SelectionError> {
+        let (field, access) = match s.rsplit_once(':') {
+            Some((f, a)) => (f, Some(a)),
+            None => (s, None),
+        };
+        let Some((object, name)) = field.split_once('.') else {
+            return Err(SelectionError::BadName { what: "field".into(), value: field.into(), why: "write it `Object.Field`, e.g. `Account.Planhat_Id__c`".into() });
+        };
+        check_identifier(object, "object")?;
+        check_identifier(name, "field")?;
+        let access = access
+            .map(|a| {
+                a.parse::<FieldAccess>().map_err(|e| SelectionError::BadAccess {
+                    what: format!("--field {s}"),
+                    message: format!("{e}; use `read` or `edit`"),
+                })
+            })
+            .transpose()?;
+        Ok(FieldRequest { field: field.to_string(), access })
+    }
+
+    pub fn flag(&self) -> String {
+        match self.access {
+            Some(a) => format!("--field {}:{}", self.field, a.word()),
+            None => format!("--field {}", self.field),
+        }
+    }
+}
+
+/// An API name as metadata writes it: letters, digits, underscores (namespaces `ns__X__c`).
+fn check_identifier(value: &str, what: &str) -> Result<(), SelectionError> {
+    let ok = value.starts_with(|c: char| c.is_ascii_alphabetic())
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(SelectionError::BadName {
+            what: what.into(),
+            value: value.into(),
+            why: "API names start with a letter and hold only letters, digits and underscores".into(),
+        })
+    }
+}
+
+/// Everything the admin chose, before it is checked against the integration.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub features: Vec<String>,
+    pub options: BTreeMap<String, String>,
+    pub objects: Vec<ObjectRequest>,
+    pub fields: Vec<FieldRequest>,
+    pub output: Option<OutputKind>,
+}
+
+/// A selection checked against its integration: features expanded, defaults filled in.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub features: BTreeSet<String>,
+    pub options: BTreeMap<String, String>,
+    pub objects: Vec<ObjectRequest>,
+    pub fields: Vec<FieldRequest>,
+    pub output: OutputKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SelectionError {
+    #[error("`{integration}` has no feature `{name}`{hint}; its features are: {allowed}")]
+    UnknownFeature { integration: String, name: String, hint: String, allowed: String },
+    #[error("`{integration}` takes no features")]
+    NoFeatures { integration: String },
+    #[error("`--{name}` is not an option of `{integration}`{allowed}")]
+    UnknownOption { integration: String, name: String, allowed: String },
+    #[error("`--{option} {value}` is not allowed{hint}; use one of: {allowed}")]
+    BadOptionValue { option: String, value: String, hint: String, allowed: String },
+    #[error("`{integration}` needs `--{option}`: one of {allowed}")]
+    MissingOption { integration: String, option: String, allowed: String },
+    #[error("{message} (the vendor document: \"{source_quote}\")")]
+    RuledOut { message: String, source_quote: String },
+    #[error("`{value}` is not a valid {what} name: {why}")]
+    BadName { what: String, value: String, why: String },
+    #[error("{what}: {message}")]
+    BadAccess { what: String, message: String },
+    #[error("{flag}: say which access, e.g. `{example}` (`{integration}` has no default access for it{context})")]
+    NeedsAccess { flag: String, example: String, integration: String, context: String },
+}
+
+fn list(values: &[String]) -> String {
+    values.join(", ")
+}
+
+/// Checks `selection` against `integration` and fills in defaults and implied features.
+pub fn resolve(integration: &Integration, selection: &Selection) -> Result<Resolved, SelectionError> {
+    let all_features: Vec<String> = integration.features.iter().map(|f| f.name.clone()).collect();
+    let mut features = BTreeSet::new();
+    for name in &selection.features {
+        if name == "all" {
+            features.extend(all_features.iter().cloned());
+            continue;
+        }
+        match integration.feature(name) {
+            Some(f) => {
+                features.insert(f.name.clone());
+            }
+            None if all_features.is_empty() => {
+                return Err(SelectionError::NoFeatures { integration: integration.id.clone() });
+            }
+            None => {
+                return Err(SelectionError::UnknownFeature {
+                    integration: integration.id.clone(),
+                    name: name.clone(),
+                    hint: hint(name, all_features.iter().map(String::as_str)),
+                    allowed: format!("{}, all", list(&all_features)),
+                });
+            }
+        }
+    }
+    // Features that imply others (saving permissions needs viewing them) pull them in.
+    let mut queue: Vec<String> = features.iter().cloned().collect();
+    while let Some(name) = queue.pop() {
+        if let Some(f) = integration.feature(&name) {
+            for implied in &f.implies {
+                if features.insert(implied.clone()) {
+                    queue.push(implied.clone());
+                }
+            }
+        }
+    }
+
+    let mut options = BTreeMap::new();
+    for (name, value) in &selection.options {
+        let Some(def) = integration.option(name) else {
+            let names: Vec<String> = integration.options.iter().map(|o| format!("--{}", o.name)).collect();
+            let allowed = if names.is_empty() { "; it takes no options".to_string() } else { format!("; its options are: {}", list(&names)) };
+            return Err(SelectionError::UnknownOption { integration: integration.id.clone(), name: name.clone(), allowed });
+        };
+        match &def.kind {
+            OptionKind::Choice(values) if !values.contains(value) => {
+                return Err(SelectionError::BadOptionValue {
+                    option: name.clone(),
+                    value: value.clone(),
+                    hint: hint(value, values.iter().map(String::as_str)),
+                    allowed: list(values),
+                });
+            }
+            OptionKind::Object | OptionKind::Field => check_identifier(value, &format!("--{name}"))?,
+            OptionKind::Name if value.trim().is_empty() => {
+                return Err(SelectionError::BadName { what: format!("--{name}"), value: value.clone(), why: "it is empty".into() });
+            }
+            _ => {}
+        }
+        options.insert(name.clone(), value.clone());
+    }
+    for def in &integration.options {
+        if options.contains_key(&def.name) {
+            continue;
+        }
+        if let Some(default) = &def.default {
+            options.insert(def.name.clone(), default.clone());
+        } else if def.required {
+            let allowed = match &def.kind {
+                OptionKind::Choice(values) => list(values),
+                OptionKind::Object => "an object API name".into(),
+                OptionKind::Field => "a field API name".into(),
+                OptionKind::Name => "a name".into(),
+            };
+            return Err(SelectionError::MissingOption { integration: integration.id.clone(), option: def.name.clone(), allowed });
+        }
+    }
+    for rule in &integration.rule_outs {
+        let matches = rule.options.iter().all(|(k, vs)| options.get(k).is_some_and(|v| vs.contains(v)));
+        if matches {
+            return Err(SelectionError::RuledOut { message: rule.message.clone(), source_quote: rule.source.to_string() });
+        }
+    }
+    Ok(Resolved {
+        features,
+        options,
+        objects: selection.objects.clone(),
+        fields: selection.fields.clone(),
+        output: selection.output.unwrap_or(integration.output),
+    })
+}
