@@ -13,6 +13,9 @@
 
 pub mod access;
 pub mod catalog;
+pub mod emit;
 pub mod metadata;
+pub mod output;
 pub mod platform;
+pub mod project;
 pub mod solver;

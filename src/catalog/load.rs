@@ -23,10 +23,7 @@ pub fn builtin() -> Result<Catalog, CatalogErrors> {
 }
 
 fn builtin_documents() -> BTreeMap<String, String> {
-    builtin::DOCUMENTS
-        .iter()
-        .map(|(path, text)| (file_name(path), (*text).to_string()))
-        .collect()
+    builtin::DOCUMENTS.iter().map(|(path, text)| (file_name(path), (*text).to_string())).collect()
 }
 
 fn file_name(path: &str) -> String {
@@ -36,7 +33,8 @@ fn file_name(path: &str) -> String {
 /// Adds (or replaces, by id) the integrations of `dir/*.toml`; documents come from `dir/sources/`,
 /// `dir` itself, or the built-in ones.
 pub fn add_dir(catalog: &mut Catalog, dir: &Path) -> Result<(), CatalogErrors> {
-    let fail = |message: String| CatalogErrors(vec![CatalogError { file: dir.display().to_string(), line: 0, message }]);
+    let fail =
+        |message: String| CatalogErrors(vec![CatalogError { file: dir.display().to_string(), line: 0, message }]);
     let entries = std::fs::read_dir(dir).map_err(|e| fail(format!("cannot read the catalog directory: {e}")))?;
     let mut files = Vec::new();
     let mut documents = builtin_documents();
@@ -50,8 +48,8 @@ pub fn add_dir(catalog: &mut Catalog, dir: &Path) -> Result<(), CatalogErrors> {
         if ext != Some("toml") && ext != Some("txt") {
             continue;
         }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
         if ext == Some("toml") {
             files.push((path.display().to_string(), text));
         } else {

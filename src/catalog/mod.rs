@@ -11,3 +11,13 @@ mod validate;
 pub use error::{CatalogError, CatalogErrors, did_you_mean, hint};
 pub use load::{add_dir, builtin};
 pub use model::*;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_builtin_catalog_loads() {
+        let catalog = super::builtin().unwrap_or_else(|e| panic!("{e}"));
+        assert!(catalog.get("planhat").is_some());
+        assert!(catalog.get("jetstream").is_some());
+    }
+}

@@ -17,6 +17,32 @@ use crate::platform::permissions;
 pub const OBJECT_PLACEHOLDER: &str = "{object}";
 pub const FIELD_PLACEHOLDER: &str = "{field}";
 
+/// Option names become `sfperms gen --NAME` flags, so they may not be one of sfperms' own flags.
+pub const RESERVED_OPTION_NAMES: &[&str] = &[
+    "against",
+    "api-version",
+    "as",
+    "catalog",
+    "check",
+    "dependencies",
+    "feature",
+    "field",
+    "for",
+    "format",
+    "help",
+    "json",
+    "label",
+    "layout",
+    "name",
+    "new-profile",
+    "object",
+    "output-dir",
+    "scope",
+    "user-license",
+    "version",
+    "zip",
+];
+
 struct Checker<'a> {
     file: &'a str,
     text: &'a str,
@@ -135,7 +161,10 @@ pub fn integration(
             vec![grants(&mut c, &scope, own)]
         } else {
             if has_own {
-                c.error(r.source.span(), "a requirement has either its own grants or `any-of`, not both: split it in two");
+                c.error(
+                    r.source.span(),
+                    "a requirement has either its own grants or `any-of`, not both: split it in two",
+                );
             }
             if r.any_of.len() < 2 {
                 c.error(r.source.span(), "`any-of` needs at least two alternatives");
@@ -145,7 +174,14 @@ pub fn integration(
         if alternatives.iter().any(Vec::is_empty) {
             c.error(r.source.span(), "a requirement (or one of its alternatives) grants nothing: add user-permissions, objects, fields, apex-classes or external-credential-principals, or make it an [[unmapped]] note");
         }
-        requirements.push(Requirement { source, condition, alternatives, unverified: r.unverified, note: r.note, line });
+        requirements.push(Requirement {
+            source,
+            condition,
+            alternatives,
+            unverified: r.unverified,
+            note: r.note,
+            line,
+        });
     }
 
     let unmapped = parsed
@@ -182,7 +218,10 @@ pub fn integration(
         OutputKind::Profile => !default_name.trim().is_empty(),
     };
     if !name_ok {
-        c.error(parsed.default_name.span(), format!("default-name `{default_name}` is not a valid {} name", output.word()));
+        c.error(
+            parsed.default_name.span(),
+            format!("default-name `{default_name}` is not a valid {} name", output.word()),
+        );
     }
 
     if !c.errors.is_empty() {
@@ -225,6 +264,9 @@ fn options(c: &mut Checker, raw: Vec<raw::OptionDef>) -> Vec<OptionDef> {
         if out.iter().any(|p| p.name == name) {
             c.error(o.name.span(), format!("option `{name}` is defined twice"));
         }
+        if RESERVED_OPTION_NAMES.contains(&name.as_str()) {
+            c.error(o.name.span(), format!("option name `{name}` is one of sfperms' own flags: choose another"));
+        }
         let kind = match (o.kind.as_ref().map(|k| k.get_ref().as_str()), o.values) {
             (None | Some("choice"), Some(values)) if !values.is_empty() => OptionKind::Choice(values),
             (Some("object"), None) => OptionKind::Object,
@@ -249,7 +291,10 @@ fn options(c: &mut Checker, raw: Vec<raw::OptionDef>) -> Vec<OptionDef> {
         for key in o.value_descriptions.keys() {
             if let OptionKind::Choice(values) = &kind {
                 if !values.contains(key) {
-                    c.error(o.name.span(), format!("value-descriptions names `{key}`, which is not a value of `{name}`"));
+                    c.error(
+                        o.name.span(),
+                        format!("value-descriptions names `{key}`, which is not a value of `{name}`"),
+                    );
                 }
             }
         }
@@ -274,7 +319,10 @@ fn features(c: &mut Checker, raw: Vec<raw::Feature>) -> Vec<Feature> {
     for f in raw {
         let name = f.name.get_ref().clone();
         if !is_kebab(&name) || name == "all" {
-            c.error(f.name.span(), format!("feature name `{name}` must be lower-case words joined by `-` (and not `all`)"));
+            c.error(
+                f.name.span(),
+                format!("feature name `{name}` must be lower-case words joined by `-` (and not `all`)"),
+            );
         }
         if out.iter().any(|p| p.name == name) {
             c.error(f.name.span(), format!("feature `{name}` is defined twice"));
@@ -282,7 +330,11 @@ fn features(c: &mut Checker, raw: Vec<raw::Feature>) -> Vec<Feature> {
         let mut implies = Vec::new();
         for i in f.implies {
             if !names.contains(i.get_ref()) {
-                let message = format!("implies unknown feature `{}`{}", i.get_ref(), hint(i.get_ref(), names.iter().map(String::as_str)));
+                let message = format!(
+                    "implies unknown feature `{}`{}",
+                    i.get_ref(),
+                    hint(i.get_ref(), names.iter().map(String::as_str))
+                );
                 c.error(i.span(), message);
             }
             implies.push(i.into_inner());
@@ -325,7 +377,10 @@ fn condition(
                 if let OptionKind::Choice(allowed) = &def.kind {
                     for v in &values {
                         if !allowed.contains(v) {
-                            c.error(span.clone(), format!("`{v}` is not a value of option `{option}` ({})", allowed.join(", ")));
+                            c.error(
+                                span.clone(),
+                                format!("`{v}` is not a value of option `{option}` ({})", allowed.join(", ")),
+                            );
                         }
                     }
                 }
@@ -348,7 +403,10 @@ fn user_permission(c: &mut Checker, name: Spanned<String>) -> String {
         let suggestions = permissions::suggestions(value);
         let hint = match suggestions.first() {
             Some(s) => format!("; did you mean `{s}` ({})?", permissions::label(s).unwrap_or_default()),
-            None => "; user permissions are API names such as `ApiEnabled` (see src/platform/data/user-permissions.tsv)".into(),
+            None => {
+                "; user permissions are API names such as `ApiEnabled` (see src/platform/data/user-permissions.tsv)"
+                    .into()
+            }
         };
         c.error(name.span(), format!("unknown user permission `{value}`{hint}"));
     }
@@ -363,7 +421,8 @@ fn check_placeholders(c: &mut Checker, scope: &Scope, name: &str, span: Range<us
     for p in placeholders(name) {
         if !scope.options.iter().any(|o| o.name == p) {
             let names = scope.options.iter().map(|o| o.name.as_str());
-            let message = format!("placeholder `{{{p}}}` in `{name}` is not an option of this integration{}", hint(p, names));
+            let message =
+                format!("placeholder `{{{p}}}` in `{name}` is not an option of this integration{}", hint(p, names));
             c.error(span.clone(), message);
         }
     }
@@ -378,7 +437,13 @@ fn grants(c: &mut Checker, scope: &Scope, g: raw::Grants) -> Vec<Template> {
         check_placeholders(c, scope, &object, access.span(), Some(OBJECT_PLACEHOLDER));
         match parse_object_access_list(access.get_ref()) {
             Ok(list) => out.push(Template::Object(object, list)),
-            Err(e) => c.error(access.span(), format!("object `{object}`: {e}; use a comma list of {}", crate::access::ObjectAccess::words().join(", "))),
+            Err(e) => c.error(
+                access.span(),
+                format!(
+                    "object `{object}`: {e}; use a comma list of {}",
+                    crate::access::ObjectAccess::words().join(", ")
+                ),
+            ),
         }
     }
     for (field, access) in g.fields {

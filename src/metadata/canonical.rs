@@ -39,6 +39,11 @@ fn element_rank(name: &str) -> (usize, &str) {
     }
 }
 
+/// The key an entry of a known group is identified by (`objectPermissions` → its `object`).
+pub fn key_of(node: &Node) -> Option<&str> {
+    entry_keys().get(node.name.as_str()).and_then(|(key, _)| node.child_text(key))
+}
+
 fn entry_key<'a>(node: &'a Node) -> (Option<&'a str>, Option<&'a str>) {
     match entry_keys().get(node.name.as_str()) {
         Some((key, then)) => (node.child_text(key), then.and_then(|t| node.child_text(t))),
@@ -48,9 +53,7 @@ fn entry_key<'a>(node: &'a Node) -> (Option<&'a str>, Option<&'a str>) {
 
 fn sort_siblings(nodes: &mut [Node]) {
     nodes.sort_by(|a, b| {
-        element_rank(&a.name)
-            .cmp(&element_rank(&b.name))
-            .then_with(|| entry_key(a).cmp(&entry_key(b)))
+        element_rank(&a.name).cmp(&element_rank(&b.name)).then_with(|| entry_key(a).cmp(&entry_key(b)))
     });
 }
 
@@ -64,7 +67,11 @@ fn canonicalize_node(node: &mut Node) {
         if node.name == "types" {
             children.sort_by(|a, b| {
                 element_rank(&a.name).cmp(&element_rank(&b.name)).then_with(|| {
-                    if a.name == "members" && b.name == "members" { a.text().cmp(&b.text()) } else { std::cmp::Ordering::Equal }
+                    if a.name == "members" && b.name == "members" {
+                        a.text().cmp(&b.text())
+                    } else {
+                        std::cmp::Ordering::Equal
+                    }
                 })
             });
         }
@@ -94,7 +101,10 @@ mod tests {
         doc.leaf("fullName", "X");
         canonicalize(&mut doc);
         let names: Vec<&str> = doc.children.iter().map(|n| n.name.as_str()).collect();
-        assert_eq!(names, ["fullName", "label", "objectPermissions", "objectPermissions", "userPermissions", "userPermissions"]);
+        assert_eq!(
+            names,
+            ["fullName", "label", "objectPermissions", "objectPermissions", "userPermissions", "userPermissions"]
+        );
         assert_eq!(doc.children[2].child_text("object"), Some("Contact"));
         assert_eq!(doc.children[4].child_text("name"), Some("ApiEnabled"));
         assert_eq!(doc.children[5].children()[0].name, "enabled");

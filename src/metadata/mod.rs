@@ -5,6 +5,7 @@
 pub mod canonical;
 pub mod document;
 pub mod names;
+pub mod overlay;
 pub mod read;
 
 pub use document::{Content, Document, METADATA_NS, Node};

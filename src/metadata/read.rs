@@ -3,8 +3,8 @@
 //! Refuses what a retrieve never holds and a parser should not trust: a DOCTYPE (and so entity
 //! definitions), mixed text and elements, a root outside the metadata namespace.
 
-use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
 
 use super::document::{Content, Document, METADATA_NS, Node};
 
@@ -93,8 +93,8 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                 }
             }
             Event::CData(t) => {
-                let value = String::from_utf8(t.into_inner().into_owned())
-                    .map_err(|_| fail("CDATA is not UTF-8".into()))?;
+                let value =
+                    String::from_utf8(t.into_inner().into_owned()).map_err(|_| fail("CDATA is not UTF-8".into()))?;
                 match stack.last_mut() {
                     Some(frame) => frame.text.push_str(&value),
                     None => return Err(fail("CDATA outside the root element".into())),

@@ -89,11 +89,7 @@ pub fn object_implications(access: ObjectAccess) -> Vec<(ObjectAccess, &'static 
         });
         rules
     });
-    rules
-        .iter()
-        .filter(|(from, _, _)| *from == access)
-        .map(|(_, to, source)| (*to, *source))
-        .collect()
+    rules.iter().filter(|(from, _, _)| *from == access).map(|(_, to, source)| (*to, *source)).collect()
 }
 
 #[cfg(test)]
@@ -108,9 +104,8 @@ mod tests {
     #[test]
     fn builtin_table_has_the_documented_pairs() {
         let table = DependencyTable::builtin();
-        let requires = |p: &str| -> Vec<Item> {
-            table.requirements_of(&up(p)).iter().map(|e| e.requires.clone()).collect()
-        };
+        let requires =
+            |p: &str| -> Vec<Item> { table.requirements_of(&up(p)).iter().map(|e| e.requires.clone()).collect() };
         assert!(requires("ViewSetup").contains(&up("ViewRoles")));
         assert!(requires("ModifyMetadata").contains(&up("ViewSetup")));
         assert!(requires("AuthorApex").contains(&up("ModifyMetadata")));

@@ -26,10 +26,7 @@ fn standard_fields() -> &'static BTreeMap<&'static str, (bool, bool)> {
     TABLE.get_or_init(|| {
         let mut map = BTreeMap::new();
         tsv::for_each_row(STANDARD_FIELDS, |row| {
-            map.insert(
-                row.get("field"),
-                (row.get("editable") == "true", row.get("readable") == "true"),
-            );
+            map.insert(row.get("field"), (row.get("editable") == "true", row.get("readable") == "true"));
         });
         map
     })
@@ -48,9 +45,7 @@ fn system_fields() -> &'static BTreeMap<&'static str, &'static str> {
 
 fn objects_with_listed_fields() -> &'static std::collections::BTreeSet<&'static str> {
     static SET: OnceLock<std::collections::BTreeSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| {
-        standard_fields().keys().filter_map(|f| f.split_once('.').map(|(o, _)| o)).collect()
-    })
+    SET.get_or_init(|| standard_fields().keys().filter_map(|f| f.split_once('.').map(|(o, _)| o)).collect())
 }
 
 /// The rule for `Object.Field` (the caller has checked the `Object.Field` shape).
@@ -81,14 +76,29 @@ mod tests {
 
     #[test]
     fn required_and_name_fields_are_always_accessible() {
-        for field in ["Account.Name", "Contact.FirstName", "Contact.LastName", "Task.Subject", "Task.Status", "Case.Id", "Thing__c.OwnerId"] {
+        for field in [
+            "Account.Name",
+            "Contact.FirstName",
+            "Contact.LastName",
+            "Task.Subject",
+            "Task.Status",
+            "Case.Id",
+            "Thing__c.OwnerId",
+        ] {
             assert!(matches!(rule(field), FieldRule::AlwaysAccessible(_)), "{field}");
         }
     }
 
     #[test]
     fn the_planhat_fields_are_permissionable() {
-        for field in ["Contact.Email", "Contact.Phone", "Contact.Title", "Contact.AccountId", "Task.Description", "Task.ActivityDate"] {
+        for field in [
+            "Contact.Email",
+            "Contact.Phone",
+            "Contact.Title",
+            "Contact.AccountId",
+            "Task.Description",
+            "Task.ActivityDate",
+        ] {
             assert_eq!(rule(field), FieldRule::Permissionable { admin_read_only: false }, "{field}");
         }
         assert!(matches!(rule("Account.Planhat_Id__c"), FieldRule::Permissionable { .. }));

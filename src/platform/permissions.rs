@@ -68,11 +68,7 @@ fn privileges() -> &'static BTreeMap<&'static str, Privilege> {
 }
 
 pub fn privilege(name: &str) -> Privilege {
-    privileges().get(name).cloned().unwrap_or(Privilege {
-        rank: DEFAULT_RANK,
-        risk: Risk::Low,
-        why: "",
-    })
+    privileges().get(name).cloned().unwrap_or(Privilege { rank: DEFAULT_RANK, risk: Risk::Low, why: "" })
 }
 
 /// Names close to `wrong`, best first: for "did you mean" in errors. Labels count too, so

@@ -21,20 +21,13 @@ impl<'a> Row<'a, '_> {
 
 /// Calls `each` for every data row of `text`.
 pub fn for_each_row<'a>(text: &'a str, mut each: impl FnMut(Row<'a, '_>)) {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
     let Some((_, header_line)) = lines.next() else {
         return;
     };
     let header: Vec<&str> = header_line.split('\t').collect();
     for (index, line) in lines {
         let cells = line.split('\t').collect();
-        each(Row {
-            line: index + 1,
-            cells,
-            header: &header,
-        });
+        each(Row { line: index + 1, cells, header: &header });
     }
 }

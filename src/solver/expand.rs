@@ -94,7 +94,9 @@ impl Builder<'_> {
         self.alt.label.push(subject.clone());
         if let Some(mapping) = objects::non_permissionable(object, access) {
             if !mapping.verified {
-                self.alt.warnings.push(format!("UNVERIFIED: {subject}: {} (no primary source found)", mapping.explanation));
+                self.alt
+                    .warnings
+                    .push(format!("UNVERIFIED: {object}: {} (no primary source found)", mapping.explanation));
             }
             match mapping.outcome {
                 Outcome::Grant(permission) => {
@@ -135,7 +137,11 @@ impl Builder<'_> {
         let reason = self.with_flag(flag);
         match fields::rule(field) {
             FieldRule::AlwaysAccessible(why) => {
-                self.note(NoteKind::AlwaysAccessible, field.to_string(), format!("always accessible, never in fieldPermissions: {why}"));
+                self.note(
+                    NoteKind::AlwaysAccessible,
+                    field.to_string(),
+                    format!("always accessible, never in fieldPermissions: {why}"),
+                );
             }
             FieldRule::Permissionable { admin_read_only: true } if access == FieldAccess::Edit => {
                 let why = "System Administrator holds it read-only in the reference v67 org, so it is computed or read-only: editable would fail the deploy";
@@ -153,7 +159,10 @@ impl Builder<'_> {
 }
 
 /// The requirements of `integration` that apply to `resolved`, expanded.
-pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<(Vec<Need>, Vec<Note>, Vec<String>), SelectionError> {
+pub fn needs(
+    integration: &Integration,
+    resolved: &Resolved,
+) -> Result<(Vec<Need>, Vec<Note>, Vec<String>), SelectionError> {
     let mut needs = Vec::new();
     let mut object_used = vec![false; resolved.objects.len()];
     let mut field_used = vec![false; resolved.fields.len()];
@@ -161,7 +170,12 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<(Vec<Need
         let Some(context) = context(&requirement.condition, resolved) else { continue };
         let mut alternatives = Vec::new();
         for templates in &requirement.alternatives {
-            let reason = Reason::Requirement { context: context.clone(), quote: requirement.source.clone(), via: None, flag: None };
+            let reason = Reason::Requirement {
+                context: context.clone(),
+                quote: requirement.source.clone(),
+                via: None,
+                flag: None,
+            };
             let mut b = Builder { alt: Alternative::default(), reason, quote: &requirement.source };
             if let Some(why) = &requirement.unverified {
                 b.alt.warnings.push(format!("UNVERIFIED: {why}"));
@@ -230,7 +244,11 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<(Vec<Need
         let Some(accesses) = &request.access else {
             return Err(needs_access(integration, &request.flag(), &format!("{}:read", request.flag())));
         };
-        let mut b = Builder { alt: std::mem::take(&mut extra), reason: Reason::CommandLine { flag: request.flag() }, quote: &command_line };
+        let mut b = Builder {
+            alt: std::mem::take(&mut extra),
+            reason: Reason::CommandLine { flag: request.flag() },
+            quote: &command_line,
+        };
         for access in accesses {
             b.object(&request.object, *access, None);
         }
@@ -243,7 +261,11 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<(Vec<Need
         let Some(access) = request.access else {
             return Err(needs_access(integration, &request.flag(), &format!("{}:read", request.flag())));
         };
-        let mut b = Builder { alt: std::mem::take(&mut extra), reason: Reason::CommandLine { flag: request.flag() }, quote: &command_line };
+        let mut b = Builder {
+            alt: std::mem::take(&mut extra),
+            reason: Reason::CommandLine { flag: request.flag() },
+            quote: &command_line,
+        };
         b.field(&request.field, access, None);
         extra = b.alt;
     }
@@ -277,5 +299,10 @@ fn needs_access(integration: &Integration, flag: &str, example: &str) -> Selecti
     } else {
         String::new()
     };
-    SelectionError::NeedsAccess { flag: flag.to_string(), example: example.to_string(), integration: integration.id.clone(), context }
+    SelectionError::NeedsAccess {
+        flag: flag.to_string(),
+        example: example.to_string(),
+        integration: integration.id.clone(),
+        context,
+    }
 }

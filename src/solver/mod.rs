@@ -23,7 +23,11 @@ pub use plan::{Choice, Note, NoteKind, Plan, Reason};
 pub use selection::{FieldRequest, ObjectRequest, Resolved, Selection, SelectionError, resolve};
 
 /// Computes the least-privilege grants for `selection` on `integration`.
-pub fn solve(integration: &Integration, selection: &Selection, table: &DependencyTable) -> Result<Plan, SelectionError> {
+pub fn solve(
+    integration: &Integration,
+    selection: &Selection,
+    table: &DependencyTable,
+) -> Result<Plan, SelectionError> {
     let resolved = resolve(integration, selection)?;
     let (needs, mut notes, catalog_warnings) = expand::needs(integration, &resolved)?;
     let chosen = choose::choose(&needs, table);

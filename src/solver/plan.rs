@@ -93,6 +93,13 @@ impl Plan {
     pub fn has(&self, item: &Item) -> bool {
         self.grants.contains_key(item)
     }
+
+    /// A SOQL query an admin runs as the connected user: every column must come back true.
+    /// (`UserPermissionAccess` holds one `Permissions<Name>` field per user permission.)
+    pub fn verification_query(&self) -> Option<String> {
+        let columns: Vec<String> = self.user_permissions().map(|n| format!("Permissions{n}")).collect();
+        (!columns.is_empty()).then(|| format!("SELECT {} FROM UserPermissionAccess", columns.join(", ")))
+    }
 }
 
 fn grants_as_list<S: serde::Serializer>(

@@ -54,7 +54,11 @@ impl FieldRequest {
             None => (s, None),
         };
         let Some((object, name)) = field.split_once('.') else {
-            return Err(SelectionError::BadName { what: "field".into(), value: field.into(), why: "write it `Object.Field`, e.g. `Account.Planhat_Id__c`".into() });
+            return Err(SelectionError::BadName {
+                what: "field".into(),
+                value: field.into(),
+                why: "write it `Object.Field`, e.g. `Account.Planhat_Id__c`".into(),
+            });
         };
         check_identifier(object, "object")?;
         check_identifier(name, "field")?;
@@ -180,8 +184,16 @@ pub fn resolve(integration: &Integration, selection: &Selection) -> Result<Resol
     for (name, value) in &selection.options {
         let Some(def) = integration.option(name) else {
             let names: Vec<String> = integration.options.iter().map(|o| format!("--{}", o.name)).collect();
-            let allowed = if names.is_empty() { "; it takes no options".to_string() } else { format!("; its options are: {}", list(&names)) };
-            return Err(SelectionError::UnknownOption { integration: integration.id.clone(), name: name.clone(), allowed });
+            let allowed = if names.is_empty() {
+                "; it takes no options".to_string()
+            } else {
+                format!("; its options are: {}", list(&names))
+            };
+            return Err(SelectionError::UnknownOption {
+                integration: integration.id.clone(),
+                name: name.clone(),
+                allowed,
+            });
         };
         match &def.kind {
             OptionKind::Choice(values) if !values.contains(value) => {
@@ -194,7 +206,11 @@ pub fn resolve(integration: &Integration, selection: &Selection) -> Result<Resol
             }
             OptionKind::Object | OptionKind::Field => check_identifier(value, &format!("--{name}"))?,
             OptionKind::Name if value.trim().is_empty() => {
-                return Err(SelectionError::BadName { what: format!("--{name}"), value: value.clone(), why: "it is empty".into() });
+                return Err(SelectionError::BadName {
+                    what: format!("--{name}"),
+                    value: value.clone(),
+                    why: "it is empty".into(),
+                });
             }
             _ => {}
         }
@@ -213,13 +229,20 @@ pub fn resolve(integration: &Integration, selection: &Selection) -> Result<Resol
                 OptionKind::Field => "a field API name".into(),
                 OptionKind::Name => "a name".into(),
             };
-            return Err(SelectionError::MissingOption { integration: integration.id.clone(), option: def.name.clone(), allowed });
+            return Err(SelectionError::MissingOption {
+                integration: integration.id.clone(),
+                option: def.name.clone(),
+                allowed,
+            });
         }
     }
     for rule in &integration.rule_outs {
         let matches = rule.options.iter().all(|(k, vs)| options.get(k).is_some_and(|v| vs.contains(v)));
         if matches {
-            return Err(SelectionError::RuledOut { message: rule.message.clone(), source_quote: rule.source.to_string() });
+            return Err(SelectionError::RuledOut {
+                message: rule.message.clone(),
+                source_quote: rule.source.to_string(),
+            });
         }
     }
     Ok(Resolved {

@@ -1,0 +1,210 @@
+//! The clap definitions of every command and flag, and the integration options (`--sync`,
+//! `--mode`, …) that the catalog adds to `gen`, `explain` and `diff` at run time.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Arg, ArgMatches, Args, Parser, Subcommand, ValueEnum};
+use sfperms::catalog::{Catalog, OptionKind};
+
+use super::exit::HELP_FOOTER;
+
+/// Least-privilege Salesforce permissions for third-party integrations, as deployable metadata.
+#[derive(Debug, Parser)]
+#[command(name = "sfperms", version, max_term_width = 100, after_long_help = HELP_FOOTER)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Print one JSON document instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Add (or replace, by id) integrations from the TOML files in DIR
+    #[arg(long, global = true, value_name = "DIR")]
+    pub catalog: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the integrations in the catalog
+    List,
+    /// Show an integration's features, options and source document
+    Show {
+        /// The integration id (see `sfperms list`)
+        id: String,
+    },
+    /// Generate the PermissionSet or Profile an integration needs
+    #[command(after_long_help = HELP_FOOTER)]
+    Gen(GenArgs),
+    /// Explain every grant: the vendor sentence or dependency behind it, and what was left out
+    #[command(after_long_help = HELP_FOOTER)]
+    Explain(ExplainArgs),
+}
+
+/// What to generate: the integration and the admin's choices (shared by gen, explain and diff).
+#[derive(Debug, Args)]
+pub struct RequestArgs {
+    /// The integration id (see `sfperms list`)
+    #[arg(long = "for", value_name = "ID")]
+    pub integration: String,
+
+    /// Turn on a feature (repeatable); `all` turns on every feature
+    #[arg(long, value_name = "NAME")]
+    pub feature: Vec<String>,
+
+    /// Object access: NAME or NAME:ACCESS, ACCESS a comma list of read, create, edit, delete,
+    /// view-all, modify-all (repeatable)
+    #[arg(long, value_name = "NAME[:ACCESS]")]
+    pub object: Vec<String>,
+
+    /// Field access: Object.Field or Object.Field:read|edit (repeatable)
+    #[arg(long, value_name = "OBJECT.FIELD[:ACCESS]")]
+    pub field: Vec<String>,
+
+    /// Write a permission set or a profile (default: what the integration's document asks for)
+    #[arg(long = "as", value_enum, value_name = "KIND")]
+    pub output_kind: Option<Kind>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Kind {
+    PermissionSet,
+    Profile,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LayoutArg {
+    /// SFDX source format: `permissionsets/X.permissionset-meta.xml`
+    Source,
+    /// Metadata API format: `package.xml` and `permissionsets/X.permissionset`
+    Mdapi,
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    /// API name of the permission set, or name of the profile
+    #[arg(long, value_name = "API_NAME", help_heading = "File")]
+    pub name: Option<String>,
+
+    /// Label of the permission set (at most 80 characters)
+    #[arg(long, value_name = "LABEL", help_heading = "File")]
+    pub label: Option<String>,
+
+    /// API version for package.xml (default: sourceApiVersion of the SFDX project, then 66.0)
+    #[arg(long, value_name = "N.0", help_heading = "File")]
+    pub api_version: Option<String>,
+
+    /// Write a complete new profile (custom, userLicense, description) instead of a fragment
+    #[arg(long, help_heading = "File")]
+    pub new_profile: bool,
+
+    /// The user licence of a new profile
+    #[arg(long, value_name = "LICENSE", default_value = "Salesforce", requires = "new_profile", help_heading = "File")]
+    pub user_license: String,
+
+    /// Write files under DIR (an SFDX project, or any folder) instead of printing
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub output_dir: Option<PathBuf>,
+
+    /// File layout under --output-dir
+    #[arg(long, value_enum, default_value = "source", requires = "output_dir", help_heading = "Output")]
+    pub layout: LayoutArg,
+
+    /// Write a deployable Metadata API zip
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub zip: Option<PathBuf>,
+
+    /// Write nothing; exit 1 if the files would change
+    #[arg(long, help_heading = "Output")]
+    pub check: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    /// Output format (`--json` prints JSON)
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ExplainFormat,
+}
+
+/// `--catalog DIR` as given, found before clap runs.
+pub fn catalog_dir_from_argv(argv: &[OsString]) -> Option<PathBuf> {
+    let mut iter = argv.iter();
+    while let Some(arg) = iter.next() {
+        let text = arg.to_string_lossy();
+        if text == "--catalog" {
+            return iter.next().map(PathBuf::from);
+        }
+        if let Some(dir) = text.strip_prefix("--catalog=") {
+            return Some(PathBuf::from(dir));
+        }
+    }
+    None
+}
+
+/// Commands that take integration options.
+const TAKES_OPTIONS: [&str; 2] = ["gen", "explain"];
+
+/// Adds one `--NAME VALUE` flag per integration option in the catalog to the commands that take them.
+pub fn with_integration_options(mut command: clap::Command, catalog: &Catalog) -> clap::Command {
+    let mut by_name: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for integration in catalog.integrations.values() {
+        for option in &integration.options {
+            let values = match &option.kind {
+                OptionKind::Choice(values) => values.join("|"),
+                OptionKind::Object => "object API name".into(),
+                OptionKind::Field => "field API name".into(),
+                OptionKind::Name => "name".into(),
+            };
+            let default = option.default.as_ref().map(|d| format!(", default {d}")).unwrap_or_default();
+            let required = if option.required { ", required" } else { "" };
+            by_name
+                .entry(option.name.as_str())
+                .or_default()
+                .push(format!("{}: {} ({values}{default}{required})", integration.id, option.description));
+        }
+    }
+    for sub in TAKES_OPTIONS {
+        command = command.mut_subcommand(sub, |mut sub| {
+            for (name, helps) in &by_name {
+                sub = sub.arg(
+                    Arg::new(format!("option:{name}"))
+                        .long(name.to_string())
+                        .value_name("VALUE")
+                        .help(helps.join("; "))
+                        .help_heading("Integration options"),
+                );
+            }
+            sub
+        });
+    }
+    command
+}
+
+/// The integration options given on the command line.
+pub fn integration_options(matches: &ArgMatches, catalog: &Catalog) -> BTreeMap<String, String> {
+    let mut options = BTreeMap::new();
+    let Some((_, sub)) = matches.subcommand() else { return options };
+    for integration in catalog.integrations.values() {
+        for option in &integration.options {
+            let id = format!("option:{}", option.name);
+            if let Ok(Some(value)) = sub.try_get_one::<String>(&id) {
+                options.insert(option.name.clone(), value.clone());
+            }
+        }
+    }
+    options
+}

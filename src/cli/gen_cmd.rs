@@ -1,0 +1,156 @@
+//! `sfperms gen`: solve, emit, and print or write (source or mdapi layout, zip), or `--check`.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Result, bail};
+use serde_json::json;
+use sfperms::catalog::{Catalog, Integration, OutputKind};
+use sfperms::emit::{self, FileMeta};
+use sfperms::metadata::names::check_api_name;
+use sfperms::output::{self, Component, FileOut, Layout};
+use sfperms::platform::DEFAULT_API_VERSION;
+use sfperms::project::SfdxProject;
+use sfperms::solver::Plan;
+
+use super::args::{GenArgs, LayoutArg};
+use super::exit::{DIFFERENCES, SUCCESS};
+use super::request;
+
+pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
+    let (integration, plan) = request::plan(catalog, &args.request, options)?;
+    let component = component(integration, &plan, args)?;
+    let api_version = api_version(args)?;
+
+    if args.check && args.output_dir.is_none() && args.zip.is_none() {
+        bail!("--check compares with files on disk: give --output-dir DIR or --zip FILE");
+    }
+    let mut files: Vec<FileOut> = Vec::new();
+    if let Some(dir) = &args.output_dir {
+        let layout = match args.layout {
+            LayoutArg::Source => Layout::Source,
+            LayoutArg::Mdapi => Layout::Mdapi,
+        };
+        files.extend(output::files_in_dir(&component, dir, layout, &api_version)?);
+    }
+    if let Some(zip) = &args.zip {
+        let existing = std::fs::read(zip).ok();
+        files.push(FileOut { path: zip.clone(), bytes: output::zip_bytes(&component, &api_version), existing });
+    }
+
+    if as_json {
+        let xml = emit::render(&component.document);
+        let listed: Vec<_> = files
+            .iter()
+            .map(|f| json!({ "path": f.path, "changes": f.changes(), "written": !args.check && f.changes() }))
+            .collect();
+        let doc = json!({
+            "integration": integration.id, "kind": component.kind, "name": component.name,
+            "api-version": api_version, "xml": xml, "files": listed, "plan": plan,
+        });
+        write_files(&files, args.check)?;
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(if args.check && files.iter().any(FileOut::changes) { DIFFERENCES } else { SUCCESS });
+    }
+
+    for warning in &plan.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if files.is_empty() {
+        print!("{}", emit::render(&component.document));
+        return Ok(SUCCESS);
+    }
+    if args.check {
+        let changed: Vec<&FileOut> = files.iter().filter(|f| f.changes()).collect();
+        for file in &changed {
+            let what = if file.existing.is_some() { "would change" } else { "would be created" };
+            println!("{what}: {}", file.path.display());
+        }
+        return Ok(if changed.is_empty() { SUCCESS } else { DIFFERENCES });
+    }
+    write_files(&files, false)?;
+    for file in &files {
+        let what = if !file.changes() {
+            "unchanged"
+        } else if file.existing.is_some() {
+            "updated"
+        } else {
+            "created"
+        };
+        eprintln!("{what}: {}", file.path.display());
+    }
+    Ok(SUCCESS)
+}
+
+fn write_files(files: &[FileOut], check: bool) -> Result<()> {
+    if check {
+        return Ok(());
+    }
+    for file in files.iter().filter(|f| f.changes()) {
+        output::write_atomic(&file.path, &file.bytes)?;
+    }
+    Ok(())
+}
+
+/// The file's name, label and description, and its document.
+fn component(integration: &Integration, plan: &Plan, args: &GenArgs) -> Result<Component> {
+    let kind = plan.output;
+    let name = match (&args.name, kind) {
+        (Some(name), _) => name.clone(),
+        (None, OutputKind::PermissionSet) if integration.output == OutputKind::Profile => {
+            integration.default_name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        }
+        (None, _) => integration.default_name.clone(),
+    };
+    match kind {
+        OutputKind::PermissionSet => check_api_name(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?,
+        OutputKind::Profile if name.trim().is_empty() => bail!("--name: a profile name may not be empty"),
+        OutputKind::Profile => {}
+    }
+    let label = args.label.clone().unwrap_or_else(|| integration.default_label.clone());
+    if label.chars().count() > 80 {
+        bail!("--label: `{label}` is longer than the 80 characters Salesforce allows");
+    }
+    let meta = FileMeta { name: name.clone(), label, description: description(integration, plan) };
+    let document = match kind {
+        OutputKind::PermissionSet => emit::permission_set(plan, &meta),
+        OutputKind::Profile => emit::profile(plan, &meta, args.new_profile.then_some(args.user_license.as_str())),
+    };
+    if args.new_profile && kind != OutputKind::Profile {
+        bail!("--new-profile writes a profile: add --as profile");
+    }
+    Ok(Component { kind, name, document })
+}
+
+/// "Least privilege for Planhat (--sync two-way; features: …), generated by sfperms from …".
+fn description(integration: &Integration, plan: &Plan) -> String {
+    let mut choices: Vec<String> = plan.options.iter().map(|(k, v)| format!("--{k} {v}")).collect();
+    if !plan.features.is_empty() {
+        choices.push(format!("features: {}", plan.features.join(", ")));
+    }
+    let choices = if choices.is_empty() { String::new() } else { format!(" ({})", choices.join("; ")) };
+    format!(
+        "Least privilege for {}{choices}, generated by sfperms from \"{}\". Run sfperms explain for the reason behind every permission.",
+        integration.name, integration.title
+    )
+}
+
+/// `--api-version`, else the SFDX project's sourceApiVersion, else the built-in default.
+fn api_version(args: &GenArgs) -> Result<String> {
+    if let Some(version) = &args.api_version {
+        let valid = version.split_once('.').is_some_and(|(major, minor)| {
+            !major.is_empty() && major.chars().all(|c| c.is_ascii_digit()) && minor == "0"
+        });
+        if !valid {
+            bail!("--api-version `{version}`: write it like `66.0`");
+        }
+        return Ok(version.clone());
+    }
+    if let Some(dir) = &args.output_dir {
+        if let Some(project) = SfdxProject::open(dir)? {
+            if let Some(version) = project.source_api_version {
+                return Ok(version);
+            }
+        }
+    }
+    Ok(DEFAULT_API_VERSION.to_string())
+}

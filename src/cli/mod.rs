@@ -1,0 +1,62 @@
+//! The command line: clap definitions, the integration options added from the catalog, and one
+//! module per command. Commands return an exit code; errors print as `error: …` and exit 2.
+
+mod args;
+mod exit;
+mod explain;
+mod gen_cmd;
+mod list;
+mod request;
+mod show;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{CommandFactory, FromArgMatches};
+
+pub use args::Cli;
+
+pub fn main() -> ExitCode {
+    match run() {
+        Ok(code) => exit::code(code),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            exit::code(exit::ERROR)
+        }
+    }
+}
+
+fn run() -> Result<u8> {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The catalog decides which integration options exist, so load it before parsing.
+    let catalog = request::load_catalog(args::catalog_dir_from_argv(&argv).as_deref())?;
+    let command = args::with_integration_options(Cli::command(), &catalog);
+    let matches = match command.try_get_matches_from(&argv) {
+        Ok(m) => m,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::ERROR } else { exit::SUCCESS };
+            let _ = e.print();
+            return Ok(code);
+        }
+    };
+    let cli = Cli::from_arg_matches(&matches)?;
+    let options = args::integration_options(&matches, &catalog);
+    match cli.command {
+        args::Command::List => list::run(&catalog, cli.json),
+        args::Command::Show { id } => show::run(&catalog, &id, cli.json),
+        args::Command::Gen(args) => gen_cmd::run(&catalog, &args, options, cli.json),
+        args::Command::Explain(explain) => explain::run(&catalog, &explain, options, cli.json),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+        let catalog = sfperms::catalog::builtin().unwrap();
+        args::with_integration_options(Cli::command(), &catalog).debug_assert();
+    }
+}

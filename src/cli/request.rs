@@ -1,0 +1,62 @@
+//! From parsed flags to the library's inputs: the catalog, the integration, the selection and the
+//! dependency table. Unknown names become errors listing what exists.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use sfperms::catalog::{self, Catalog, Integration, OutputKind};
+use sfperms::platform::dependencies::DependencyTable;
+use sfperms::solver::{self, FieldRequest, ObjectRequest, Plan, Selection};
+
+use super::args::{Kind, RequestArgs};
+
+pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog> {
+    let mut catalog = catalog::builtin().context("the built-in catalog is broken (please report this)")?;
+    if let Some(dir) = dir {
+        catalog::add_dir(&mut catalog, dir)?;
+    }
+    Ok(catalog)
+}
+
+pub fn integration<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Integration> {
+    match catalog.get(id) {
+        Some(integration) => Ok(integration),
+        None => {
+            let ids = catalog.ids();
+            bail!(
+                "unknown integration `{id}`{}; the catalog has: {}",
+                catalog::hint(id, ids.iter().copied()),
+                ids.join(", ")
+            )
+        }
+    }
+}
+
+pub fn selection(args: &RequestArgs, options: BTreeMap<String, String>) -> Result<Selection> {
+    let objects = args.object.iter().map(|o| ObjectRequest::parse(o)).collect::<Result<Vec<_>, _>>()?;
+    let fields = args.field.iter().map(|f| FieldRequest::parse(f)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Selection {
+        features: args.feature.clone(),
+        options,
+        objects,
+        fields,
+        output: args.output_kind.map(|k| match k {
+            Kind::PermissionSet => OutputKind::PermissionSet,
+            Kind::Profile => OutputKind::Profile,
+        }),
+    })
+}
+
+/// Solves the request: the integration and its plan.
+pub fn plan<'a>(
+    catalog: &'a Catalog,
+    args: &RequestArgs,
+    options: BTreeMap<String, String>,
+) -> Result<(&'a Integration, Plan)> {
+    let integration = integration(catalog, &args.integration)?;
+    let selection = selection(args, options)?;
+    let table = DependencyTable::builtin();
+    let plan = solver::solve(integration, &selection, table)?;
+    Ok((integration, plan))
+}

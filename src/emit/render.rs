@@ -1,0 +1,78 @@
+//! Writes a `Document` through the tera templates in `templates/`, with XML escaping as
+//! Salesforce writes it. This is the only writer: generated files, `fmt` and merged files all come
+//! out of it, so "canonical" has one meaning.
+
+use std::sync::OnceLock;
+
+use tera::{Context, Tera};
+
+use crate::metadata::{Document, METADATA_NS, canonical};
+
+const METADATA_TEMPLATE: &str = include_str!("../../templates/metadata.xml.tera");
+const NODE_TEMPLATE: &str = include_str!("../../templates/node.xml.tera");
+
+/// The five entities a retrieve writes in text; nothing else is escaped.
+pub fn escape_xml(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn templates() -> &'static Tera {
+    static TERA: OnceLock<Tera> = OnceLock::new();
+    TERA.get_or_init(|| {
+        let mut tera = Tera::default();
+        tera.add_raw_templates(vec![("node.xml.tera", NODE_TEMPLATE), ("metadata.xml.tera", METADATA_TEMPLATE)])
+            .expect("the built-in templates parse");
+        tera.autoescape_on(vec![".xml.tera"]);
+        tera.set_escape_fn(escape_xml);
+        tera
+    })
+}
+
+/// Renders `doc` as it stands (the caller has put it in the order it wants).
+pub fn render_as_is(doc: &Document) -> String {
+    let mut context = Context::new();
+    context.insert("root", &doc.root);
+    context.insert("namespace", METADATA_NS);
+    context.insert("root_attrs", &doc.root_attrs);
+    context.insert("children", &doc.children);
+    templates()
+        .render("metadata.xml.tera", &context)
+        .unwrap_or_else(|e| panic!("rendering the built-in template failed: {e:?}"))
+}
+
+/// Puts `doc` in canonical order and renders it.
+pub fn render(doc: &Document) -> String {
+    let mut doc = doc.clone();
+    canonical::canonicalize(&mut doc);
+    render_as_is(&doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metadata::read::parse;
+
+    #[test]
+    fn escapes_like_a_retrieve() {
+        assert_eq!(escape_xml(r#"Tom's "A&B" <x>"#), "Tom&apos;s &quot;A&amp;B&quot; &lt;x&gt;");
+    }
+
+    #[test]
+    fn a_retrieved_file_renders_byte_for_byte() {
+        let text = include_str!(
+            "../../tests/fixtures/corpus/org-carestone/force-app/main/default/permissionsets/Monitoring_Admins.permissionset-meta.xml"
+        );
+        assert_eq!(render(&parse(text).unwrap()), text);
+    }
+}

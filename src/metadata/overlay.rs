@@ -1,0 +1,70 @@
+//! What a profile deploy does to the profile it lands on, done to a file: the fragment's entries
+//! replace the entries with the same key and the rest stay ("we designed Profile metadata
+//! deployment to overlay the existing Profile settings", Metadata API guide, Profile). Used to
+//! update a profile file of an SFDX project in place, and to merge package.xml members.
+
+use super::document::{Content, Document, Node};
+
+/// The identity of a top-level element: its name and, for keyed groups, its key.
+fn identity(node: &Node) -> (String, Option<String>) {
+    let key = super::canonical::key_of(node).map(str::to_string);
+    (node.name.clone(), key)
+}
+
+/// `existing` with every element of `fragment` put over it.
+pub fn overlay(existing: &Document, fragment: &Document) -> Document {
+    let mut out = existing.clone();
+    for node in &fragment.children {
+        let id = identity(node);
+        let keyed = id.1.is_some() || matches!(node.content, Content::Text(_));
+        match out.children.iter_mut().find(|n| keyed && identity(n) == id) {
+            Some(slot) => *slot = node.clone(),
+            None => out.children.push(node.clone()),
+        }
+    }
+    out
+}
+
+/// package.xml `existing` with the members of `fragment` added to their types, and its version.
+pub fn merge_package(existing: &Document, fragment: &Document) -> Document {
+    let mut out = existing.clone();
+    for node in &fragment.children {
+        if node.name != "types" {
+            out.children.retain(|n| n.name != node.name);
+            out.children.push(node.clone());
+            continue;
+        }
+        let kind = node.child_text("name");
+        match out.children.iter_mut().find(|n| n.name == "types" && n.child_text("name") == kind) {
+            Some(Node { content: Content::Children(children), .. }) => {
+                for member in node.children().iter().filter(|c| c.name == "members") {
+                    if !children.iter().any(|c| c.name == "members" && c.text() == member.text()) {
+                        children.push(member.clone());
+                    }
+                }
+            }
+            _ => out.children.push(node.clone()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragment_entries_replace_their_keys_and_keep_the_rest() {
+        let mut existing = Document::new("Profile");
+        existing.entry("userPermissions", &[("enabled", "true"), ("name", "RunReports")]);
+        existing.entry("objectPermissions", &[("allowRead", "false"), ("object", "Account")]);
+        existing.leaf("userLicense", "Salesforce");
+        let mut fragment = Document::new("Profile");
+        fragment.entry("objectPermissions", &[("allowRead", "true"), ("object", "Account")]);
+        fragment.entry("userPermissions", &[("enabled", "true"), ("name", "ApiEnabled")]);
+        let merged = overlay(&existing, &fragment);
+        assert_eq!(merged.children.len(), 4);
+        let account = merged.children.iter().find(|n| n.child_text("object") == Some("Account")).unwrap();
+        assert_eq!(account.child_text("allowRead"), Some("true"));
+    }
+}

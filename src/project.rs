@@ -1,0 +1,114 @@
+//! An SFDX project on disk: its `sfdx-project.json` (package directories, the default one,
+//! `sourceApiVersion`), and where a PermissionSet or Profile of a given name lives in it.
+
+use std::path::{Path, PathBuf};
+
+use crate::catalog::OutputKind;
+use crate::metadata::names::encode_file_name;
+
+#[derive(Debug, Clone)]
+pub struct SfdxProject {
+    pub root: PathBuf,
+    /// Package directories, the default first.
+    pub package_dirs: Vec<PathBuf>,
+    pub source_api_version: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    #[error("`{path}`: {message}")]
+    Invalid { path: String, message: String },
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawProject {
+    #[serde(default)]
+    package_directories: Vec<RawPackageDir>,
+    source_api_version: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawPackageDir {
+    path: String,
+    #[serde(default)]
+    default: bool,
+}
+
+impl SfdxProject {
+    /// The project rooted at `dir`, if `dir/sfdx-project.json` exists.
+    pub fn open(dir: &Path) -> Result<Option<SfdxProject>, ProjectError> {
+        let file = dir.join("sfdx-project.json");
+        if !file.is_file() {
+            return Ok(None);
+        }
+        let invalid = |message: String| ProjectError::Invalid { path: file.display().to_string(), message };
+        let text = std::fs::read_to_string(&file).map_err(|e| invalid(format!("cannot read it: {e}")))?;
+        let raw: RawProject =
+            serde_json::from_str(&text).map_err(|e| invalid(format!("not valid sfdx-project.json: {e}")))?;
+        if raw.package_directories.is_empty() {
+            return Err(invalid("it lists no packageDirectories".into()));
+        }
+        let mut dirs: Vec<&RawPackageDir> = raw.package_directories.iter().collect();
+        // The default package directory first (stable for the rest).
+        dirs.sort_by_key(|d| !d.default);
+        for d in &dirs {
+            let p = Path::new(&d.path);
+            if p.is_absolute() || p.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+                return Err(invalid(format!("package directory `{}` leaves the project", d.path)));
+            }
+        }
+        Ok(Some(SfdxProject {
+            root: dir.to_path_buf(),
+            package_dirs: dirs.iter().map(|d| dir.join(&d.path)).collect(),
+            source_api_version: raw.source_api_version,
+        }))
+    }
+
+    /// Where a component goes: the existing file of that name in any package directory, or the
+    /// default package directory's `main/default/<folder>/`.
+    pub fn source_path(&self, kind: OutputKind, name: &str) -> PathBuf {
+        let file = source_file_name(kind, name);
+        for dir in &self.package_dirs {
+            let found = walkdir::WalkDir::new(dir)
+                .follow_links(false)
+                .into_iter()
+                .filter_map(Result::ok)
+                .find(|e| e.file_type().is_file() && e.file_name().to_str() == Some(file.as_str()));
+            if let Some(entry) = found {
+                return entry.into_path();
+            }
+        }
+        self.package_dirs[0].join("main").join("default").join(folder(kind)).join(file)
+    }
+}
+
+/// The metadata folder of a kind (`permissionsets`, `profiles`).
+pub fn folder(kind: OutputKind) -> &'static str {
+    match kind {
+        OutputKind::PermissionSet => "permissionsets",
+        OutputKind::Profile => "profiles",
+    }
+}
+
+/// The metadata type name (`PermissionSet`, `Profile`).
+pub fn type_name(kind: OutputKind) -> &'static str {
+    match kind {
+        OutputKind::PermissionSet => "PermissionSet",
+        OutputKind::Profile => "Profile",
+    }
+}
+
+/// `Name.permissionset-meta.xml` / `Name.profile-meta.xml`.
+pub fn source_file_name(kind: OutputKind, name: &str) -> String {
+    format!("{}-meta.xml", mdapi_file_name(kind, name))
+}
+
+/// `Name.permissionset` / `Name.profile`.
+pub fn mdapi_file_name(kind: OutputKind, name: &str) -> String {
+    let suffix = match kind {
+        OutputKind::PermissionSet => "permissionset",
+        OutputKind::Profile => "profile",
+    };
+    format!("{}.{suffix}", encode_file_name(name))
+}
