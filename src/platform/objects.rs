@@ -19,6 +19,8 @@ pub const STANDARD_OBJECTS_SOURCE: &str =
 pub enum Outcome {
     /// Grant this user permission.
     Grant(&'static str),
+    /// Grant this access on the parent object instead.
+    Parent(&'static str, ObjectAccess),
     /// Nothing to grant: the platform gives it through the parent record or sharing.
     Implicit,
     /// Cannot be granted narrowly.
@@ -39,6 +41,10 @@ fn mappings() -> &'static BTreeMap<(&'static str, &'static str), Mapping> {
         tsv::for_each_row(NON_PERMISSIONABLE, |row| {
             let outcome = match row.get("outcome") {
                 "grant" => Outcome::Grant(row.get("grant")),
+                "parent" => {
+                    let (object, access) = row.get("grant").split_once(':').expect("parent grant is OBJECT:ACCESS");
+                    Outcome::Parent(object, access.parse().expect("parent access word"))
+                }
                 "implicit" => Outcome::Implicit,
                 "unsupported" => Outcome::Unsupported,
                 other => panic!("non-permissionable-objects.tsv line {}: outcome {other}", row.line),
@@ -130,6 +136,8 @@ mod tests {
         assert_eq!(comment.outcome, Outcome::Grant("EditCaseComments"));
         assert_eq!(non_permissionable("Note", ObjectAccess::Edit).unwrap().outcome, Outcome::Implicit);
         assert!(non_permissionable("Account", ObjectAccess::Read).is_none());
+        let line_item = non_permissionable("OpportunityLineItem", ObjectAccess::Edit).unwrap();
+        assert_eq!(line_item.outcome, Outcome::Parent("Opportunity", ObjectAccess::Edit));
     }
 
     #[test]

@@ -89,6 +89,16 @@ impl Builder<'_> {
         self.alt.notes.push(Note { kind, subject, message, quote: Some(self.quote.clone()) });
     }
 
+    /// `subject` is granted as `item` instead (Edit Task → EditTask).
+    fn mapped(&mut self, subject: String, item: Item, grant: String, explanation: &str, flag: Option<String>) {
+        let mut reason = self.with_flag(flag);
+        if let Reason::Requirement { via, .. } = &mut reason {
+            *via = Some(format!("{subject} is not an object permission: {explanation}"));
+        }
+        self.note(NoteKind::Mapped, subject, format!("granted as {grant}: {explanation}"));
+        self.alt.items.push((item, reason));
+    }
+
     fn object(&mut self, object: &str, access: ObjectAccess, flag: Option<String>) {
         let subject = format!("{} {object}", access.label());
         self.alt.label.push(subject.clone());
@@ -100,13 +110,13 @@ impl Builder<'_> {
             }
             match mapping.outcome {
                 Outcome::Grant(permission) => {
-                    let via = format!("{subject} is not an object permission: {}", mapping.explanation);
-                    let mut reason = self.with_flag(flag);
-                    if let Reason::Requirement { via: v, .. } = &mut reason {
-                        *v = Some(via.clone());
-                    }
-                    self.note(NoteKind::Mapped, subject, format!("granted as {permission}: {}", mapping.explanation));
-                    self.alt.items.push((Item::UserPermission(permission.to_string()), reason));
+                    let item = Item::UserPermission(permission.to_string());
+                    self.mapped(subject, item, permission.to_string(), mapping.explanation, flag);
+                }
+                Outcome::Parent(parent, parent_access) => {
+                    let item = Item::Object(parent.to_string(), parent_access);
+                    let grant = format!("{} {parent}", parent_access.label());
+                    self.mapped(subject, item, grant, mapping.explanation, flag);
                 }
                 Outcome::Implicit => self.note(NoteKind::Implicit, subject, mapping.explanation.to_string()),
                 Outcome::Unsupported => {
@@ -123,7 +133,7 @@ impl Builder<'_> {
         }
         if objects::kind(object) == ObjectKind::Standard && !objects::is_known_standard(object) {
             self.alt.warnings.push(format!(
-                "`{object}` is not among the standard objects of {}: check that it exists in your org before deploying",
+                "`{object}` is not among {}: check that it exists in your org (and takes object permissions) before deploying",
                 objects::STANDARD_OBJECTS_SOURCE
             ));
         }

@@ -81,6 +81,7 @@ pub fn solve(
         }
     }
     warnings.extend(catalog_warnings);
+    let notes = merge_notes(notes);
     let mut seen = std::collections::BTreeSet::new();
     warnings.retain(|w| seen.insert(w.clone()));
 
@@ -95,4 +96,20 @@ pub fn solve(
         warnings,
         dependencies: table.origin.clone(),
     })
+}
+
+/// Notes that say the same thing about several accesses become one (`Read Note, Edit Note: …`).
+fn merge_notes(notes: Vec<Note>) -> Vec<Note> {
+    let mut merged: Vec<Note> = Vec::new();
+    for note in notes {
+        match merged.iter_mut().find(|m| m.kind == note.kind && m.message == note.message && m.quote == note.quote) {
+            Some(existing) => {
+                if !existing.subject.split(", ").any(|s| s == note.subject) {
+                    existing.subject = format!("{}, {}", existing.subject, note.subject);
+                }
+            }
+            None => merged.push(note),
+        }
+    }
+    merged
 }

@@ -1,1 +1,10 @@
+//! Integration tests: the `sfperms` binary run on real inputs (the seeds' catalog, the corpus of
+//! retrieved metadata), with snapshots in `snapshots/` and every generated file checked against
+//! Salesforce's Metadata API schema. One test binary (faster to link).
 
+mod common;
+
+mod bad_input;
+mod corpus;
+mod gen_outputs;
+mod snapshots;

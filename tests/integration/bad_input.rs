@@ -1,0 +1,101 @@
+//! Bad input: every error exits 2, names what is wrong and says what to do instead.
+
+use crate::common::{input_error, run, stderr};
+
+#[test]
+fn unknown_integration_suggests_the_closest() {
+    let err = input_error(&["gen", "--for", "planhatt", "--sync", "two-way"]);
+    assert!(err.contains("unknown integration `planhatt`"), "{err}");
+    assert!(err.contains("did you mean `planhat`"), "{err}");
+    assert!(err.contains("jetstream"), "{err}");
+}
+
+#[test]
+fn unknown_feature_lists_the_features() {
+    let err = input_error(&["gen", "--for", "jetstream", "--feature", "deploi"]);
+    assert!(err.contains("no feature `deploi`"), "{err}");
+    assert!(err.contains("did you mean `deploy`"), "{err}");
+    assert!(err.contains("hard-delete"), "{err}");
+}
+
+#[test]
+fn bad_option_value_lists_the_values() {
+    let err = input_error(&["gen", "--for", "planhat", "--sync", "both"]);
+    assert!(err.contains("`--sync both` is not allowed"), "{err}");
+    assert!(err.contains("receive-only, two-way"), "{err}");
+}
+
+#[test]
+fn missing_required_option() {
+    let err = input_error(&["gen", "--for", "planhat"]);
+    assert!(err.contains("needs `--sync`"), "{err}");
+}
+
+#[test]
+fn option_of_another_integration() {
+    let err = input_error(&["gen", "--for", "jetstream", "--sync", "two-way"]);
+    assert!(err.contains("`--sync` is not an option of `jetstream`"), "{err}");
+}
+
+#[test]
+fn bad_object_access_word() {
+    let err = input_error(&["gen", "--for", "jetstream", "--feature", "data", "--object", "Account:write"]);
+    assert!(err.contains("`write` is not an object access word"), "{err}");
+    assert!(err.contains("read, create, edit, delete, view-all, modify-all"), "{err}");
+}
+
+#[test]
+fn object_without_access_where_none_is_implied() {
+    let err = input_error(&["gen", "--for", "jetstream", "--object", "Account"]);
+    assert!(err.contains("--object Account:read"), "{err}");
+}
+
+#[test]
+fn bad_permission_set_name() {
+    let err = input_error(&["gen", "--for", "jetstream", "--name", "Jet Stream"]);
+    assert!(err.contains("not a valid API name"), "{err}");
+}
+
+#[test]
+fn check_needs_a_target() {
+    let err = input_error(&["gen", "--for", "jetstream", "--check"]);
+    assert!(err.contains("--output-dir"), "{err}");
+}
+
+#[test]
+fn misspelt_permission_in_a_catalog_is_caught_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/profiles/jetstream.toml")).unwrap();
+    let broken = toml.replace("user-permissions = [\"BulkApiHardDelete\"]", "user-permissions = [\"ManageFlows\"]");
+    assert_ne!(toml, broken);
+    let line = broken.lines().position(|l| l.contains("ManageFlows")).unwrap() + 1;
+    std::fs::write(dir.path().join("jetstream.toml"), broken).unwrap();
+    let output = run(&["--catalog", dir.path().to_str().unwrap(), "list"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains(&format!("jetstream.toml:{line}: unknown user permission `ManageFlows`")), "{err}");
+    assert!(err.contains("did you mean `ManageInteraction` (Manage Flow)"), "{err}");
+}
+
+#[test]
+fn a_quote_not_in_the_vendor_document_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/profiles/jetstream.toml")).unwrap();
+    let broken =
+        toml.replace("Salesforce requires the Bulk API Hard Delete", "Salesforce demands the Bulk API Hard Delete");
+    std::fs::write(dir.path().join("jetstream.toml"), broken).unwrap();
+    let output = run(&["--catalog", dir.path().to_str().unwrap(), "list"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("does not occur in the vendor document"), "{}", stderr(&output));
+}
+
+#[test]
+fn unknown_catalog_key_is_an_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/profiles/jetstream.toml")).unwrap();
+    let broken = toml.replacen("default-label", "defalt-label", 1);
+    std::fs::write(dir.path().join("jetstream.toml"), broken).unwrap();
+    let output = run(&["--catalog", dir.path().to_str().unwrap(), "list"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unknown field `defalt-label`"), "{}", stderr(&output));
+}

@@ -1,0 +1,81 @@
+//! Helpers shared by the integration tests: running the binary, temporary folders, schema checks.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The carestone org retrieve (an SFDX project).
+pub fn carestone() -> PathBuf {
+    fixtures().join("corpus/org-carestone")
+}
+
+pub fn sfperms() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sfperms"));
+    command.env("NO_COLOR", "1");
+    command
+}
+
+/// Runs `sfperms args…` and returns its output.
+pub fn run(args: &[&str]) -> Output {
+    sfperms().args(args).output().expect("the binary runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// Runs `sfperms args…`, asserts exit 0, returns stdout.
+pub fn ok(args: &[&str]) -> String {
+    let output = run(args);
+    assert!(output.status.success(), "sfperms {args:?} failed: {}", stderr(&output));
+    stdout(&output)
+}
+
+/// Runs `sfperms args…`, asserts exit 2, returns stderr.
+pub fn input_error(args: &[&str]) -> String {
+    let output = run(args);
+    assert_eq!(output.status.code(), Some(2), "sfperms {args:?}: expected exit 2; stderr: {}", stderr(&output));
+    assert!(output.stdout.is_empty(), "sfperms {args:?} printed to stdout on error");
+    stderr(&output)
+}
+
+/// Validates `xml` against Salesforce's Metadata API schema (v66) with xmllint; panics with
+/// xmllint's message when it is not valid. xmllint is required: CI installs libxml2-utils.
+pub fn assert_schema_valid(xml: &str, what: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("file.xml");
+    std::fs::write(&file, xml).unwrap();
+    assert_file_schema_valid(&file, what);
+}
+
+pub fn assert_file_schema_valid(file: &Path, what: &str) {
+    let schema = fixtures().join("metadata-api-v66.xsd");
+    let output = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(file)
+        .output()
+        .expect("xmllint is installed (apt-get install libxml2-utils)");
+    assert!(
+        output.status.success(),
+        "{what} is not valid against the Metadata API schema:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// insta settings that keep snapshots in the top-level `snapshots/` folder.
+pub fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings
+}
