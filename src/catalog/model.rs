@@ -123,6 +123,18 @@ pub enum OptionKind {
     Name,
 }
 
+impl OptionKind {
+    /// How a value is written in help and listings: `receive-only|two-way`, `OBJECT`, `FIELD`, `NAME`.
+    pub fn value_hint(&self) -> String {
+        match self {
+            OptionKind::Choice(values) => values.join("|"),
+            OptionKind::Object => "OBJECT".into(),
+            OptionKind::Field => "FIELD".into(),
+            OptionKind::Name => "NAME".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct OptionDef {
     pub name: String,

@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Arg, ArgMatches, Args, Parser, Subcommand, ValueEnum};
-use sfperms::catalog::{Catalog, OptionKind};
+use sfperms::catalog::Catalog;
 
 use super::exit::HELP_FOOTER;
 
@@ -163,12 +163,7 @@ pub fn with_integration_options(mut command: clap::Command, catalog: &Catalog) -
     let mut by_name: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for integration in catalog.integrations.values() {
         for option in &integration.options {
-            let values = match &option.kind {
-                OptionKind::Choice(values) => values.join("|"),
-                OptionKind::Object => "object API name".into(),
-                OptionKind::Field => "field API name".into(),
-                OptionKind::Name => "name".into(),
-            };
+            let values = option.kind.value_hint();
             let default = option.default.as_ref().map(|d| format!(", default {d}")).unwrap_or_default();
             let required = if option.required { ", required" } else { "" };
             by_name

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use serde_json::json;
-use sfperms::catalog::{Catalog, OptionKind};
+use sfperms::catalog::Catalog;
 
 use super::request;
 
@@ -60,12 +60,7 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
         println!("Options:");
     }
     for option in &integration.options {
-        let values = match &option.kind {
-            OptionKind::Choice(values) => values.join("|"),
-            OptionKind::Object => "OBJECT".into(),
-            OptionKind::Field => "FIELD".into(),
-            OptionKind::Name => "NAME".into(),
-        };
+        let values = option.kind.value_hint();
         let status = match (&option.default, option.required) {
             (Some(d), _) => format!(" (default: {d})"),
             (None, true) => " (required)".into(),
