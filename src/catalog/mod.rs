@@ -11,6 +11,7 @@ mod validate;
 pub use error::{CatalogError, CatalogErrors, did_you_mean, hint};
 pub use load::{add_dir, builtin};
 pub use model::*;
+pub use validate::placeholders;
 
 #[cfg(test)]
 mod tests {

@@ -68,6 +68,7 @@ pub fn solve(
         }
     }
     closure::close(&mut grants, table);
+    closure::fill_chains(&mut grants);
 
     if resolved.output == OutputKind::Profile {
         // The v66 Metadata API schema gives Profile no externalCredentialPrincipalAccesses.
@@ -78,6 +79,24 @@ pub fn solve(
             let message = "Profile metadata has no externalCredentialPrincipalAccesses (Metadata API v66 schema): enable the principal on the profile in Setup, or generate a permission set (--as permission-set)".to_string();
             warnings.push(format!("not in the file: {principal}: {message}"));
             notes.push(Note { kind: NoteKind::Unsupported, subject: principal.to_string(), message, quote: None });
+        }
+    }
+    // An org export may name permissions newer than (or licence-bound outside) the built-in list.
+    for (item, reasons) in &grants {
+        if let Item::UserPermission(name) = item {
+            if !crate::platform::permissions::is_known(name) {
+                let from: Vec<&str> = reasons
+                    .iter()
+                    .filter_map(|r| match r {
+                        Reason::Dependency { source, .. } => Some(source.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                warnings.push(format!(
+                    "`{name}` is not in sfperms' list of user permissions (a v64.0 describe){}: check that your org has it before deploying",
+                    if from.is_empty() { String::new() } else { format!("; it comes from {}", from.join(", ")) }
+                ));
+            }
         }
     }
     warnings.extend(catalog_warnings);
