@@ -2,6 +2,7 @@
 //! or a `--catalog DIR`. `raw` is the file as written, `validate` checks it against the platform
 //! data and the vendor document, `model` is what the solver reads.
 
+pub mod coverage;
 mod error;
 mod load;
 pub mod model;
@@ -9,7 +10,7 @@ mod raw;
 mod validate;
 
 pub use error::{CatalogError, CatalogErrors, did_you_mean, hint};
-pub use load::{add_dir, builtin};
+pub use load::{add_dir, builtin, builtin_document};
 pub use model::*;
 pub use validate::placeholders;
 

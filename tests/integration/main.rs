@@ -5,6 +5,7 @@
 mod common;
 
 mod bad_input;
+mod coverage;
 mod corpus;
 mod gen_outputs;
 mod snapshots;
