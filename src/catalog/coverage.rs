@@ -67,7 +67,8 @@ fn occurrences(haystack: &str, needle: &str) -> Vec<std::ops::Range<usize>> {
         .filter(|r| {
             let before = haystack[..r.start].chars().next_back();
             let after = haystack[r.end..].chars().next();
-            !(is_word(before) && is_word(needle.chars().next())) && !(is_word(after) && is_word(needle.chars().next_back()))
+            !(is_word(before) && is_word(needle.chars().next()))
+                && !(is_word(after) && is_word(needle.chars().next_back()))
         })
         .collect()
 }

@@ -79,29 +79,40 @@ fn requirement_text(
 
 /// `ViewRoles ← ViewSetup ← ModifyMetadata ← feature deploy`.
 fn chain_text(item: &Item, chain: &[String]) -> String {
-    std::iter::once(item.to_string()).chain(chain.iter().cloned()).collect::<Vec<_>>().join(" ← ")
+    let words = chain.iter().map(|c| if c == "always" { "every use".to_string() } else { c.clone() });
+    std::iter::once(item.to_string()).chain(words).collect::<Vec<_>>().join(" ← ")
 }
 
 /// One grant's reasons as lines. A grant the vendor asks for directly lists the sentences and
-/// names what else requires it on one line; a grant only Salesforce requires shows each chain.
+/// names what else requires it on one line; a grant only Salesforce requires shows its shortest
+/// chain back to a vendor sentence, and names the other grants that require it.
 fn reason_lines(item: &Item, reasons: &[Reason]) -> Vec<String> {
     let mut lines = Vec::new();
     let mut required_by = Vec::new();
     let direct = reasons.iter().any(|r| !matches!(r, Reason::Dependency { .. }));
-    for reason in reasons {
+    let shortest = reasons
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match r {
+            Reason::Dependency { chain, .. } => Some((chain.len(), i)),
+            _ => None,
+        })
+        .min()
+        .map(|(_, i)| i);
+    for (i, reason) in reasons.iter().enumerate() {
         match reason {
             Reason::Requirement { context, quote, via, flag } => {
                 lines.push(requirement_text(context, quote, via, flag))
             }
             Reason::CommandLine { flag } => lines.push(format!("asked for with {flag}")),
-            Reason::Dependency { of, .. } if direct => required_by.push(of.clone()),
-            Reason::Dependency { source, chain, .. } => {
+            Reason::Dependency { source, chain, .. } if !direct && Some(i) == shortest => {
                 lines.push(format!(
                     "required by Salesforce: {} ({})",
                     chain_text(item, chain),
                     dependency_source(source)
                 ));
             }
+            Reason::Dependency { of, .. } => required_by.push(of.clone()),
         }
     }
     if !required_by.is_empty() {

@@ -99,6 +99,14 @@ pub fn solve(
             }
         }
     }
+    if grants.is_empty() && resolved.features.is_empty() && !integration.features.is_empty() {
+        let names: Vec<&str> = integration.features.iter().map(|f| f.name.as_str()).collect();
+        warnings.push(format!(
+            "nothing granted: every requirement of `{}` belongs to a feature; add --feature NAME ({}) or --feature all",
+            integration.id,
+            names.join(", ")
+        ));
+    }
     warnings.extend(catalog_warnings);
     let notes = merge_notes(notes);
     let mut seen = std::collections::BTreeSet::new();

@@ -127,5 +127,9 @@ fn furniture_is_only_what_the_catalog_does_not_cite() {
         let uncited: Vec<String> = coverage::uncited(integration, document).into_iter().map(|s| s.text).collect();
         stale.extend(list.iter().filter(|entry| !uncited.iter().any(|s| s == *entry)).map(|e| format!("{id}: {e:?}")));
     }
-    assert!(stale.is_empty(), "furniture the catalog cites, or that is not a sentence of the document:\n{}", stale.join("\n"));
+    assert!(
+        stale.is_empty(),
+        "furniture the catalog cites, or that is not a sentence of the document:\n{}",
+        stale.join("\n")
+    );
 }

@@ -5,7 +5,7 @@
 mod common;
 
 mod bad_input;
-mod coverage;
 mod corpus;
+mod coverage;
 mod gen_outputs;
 mod snapshots;
