@@ -7,5 +7,6 @@ mod common;
 mod bad_input;
 mod corpus;
 mod coverage;
+mod dependencies;
 mod gen_outputs;
 mod snapshots;
