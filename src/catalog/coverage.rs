@@ -67,8 +67,9 @@ fn occurrences(haystack: &str, needle: &str) -> Vec<std::ops::Range<usize>> {
         .filter(|r| {
             let before = haystack[..r.start].chars().next_back();
             let after = haystack[r.end..].chars().next();
-            !(is_word(before) && is_word(needle.chars().next()))
-                && !(is_word(after) && is_word(needle.chars().next_back()))
+            let cuts_start = is_word(before) && is_word(needle.chars().next());
+            let cuts_end = is_word(after) && is_word(needle.chars().next_back());
+            !cuts_start && !cuts_end
         })
         .collect()
 }

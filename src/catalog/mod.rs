@@ -14,6 +14,16 @@ pub use load::{add_dir, builtin, builtin_document};
 pub use model::*;
 pub use validate::placeholders;
 
+/// Validates one integration file against `documents` (file name → text): for tests that build
+/// small catalogs of their own.
+#[cfg(test)]
+pub(crate) fn parse_integration(
+    text: &str,
+    documents: &std::collections::BTreeMap<String, String>,
+) -> Result<Integration, Vec<CatalogError>> {
+    validate::integration("test.toml", text, documents)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -212,11 +212,11 @@ fn json_rows(file: &str, text: &str) -> Result<Vec<Row>, ExportError> {
     let error = |line: usize, message: String| ExportError { file: file.into(), line, message };
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| error(e.line(), format!("not a JSON export: {e}")))?;
-    if let Some(status) = value.get("status").and_then(serde_json::Value::as_i64) {
-        if status != 0 {
-            let message = value.get("message").and_then(serde_json::Value::as_str).unwrap_or("no message");
-            return Err(error(0, format!("the export is a failed query (status {status}): {message}")));
-        }
+    if let Some(status) = value.get("status").and_then(serde_json::Value::as_i64)
+        && status != 0
+    {
+        let message = value.get("message").and_then(serde_json::Value::as_str).unwrap_or("no message");
+        return Err(error(0, format!("the export is a failed query (status {status}): {message}")));
     }
     let records = value
         .get("result")

@@ -94,12 +94,12 @@ pub fn fill_chains(grants: &mut BTreeMap<Item, Vec<Reason>>) {
                     return done;
                 }
                 for reason in grants.get(*item).into_iter().flatten() {
-                    if let Reason::Dependency { of, .. } = reason {
-                        if seen.insert(of.clone()) {
-                            let mut longer = path.clone();
-                            longer.push(of.clone());
-                            next.push(longer);
-                        }
+                    if let Reason::Dependency { of, .. } = reason
+                        && seen.insert(of.clone())
+                    {
+                        let mut longer = path.clone();
+                        longer.push(of.clone());
+                        next.push(longer);
                     }
                 }
             }

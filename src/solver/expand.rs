@@ -103,10 +103,10 @@ impl Builder<'_> {
             Ok(name) => {
                 for option in crate::catalog::placeholders(pattern) {
                     let Some(def) = integration.option(option) else { continue };
-                    if let (Some(why), Some(default)) = (&def.unverified, &def.default) {
-                        if resolved.options.get(option) == Some(default) {
-                            self.alt.warnings.push(format!("UNVERIFIED: --{option} {default} (the default): {why}"));
-                        }
+                    if let (Some(why), Some(default)) = (&def.unverified, &def.default)
+                        && resolved.options.get(option) == Some(default)
+                    {
+                        self.alt.warnings.push(format!("UNVERIFIED: --{option} {default} (the default): {why}"));
                     }
                 }
                 Some(name)

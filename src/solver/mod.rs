@@ -83,20 +83,20 @@ pub fn solve(
     }
     // An org export may name permissions newer than (or licence-bound outside) the built-in list.
     for (item, reasons) in &grants {
-        if let Item::UserPermission(name) = item {
-            if !crate::platform::permissions::is_known(name) {
-                let from: Vec<&str> = reasons
-                    .iter()
-                    .filter_map(|r| match r {
-                        Reason::Dependency { source, .. } => Some(source.as_str()),
-                        _ => None,
-                    })
-                    .collect();
-                warnings.push(format!(
-                    "`{name}` is not in sfperms' list of user permissions (a v64.0 describe){}: check that your org has it before deploying",
-                    if from.is_empty() { String::new() } else { format!("; it comes from {}", from.join(", ")) }
-                ));
-            }
+        if let Item::UserPermission(name) = item
+            && !crate::platform::permissions::is_known(name)
+        {
+            let from: Vec<&str> = reasons
+                .iter()
+                .filter_map(|r| match r {
+                    Reason::Dependency { source, .. } => Some(source.as_str()),
+                    _ => None,
+                })
+                .collect();
+            warnings.push(format!(
+                "`{name}` is not in sfperms' list of user permissions (a v64.0 describe){}: check that your org has it before deploying",
+                if from.is_empty() { String::new() } else { format!("; it comes from {}", from.join(", ")) }
+            ));
         }
     }
     if grants.is_empty() && resolved.features.is_empty() && !integration.features.is_empty() {

@@ -1,1 +1,115 @@
+//! Solver behaviour on tiny hand-written catalogs: reasons and their chains, notes, warnings for
+//! missing and unverified options, the "nothing granted" hint.
 
+use std::collections::BTreeMap;
+
+use crate::access::{Item, ObjectAccess};
+use crate::catalog::{self, Integration};
+use crate::platform::dependencies::DependencyTable;
+
+use super::{NoteKind, Reason, Selection, solve};
+
+const DOCUMENT: &str = "Deploy needs Modify Metadata. Callers need the principal. The log object needs Read. \
+    Write means Create. Nothing else.";
+
+fn integration(body: &str) -> Integration {
+    let documents = BTreeMap::from([("doc.txt".to_string(), DOCUMENT.to_string())]);
+    let text = format!(
+        "id = \"t\"\nname = \"T\"\nsummary = \"s\"\ndocument = \"doc.txt\"\ntitle = \"T\"\ndefault-name = \"T\"\ndefault-label = \"T\"\n{body}"
+    );
+    catalog::parse_integration(&text, &documents).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+fn select(features: &[&str], options: &[(&str, &str)]) -> Selection {
+    Selection {
+        features: features.iter().map(|f| f.to_string()).collect(),
+        options: options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        ..Selection::default()
+    }
+}
+
+#[test]
+fn a_dependency_carries_its_chain_back_to_the_feature() {
+    let t = integration(
+        "[[feature]]\nname = \"deploy\"\ndescription = \"d\"\n\n[[require]]\nsource = \"Deploy needs Modify Metadata.\"\nfeature = \"deploy\"\nuser-permissions = [\"ModifyMetadata\"]\n",
+    );
+    let plan = solve(&t, &select(&["deploy"], &[]), DependencyTable::builtin()).unwrap();
+    let reasons = &plan.grants[&Item::UserPermission("ViewRoles".into())];
+    match &reasons[0] {
+        Reason::Dependency { of, chain, .. } => {
+            assert_eq!(of, "ViewSetup");
+            assert_eq!(chain, &["ViewSetup", "ModifyMetadata", "feature deploy"]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_requirement_note_says_how_the_words_became_the_grant() {
+    let t = integration(
+        "[[require]]\nsource = \"Write means Create.\"\nobjects = { Account = \"create\" }\nnote = \"Write is Create\"\n",
+    );
+    let plan = solve(&t, &select(&[], &[]), DependencyTable::builtin()).unwrap();
+    match &plan.grants[&Item::Object("Account".into(), ObjectAccess::Create)][0] {
+        Reason::Requirement { via, .. } => assert_eq!(via.as_deref(), Some("Write is Create")),
+        other => panic!("{other:?}"),
+    }
+}
+
+const PRINCIPAL: &str = "[[option]]\nname = \"credential\"\nkind = \"name\"\ndescription = \"c\"\n\n[[option]]\nname = \"principal\"\nkind = \"name\"\ndescription = \"p\"\n\n[[require]]\nsource = \"Callers need the principal.\"\nexternal-credential-principals = [\"{credential}-{principal}\"]\n";
+
+#[test]
+fn a_name_whose_options_are_missing_is_reported_not_dropped() {
+    let t = integration(PRINCIPAL);
+    let plan = solve(&t, &select(&[], &[("principal", "P")]), DependencyTable::builtin()).unwrap();
+    assert!(plan.grants.is_empty());
+    let note = plan.notes.iter().find(|n| n.kind == NoteKind::NeedsOption).expect("a note");
+    assert_eq!(note.subject, "principal {credential}-{principal}");
+    assert_eq!(note.message, "not granted: give --credential to grant it");
+    assert!(plan.warnings.iter().any(|w| w.contains("give --credential")), "{:?}", plan.warnings);
+
+    let plan = solve(&t, &select(&[], &[("credential", "C"), ("principal", "P")]), DependencyTable::builtin()).unwrap();
+    assert!(plan.has(&Item::ExternalCredentialPrincipal("C-P".into())));
+    assert!(plan.notes.iter().all(|n| n.kind != NoteKind::NeedsOption));
+}
+
+#[test]
+fn an_unverified_default_is_a_warning_until_overridden() {
+    let t = integration(
+        "[[option]]\nname = \"log-object\"\nkind = \"object\"\ndefault = \"Q9__Log__c\"\ndescription = \"l\"\nunverified = \"a guess\"\n\n[[require]]\nsource = \"The log object needs Read.\"\nobjects = { \"{log-object}\" = \"read\" }\n",
+    );
+    let plan = solve(&t, &select(&[], &[]), DependencyTable::builtin()).unwrap();
+    assert!(plan.has(&Item::Object("Q9__Log__c".into(), ObjectAccess::Read)));
+    assert!(plan.warnings.contains(&"UNVERIFIED: --log-object Q9__Log__c (the default): a guess".to_string()));
+
+    let plan = solve(&t, &select(&[], &[("log-object", "Q9__Real__c")]), DependencyTable::builtin()).unwrap();
+    assert!(plan.has(&Item::Object("Q9__Real__c".into(), ObjectAccess::Read)));
+    assert!(plan.warnings.iter().all(|w| !w.starts_with("UNVERIFIED")), "{:?}", plan.warnings);
+}
+
+#[test]
+fn no_feature_selected_says_nothing_was_granted() {
+    let t = integration(
+        "[[feature]]\nname = \"deploy\"\ndescription = \"d\"\n\n[[require]]\nsource = \"Deploy needs Modify Metadata.\"\nfeature = \"deploy\"\nuser-permissions = [\"ModifyMetadata\"]\n",
+    );
+    let plan = solve(&t, &select(&[], &[]), DependencyTable::builtin()).unwrap();
+    assert!(plan.grants.is_empty());
+    assert!(plan.warnings.iter().any(|w| w.starts_with("nothing granted") && w.contains("--feature all")));
+}
+
+#[test]
+fn also_quotes_are_checked_and_counted_as_cited() {
+    let documents = BTreeMap::from([("doc.txt".to_string(), DOCUMENT.to_string())]);
+    let head = "id = \"t\"\nname = \"T\"\nsummary = \"s\"\ndocument = \"doc.txt\"\ntitle = \"T\"\ndefault-name = \"T\"\ndefault-label = \"T\"\n";
+    let bad = format!(
+        "{head}[[require]]\nsource = \"Deploy needs Modify Metadata.\"\nuser-permissions = [\"ModifyMetadata\"]\nalso = \"Deploy wants it.\"\n"
+    );
+    let errors = catalog::parse_integration(&bad, &documents).unwrap_err();
+    assert!(errors[0].message.contains("`Deploy wants it.` does not occur"), "{errors:?}");
+
+    let t = integration(
+        "[[require]]\nsource = \"Deploy needs Modify Metadata.\"\nuser-permissions = [\"ModifyMetadata\"]\nalso = \"Nothing else.\"\n",
+    );
+    let uncited: Vec<String> = catalog::coverage::uncited(&t, DOCUMENT).into_iter().map(|s| s.text).collect();
+    assert_eq!(uncited, ["Callers need the principal.", "The log object needs Read.", "Write means Create."]);
+}
