@@ -8,5 +8,6 @@ mod bad_input;
 mod corpus;
 mod coverage;
 mod dependencies;
+mod docs;
 mod gen_outputs;
 mod snapshots;
