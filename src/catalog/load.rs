@@ -22,6 +22,11 @@ pub fn builtin() -> Result<Catalog, CatalogErrors> {
     Ok(catalog)
 }
 
+/// The text of a vendor document shipped with the catalog (`profiles/sources/NAME`).
+pub fn builtin_document(name: &str) -> Option<&'static str> {
+    builtin::DOCUMENTS.iter().find(|(path, _)| file_name(path) == name).map(|(_, text)| *text)
+}
+
 fn builtin_documents() -> BTreeMap<String, String> {
     builtin::DOCUMENTS.iter().map(|(path, text)| (file_name(path), (*text).to_string())).collect()
 }

@@ -2,6 +2,7 @@
 //! or a `--catalog DIR`. `raw` is the file as written, `validate` checks it against the platform
 //! data and the vendor document, `model` is what the solver reads.
 
+pub mod coverage;
 mod error;
 mod load;
 pub mod model;
@@ -9,8 +10,19 @@ mod raw;
 mod validate;
 
 pub use error::{CatalogError, CatalogErrors, did_you_mean, hint};
-pub use load::{add_dir, builtin};
+pub use load::{add_dir, builtin, builtin_document};
 pub use model::*;
+pub use validate::placeholders;
+
+/// Validates one integration file against `documents` (file name → text): for tests that build
+/// small catalogs of their own.
+#[cfg(test)]
+pub(crate) fn parse_integration(
+    text: &str,
+    documents: &std::collections::BTreeMap<String, String>,
+) -> Result<Integration, Vec<CatalogError>> {
+    validate::integration("test.toml", text, documents)
+}
 
 #[cfg(test)]
 mod tests {

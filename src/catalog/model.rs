@@ -91,6 +91,22 @@ impl Integration {
         self.features.iter().find(|f| f.name == name || f.aliases.iter().any(|a| a == name))
     }
 
+    /// Every quote of the vendor document the catalog holds, wherever it is cited (requirements,
+    /// features, options, unmapped sentences, warnings, rule-outs, the admin shortcut).
+    pub fn quotes(&self) -> Vec<&Quote> {
+        let mut quotes: Vec<&Quote> = Vec::new();
+        quotes.extend(self.output_source.iter());
+        quotes.extend(self.admin_shortcut.iter().map(|s| &s.source));
+        quotes.extend(self.options.iter().filter_map(|o| o.source.as_ref()));
+        quotes.extend(self.features.iter().filter_map(|f| f.source.as_ref()));
+        quotes.extend(self.requirements.iter().map(|r| &r.source));
+        quotes.extend(self.requirements.iter().filter_map(|r| r.also.as_ref()));
+        quotes.extend(self.unmapped.iter().map(|u| &u.source));
+        quotes.extend(self.warnings.iter().filter_map(|w| w.source.as_ref()));
+        quotes.extend(self.rule_outs.iter().map(|r| &r.source));
+        quotes
+    }
+
     /// Whether any requirement expands `{object}` / `{field}` from the command line.
     pub fn takes_placeholder(&self, placeholder: &str) -> bool {
         self.requirements.iter().any(|r| {
@@ -186,6 +202,8 @@ pub struct Requirement {
     /// Why a name is not confirmed by a source, when it is not.
     pub unverified: Option<String>,
     pub note: Option<String>,
+    /// Further sentences stating the same requirement (cited, not shown by `explain`).
+    pub also: Option<Quote>,
     /// Line of the requirement in its catalog file.
     pub line: usize,
 }

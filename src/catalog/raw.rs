@@ -132,6 +132,9 @@ pub struct Requirement {
     pub any_of: Vec<Grants>,
     pub unverified: Option<String>,
     pub note: Option<String>,
+    /// Further sentences of the document that state the same requirement (a table row, a
+    /// recommendation): checked like `source` and counted as cited, not repeated by `explain`.
+    pub also: Option<Spanned<OneOrMany>>,
 }
 
 impl Requirement {

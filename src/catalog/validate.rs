@@ -154,6 +154,7 @@ pub fn integration(
     for mut r in parsed.require {
         let line = c.line(r.source.span());
         let source = c.quote(r.source.clone());
+        let also = c.quote_opt(r.also.take());
         let condition = condition(&mut c, &scope, r.feature.take(), std::mem::take(&mut r.when), None);
         let own = r.take_grants();
         let has_own = !own.is_empty();
@@ -180,6 +181,7 @@ pub fn integration(
             alternatives,
             unverified: r.unverified,
             note: r.note,
+            also,
             line,
         });
     }

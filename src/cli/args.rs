@@ -66,6 +66,12 @@ pub struct RequestArgs {
     /// Write a permission set or a profile (default: what the integration's document asks for)
     #[arg(long = "as", value_enum, value_name = "KIND")]
     pub output_kind: Option<Kind>,
+
+    /// The org's PermissionDependency export (CSV or JSON from `sf data query --use-tooling-api
+    /// --query "SELECT Permission, RequiredPermission, PermissionType, RequiredPermissionType FROM
+    /// PermissionDependency"`): replaces the built-in dependency table
+    #[arg(long, value_name = "FILE")]
+    pub dependencies: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

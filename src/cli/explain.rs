@@ -1,6 +1,8 @@
-//! `sfperms explain`: every grant with its reasons, the choices among alternatives, what was
-//! mapped or left out and why, warnings, and a query that verifies the connected user. Text,
-//! Markdown (for a pull request) or JSON.
+//! `sfperms explain`: every grant with its reasons (the vendor sentence, or the chain of
+//! dependencies that pulled it in), the privilege of each risky permission, the choices among
+//! alternatives, what was mapped or left out and why, unverified names, warnings, and a query that
+//! verifies the connected user. Text, Markdown (for a pull request) or JSON. Rendering only: the
+//! reasons come from the solver's `Plan`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -10,7 +12,7 @@ use serde_json::json;
 use sfperms::access::Item;
 use sfperms::catalog::{Catalog, Integration};
 use sfperms::platform::permissions::{self, Risk};
-use sfperms::solver::{Plan, Reason};
+use sfperms::solver::{Note, NoteKind, Plan, Reason};
 
 use super::args::{ExplainArgs, ExplainFormat};
 use super::request;
@@ -18,13 +20,16 @@ use super::request;
 pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
     let (integration, plan) = request::plan(catalog, &args.request, options)?;
     if as_json {
+        let (unverified, warnings) = split_warnings(&plan);
         let doc = json!({
             "integration": integration.id,
             "document": integration.document,
             "plan": plan,
-            "high-risk": high_risk(&plan).iter().map(|(n, r, why)| json!({"name": n, "rank": r, "why": why})).collect::<Vec<_>>(),
+            "risky": risky(&plan).iter().map(|(n, p)| json!({"name": n, "label": permissions::label(n), "risk": p.risk, "rank": p.rank, "why": p.why})).collect::<Vec<_>>(),
+            "unverified": unverified,
+            "other-warnings": warnings,
             "verification-query": plan.verification_query(),
-            "admin-shortcut": integration.admin_shortcut.as_ref().map(|s| json!({"source": s.source, "note": s.note})),
+            "admin-shortcut": integration.admin_shortcut.as_ref().map(|s| json!({"source": s.source, "user-permissions": s.user_permissions, "note": s.note})),
         });
         println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(0);
@@ -34,45 +39,127 @@ pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, Stri
     Ok(0)
 }
 
-fn high_risk(plan: &Plan) -> Vec<(&str, u32, &'static str)> {
-    plan.user_permissions()
-        .filter_map(|n| {
-            let p = permissions::privilege(n);
-            (p.risk == Risk::High).then_some((n, p.rank, p.why))
-        })
-        .collect()
+/// The granted user permissions rated medium or high risk, riskiest first.
+fn risky(plan: &Plan) -> Vec<(&str, permissions::Privilege)> {
+    let mut out: Vec<(&str, permissions::Privilege)> =
+        plan.user_permissions().map(|n| (n, permissions::privilege(n))).filter(|(_, p)| p.risk != Risk::Low).collect();
+    out.sort_by(|a, b| b.1.rank.cmp(&a.1.rank).then(a.0.cmp(b.0)));
+    out
 }
 
-fn reason_text(reason: &Reason) -> String {
-    match reason {
-        Reason::Requirement { context, quote, via, flag } => {
-            let mut s = format!("{context}: \"{quote}\"");
-            if let Some(flag) = flag {
-                let _ = write!(s, " (access from {flag})");
-            }
-            if let Some(via) = via {
-                let _ = write!(s, " — {via}");
-            }
-            s
-        }
-        Reason::CommandLine { flag } => format!("asked for with {flag}"),
-        Reason::Dependency { of, source } => format!("dependency of {of} ({source})"),
+/// Warnings that flag an unverified name or rule, and the rest.
+fn split_warnings(plan: &Plan) -> (Vec<&str>, Vec<&str>) {
+    plan.warnings.iter().map(String::as_str).partition(|w| w.starts_with("UNVERIFIED"))
+}
+
+/// Where a dependency pair comes from, in words.
+fn dependency_source(source: &str) -> String {
+    match source {
+        "setup-tooltip" => "Setup's \"requires\" tooltip, built-in table".into(),
+        "deploy-error" => "a quoted Salesforce deploy error, built-in table".into(),
+        other => other.into(),
     }
+}
+
+fn requirement_text(
+    context: &str,
+    quote: &impl std::fmt::Display,
+    via: &Option<String>,
+    flag: &Option<String>,
+) -> String {
+    let mut s = format!("{context}: \"{quote}\"");
+    if let Some(flag) = flag {
+        let _ = write!(s, " (access from {flag})");
+    }
+    if let Some(via) = via {
+        let _ = write!(s, " — {via}");
+    }
+    s
+}
+
+/// `ViewRoles ← ViewSetup ← ModifyMetadata ← feature deploy`.
+fn chain_text(item: &Item, chain: &[String]) -> String {
+    let words = chain.iter().map(|c| if c == "always" { "every use".to_string() } else { c.clone() });
+    std::iter::once(item.to_string()).chain(words).collect::<Vec<_>>().join(" ← ")
+}
+
+/// One grant's reasons as lines. A grant the vendor asks for directly lists the sentences and
+/// names what else requires it on one line; a grant only Salesforce requires shows its shortest
+/// chain back to a vendor sentence, and names the other grants that require it.
+fn reason_lines(item: &Item, reasons: &[Reason]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut required_by = Vec::new();
+    let direct = reasons.iter().any(|r| !matches!(r, Reason::Dependency { .. }));
+    let shortest = reasons
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match r {
+            Reason::Dependency { chain, .. } => Some((chain.len(), i)),
+            _ => None,
+        })
+        .min()
+        .map(|(_, i)| i);
+    for (i, reason) in reasons.iter().enumerate() {
+        match reason {
+            Reason::Requirement { context, quote, via, flag } => {
+                lines.push(requirement_text(context, quote, via, flag))
+            }
+            Reason::CommandLine { flag } => lines.push(format!("asked for with {flag}")),
+            Reason::Dependency { source, chain, .. } if !direct && Some(i) == shortest => {
+                lines.push(format!(
+                    "required by Salesforce: {} ({})",
+                    chain_text(item, chain),
+                    dependency_source(source)
+                ));
+            }
+            Reason::Dependency { of, .. } => required_by.push(of.clone()),
+        }
+    }
+    if !required_by.is_empty() {
+        lines.push(format!("also required by {} (Salesforce's own rule)", required_by.join(", ")));
+    }
+    lines
 }
 
 fn item_title(item: &Item) -> String {
     match item {
-        Item::UserPermission(name) => match permissions::label(name) {
-            Some(label) => format!("{name} ({label})"),
-            None => name.clone(),
-        },
+        Item::UserPermission(name) => {
+            let label = permissions::label(name).map(|l| format!(" ({l})")).unwrap_or_default();
+            let p = permissions::privilege(name);
+            let risk = match p.risk {
+                Risk::High => format!(" [high risk, rank {}]", p.rank),
+                Risk::Medium => format!(" [medium risk, rank {}]", p.rank),
+                Risk::Low => String::new(),
+            };
+            format!("{name}{label}{risk}")
+        }
         other => other.to_string(),
+    }
+}
+
+/// Headings for the kinds of notes, in the order they are shown.
+const NOTE_SECTIONS: [(NoteKind, &str); 7] = [
+    (NoteKind::Mapped, "Mapped: not an object permission, granted another way"),
+    (NoteKind::Implicit, "Nothing to grant: the platform gives it with the parent record"),
+    (NoteKind::AlwaysAccessible, "Always accessible: never in fieldPermissions"),
+    (NoteKind::Reduced, "Granted with less than asked"),
+    (NoteKind::Unsupported, "Left out: cannot be granted narrowly"),
+    (NoteKind::NeedsOption, "Not granted: an option is missing"),
+    (NoteKind::NotMappable, "Vendor sentences that map to no grant"),
+];
+
+fn note_line(note: &Note) -> String {
+    if note.kind == NoteKind::NotMappable {
+        format!("\"{}\": {}", note.subject, note.message)
+    } else {
+        format!("{}: {}", note.subject, note.message)
     }
 }
 
 /// The explanation as text, or as Markdown when `markdown`.
 pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String {
-    let (h1, h2, bullet, quote_open) = if markdown { ("# ", "\n## ", "- ", "> ") } else { ("", "\n", "  ", "  ") };
+    let (h1, h2, bullet, sub, quote_open) =
+        if markdown { ("# ", "\n## ", "- ", "    - ", "> ") } else { ("", "\n", "  ", "      - ", "  ") };
     let mut out = String::new();
     let mut choices: Vec<String> = plan.options.iter().map(|(k, v)| format!("--{k} {v}")).collect();
     if !plan.features.is_empty() {
@@ -86,32 +173,25 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
         if choices.is_empty() { String::new() } else { format!(" ({})", choices.join("; ")) }
     );
     let _ = writeln!(out, "{quote_open}Source: {} ({})", integration.title, integration.document);
+    if markdown {
+        let _ = writeln!(out, ">");
+    }
     let _ = writeln!(out, "{quote_open}Dependencies: {}", plan.dependencies);
 
     let _ = writeln!(out, "{h2}Grants ({})", plan.grants.len());
     for (item, reasons) in &plan.grants {
-        let risk = match item {
-            Item::UserPermission(name) => {
-                let p = permissions::privilege(name);
-                match p.risk {
-                    Risk::High => format!(" [high risk, rank {}]", p.rank),
-                    Risk::Medium => format!(" [medium risk, rank {}]", p.rank),
-                    Risk::Low => String::new(),
-                }
-            }
-            _ => String::new(),
-        };
-        let _ = writeln!(out, "{bullet}{}{risk}", item_title(item));
-        for reason in reasons {
-            let _ = writeln!(out, "{}    - {}", if markdown { "" } else { "  " }, reason_text(reason));
+        let _ = writeln!(out, "{bullet}{}", item_title(item));
+        for line in reason_lines(item, reasons) {
+            let _ = writeln!(out, "{sub}{line}");
         }
     }
 
-    let risky = high_risk(plan);
+    let risky = risky(plan);
     if !risky.is_empty() {
-        let _ = writeln!(out, "{h2}High-risk permissions");
-        for (name, rank, why) in risky {
-            let _ = writeln!(out, "{bullet}{name} (rank {rank}): {why}");
+        let _ = writeln!(out, "{h2}Privilege of the risky permissions (rank 0-100)");
+        for (name, p) in risky {
+            let risk = if p.risk == Risk::High { "high" } else { "medium" };
+            let _ = writeln!(out, "{bullet}{name}: {risk} risk, rank {}: {}", p.rank, p.why);
         }
     }
 
@@ -119,16 +199,18 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
         let _ = writeln!(out, "{h2}Choices among alternatives");
         for choice in &plan.choices {
             let _ = writeln!(out, "{bullet}{}: \"{}\"", choice.context, choice.quote);
-            let _ = writeln!(out, "{}    {}", if markdown { "" } else { "  " }, choice.why);
+            let _ = writeln!(out, "{sub}{}", choice.why);
         }
     }
 
-    if !plan.notes.is_empty() {
-        let _ = writeln!(out, "{h2}Mapped, left out, always accessible");
-        for note in &plan.notes {
-            let kind =
-                serde_json::to_value(&note.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            let _ = writeln!(out, "{bullet}[{kind}] {}: {}", note.subject, note.message);
+    for (kind, heading) in NOTE_SECTIONS {
+        let notes: Vec<&Note> = plan.notes.iter().filter(|n| n.kind == kind).collect();
+        if notes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{h2}{heading}");
+        for note in notes {
+            let _ = writeln!(out, "{bullet}{}", note_line(note));
         }
     }
 
@@ -138,9 +220,16 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
         let _ = writeln!(out, "{bullet}would grant: {}", shortcut.note);
     }
 
-    if !plan.warnings.is_empty() {
+    let (unverified, warnings) = split_warnings(plan);
+    if !unverified.is_empty() {
+        let _ = writeln!(out, "{h2}Unverified: check before deploying");
+        for warning in unverified {
+            let _ = writeln!(out, "{bullet}{}", warning.trim_start_matches("UNVERIFIED: "));
+        }
+    }
+    if !warnings.is_empty() {
         let _ = writeln!(out, "{h2}Warnings");
-        for warning in &plan.warnings {
+        for warning in warnings {
             let _ = writeln!(out, "{bullet}{warning}");
         }
     }

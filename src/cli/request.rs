@@ -1,5 +1,6 @@
 //! From parsed flags to the library's inputs: the catalog, the integration, the selection and the
-//! dependency table. Unknown names become errors listing what exists.
+//! dependency table (built in, or the org's export given with `--dependencies`). Unknown names
+//! become errors listing what exists.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -7,6 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use sfperms::catalog::{self, Catalog, Integration, OutputKind};
 use sfperms::platform::dependencies::DependencyTable;
+use sfperms::platform::dependency_export;
 use sfperms::solver::{self, FieldRequest, ObjectRequest, Plan, Selection};
 
 use super::args::{Kind, RequestArgs};
@@ -56,7 +58,14 @@ pub fn plan<'a>(
 ) -> Result<(&'a Integration, Plan)> {
     let integration = integration(catalog, &args.integration)?;
     let selection = selection(args, options)?;
-    let table = DependencyTable::builtin();
+    let org_table;
+    let table = match &args.dependencies {
+        Some(path) => {
+            org_table = dependency_export::load(path)?;
+            &org_table
+        }
+        None => DependencyTable::builtin(),
+    };
     let plan = solver::solve(integration, &selection, table)?;
     Ok((integration, plan))
 }

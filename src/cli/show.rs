@@ -1,9 +1,11 @@
-//! `sfperms show ID`: an integration's features and options, with descriptions, defaults and the
-//! vendor sentences they come from.
+//! `sfperms show ID`: an integration's features and options, with descriptions, defaults, the
+//! vendor sentences they come from and what each grants (unverified ones flagged), the
+//! combinations the document rules out, and what its "System Administrator" shortcut would grant.
 
 use anyhow::Result;
 use serde_json::json;
-use sfperms::catalog::Catalog;
+use sfperms::catalog::{Catalog, Integration, OptionKind, Template};
+use sfperms::platform::permissions;
 
 use super::request;
 
@@ -33,6 +35,14 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
             "admin-shortcut": integration.admin_shortcut.as_ref().map(|s| json!({
                 "source": s.source, "user-permissions": s.user_permissions, "note": s.note })),
             "options": options, "features": features,
+            "requirements": integration.requirements.iter().map(|r| json!({
+                "features": r.condition.features, "when": r.condition.options,
+                "grants-one-of": r.alternatives.iter().map(|alt| alt.iter().map(template_text).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                "source": r.source, "unverified": r.unverified, "note": r.note,
+            })).collect::<Vec<_>>(),
+            "rule-outs": integration.rule_outs.iter().map(|r| json!({
+                "when": r.options, "message": r.message, "source": r.source,
+            })).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(0);
@@ -52,6 +62,7 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
         println!();
         println!("The page's shortcut: \"{}\"", shortcut.source);
         println!("  would grant instead: {}", shortcut.note);
+        println!("  among them: {}", shortcut.user_permissions.join(", "));
     }
     println!();
     if integration.options.is_empty() {
@@ -68,8 +79,15 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
         };
         println!("  --{} {values}{status}", option.name);
         println!("      {}", option.description);
-        for (value, description) in &option.value_descriptions {
-            println!("      {value}: {description}");
+        // In the order the values are listed, not alphabetically.
+        let order: Vec<&String> = match &option.kind {
+            OptionKind::Choice(values) => values.iter().collect(),
+            _ => option.value_descriptions.keys().collect(),
+        };
+        for value in order {
+            if let Some(description) = option.value_descriptions.get(value) {
+                println!("      {value}: {description}");
+            }
         }
         if let Some(quote) = &option.source {
             println!("      source: \"{quote}\"");
@@ -96,6 +114,78 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
         if let Some(quote) = &feature.source {
             println!("      source: \"{quote}\"");
         }
+        for line in grant_lines(integration, Some(&feature.name)) {
+            println!("      {line}");
+        }
+    }
+    let always = grant_lines(integration, None);
+    if !always.is_empty() {
+        println!();
+        println!("Granted whatever the features (by option where noted):");
+        for line in always {
+            println!("  {line}");
+        }
+    }
+    if !integration.rule_outs.is_empty() {
+        println!();
+        println!("Ruled out (an input error):");
+        for rule in &integration.rule_outs {
+            println!("  {}: {}", condition_text(&rule.options), rule.message);
+            println!("      source: \"{}\"", rule.source);
+        }
     }
     Ok(0)
+}
+
+/// `--protocol custom --identity per-user`.
+fn condition_text(options: &std::collections::BTreeMap<String, Vec<String>>) -> String {
+    options.iter().map(|(k, v)| format!("--{k} {}", v.join("|"))).collect::<Vec<_>>().join(" ")
+}
+
+fn template_text(template: &Template) -> String {
+    match template {
+        Template::UserPermission(name) => match permissions::label(name) {
+            Some(label) => format!("{name} ({label})"),
+            None => name.clone(),
+        },
+        Template::Object(object, accesses) => {
+            format!("{object}: {}", accesses.iter().map(|a| a.word()).collect::<Vec<_>>().join(", "))
+        }
+        Template::Field(field, access) => format!("{field}: {}", access.word()),
+        Template::ApexClass(class) => format!("Apex class {class}"),
+        Template::ExternalCredentialPrincipal(principal) => format!("principal access {principal}"),
+    }
+}
+
+/// What the requirements of one feature (or, with `None`, of no feature) grant, one line each.
+fn grant_lines(integration: &Integration, feature: Option<&str>) -> Vec<String> {
+    let mut lines = Vec::new();
+    for requirement in &integration.requirements {
+        let features = &requirement.condition.features;
+        let applies = match feature {
+            Some(name) => features.iter().any(|f| f == name),
+            None => features.is_empty(),
+        };
+        if !applies {
+            continue;
+        }
+        let alternatives: Vec<String> = requirement
+            .alternatives
+            .iter()
+            .map(|alt| alt.iter().map(template_text).collect::<Vec<_>>().join(" + "))
+            .collect();
+        let mut line = if alternatives.len() > 1 {
+            format!("grants one of: {} (the least privileged)", alternatives.join(" | "))
+        } else {
+            format!("grants {}", alternatives.join(""))
+        };
+        if !requirement.condition.options.is_empty() {
+            line.push_str(&format!(" when {}", condition_text(&requirement.condition.options)));
+        }
+        if requirement.unverified.is_some() {
+            line.push_str(" [UNVERIFIED]");
+        }
+        lines.push(line);
+    }
+    lines
 }

@@ -6,6 +6,7 @@
 mod tsv;
 
 pub mod dependencies;
+pub mod dependency_export;
 pub mod fields;
 pub mod objects;
 pub mod permissions;

@@ -18,8 +18,12 @@ pub fn direct_requirements(item: &Item, table: &DependencyTable) -> Vec<(Item, S
         table.requirements_of(item).iter().map(|e| (e.requires.clone(), e.source.clone())).collect();
     match item {
         Item::Object(object, access) => {
+            // The flag rules hold in every org; an org export may list the same pairs.
             for (implied, source) in object_implications(*access) {
-                out.push((Item::Object(object.clone(), implied), source.to_string()));
+                let implied = Item::Object(object.clone(), implied);
+                if !out.iter().any(|(i, _)| *i == implied) {
+                    out.push((implied, source.to_string()));
+                }
             }
         }
         Item::Field(field, FieldAccess::Edit) => {
@@ -52,7 +56,7 @@ pub fn close(grants: &mut BTreeMap<Item, Vec<Reason>>, table: &DependencyTable) 
             continue;
         }
         for (required, source) in direct_requirements(&item, table) {
-            let reason = Reason::Dependency { of: item.to_string(), source };
+            let reason = Reason::Dependency { of: item.to_string(), source, chain: Vec::new() };
             let reasons = grants.entry(required.clone()).or_default();
             if !reasons.contains(&reason) {
                 reasons.push(reason);
@@ -60,6 +64,62 @@ pub fn close(grants: &mut BTreeMap<Item, Vec<Reason>>, table: &DependencyTable) 
             if !done.contains(&required) {
                 queue.insert(required);
             }
+        }
+    }
+}
+
+/// Fills in the `chain` of every dependency reason: the shortest path from the grant that
+/// required it back to a grant a requirement (or the command line) asked for.
+pub fn fill_chains(grants: &mut BTreeMap<Item, Vec<Reason>>) {
+    let by_name: BTreeMap<String, &Item> = grants.keys().map(|i| (i.to_string(), i)).collect();
+    let origin = |item: &Item| -> Option<String> {
+        grants.get(item)?.iter().find_map(|r| match r {
+            Reason::Requirement { context, .. } => Some(context.clone()),
+            Reason::CommandLine { flag } => Some(flag.clone()),
+            Reason::Dependency { .. } => None,
+        })
+    };
+    // Breadth first from each `of`, so the chain is the shortest one (ties: the first reason).
+    let chain_from = |start: &str| -> Vec<String> {
+        let mut paths: Vec<Vec<String>> = vec![vec![start.to_string()]];
+        let mut seen: BTreeSet<String> = BTreeSet::from([start.to_string()]);
+        while !paths.is_empty() {
+            let mut next = Vec::new();
+            for path in paths {
+                let last = path.last().expect("paths are never empty");
+                let Some(item) = by_name.get(last) else { continue };
+                if let Some(context) = origin(item) {
+                    let mut done = path.clone();
+                    done.push(context);
+                    return done;
+                }
+                for reason in grants.get(*item).into_iter().flatten() {
+                    if let Reason::Dependency { of, .. } = reason
+                        && seen.insert(of.clone())
+                    {
+                        let mut longer = path.clone();
+                        longer.push(of.clone());
+                        next.push(longer);
+                    }
+                }
+            }
+            paths = next;
+        }
+        vec![start.to_string()]
+    };
+    let chains: Vec<(Item, usize, Vec<String>)> = grants
+        .iter()
+        .flat_map(|(item, reasons)| {
+            reasons.iter().enumerate().filter_map(move |(i, r)| match r {
+                Reason::Dependency { of, .. } => Some((item.clone(), i, of.clone())),
+                _ => None,
+            })
+        })
+        .map(|(item, i, of)| (item, i, chain_from(&of)))
+        .collect();
+    for (item, index, chain) in chains {
+        if let Some(Reason::Dependency { chain: slot, .. }) = grants.get_mut(&item).and_then(|r| r.get_mut(index)) {
+            *slot = chain;
         }
     }
 }

@@ -52,18 +52,24 @@ pub fn context(condition: &Condition, resolved: &Resolved) -> Option<String> {
     Some(if parts.is_empty() { "always".to_string() } else { parts.join(", ") })
 }
 
-/// Replaces `{option}` placeholders; `None` when an option the name needs was not given.
-fn fill(pattern: &str, resolved: &Resolved) -> Option<String> {
+/// Replaces `{option}` placeholders; `Err` names every option the name needs that was not given
+/// (the catalog's validation guarantees every placeholder is an option).
+fn fill<'p>(pattern: &'p str, resolved: &Resolved) -> Result<String, Vec<&'p str>> {
     let mut out = String::new();
+    let mut missing = Vec::new();
     let mut rest = pattern;
     while let Some(start) = rest.find('{') {
-        let end = start + rest[start..].find('}')?;
+        let Some(len) = rest[start..].find('}') else { break };
+        let option = &rest[start + 1..start + len];
         out.push_str(&rest[..start]);
-        out.push_str(resolved.options.get(&rest[start + 1..end])?);
-        rest = &rest[end + 1..];
+        match resolved.options.get(option) {
+            Some(value) => out.push_str(value),
+            None => missing.push(option),
+        }
+        rest = &rest[start + len + 1..];
     }
     out.push_str(rest);
-    Some(out)
+    if missing.is_empty() { Ok(out) } else { Err(missing) }
 }
 
 struct Builder<'a> {
@@ -89,11 +95,42 @@ impl Builder<'_> {
         self.alt.notes.push(Note { kind, subject, message, quote: Some(self.quote.clone()) });
     }
 
+    /// Fills `pattern` (`what` says what it names: `object`, `principal`…); when an option it
+    /// needs was not given, says so (a note and a warning) instead of granting nothing in silence.
+    /// Warns when an option left at an unverified default is used.
+    fn fill(&mut self, what: &str, pattern: &str, integration: &Integration, resolved: &Resolved) -> Option<String> {
+        match fill(pattern, resolved) {
+            Ok(name) => {
+                for option in crate::catalog::placeholders(pattern) {
+                    let Some(def) = integration.option(option) else { continue };
+                    if let (Some(why), Some(default)) = (&def.unverified, &def.default)
+                        && resolved.options.get(option) == Some(default)
+                    {
+                        self.alt.warnings.push(format!("UNVERIFIED: --{option} {default} (the default): {why}"));
+                    }
+                }
+                Some(name)
+            }
+            Err(missing) => {
+                let flags: Vec<String> = missing.iter().map(|o| format!("--{o}")).collect();
+                let subject = format!("{what} {pattern}");
+                let message = format!("not granted: give {} to grant it", flags.join(" and "));
+                self.alt.warnings.push(format!("{subject}: {message}"));
+                self.note(NoteKind::NeedsOption, subject, message);
+                None
+            }
+        }
+    }
+
     /// `subject` is granted as `item` instead (Edit Task → EditTask).
     fn mapped(&mut self, subject: String, item: Item, grant: String, explanation: &str, flag: Option<String>) {
         let mut reason = self.with_flag(flag);
         if let Reason::Requirement { via, .. } = &mut reason {
-            *via = Some(format!("{subject} is not an object permission: {explanation}"));
+            let mapping = format!("{subject} is not an object permission: {explanation}");
+            *via = Some(match via.take() {
+                Some(note) => format!("{note}; {mapping}"),
+                None => mapping,
+            });
         }
         self.note(NoteKind::Mapped, subject, format!("granted as {grant}: {explanation}"));
         self.alt.items.push((item, reason));
@@ -183,7 +220,7 @@ pub fn needs(
             let reason = Reason::Requirement {
                 context: context.clone(),
                 quote: requirement.source.clone(),
-                via: None,
+                via: requirement.note.clone(),
                 flag: None,
             };
             let mut b = Builder { alt: Alternative::default(), reason, quote: &requirement.source };
@@ -207,7 +244,7 @@ pub fn needs(
                         }
                     }
                     Template::Object(pattern, accesses) => {
-                        if let Some(object) = fill(pattern, resolved) {
+                        if let Some(object) = b.fill("object", pattern, integration, resolved) {
                             for access in accesses {
                                 b.object(&object, *access, None);
                             }
@@ -221,18 +258,18 @@ pub fn needs(
                         }
                     }
                     Template::Field(pattern, access) => {
-                        if let Some(field) = fill(pattern, resolved) {
+                        if let Some(field) = b.fill("field", pattern, integration, resolved) {
                             b.field(&field, *access, None);
                         }
                     }
                     Template::ApexClass(pattern) => {
-                        if let Some(class) = fill(pattern, resolved) {
+                        if let Some(class) = b.fill("Apex class", pattern, integration, resolved) {
                             b.alt.label.push(format!("Apex class {class}"));
                             b.alt.items.push((Item::ApexClass(class), b.reason.clone()));
                         }
                     }
                     Template::ExternalCredentialPrincipal(pattern) => {
-                        if let Some(principal) = fill(pattern, resolved) {
+                        if let Some(principal) = b.fill("principal", pattern, integration, resolved) {
                             b.alt.label.push(format!("principal {principal}"));
                             b.alt.items.push((Item::ExternalCredentialPrincipal(principal), b.reason.clone()));
                         }

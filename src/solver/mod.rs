@@ -10,6 +10,8 @@ mod plan;
 mod selection;
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
@@ -68,6 +70,7 @@ pub fn solve(
         }
     }
     closure::close(&mut grants, table);
+    closure::fill_chains(&mut grants);
 
     if resolved.output == OutputKind::Profile {
         // The v66 Metadata API schema gives Profile no externalCredentialPrincipalAccesses.
@@ -79,6 +82,32 @@ pub fn solve(
             warnings.push(format!("not in the file: {principal}: {message}"));
             notes.push(Note { kind: NoteKind::Unsupported, subject: principal.to_string(), message, quote: None });
         }
+    }
+    // An org export may name permissions newer than (or licence-bound outside) the built-in list.
+    for (item, reasons) in &grants {
+        if let Item::UserPermission(name) = item
+            && !crate::platform::permissions::is_known(name)
+        {
+            let from: Vec<&str> = reasons
+                .iter()
+                .filter_map(|r| match r {
+                    Reason::Dependency { source, .. } => Some(source.as_str()),
+                    _ => None,
+                })
+                .collect();
+            warnings.push(format!(
+                "`{name}` is not in sfperms' list of user permissions (a v64.0 describe){}: check that your org has it before deploying",
+                if from.is_empty() { String::new() } else { format!("; it comes from {}", from.join(", ")) }
+            ));
+        }
+    }
+    if grants.is_empty() && resolved.features.is_empty() && !integration.features.is_empty() {
+        let names: Vec<&str> = integration.features.iter().map(|f| f.name.as_str()).collect();
+        warnings.push(format!(
+            "nothing granted: every requirement of `{}` belongs to a feature; add --feature NAME ({}) or --feature all",
+            integration.id,
+            names.join(", ")
+        ));
     }
     warnings.extend(catalog_warnings);
     let notes = merge_notes(notes);

@@ -27,7 +27,14 @@ pub enum Reason {
     /// The admin asked for it on the command line, outside any vendor requirement.
     CommandLine { flag: String },
     /// Salesforce requires it for another grant.
-    Dependency { of: String, source: String },
+    Dependency {
+        of: String,
+        source: String,
+        /// The path from `of` back to what asked for it: `["ViewSetup", "ModifyMetadata",
+        /// "feature deploy"]` (each grant requires the one before it; the last entry is the
+        /// requirement's context or the command-line flag).
+        chain: Vec<String>,
+    },
 }
 
 /// Why an item is absent, mapped or doubtful: shown by `explain` and as warnings.
@@ -46,6 +53,8 @@ pub enum NoteKind {
     NotMappable,
     /// Granted with less than asked (edit on a read-only field → read).
     Reduced,
+    /// Not granted because an option its name needs was not given (`--principal`).
+    NeedsOption,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

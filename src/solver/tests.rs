@@ -1,195 +1,115 @@
-//! Property tests of the solver's guarantees, over random integrations and dependency tables:
-//! the result satisfies every requirement, is closed under the dependencies, gives every grant a
-//! reason, and is minimal — no grant can be removed, and no alternative swapped for a cheaper one,
-//! while every requirement stays satisfied.
+//! Solver behaviour on tiny hand-written catalogs: reasons and their chains, notes, warnings for
+//! missing and unverified options, the "nothing granted" hint.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
-use proptest::prelude::*;
-
-use super::choose::{cost, total_cost};
-use super::closure::{closure_set, direct_requirements};
-use super::*;
 use crate::access::{Item, ObjectAccess};
-use crate::catalog::{Condition, Integration, OutputKind, Quote, Requirement, Template};
+use crate::catalog::{self, Integration};
+use crate::platform::dependencies::DependencyTable;
 
-/// Real permission names with very different privilege ranks, so alternatives matter.
-const PERMISSIONS: [&str; 12] = [
-    "ApiEnabled",
-    "ViewSetup",
-    "ViewRoles",
-    "ModifyMetadata",
-    "ModifyAllData",
-    "AuthorApex",
-    "CustomizeApplication",
-    "ManageUsers",
-    "ViewAllData",
-    "RunReports",
-    "EditTask",
-    "ManageProfilesPermissionsets",
-];
-const OBJECTS: [&str; 3] = ["Account", "Contact", "Widget__c"];
+use super::{NoteKind, Reason, Selection, solve};
 
-fn template() -> impl Strategy<Value = Template> {
-    prop_oneof![
-        (0..PERMISSIONS.len()).prop_map(|i| Template::UserPermission(PERMISSIONS[i].to_string())),
-        (0..OBJECTS.len(), 0..ObjectAccess::ALL.len())
-            .prop_map(|(o, a)| Template::Object(OBJECTS[o].to_string(), vec![ObjectAccess::ALL[a]])),
-    ]
+const DOCUMENT: &str = "Deploy needs Modify Metadata. Callers need the principal. The log object needs Read. \
+    Write means Create. Nothing else.";
+
+fn integration(body: &str) -> Integration {
+    let documents = BTreeMap::from([("doc.txt".to_string(), DOCUMENT.to_string())]);
+    let text = format!(
+        "id = \"t\"\nname = \"T\"\nsummary = \"s\"\ndocument = \"doc.txt\"\ntitle = \"T\"\ndefault-name = \"T\"\ndefault-label = \"T\"\n{body}"
+    );
+    catalog::parse_integration(&text, &documents).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
-fn requirement() -> impl Strategy<Value = Requirement> {
-    prop::collection::vec(prop::collection::vec(template(), 1..3), 1..4).prop_map(|alternatives| Requirement {
-        source: Quote(vec!["a sentence".into()]),
-        condition: Condition::default(),
-        alternatives,
-        unverified: None,
-        note: None,
-        line: 1,
-    })
-}
-
-fn integration(requirements: Vec<Requirement>) -> Integration {
-    Integration {
-        id: "prop".into(),
-        name: "Prop".into(),
-        summary: String::new(),
-        origin: "generated".into(),
-        document: "generated".into(),
-        title: "generated".into(),
-        vendor_url: None,
-        output: OutputKind::PermissionSet,
-        output_source: None,
-        default_name: "Prop".into(),
-        default_label: "Prop".into(),
-        admin_shortcut: None,
-        options: vec![],
-        features: vec![],
-        requirements,
-        unmapped: vec![],
-        warnings: vec![],
-        rule_outs: vec![],
-    }
-}
-
-/// A random dependency table over the same permissions (cycles allowed: closure must cope).
-fn table() -> impl Strategy<Value = DependencyTable> {
-    prop::collection::vec((0..PERMISSIONS.len(), 0..PERMISSIONS.len()), 0..12).prop_map(|pairs| {
-        let mut table = DependencyTable::empty("generated");
-        for (a, b) in pairs {
-            if a != b {
-                table.add(
-                    Item::UserPermission(PERMISSIONS[a].into()),
-                    Item::UserPermission(PERMISSIONS[b].into()),
-                    "generated".into(),
-                );
-            }
-        }
-        table
-    })
-}
-
-fn items_of(alternative: &[Template]) -> Vec<Item> {
-    alternative
-        .iter()
-        .flat_map(|t| match t {
-            Template::UserPermission(n) => vec![Item::UserPermission(n.clone())],
-            Template::Object(o, accesses) => accesses.iter().map(|a| Item::Object(o.clone(), *a)).collect(),
-            _ => unreachable!("the strategy makes only permissions and objects"),
-        })
-        .collect()
-}
-
-fn satisfied(requirements: &[Requirement], granted: &BTreeSet<Item>) -> bool {
-    requirements.iter().all(|r| r.alternatives.iter().any(|alt| items_of(alt).iter().all(|i| granted.contains(i))))
-}
-
-fn closed(granted: &BTreeSet<Item>, table: &DependencyTable) -> bool {
-    granted.iter().all(|g| direct_requirements(g, table).iter().all(|(r, _)| granted.contains(r)))
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
-
-    #[test]
-    fn plans_are_satisfying_closed_justified_and_minimal(
-        requirements in prop::collection::vec(requirement(), 1..6),
-        table in table(),
-    ) {
-        let integration = integration(requirements.clone());
-        let plan = solve(&integration, &Selection::default(), &table).unwrap();
-        let granted: BTreeSet<Item> = plan.grants.keys().cloned().collect();
-
-        prop_assert!(satisfied(&requirements, &granted), "a requirement is not met");
-        prop_assert!(closed(&granted, &table), "not closed under the dependencies");
-        for (item, reasons) in &plan.grants {
-            prop_assert!(!reasons.is_empty(), "{item} has no reason");
-        }
-        // No grant can be removed: without it the set is not closed or misses a requirement.
-        for item in &granted {
-            let mut smaller = granted.clone();
-            smaller.remove(item);
-            prop_assert!(
-                !(closed(&smaller, &table) && satisfied(&requirements, &smaller)),
-                "{item} could be removed"
-            );
-        }
-        // No alternative can be swapped for one that costs less, the other choices kept.
-        let chosen: Vec<Vec<Item>> = requirements
-            .iter()
-            .map(|r| {
-                r.alternatives.iter().map(|a| items_of(a)).find(|items| items.iter().all(|i| granted.contains(i))).unwrap()
-            })
-            .collect();
-        let total = total_cost(&granted);
-        for (index, requirement) in requirements.iter().enumerate() {
-            for alternative in &requirement.alternatives {
-                let mut picks: Vec<Item> = chosen.iter().enumerate().filter(|(i, _)| *i != index).flat_map(|(_, c)| c.clone()).collect();
-                picks.extend(items_of(alternative));
-                let swapped = total_cost(&closure_set(picks.iter(), &table));
-                prop_assert!(swapped >= total, "swapping in {alternative:?} costs {swapped} < {total}");
-            }
-        }
-    }
-
-    #[test]
-    fn solving_is_deterministic(requirements in prop::collection::vec(requirement(), 1..6), table in table()) {
-        let integration = integration(requirements);
-        let a = solve(&integration, &Selection::default(), &table).unwrap();
-        let b = solve(&integration, &Selection::default(), &table).unwrap();
-        prop_assert_eq!(format!("{:?}", a.grants), format!("{:?}", b.grants));
+fn select(features: &[&str], options: &[(&str, &str)]) -> Selection {
+    Selection {
+        features: features.iter().map(|f| f.to_string()).collect(),
+        options: options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        ..Selection::default()
     }
 }
 
 #[test]
-fn modify_metadata_is_chosen_unless_modify_all_data_is_already_required() {
-    let either = Requirement {
-        source: Quote(vec!["either".into()]),
-        condition: Condition::default(),
-        alternatives: vec![
-            vec![Template::UserPermission("ModifyMetadata".into())],
-            vec![Template::UserPermission("ModifyAllData".into())],
-        ],
-        unverified: None,
-        note: None,
-        line: 1,
-    };
-    let table = DependencyTable::builtin();
-    let plan = solve(&integration(vec![either.clone()]), &Selection::default(), table).unwrap();
-    assert!(plan.has(&Item::UserPermission("ModifyMetadata".into())));
-    assert!(!plan.has(&Item::UserPermission("ModifyAllData".into())));
-    assert!(plan.has(&Item::UserPermission("ViewRoles".into())), "ModifyMetadata → ViewSetup → ViewRoles");
-
-    // With Modify All Data already required, its closure carries Modify Metadata: no extra cost.
-    let mad =
-        Requirement { alternatives: vec![vec![Template::UserPermission("ModifyAllData".into())]], ..either.clone() };
-    let plan = solve(&integration(vec![either, mad]), &Selection::default(), table).unwrap();
-    assert!(plan.has(&Item::UserPermission("ModifyAllData".into())));
-    let reasons = &plan.grants[&Item::UserPermission("ModifyMetadata".into())];
-    assert!(reasons.iter().any(|r| matches!(r, Reason::Dependency { of, .. } if of == "ModifyAllData")));
+fn a_dependency_carries_its_chain_back_to_the_feature() {
+    let t = integration(
+        "[[feature]]\nname = \"deploy\"\ndescription = \"d\"\n\n[[require]]\nsource = \"Deploy needs Modify Metadata.\"\nfeature = \"deploy\"\nuser-permissions = [\"ModifyMetadata\"]\n",
+    );
+    let plan = solve(&t, &select(&["deploy"], &[]), DependencyTable::builtin()).unwrap();
+    let reasons = &plan.grants[&Item::UserPermission("ViewRoles".into())];
+    match &reasons[0] {
+        Reason::Dependency { of, chain, .. } => {
+            assert_eq!(of, "ViewSetup");
+            assert_eq!(chain, &["ViewSetup", "ModifyMetadata", "feature deploy"]);
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
-fn costs_rank_privilege() {
-    assert!(cost(&Item::UserPermission("ModifyAllData".into())) > cost(&Item::UserPermission("ModifyMetadata".into())));
+fn a_requirement_note_says_how_the_words_became_the_grant() {
+    let t = integration(
+        "[[require]]\nsource = \"Write means Create.\"\nobjects = { Account = \"create\" }\nnote = \"Write is Create\"\n",
+    );
+    let plan = solve(&t, &select(&[], &[]), DependencyTable::builtin()).unwrap();
+    match &plan.grants[&Item::Object("Account".into(), ObjectAccess::Create)][0] {
+        Reason::Requirement { via, .. } => assert_eq!(via.as_deref(), Some("Write is Create")),
+        other => panic!("{other:?}"),
+    }
+}
+
+const PRINCIPAL: &str = "[[option]]\nname = \"credential\"\nkind = \"name\"\ndescription = \"c\"\n\n[[option]]\nname = \"principal\"\nkind = \"name\"\ndescription = \"p\"\n\n[[require]]\nsource = \"Callers need the principal.\"\nexternal-credential-principals = [\"{credential}-{principal}\"]\n";
+
+#[test]
+fn a_name_whose_options_are_missing_is_reported_not_dropped() {
+    let t = integration(PRINCIPAL);
+    let plan = solve(&t, &select(&[], &[("principal", "P")]), DependencyTable::builtin()).unwrap();
+    assert!(plan.grants.is_empty());
+    let note = plan.notes.iter().find(|n| n.kind == NoteKind::NeedsOption).expect("a note");
+    assert_eq!(note.subject, "principal {credential}-{principal}");
+    assert_eq!(note.message, "not granted: give --credential to grant it");
+    assert!(plan.warnings.iter().any(|w| w.contains("give --credential")), "{:?}", plan.warnings);
+
+    let plan = solve(&t, &select(&[], &[("credential", "C"), ("principal", "P")]), DependencyTable::builtin()).unwrap();
+    assert!(plan.has(&Item::ExternalCredentialPrincipal("C-P".into())));
+    assert!(plan.notes.iter().all(|n| n.kind != NoteKind::NeedsOption));
+}
+
+#[test]
+fn an_unverified_default_is_a_warning_until_overridden() {
+    let t = integration(
+        "[[option]]\nname = \"log-object\"\nkind = \"object\"\ndefault = \"Q9__Log__c\"\ndescription = \"l\"\nunverified = \"a guess\"\n\n[[require]]\nsource = \"The log object needs Read.\"\nobjects = { \"{log-object}\" = \"read\" }\n",
+    );
+    let plan = solve(&t, &select(&[], &[]), DependencyTable::builtin()).unwrap();
+    assert!(plan.has(&Item::Object("Q9__Log__c".into(), ObjectAccess::Read)));
+    assert!(plan.warnings.contains(&"UNVERIFIED: --log-object Q9__Log__c (the default): a guess".to_string()));
+
+    let plan = solve(&t, &select(&[], &[("log-object", "Q9__Real__c")]), DependencyTable::builtin()).unwrap();
+    assert!(plan.has(&Item::Object("Q9__Real__c".into(), ObjectAccess::Read)));
+    assert!(plan.warnings.iter().all(|w| !w.starts_with("UNVERIFIED")), "{:?}", plan.warnings);
+}
+
+#[test]
+fn no_feature_selected_says_nothing_was_granted() {
+    let t = integration(
+        "[[feature]]\nname = \"deploy\"\ndescription = \"d\"\n\n[[require]]\nsource = \"Deploy needs Modify Metadata.\"\nfeature = \"deploy\"\nuser-permissions = [\"ModifyMetadata\"]\n",
+    );
+    let plan = solve(&t, &select(&[], &[]), DependencyTable::builtin()).unwrap();
+    assert!(plan.grants.is_empty());
+    assert!(plan.warnings.iter().any(|w| w.starts_with("nothing granted") && w.contains("--feature all")));
+}
+
+#[test]
+fn also_quotes_are_checked_and_counted_as_cited() {
+    let documents = BTreeMap::from([("doc.txt".to_string(), DOCUMENT.to_string())]);
+    let head = "id = \"t\"\nname = \"T\"\nsummary = \"s\"\ndocument = \"doc.txt\"\ntitle = \"T\"\ndefault-name = \"T\"\ndefault-label = \"T\"\n";
+    let bad = format!(
+        "{head}[[require]]\nsource = \"Deploy needs Modify Metadata.\"\nuser-permissions = [\"ModifyMetadata\"]\nalso = \"Deploy wants it.\"\n"
+    );
+    let errors = catalog::parse_integration(&bad, &documents).unwrap_err();
+    assert!(errors[0].message.contains("`Deploy wants it.` does not occur"), "{errors:?}");
+
+    let t = integration(
+        "[[require]]\nsource = \"Deploy needs Modify Metadata.\"\nuser-permissions = [\"ModifyMetadata\"]\nalso = \"Nothing else.\"\n",
+    );
+    let uncited: Vec<String> = catalog::coverage::uncited(&t, DOCUMENT).into_iter().map(|s| s.text).collect();
+    assert_eq!(uncited, ["Callers need the principal.", "The log object needs Read.", "Write means Create."]);
 }

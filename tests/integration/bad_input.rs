@@ -99,3 +99,90 @@ fn unknown_catalog_key_is_an_error_with_its_line() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("unknown field `defalt-label`"), "{}", stderr(&output));
 }
+
+#[test]
+fn combinations_the_page_rules_out_are_errors_with_the_sentence() {
+    let err = input_error(&["gen", "--for", "external-credential", "--protocol", "custom", "--identity", "per-user"]);
+    assert!(err.contains("--protocol custom supports only --identity named-principal"), "{err}");
+    assert!(
+        err.contains("The Custom authentication protocol supports only the Named Principal identity type."),
+        "{err}"
+    );
+
+    let err = input_error(&["explain", "--for", "external-credential", "--protocol", "none", "--identity", "per-user"]);
+    assert!(err.contains("The No Authentication protocol supports only the Named Principal identity type."), "{err}");
+
+    let err = input_error(&["gen", "--for", "external-credential", "--protocol", "oauth2", "--role", "admin"]);
+    assert!(err.contains("OAuth 2.0 table lists only users making callouts"), "{err}");
+
+    let err = input_error(&["gen", "--for", "external-credential", "--protocol", "jwt", "--role", "admin"]);
+    assert!(err.contains("JWT table lists only users making callouts"), "{err}");
+
+    let err =
+        input_error(&["gen", "--for", "external-credential", "--protocol", "aws-sigv4", "--identity", "per-user"]);
+    assert!(err.contains("no Per User Principal row"), "{err}");
+
+    let err = input_error(&[
+        "gen",
+        "--for",
+        "external-credential",
+        "--protocol",
+        "aws-sigv4",
+        "--aws-variant",
+        "sts",
+        "--role",
+        "admin",
+    ]);
+    assert!(err.contains("lists only users making callouts"), "{err}");
+
+    let err = input_error(&["gen", "--for", "external-credential", "--protocol", "oauth2", "--aws-variant", "sts"]);
+    assert!(err.contains("--aws-variant applies only to --protocol aws-sigv4"), "{err}");
+}
+
+#[test]
+fn unknown_values_of_the_new_integrations_list_the_allowed_ones() {
+    let err = input_error(&["gen", "--for", "external-credential", "--protocol", "oauth"]);
+    assert!(err.contains("`--protocol oauth` is not allowed"), "{err}");
+    assert!(err.contains("oauth2, aws-sigv4, custom, basic, jwt, none"), "{err}");
+
+    let err = input_error(&["gen", "--for", "external-credential"]);
+    assert!(err.contains("needs `--protocol`"), "{err}");
+
+    let err = input_error(&["gen", "--for", "external-credential", "--protocol", "basic", "--identity", "per-person"]);
+    assert!(err.contains("named-principal, per-user"), "{err}");
+
+    let err = input_error(&["gen", "--for", "elements", "--mode", "manged"]);
+    assert!(err.contains("did you mean `managed`"), "{err}");
+
+    let err =
+        input_error(&["gen", "--for", "elements", "--feature", "managed-package", "--batch-log-object", "Batch Log"]);
+    assert!(err.contains("`Batch Log` is not a valid --batch-log-object name"), "{err}");
+
+    let err = input_error(&["gen", "--for", "merge", "--feature", "incident"]);
+    assert!(err.contains("did you mean `incidents`"), "{err}");
+    assert!(
+        err.contains("connected-apps, oauth-apps, contacts, accounts, users, cases, incidents, comments, all"),
+        "{err}"
+    );
+
+    let err = input_error(&["gen", "--for", "merge", "--mode", "managed"]);
+    assert!(err.contains("`--mode` is not an option of `merge`"), "{err}");
+}
+
+#[test]
+fn a_bad_dependency_export_names_file_and_line() {
+    let err =
+        input_error(&["gen", "--for", "jetstream", "--dependencies", "tests/fixtures/dependencies/malformed.csv"]);
+    assert!(
+        err.contains("tests/fixtures/dependencies/malformed.csv:3: Permission `Account` is an object permission"),
+        "{err}"
+    );
+    let err = input_error(&["explain", "--for", "jetstream", "--dependencies", "tests/fixtures/dependencies/none.csv"]);
+    assert!(err.contains("none.csv: cannot read the PermissionDependency export"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deps.json");
+    std::fs::write(&path, "{\"status\": 1, \"name\": \"INVALID_TYPE\", \"message\": \"sObject type 'PermissionDependency' is not supported.\"}").unwrap();
+    let err = input_error(&["gen", "--for", "jetstream", "--dependencies", path.to_str().unwrap()]);
+    assert!(err.contains("failed query (status 1)"), "{err}");
+}

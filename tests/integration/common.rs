@@ -14,7 +14,7 @@ pub fn carestone() -> PathBuf {
 
 pub fn sfperms() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_sfperms"));
-    command.env("NO_COLOR", "1");
+    command.env("NO_COLOR", "1").current_dir(env!("CARGO_MANIFEST_DIR"));
     command
 }
 

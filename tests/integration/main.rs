@@ -7,5 +7,8 @@ mod common;
 mod bad_input;
 mod catalog_dir;
 mod corpus;
+mod coverage;
+mod dependencies;
+mod docs;
 mod gen_outputs;
 mod snapshots;
