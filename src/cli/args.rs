@@ -41,6 +41,9 @@ pub enum Command {
     /// Explain every grant: the vendor sentence or dependency behind it, and what was left out
     #[command(after_long_help = HELP_FOOTER)]
     Explain(ExplainArgs),
+    /// Rewrite PermissionSet and Profile files in Salesforce's canonical form, keeping their meaning
+    #[command(after_long_help = HELP_FOOTER)]
+    Fmt(FmtArgs),
 }
 
 /// What to generate: the integration and the admin's choices (shared by gen, explain and diff).
@@ -138,6 +141,17 @@ pub struct ExplainArgs {
     /// Output format (`--json` prints JSON)
     #[arg(long, value_enum, default_value = "text")]
     pub format: ExplainFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Files, folders (an SFDX project: every package directory) or retrieve zips (with --check)
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Write nothing; list the files that would change and exit 1 if there are any
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// `--catalog DIR` as given, found before clap runs.

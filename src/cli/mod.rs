@@ -4,6 +4,7 @@
 mod args;
 mod exit;
 mod explain;
+mod fmt_cmd;
 mod gen_cmd;
 mod list;
 mod request;
@@ -46,6 +47,7 @@ fn run() -> Result<u8> {
         args::Command::Show { id } => show::run(&catalog, &id, cli.json),
         args::Command::Gen(args) => gen_cmd::run(&catalog, &args, options, cli.json),
         args::Command::Explain(explain) => explain::run(&catalog, &explain, options, cli.json),
+        args::Command::Fmt(fmt) => fmt_cmd::run(&fmt, cli.json),
     }
 }
 

@@ -5,6 +5,8 @@
 mod common;
 
 mod bad_input;
+mod bad_metadata;
 mod corpus;
+mod fmt;
 mod gen_outputs;
 mod snapshots;
