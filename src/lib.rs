@@ -14,6 +14,7 @@
 
 pub mod access;
 pub mod catalog;
+pub mod diff;
 pub mod emit;
 pub mod format;
 pub mod metadata;

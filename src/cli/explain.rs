@@ -43,7 +43,7 @@ fn high_risk(plan: &Plan) -> Vec<(&str, u32, &'static str)> {
         .collect()
 }
 
-fn reason_text(reason: &Reason) -> String {
+pub(super) fn reason_text(reason: &Reason) -> String {
     match reason {
         Reason::Requirement { context, quote, via, flag } => {
             let mut s = format!("{context}: \"{quote}\"");

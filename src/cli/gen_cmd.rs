@@ -18,7 +18,11 @@ use super::request;
 
 pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
     let (integration, plan) = request::plan(catalog, &args.request, options)?;
-    let component = component(integration, &plan, args)?;
+    if args.new_profile && plan.output != OutputKind::Profile {
+        bail!("--new-profile writes a profile: add --as profile");
+    }
+    let new_profile = args.new_profile.then_some(args.user_license.as_str());
+    let component = component(integration, &plan, args.name.as_deref(), args.label.as_deref(), new_profile)?;
     let api_version = api_version(args)?;
 
     if args.check && args.output_dir.is_none() && args.zip.is_none() {
@@ -91,11 +95,18 @@ fn write_files(files: &[FileOut], check: bool) -> Result<()> {
     Ok(())
 }
 
-/// The file's name, label and description, and its document.
-fn component(integration: &Integration, plan: &Plan, args: &GenArgs) -> Result<Component> {
+/// The file's name, label and description, and its document (`gen` writes it, `diff` compares
+/// with it). `new_profile`: the user licence of a complete new profile.
+pub(super) fn component(
+    integration: &Integration,
+    plan: &Plan,
+    name: Option<&str>,
+    label: Option<&str>,
+    new_profile: Option<&str>,
+) -> Result<Component> {
     let kind = plan.output;
-    let name = match (&args.name, kind) {
-        (Some(name), _) => name.clone(),
+    let name = match (name, kind) {
+        (Some(name), _) => name.to_string(),
         (None, OutputKind::PermissionSet) if integration.output == OutputKind::Profile => {
             integration.default_name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
         }
@@ -106,18 +117,15 @@ fn component(integration: &Integration, plan: &Plan, args: &GenArgs) -> Result<C
         OutputKind::Profile if name.trim().is_empty() => bail!("--name: a profile name may not be empty"),
         OutputKind::Profile => {}
     }
-    let label = args.label.clone().unwrap_or_else(|| integration.default_label.clone());
+    let label = label.map_or_else(|| integration.default_label.clone(), str::to_string);
     if label.chars().count() > 80 {
         bail!("--label: `{label}` is longer than the 80 characters Salesforce allows");
     }
     let meta = FileMeta { name: name.clone(), label, description: description(integration, plan) };
     let document = match kind {
         OutputKind::PermissionSet => emit::permission_set(plan, &meta),
-        OutputKind::Profile => emit::profile(plan, &meta, args.new_profile.then_some(args.user_license.as_str())),
+        OutputKind::Profile => emit::profile(plan, &meta, new_profile),
     };
-    if args.new_profile && kind != OutputKind::Profile {
-        bail!("--new-profile writes a profile: add --as profile");
-    }
     Ok(Component { kind, name, document })
 }
 

@@ -2,6 +2,7 @@
 //! module per command. Commands return an exit code; errors print as `error: …` and exit 2.
 
 mod args;
+mod diff_cmd;
 mod exit;
 mod explain;
 mod fmt_cmd;
@@ -48,6 +49,7 @@ fn run() -> Result<u8> {
         args::Command::Gen(args) => gen_cmd::run(&catalog, &args, options, cli.json),
         args::Command::Explain(explain) => explain::run(&catalog, &explain, options, cli.json),
         args::Command::Fmt(fmt) => fmt_cmd::run(&fmt, cli.json),
+        args::Command::Diff(diff) => diff_cmd::run(&catalog, &diff, options, cli.json),
     }
 }
 

@@ -7,6 +7,7 @@ mod common;
 mod bad_input;
 mod bad_metadata;
 mod corpus;
+mod diff;
 mod fmt;
 mod gen_outputs;
 mod snapshots;
