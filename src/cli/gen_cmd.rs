@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 use anyhow::{Result, bail};
 use serde_json::json;
 use sfperms::catalog::{Catalog, Integration, OutputKind};
+use sfperms::diff::compare;
 use sfperms::emit::{self, FileMeta};
 use sfperms::metadata::names::check_api_name;
+use sfperms::metadata::read;
 use sfperms::output::{self, Component, FileOut, Layout};
 use sfperms::platform::DEFAULT_API_VERSION;
 use sfperms::project::SfdxProject;
@@ -45,7 +47,12 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
         let xml = emit::render(&component.document);
         let listed: Vec<_> = files
             .iter()
-            .map(|f| json!({ "path": f.path, "changes": f.changes(), "written": !args.check && f.changes() }))
+            .map(|f| {
+                json!({
+                    "path": f.path, "changes": f.changes(), "written": !args.check && f.changes(),
+                    "summary": f.changes().then(|| semantic_summary(f)).flatten(),
+                })
+            })
             .collect();
         let doc = json!({
             "integration": integration.id, "kind": component.kind, "name": component.name,
@@ -68,6 +75,9 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
         for file in &changed {
             let what = if file.existing.is_some() { "would change" } else { "would be created" };
             println!("{what}: {}", file.path.display());
+            if let Some(summary) = semantic_summary(file) {
+                println!("  {summary}");
+            }
         }
         return Ok(if changed.is_empty() { SUCCESS } else { DIFFERENCES });
     }
@@ -83,6 +93,23 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
         eprintln!("{what}: {}", file.path.display());
     }
     Ok(SUCCESS)
+}
+
+/// What a change to an existing metadata file means, entry by entry (the comparison `diff` uses):
+/// "2 added, 1 removed, …", or that only formatting or order changes.
+fn semantic_summary(file: &FileOut) -> Option<String> {
+    let existing = file.existing.as_deref()?;
+    if file.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+        return None;
+    }
+    let new = read::parse_bytes(&file.bytes).ok()?;
+    match read::parse_bytes(existing) {
+        Ok(old) => Some(
+            compare::summary(&compare::compare(&old, &new), 8)
+                .unwrap_or_else(|| "same entries; only formatting or order changes (see `sfperms fmt`)".into()),
+        ),
+        Err(e) => Some(format!("the existing file does not parse ({e}); it would be replaced")),
+    }
 }
 
 fn write_files(files: &[FileOut], check: bool) -> Result<()> {

@@ -328,3 +328,27 @@ fn a_malformed_retrieved_file_is_exit_2_with_its_path_and_line() {
     assert!(stderr(&output).contains(&format!("{PROFILE}:3: malformed XML")), "{}", stderr(&output));
     assert!(stdout(&output).is_empty());
 }
+
+#[test]
+fn gen_check_says_what_would_change_entry_by_entry() {
+    let dir = org_with_edited_permission_set();
+    let args: Vec<&str> =
+        ["gen"].iter().chain(&JETSTREAM).chain(["--output-dir", "org", "--check"].iter()).copied().collect();
+    let output = run_in(dir.path(), &args);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "would change: {PERMSET}\n  1 added, 1 removed, 0 changed: - userPermissions ModifyAllData; + userPermissions ViewRoles\n"
+        )
+    );
+    // Only formatting: the same entries in another order.
+    let generate: Vec<&str> = ["gen"].iter().chain(&JETSTREAM).chain(["--output-dir", "org"].iter()).copied().collect();
+    assert_eq!(run_in(dir.path(), &generate).status.code(), Some(0));
+    let file = dir.path().join(PERMSET);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace('\n', "\r\n")).unwrap();
+    let output = run_in(dir.path(), &args);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("same entries; only formatting or order changes"), "{}", stdout(&output));
+}
