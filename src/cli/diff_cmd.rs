@@ -299,3 +299,40 @@ fn markdown(o: &Outcome) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome() -> Outcome {
+        let change = Change {
+            id: sfperms::diff::EntryId { group: "userPermissions".into(), key: "ModifyAllData".into() },
+            status: Status::Excess,
+            flags: vec![],
+            reasons: vec![],
+            fix: "delete it".into(),
+            note: None,
+        };
+        Outcome {
+            integration: "jetstream".into(),
+            command: "sfperms gen --for jetstream".into(),
+            kind: OutputKind::PermissionSet,
+            name: "Jetstream_User".into(),
+            path: "x.permissionset-meta.xml".into(),
+            scope: Scope::Full,
+            changes: vec![change],
+        }
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let coloured = text(&outcome(), Style { on: true });
+        assert!(coloured.contains("\x1b[33mexcess \x1b[0m ModifyAllData"), "{coloured:?}");
+        assert!(!text(&outcome(), Style { on: false }).contains('\x1b'));
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table() {
+        assert_eq!(cell("a|b\nc"), "a\\|b<br>c");
+    }
+}

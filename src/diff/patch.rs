@@ -74,7 +74,7 @@ pub fn fixed(retrieved: &Document, generated: &Document, changes: &[Change], kin
 /// non-ASCII characters.
 fn git_path(prefix: &str, path: &str) -> String {
     let full = format!("{prefix}{path}");
-    if !full.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20 || b >= 0x7f) {
+    if !full.bytes().any(|b| b == b'"' || b == b'\\' || !(0x20..0x7f).contains(&b)) {
         return full;
     }
     let mut out = String::from("\"");

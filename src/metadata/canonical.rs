@@ -46,7 +46,7 @@ pub fn key_of(node: &Node) -> Option<&str> {
 
 /// The key and second key an entry of a known group is sorted and identified by
 /// (`layoutAssignments` → its `layout` and `recordType`); `(None, None)` for other elements.
-pub fn entry_key<'a>(node: &'a Node) -> (Option<&'a str>, Option<&'a str>) {
+pub fn entry_key(node: &Node) -> (Option<&str>, Option<&str>) {
     match entry_keys().get(node.name.as_str()) {
         Some((key, then)) => (node.child_text(key), then.and_then(|t| node.child_text(t))),
         None => (None, None),

@@ -143,11 +143,11 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
             }
             Event::Text(t) => {
                 let raw = std::str::from_utf8(&t).map_err(|_| fail("text is not UTF-8".into()))?;
-                let value = quick_xml::escape::unescape(&normalize_line_ends(raw))
-                    .map_err(|e| {
-                        fail(format!("bad text: {e} (only &amp; &lt; &gt; &quot; &apos; and &#…; are allowed)"))
-                    })?
-                    .into_owned();
+                let normalized = normalize_line_ends(raw);
+                // Borrowed unless there is something to unescape: no allocation per text node.
+                let value = quick_xml::escape::unescape(&normalized).map_err(|e| {
+                    fail(format!("bad text: {e} (only &amp; &lt; &gt; &quot; &apos; and &#…; are allowed)"))
+                })?;
                 match stack.last_mut() {
                     Some(frame) => frame.text.push_str(&value),
                     None if value.trim().is_empty() => {}
