@@ -6,14 +6,17 @@
 //! → `solver` (requirements, the cheapest alternatives, closure under dependencies, reasons)
 //! → `solver::Plan` (grants with reasons, mapped and omitted items, warnings)
 //! → `emit` (PermissionSet / Profile / package.xml through the templates)
-//! and, for existing files, `metadata::read` → `diff` → renderers in the binary.
+//! and, for existing files, `metadata::source` + `metadata::read` → `format` (canonical form) or
+//! `diff` (against a plan) → renderers in the binary.
 //!
 //! The library never prints and never exits; the binary (`src/main.rs`, `src/cli/`) does.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod access;
 pub mod catalog;
+pub mod diff;
 pub mod emit;
+pub mod format;
 pub mod metadata;
 pub mod output;
 pub mod platform;

@@ -41,6 +41,12 @@ pub enum Command {
     /// Explain every grant: the vendor sentence or dependency behind it, and what was left out
     #[command(after_long_help = HELP_FOOTER)]
     Explain(ExplainArgs),
+    /// Rewrite PermissionSet and Profile files in Salesforce's canonical form, keeping their meaning
+    #[command(after_long_help = HELP_FOOTER)]
+    Fmt(FmtArgs),
+    /// Compare retrieved metadata with what the integration needs: missing, excess, changed
+    #[command(after_long_help = HELP_FOOTER)]
+    Diff(DiffArgs),
 }
 
 /// What to generate: the integration and the admin's choices (shared by gen, explain and diff).
@@ -146,6 +152,63 @@ pub struct ExplainArgs {
     pub format: ExplainFormat,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ScopeArg {
+    /// Only the entries sfperms generates (what a deploy of the fragment touches)
+    Fragment,
+    /// Every grant in the profile (the rest is reported as excess)
+    Full,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiffFormat {
+    /// Grouped by kind, with reasons and fixes (coloured on a terminal unless NO_COLOR is set)
+    Text,
+    /// One JSON document
+    Json,
+    /// A pull-request comment
+    Markdown,
+    /// A unified diff of the retrieved file that `git apply` accepts (paths relative to --against)
+    Patch,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    /// The retrieved metadata: an SFDX project, an mdapi folder, a retrieve zip, or one file
+    #[arg(long, value_name = "PATH")]
+    pub against: PathBuf,
+
+    /// The permission set's API name or the profile's name to look for (default: the integration's)
+    #[arg(long, value_name = "API_NAME")]
+    pub name: Option<String>,
+
+    /// The label sfperms would write (a permission set's label is compared too)
+    #[arg(long, value_name = "LABEL")]
+    pub label: Option<String>,
+
+    /// For profiles: compare only the entries sfperms generates, or every grant
+    #[arg(long, value_enum, default_value = "fragment")]
+    pub scope: ScopeArg,
+
+    /// Output format (`--json` is `--format json`)
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Files, folders (an SFDX project: every package directory) or retrieve zips (with --check)
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Write nothing; list the files that would change and exit 1 if there are any
+    #[arg(long)]
+    pub check: bool,
+}
+
 /// `--catalog DIR` as given, found before clap runs.
 pub fn catalog_dir_from_argv(argv: &[OsString]) -> Option<PathBuf> {
     let mut iter = argv.iter();
@@ -162,7 +225,7 @@ pub fn catalog_dir_from_argv(argv: &[OsString]) -> Option<PathBuf> {
 }
 
 /// Commands that take integration options.
-const TAKES_OPTIONS: [&str; 2] = ["gen", "explain"];
+const TAKES_OPTIONS: [&str; 3] = ["gen", "explain", "diff"];
 
 /// Adds one `--NAME VALUE` flag per integration option in the catalog to the commands that take them.
 pub fn with_integration_options(mut command: clap::Command, catalog: &Catalog) -> clap::Command {

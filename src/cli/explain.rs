@@ -77,6 +77,15 @@ fn requirement_text(
     s
 }
 
+/// One reason on one line, for `diff`'s "why" column.
+pub(super) fn reason_text(reason: &Reason) -> String {
+    match reason {
+        Reason::Requirement { context, quote, via, flag } => requirement_text(context, quote, via, flag),
+        Reason::CommandLine { flag } => format!("asked for with {flag}"),
+        Reason::Dependency { of, source, .. } => format!("required by {of} ({})", dependency_source(source)),
+    }
+}
+
 /// `ViewRoles ← ViewSetup ← ModifyMetadata ← feature deploy`.
 fn chain_text(item: &Item, chain: &[String]) -> String {
     let words = chain.iter().map(|c| if c == "always" { "every use".to_string() } else { c.clone() });

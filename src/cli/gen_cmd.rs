@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 use anyhow::{Result, bail};
 use serde_json::json;
 use sfperms::catalog::{Catalog, Integration, OutputKind};
+use sfperms::diff::compare;
 use sfperms::emit::{self, FileMeta};
 use sfperms::metadata::names::check_api_name;
+use sfperms::metadata::read;
 use sfperms::output::{self, Component, FileOut, Layout};
 use sfperms::platform::DEFAULT_API_VERSION;
 use sfperms::project::SfdxProject;
@@ -18,7 +20,11 @@ use super::request;
 
 pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
     let (integration, plan) = request::plan(catalog, &args.request, options)?;
-    let component = component(integration, &plan, args)?;
+    if args.new_profile && plan.output != OutputKind::Profile {
+        bail!("--new-profile writes a profile: add --as profile");
+    }
+    let new_profile = args.new_profile.then_some(args.user_license.as_str());
+    let component = component(integration, &plan, args.name.as_deref(), args.label.as_deref(), new_profile)?;
     let api_version = api_version(args)?;
 
     if args.check && args.output_dir.is_none() && args.zip.is_none() {
@@ -41,7 +47,12 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
         let xml = emit::render(&component.document);
         let listed: Vec<_> = files
             .iter()
-            .map(|f| json!({ "path": f.path, "changes": f.changes(), "written": !args.check && f.changes() }))
+            .map(|f| {
+                json!({
+                    "path": f.path, "changes": f.changes(), "written": !args.check && f.changes(),
+                    "summary": f.changes().then(|| semantic_summary(f)).flatten(),
+                })
+            })
             .collect();
         let doc = json!({
             "integration": integration.id, "kind": component.kind, "name": component.name,
@@ -64,6 +75,9 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
         for file in &changed {
             let what = if file.existing.is_some() { "would change" } else { "would be created" };
             println!("{what}: {}", file.path.display());
+            if let Some(summary) = semantic_summary(file) {
+                println!("  {summary}");
+            }
         }
         return Ok(if changed.is_empty() { SUCCESS } else { DIFFERENCES });
     }
@@ -81,6 +95,23 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
     Ok(SUCCESS)
 }
 
+/// What a change to an existing metadata file means, entry by entry (the comparison `diff` uses):
+/// "2 added, 1 removed, …", or that only formatting or order changes.
+fn semantic_summary(file: &FileOut) -> Option<String> {
+    let existing = file.existing.as_deref()?;
+    if file.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+        return None;
+    }
+    let new = read::parse_bytes(&file.bytes).ok()?;
+    match read::parse_bytes(existing) {
+        Ok(old) => Some(
+            compare::summary(&compare::compare(&old, &new), 8)
+                .unwrap_or_else(|| "same entries; only formatting or order changes (see `sfperms fmt`)".into()),
+        ),
+        Err(e) => Some(format!("the existing file does not parse ({e}); it would be replaced")),
+    }
+}
+
 fn write_files(files: &[FileOut], check: bool) -> Result<()> {
     if check {
         return Ok(());
@@ -91,11 +122,18 @@ fn write_files(files: &[FileOut], check: bool) -> Result<()> {
     Ok(())
 }
 
-/// The file's name, label and description, and its document.
-fn component(integration: &Integration, plan: &Plan, args: &GenArgs) -> Result<Component> {
+/// The file's name, label and description, and its document (`gen` writes it, `diff` compares
+/// with it). `new_profile`: the user licence of a complete new profile.
+pub(super) fn component(
+    integration: &Integration,
+    plan: &Plan,
+    name: Option<&str>,
+    label: Option<&str>,
+    new_profile: Option<&str>,
+) -> Result<Component> {
     let kind = plan.output;
-    let name = match (&args.name, kind) {
-        (Some(name), _) => name.clone(),
+    let name = match (name, kind) {
+        (Some(name), _) => name.to_string(),
         (None, OutputKind::PermissionSet) if integration.output == OutputKind::Profile => {
             integration.default_name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
         }
@@ -106,18 +144,15 @@ fn component(integration: &Integration, plan: &Plan, args: &GenArgs) -> Result<C
         OutputKind::Profile if name.trim().is_empty() => bail!("--name: a profile name may not be empty"),
         OutputKind::Profile => {}
     }
-    let label = args.label.clone().unwrap_or_else(|| integration.default_label.clone());
+    let label = label.map_or_else(|| integration.default_label.clone(), str::to_string);
     if label.chars().count() > 80 {
         bail!("--label: `{label}` is longer than the 80 characters Salesforce allows");
     }
     let meta = FileMeta { name: name.clone(), label, description: description(integration, plan) };
     let document = match kind {
         OutputKind::PermissionSet => emit::permission_set(plan, &meta),
-        OutputKind::Profile => emit::profile(plan, &meta, args.new_profile.then_some(args.user_license.as_str())),
+        OutputKind::Profile => emit::profile(plan, &meta, new_profile),
     };
-    if args.new_profile && kind != OutputKind::Profile {
-        bail!("--new-profile writes a profile: add --as profile");
-    }
     Ok(Component { kind, name, document })
 }
 

@@ -2,8 +2,10 @@
 //! module per command. Commands return an exit code; errors print as `error: …` and exit 2.
 
 mod args;
+mod diff_cmd;
 mod exit;
 mod explain;
+mod fmt_cmd;
 mod gen_cmd;
 mod list;
 mod request;
@@ -46,6 +48,8 @@ fn run() -> Result<u8> {
         args::Command::Show { id } => show::run(&catalog, &id, cli.json),
         args::Command::Gen(args) => gen_cmd::run(&catalog, &args, options, cli.json),
         args::Command::Explain(explain) => explain::run(&catalog, &explain, options, cli.json),
+        args::Command::Fmt(fmt) => fmt_cmd::run(&fmt, cli.json),
+        args::Command::Diff(diff) => diff_cmd::run(&catalog, &diff, options, cli.json),
     }
 }
 

@@ -105,11 +105,7 @@ pub fn package_xml(members: &BTreeMap<&str, Vec<String>>, api_version: &str) -> 
     for (kind, names) in members {
         let mut children: Vec<Node> = names.iter().map(|n| Node::leaf("members", n.clone())).collect();
         children.push(Node::leaf("name", *kind));
-        doc.children.push(Node {
-            name: "types".into(),
-            attrs: Vec::new(),
-            content: crate::metadata::Content::Children(children),
-        });
+        doc.children.push(Node::new("types", crate::metadata::Content::Children(children)));
     }
     doc.leaf("version", api_version);
     doc

@@ -1,8 +1,11 @@
 //! Emitters: a `Plan` becomes a PermissionSet, a Profile fragment or a package.xml `Document`, and
-//! `render` writes any `Document` through the templates. Ordering is `metadata::canonical`'s.
+//! `render` writes any `Document` through the templates; `fast` writes the same bytes without the
+//! template engine, for whole orgs. Ordering is `metadata::canonical`'s.
 
+mod fast;
 mod files;
 mod render;
 
+pub use fast::{render_as_is_fast, render_fast, render_owned_fast};
 pub use files::{FileMeta, package_xml, permission_set, profile};
 pub use render::{escape_xml, render, render_as_is};

@@ -44,7 +44,9 @@ pub fn key_of(node: &Node) -> Option<&str> {
     entry_keys().get(node.name.as_str()).and_then(|(key, _)| node.child_text(key))
 }
 
-fn entry_key<'a>(node: &'a Node) -> (Option<&'a str>, Option<&'a str>) {
+/// The key and second key an entry of a known group is sorted and identified by
+/// (`layoutAssignments` → its `layout` and `recordType`); `(None, None)` for other elements.
+pub fn entry_key(node: &Node) -> (Option<&str>, Option<&str>) {
     match entry_keys().get(node.name.as_str()) {
         Some((key, then)) => (node.child_text(key), then.and_then(|t| node.child_text(t))),
         None => (None, None),

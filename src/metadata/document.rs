@@ -1,6 +1,10 @@
 //! The in-memory form of a metadata XML file: a tree of elements, each holding text or child
 //! elements, in the order they should be written. Both the generator and the reader produce it;
 //! `canonical` orders it and `emit` writes it.
+//!
+//! Comments are not metadata (Salesforce drops them on deploy), but a file in git is also a person's
+//! work, so the reader keeps them: a comment travels with the element that follows it, comments
+//! after the last element of a parent stay at its end, and comments outside the root go before it.
 
 use serde::Serialize;
 
@@ -13,7 +17,13 @@ pub struct Document {
     pub root: String,
     /// Attributes of the root besides the default namespace (e.g. `xmlns:xsi`), in file order.
     pub root_attrs: Vec<(String, String)>,
+    /// Comments outside the root element (written before it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<String>,
     pub children: Vec<Node>,
+    /// Comments after the last child of the root.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tail: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,8 +31,14 @@ pub struct Node {
     pub name: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attrs: Vec<(String, String)>,
+    /// Comments just before the element (inside a leaf's value too), verbatim.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<String>,
     #[serde(flatten)]
     pub content: Content,
+    /// Comments after the element's last child.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tail: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,7 +51,13 @@ pub enum Content {
 
 impl Document {
     pub fn new(root: &str) -> Document {
-        Document { root: root.to_string(), root_attrs: Vec::new(), children: Vec::new() }
+        Document {
+            root: root.to_string(),
+            root_attrs: Vec::new(),
+            comments: Vec::new(),
+            children: Vec::new(),
+            tail: Vec::new(),
+        }
     }
 
     /// Appends `<name>text</name>`.
@@ -51,12 +73,17 @@ impl Document {
 
 impl Node {
     pub fn leaf(name: &str, text: impl Into<String>) -> Node {
-        Node { name: name.to_string(), attrs: Vec::new(), content: Content::Text(text.into()) }
+        Node::new(name, Content::Text(text.into()))
+    }
+
+    /// An element with no attributes or comments.
+    pub fn new(name: &str, content: Content) -> Node {
+        Node { name: name.to_string(), attrs: Vec::new(), comments: Vec::new(), content, tail: Vec::new() }
     }
 
     pub fn entry(name: &str, fields: &[(&str, &str)]) -> Node {
         let children = fields.iter().map(|(n, v)| Node::leaf(n, *v)).collect();
-        Node { name: name.to_string(), attrs: Vec::new(), content: Content::Children(children) }
+        Node::new(name, Content::Children(children))
     }
 
     pub fn text(&self) -> Option<&str> {

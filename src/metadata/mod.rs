@@ -1,11 +1,12 @@
 //! Metadata files as Salesforce writes them: the element tree (`document`), its canonical order
-//! (`canonical`), the reader (`read`), names and file names (`names`), and where files go in an
-//! SFDX project or an mdapi folder (`layout`, `package`, `zip`).
+//! (`canonical`), the reader (`read`), names and file names (`names`), what a profile deploy does
+//! (`overlay`), and where existing files are found and how they are read safely (`source`).
 
 pub mod canonical;
 pub mod document;
 pub mod names;
 pub mod overlay;
 pub mod read;
+pub mod source;
 
 pub use document::{Content, Document, METADATA_NS, Node};

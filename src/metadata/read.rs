@@ -1,7 +1,12 @@
-//! Reads a metadata XML file into a `Document` with quick-xml, keeping every element and value
-//! (ones sfperms never writes included) so that a read and a write lose nothing Salesforce keeps.
-//! Refuses what a retrieve never holds and a parser should not trust: a DOCTYPE (and so entity
-//! definitions), mixed text and elements, a root outside the metadata namespace.
+//! Reads a metadata XML file into a `Document` with quick-xml, keeping every element, attribute,
+//! value and comment (ones sfperms never writes and ones newer than it knows included), so that a
+//! read and a write lose nothing. Values stay verbatim (a `False` stays `False`); only line ends
+//! inside values become LF, as every XML parser reads them (XML 1.0 §2.11).
+//!
+//! Refuses what a retrieve never holds and a parser should not trust: bytes that are not UTF-8, a
+//! DOCTYPE (and so entity definitions: only the five predefined entities and character
+//! references are read), mixed text and elements, a root outside the metadata namespace. Which
+//! root a file should have is the caller's business (`source`). This module does no I/O.
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -35,6 +40,36 @@ fn attrs(start: &BytesStart, line: usize) -> Result<Vec<(String, String)>, Parse
     Ok(out)
 }
 
+/// `\r\n` and lone `\r` become `\n`, as XML 1.0 §2.11 has every parser do.
+fn normalize_line_ends(raw: &str) -> std::borrow::Cow<'_, str> {
+    if raw.contains('\r') { raw.replace("\r\n", "\n").replace('\r', "\n").into() } else { raw.into() }
+}
+
+fn line_of(text: &str, position: usize) -> usize {
+    1 + text.as_bytes()[..position.min(text.len())].iter().filter(|b| **b == b'\n').count()
+}
+
+/// Parses the bytes of a file: UTF-8 (with or without a BOM) only.
+pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ParseError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(ParseError {
+            line: 1,
+            message: "the file is UTF-16; metadata files are UTF-8: convert it (iconv -f UTF-16 -t UTF-8)".into(),
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count();
+        ParseError {
+            line,
+            message: format!(
+                "not UTF-8 (byte {} is invalid); metadata files are UTF-8: save it as UTF-8",
+                e.valid_up_to() + 1
+            ),
+        }
+    })?;
+    parse(text)
+}
+
 /// Parses `text` (already decoded from UTF-8; a BOM is skipped).
 pub fn parse(text: &str) -> Result<Document, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -42,9 +77,13 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
     let config = reader.config_mut();
     config.trim_text(false);
     config.check_end_names = true;
+    config.check_comments = true;
     let mut stack: Vec<Frame> = Vec::new();
     let mut doc: Option<Document> = None;
-    let mut root_seen = false;
+    let mut root_closed = false;
+    // Comments not yet attached to an element, and those outside the root.
+    let mut pending: Vec<String> = Vec::new();
+    let mut outside: Vec<String> = Vec::new();
     let mut line = 1usize;
     let mut counted = 0usize;
     loop {
@@ -52,40 +91,63 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
         line += text.as_bytes()[counted..position].iter().filter(|b| **b == b'\n').count();
         counted = position;
         let fail = |message: String| ParseError { line, message };
-        let event = reader.read_event().map_err(|e| fail(format!("malformed XML: {e}")))?;
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(e) => {
+                let at = usize::try_from(reader.error_position()).unwrap_or(position);
+                return Err(ParseError { line: line_of(text, at), message: format!("malformed XML: {e}") });
+            }
+        };
         match event {
-            Event::DocType(_) => return Err(fail("a DOCTYPE is not allowed in metadata files".into())),
-            Event::Start(ref start) | Event::Empty(ref start) if stack.is_empty() && !root_seen => {
+            Event::DocType(_) => return Err(fail("a DOCTYPE is not allowed in metadata files: remove it".into())),
+            Event::Decl(decl) => {
+                if let Some(Ok(encoding)) = decl.encoding() {
+                    let encoding = String::from_utf8_lossy(&encoding).into_owned();
+                    if !encoding.eq_ignore_ascii_case("UTF-8") && !encoding.eq_ignore_ascii_case("UTF8") {
+                        return Err(fail(format!(
+                            "the XML declaration says encoding `{encoding}`; metadata files are UTF-8: convert it and declare UTF-8"
+                        )));
+                    }
+                }
+            }
+            Event::Start(ref start) | Event::Empty(ref start) if stack.is_empty() => {
+                if doc.is_some() {
+                    return Err(fail("a second root element: a metadata file holds one".into()));
+                }
                 let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
                 let all = attrs(start, line)?;
                 if !all.iter().any(|(k, v)| k == "xmlns" && v == METADATA_NS) {
                     return Err(fail(format!("the root <{name}> is not in the metadata namespace `{METADATA_NS}`")));
                 }
-                let root_attrs = all.into_iter().filter(|(k, _)| k != "xmlns").collect();
-                root_seen = true;
-                doc = Some(Document { root: name.clone(), root_attrs, children: Vec::new() });
+                let mut root = Document::new(&name);
+                root.root_attrs = all.into_iter().filter(|(k, _)| k != "xmlns").collect();
+                outside.append(&mut pending);
+                doc = Some(root);
                 if matches!(event, Event::Start(_)) {
                     stack.push(Frame { node: Node::leaf(&name, ""), children: Vec::new(), text: String::new() });
+                } else {
+                    root_closed = true;
                 }
             }
             Event::Start(start) => {
-                if stack.is_empty() {
-                    return Err(fail("content after the root element".into()));
-                }
-                let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
-                let node = Node { name, attrs: attrs(&start, line)?, content: Content::Text(String::new()) };
+                let mut node = Node::new(&String::from_utf8_lossy(start.name().as_ref()), Content::Text(String::new()));
+                node.attrs = attrs(&start, line)?;
+                node.comments = std::mem::take(&mut pending);
                 stack.push(Frame { node, children: Vec::new(), text: String::new() });
             }
             Event::Empty(start) => {
-                let Some(parent) = stack.last_mut() else {
-                    return Err(fail("content after the root element".into()));
-                };
-                let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
-                let node = Node { name, attrs: attrs(&start, line)?, content: Content::Text(String::new()) };
-                parent.children.push(node);
+                let mut node = Node::new(&String::from_utf8_lossy(start.name().as_ref()), Content::Text(String::new()));
+                node.attrs = attrs(&start, line)?;
+                node.comments = std::mem::take(&mut pending);
+                stack.last_mut().expect("checked above").children.push(node);
             }
             Event::Text(t) => {
-                let value = t.unescape().map_err(|e| fail(format!("bad text: {e}")))?;
+                let raw = std::str::from_utf8(&t).map_err(|_| fail("text is not UTF-8".into()))?;
+                let normalized = normalize_line_ends(raw);
+                // Borrowed unless there is something to unescape: no allocation per text node.
+                let value = quick_xml::escape::unescape(&normalized).map_err(|e| {
+                    fail(format!("bad text: {e} (only &amp; &lt; &gt; &quot; &apos; and &#…; are allowed)"))
+                })?;
                 match stack.last_mut() {
                     Some(frame) => frame.text.push_str(&value),
                     None if value.trim().is_empty() => {}
@@ -96,38 +158,101 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                 let value =
                     String::from_utf8(t.into_inner().into_owned()).map_err(|_| fail("CDATA is not UTF-8".into()))?;
                 match stack.last_mut() {
-                    Some(frame) => frame.text.push_str(&value),
+                    Some(frame) => frame.text.push_str(&normalize_line_ends(&value)),
                     None => return Err(fail("CDATA outside the root element".into())),
                 }
+            }
+            Event::Comment(c) => {
+                let value = String::from_utf8(c.into_inner().into_owned())
+                    .map_err(|_| fail("a comment is not UTF-8".into()))?;
+                if stack.is_empty() { outside.push(value) } else { pending.push(value) }
             }
             Event::End(_) => {
                 let frame = stack.pop().expect("quick-xml checks end tags");
                 let has_text = !frame.text.trim().is_empty();
-                let content = if frame.children.is_empty() {
+                let mut node = frame.node;
+                node.content = if frame.children.is_empty() {
+                    // Comments inside a value go before the element.
+                    node.comments.append(&mut pending);
                     Content::Text(frame.text)
                 } else if has_text {
-                    return Err(fail(format!("<{}> mixes text and elements", frame.node.name)));
+                    return Err(fail(format!("<{}> mixes text and elements", node.name)));
                 } else {
+                    node.tail = std::mem::take(&mut pending);
                     Content::Children(frame.children)
                 };
-                let node = Node { content, ..frame.node };
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(node),
                     None => {
                         let d = doc.as_mut().expect("root opened");
+                        d.tail = node.comments.into_iter().chain(node.tail).collect();
                         if let Content::Children(children) = node.content {
                             d.children = children;
                         }
+                        root_closed = true;
                     }
                 }
             }
             Event::Eof => break,
-            // Comments and processing instructions are not metadata: Salesforce drops them too.
-            Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+            // Processing instructions carry no metadata; Salesforce drops them too.
+            Event::PI(_) => {}
         }
     }
-    if !stack.is_empty() {
+    if !stack.is_empty() || (doc.is_some() && !root_closed) {
         return Err(ParseError { line, message: "the file ends inside an element".into() });
     }
-    doc.ok_or(ParseError { line, message: "no root element".into() })
+    let mut doc = doc.ok_or(ParseError { line, message: "no root element".into() })?;
+    outside.append(&mut pending);
+    doc.comments = outside;
+    Ok(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">"#;
+
+    #[test]
+    fn keeps_comments_with_the_element_that_follows() {
+        let text = format!(
+            "<!-- header -->\n{HEAD}\n<!-- a -->\n<label>X</label>\n<userPermissions><!-- b --><enabled>true</enabled><name>A</name><!-- c --></userPermissions>\n<!-- end -->\n</PermissionSet>\n"
+        );
+        let doc = parse(&text).unwrap();
+        assert_eq!(doc.comments, [" header "]);
+        assert_eq!(doc.children[0].comments, [" a "]);
+        assert_eq!(doc.children[1].children()[0].comments, [" b "]);
+        assert_eq!(doc.children[1].tail, [" c "]);
+        assert_eq!(doc.tail, [" end "]);
+    }
+
+    #[test]
+    fn values_verbatim_line_ends_normalised() {
+        let text = format!("{HEAD}\r\n<description>a\r\nb &apos;c&apos;</description><x>False</x></PermissionSet>");
+        let doc = parse(&text).unwrap();
+        assert_eq!(doc.children[0].text(), Some("a\nb 'c'"));
+        assert_eq!(doc.children[1].text(), Some("False"));
+    }
+
+    #[test]
+    fn refuses_what_a_retrieve_never_holds() {
+        let doctype = format!("<!DOCTYPE x [<!ENTITY e \"boom\">]>\n{HEAD}<a>&e;</a></PermissionSet>");
+        assert!(parse(&doctype).unwrap_err().message.contains("DOCTYPE"));
+        let entity = format!("{HEAD}\n<a>&e;</a></PermissionSet>");
+        assert_eq!(parse(&entity).unwrap_err().line, 3);
+        let latin1 = format!("{HEAD}\n<a>caf\u{e9}</a></PermissionSet>").replace('\u{e9}', "\u{1}");
+        let mut bytes = latin1.into_bytes();
+        let at = bytes.iter().position(|b| *b == 1).unwrap();
+        bytes[at] = 0xE9;
+        let err = parse_bytes(&bytes).unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.message.contains("not UTF-8"), "{err}");
+        let unclosed = format!("{HEAD}\n<a>x</a>\n");
+        assert!(parse(&unclosed).is_err());
+        let mismatched = format!("{HEAD}\n<a>x</b></PermissionSet>");
+        assert_eq!(parse(&mismatched).unwrap_err().line, 3);
+        let two_roots = format!("{HEAD}</PermissionSet>{HEAD}</PermissionSet>");
+        assert!(parse(&two_roots).unwrap_err().message.contains("second root"));
+    }
 }

@@ -30,7 +30,19 @@ fn the_readme_example_integration_works() {
     assert_schema_valid(&read, "acme, mode read");
     assert!(!read.contains("<name>ApiEnabled</name>"), "the requirement applies only with --mode write");
 
-    let write = ok(&["--catalog", catalog, "gen", "--for", "acme", "--feature", "sync-cases", "--mode", "write", "--object", "Order"]);
+    let write = ok(&[
+        "--catalog",
+        catalog,
+        "gen",
+        "--for",
+        "acme",
+        "--feature",
+        "sync-cases",
+        "--mode",
+        "write",
+        "--object",
+        "Order",
+    ]);
     assert_schema_valid(&write, "acme, mode write");
     assert!(write.contains("<name>ApiEnabled</name>"));
     assert!(write.contains("<object>Order</object>"));

@@ -5,10 +5,13 @@
 mod common;
 
 mod bad_input;
+mod bad_metadata;
 mod catalog_dir;
 mod corpus;
 mod coverage;
 mod dependencies;
+mod diff;
 mod docs;
+mod fmt;
 mod gen_outputs;
 mod snapshots;

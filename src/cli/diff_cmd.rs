@@ -1,0 +1,338 @@
+//! `sfperms diff --for ID [options] --against PATH`: find the same-named PermissionSet or Profile
+//! in retrieved metadata, compare it with what `gen` would write (`sfperms::diff`), and render the
+//! result as text (coloured on a terminal unless NO_COLOR), JSON, Markdown (a PR comment) or a
+//! patch. Exit 0 when equal, 1 when different, 2 on error.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::IsTerminal as _;
+
+use anyhow::{Result, bail};
+use serde_json::json;
+use sfperms::catalog::{self, Catalog, OutputKind};
+use sfperms::diff::{self, Change, Effect, FlagChange, Scope, Status};
+use sfperms::metadata::source::{self, FileKind, Layout, Source};
+
+use super::args::{DiffArgs, DiffFormat, ScopeArg};
+use super::exit::{DIFFERENCES, SUCCESS};
+use super::explain::reason_text;
+use super::gen_cmd::component;
+use super::request;
+
+/// Everything a renderer needs.
+struct Outcome {
+    integration: String,
+    command: String,
+    kind: OutputKind,
+    name: String,
+    path: String,
+    scope: Scope,
+    changes: Vec<Change>,
+}
+
+pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
+    let command = command_line(args, &options);
+    let (integration, plan) = request::plan(catalog, &args.request, options)?;
+    let component = component(integration, &plan, args.name.as_deref(), args.label.as_deref(), None)?;
+    // A permission set deploy replaces the whole set, so it is always compared whole.
+    let scope = match (plan.output, args.scope) {
+        (OutputKind::Profile, ScopeArg::Fragment) => Scope::Fragment,
+        _ => Scope::Full,
+    };
+    let source = Source::open(&args.against)?;
+    let kind = FileKind::of_output(plan.output);
+    let entry = if source.layout == Layout::File {
+        &source.entries[0]
+    } else {
+        let found = source.find(kind, &component.name);
+        match found.as_slice() {
+            [one] => *one,
+            [] => {
+                let names = source.names(kind);
+                let word = plan.output.word();
+                let listed = if names.is_empty() {
+                    format!("it holds no {word} files")
+                } else {
+                    let shown: Vec<String> = names.iter().take(30).map(|n| format!("`{n}`")).collect();
+                    let more = if names.len() > 30 { format!(" and {} more", names.len() - 30) } else { String::new() };
+                    format!("it has {}{more}", shown.join(", "))
+                };
+                bail!(
+                    "{}: no {word} named `{}`{}; {listed}; choose one with --name",
+                    args.against.display(),
+                    component.name,
+                    catalog::hint(&component.name, names.iter().copied())
+                );
+            }
+            many => {
+                let paths: Vec<&str> = many.iter().map(|e| e.display.as_str()).collect();
+                bail!(
+                    "{}: `{}` is ambiguous, {} files have that name: {}; point --against at one of them",
+                    args.against.display(),
+                    component.name,
+                    many.len(),
+                    paths.join(", ")
+                );
+            }
+        }
+    };
+    let bytes = source.reader()?.read(entry)?;
+    let retrieved = source::parse_entry(entry, &bytes)?;
+    if retrieved.root != kind.root() {
+        bail!("{}: the root element is <{}>, not <{}>", entry.display, retrieved.root, kind.root());
+    }
+    let changes = diff::diff(&plan, &component.document, &retrieved, scope);
+    let equal = diff::is_equal(&changes);
+    let outcome = Outcome {
+        integration: integration.id.clone(),
+        command,
+        kind: plan.output,
+        name: component.name.clone(),
+        path: entry.display.clone(),
+        scope,
+        changes,
+    };
+    let format = if as_json { DiffFormat::Json } else { args.format };
+    match format {
+        DiffFormat::Json => {
+            let doc = json!({
+                "integration": outcome.integration,
+                "command": outcome.command,
+                "kind": outcome.kind,
+                "name": outcome.name,
+                "path": outcome.path,
+                "relative": entry.relative,
+                "scope": outcome.scope,
+                "equal": equal,
+                "counts": diff::counts(&outcome.changes),
+                "changes": outcome.changes,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        DiffFormat::Text => print!("{}", text(&outcome, Style::detect())),
+        DiffFormat::Markdown => print!("{}", markdown(&outcome)),
+        DiffFormat::Patch => {
+            let old = String::from_utf8_lossy(&bytes);
+            let patch = diff::patch::patch(
+                &entry.relative,
+                &old,
+                &retrieved,
+                &component.document,
+                &outcome.changes,
+                plan.output,
+            );
+            print!("{patch}");
+        }
+    }
+    Ok(if equal { SUCCESS } else { DIFFERENCES })
+}
+
+/// The `gen` command line the file is compared with.
+fn command_line(args: &DiffArgs, options: &BTreeMap<String, String>) -> String {
+    let r = &args.request;
+    let mut parts = vec![format!("sfperms gen --for {}", r.integration)];
+    parts.extend(options.iter().map(|(k, v)| format!("--{k} {v}")));
+    parts.extend(r.feature.iter().map(|f| format!("--feature {f}")));
+    parts.extend(r.object.iter().map(|o| format!("--object {o}")));
+    parts.extend(r.field.iter().map(|f| format!("--field {f}")));
+    if let Some(kind) = r.output_kind {
+        parts.push(format!(
+            "--as {}",
+            if matches!(kind, super::args::Kind::Profile) { "profile" } else { "permission-set" }
+        ));
+    }
+    if let Some(name) = &args.name {
+        parts.push(format!("--name '{name}'"));
+    }
+    parts.join(" ")
+}
+
+fn kind_title(kind: OutputKind) -> &'static str {
+    match kind {
+        OutputKind::PermissionSet => "PermissionSet",
+        OutputKind::Profile => "Profile",
+    }
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Missing => "missing",
+        Status::Excess => "excess",
+        Status::Changed => "changed",
+        Status::NotInRetrieve => "not in the retrieve",
+    }
+}
+
+fn value(v: Option<&String>) -> String {
+    v.map_or_else(|| "absent".to_string(), |v| format!("`{v}`"))
+}
+
+fn flag_text(flag: &FlagChange) -> String {
+    let effect = match flag.effect {
+        Effect::Missing => " (missing)",
+        Effect::Excess => " (excess)",
+        Effect::Value => "",
+    };
+    let field = if flag.field.is_empty() { "value" } else { flag.field.as_str() };
+    format!("{field}: {} → {}{effect}", value(flag.actual.as_ref()), value(flag.expected.as_ref()))
+}
+
+fn summary(changes: &[Change]) -> String {
+    let c = diff::counts(changes);
+    format!(
+        "{} missing, {} excess, {} changed, {} not in the retrieve",
+        c.missing, c.excess, c.changed, c.not_in_retrieve
+    )
+}
+
+/// ANSI colours, on a terminal unless NO_COLOR is set (https://no-color.org).
+#[derive(Clone, Copy)]
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn detect() -> Style {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Style { on: std::io::stdout().is_terminal() && !no_color }
+    }
+
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+
+    fn status(self, status: Status, width: usize) -> String {
+        let code = match status {
+            Status::Missing => "31",
+            Status::Excess => "33",
+            Status::Changed => "36",
+            Status::NotInRetrieve => "2",
+        };
+        self.paint(code, &format!("{:<width$}", status_word(status)))
+    }
+}
+
+fn by_group(changes: &[Change]) -> BTreeMap<&str, Vec<&Change>> {
+    let mut groups: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
+    for change in changes {
+        groups.entry(change.id.group.as_str()).or_default().push(change);
+    }
+    groups
+}
+
+fn text(o: &Outcome, style: Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style.paint("1", &format!("{} `{}`: {}", kind_title(o.kind), o.name, o.path)));
+    let scope = if o.kind == OutputKind::Profile {
+        format!(" (scope: {})", if o.scope == Scope::Full { "full" } else { "fragment" })
+    } else {
+        String::new()
+    };
+    let _ = writeln!(out, "compared with `{}`{scope}", o.command);
+    if diff::is_equal(&o.changes) {
+        let _ = writeln!(out, "\nno differences: the file grants what the integration needs, and nothing more");
+    }
+    let width = o.changes.iter().map(|c| status_word(c.status).len()).max().unwrap_or(0).max(7);
+    let pad = " ".repeat(width + 3);
+    for (group, changes) in by_group(&o.changes) {
+        let _ = writeln!(out, "\n{}", style.paint("1", group));
+        for change in changes {
+            let key = if change.id.key.is_empty() { "(value)" } else { change.id.key.as_str() };
+            let _ = writeln!(out, "  {} {key}", style.status(change.status, width));
+            for flag in &change.flags {
+                let _ = writeln!(out, "{pad}{}", flag_text(flag));
+            }
+            for reason in &change.reasons {
+                let _ = writeln!(out, "{pad}why: {}", reason_text(reason));
+            }
+            if let Some(note) = &change.note {
+                let _ = writeln!(out, "{pad}{}", style.paint("33", note));
+            }
+            let _ = writeln!(out, "{pad}fix: {}", change.fix);
+        }
+    }
+    let _ = writeln!(out, "\n{}", summary(&o.changes));
+    out
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', "<br>")
+}
+
+fn markdown(o: &Outcome) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "### sfperms diff: {} `{}`\n", kind_title(o.kind), o.name);
+    let scope = if o.kind == OutputKind::Profile {
+        format!(" (scope: {})", if o.scope == Scope::Full { "full" } else { "fragment" })
+    } else {
+        String::new()
+    };
+    let _ = writeln!(out, "`{}` compared with `{}`{scope}\n", o.path, o.command);
+    let c = diff::counts(&o.changes);
+    let _ = writeln!(
+        out,
+        "**{} missing** (the integration fails without them) · **{} excess** (least-privilege violations) · {} changed · {} not in the retrieve",
+        c.missing, c.excess, c.changed, c.not_in_retrieve
+    );
+    if diff::is_equal(&o.changes) {
+        let _ = writeln!(out, "\nNo differences: the file grants what the integration needs, and nothing more.");
+    }
+    for (group, changes) in by_group(&o.changes) {
+        let _ = writeln!(out, "\n#### {group}\n");
+        let _ = writeln!(out, "| Status | Entry | Details | Why | Fix |");
+        let _ = writeln!(out, "| --- | --- | --- | --- | --- |");
+        for change in changes {
+            let mut details: Vec<String> = change.flags.iter().map(flag_text).collect();
+            details.extend(change.note.clone());
+            let why: Vec<String> = change.reasons.iter().map(reason_text).collect();
+            let key = if change.id.key.is_empty() { "(value)".to_string() } else { format!("`{}`", change.id.key) };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                status_word(change.status),
+                cell(&key),
+                cell(&details.join("\n")),
+                cell(&why.join("\n")),
+                cell(&change.fix)
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome() -> Outcome {
+        let change = Change {
+            id: sfperms::diff::EntryId { group: "userPermissions".into(), key: "ModifyAllData".into() },
+            status: Status::Excess,
+            flags: vec![],
+            reasons: vec![],
+            fix: "delete it".into(),
+            note: None,
+        };
+        Outcome {
+            integration: "jetstream".into(),
+            command: "sfperms gen --for jetstream".into(),
+            kind: OutputKind::PermissionSet,
+            name: "Jetstream_User".into(),
+            path: "x.permissionset-meta.xml".into(),
+            scope: Scope::Full,
+            changes: vec![change],
+        }
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let coloured = text(&outcome(), Style { on: true });
+        assert!(coloured.contains("\x1b[33mexcess \x1b[0m ModifyAllData"), "{coloured:?}");
+        assert!(!text(&outcome(), Style { on: false }).contains('\x1b'));
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table() {
+        assert_eq!(cell("a|b\nc"), "a\\|b<br>c");
+    }
+}

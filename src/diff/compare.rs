@@ -1,0 +1,243 @@
+//! Two documents compared entry by entry, as keyed sets: an entry is identified by its element
+//! name and its key (`objectPermissions` + `Account`, `layoutAssignments` + layout and record
+//! type; a single value such as `label` by its name alone), and compared field by field. Order,
+//! formatting and comments are not meaning (the schema's order is fixed, so `fmt` restores it),
+//! and `True`/`true`/`1` are the same boolean. This is the one comparison: `diff` classifies its
+//! result against a plan, `gen --check` summarises it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::metadata::{Content, Document, Node, canonical};
+
+/// Where an entry sits: its element name and its key (empty for a single value).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct EntryId {
+    pub group: String,
+    pub key: String,
+}
+
+impl std::fmt::Display for EntryId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.key.is_empty() { write!(f, "{}", self.group) } else { write!(f, "{} {}", self.group, self.key) }
+    }
+}
+
+/// An entry's fields: child name (nested ones as `a/b`) → value; a single value has one field `""`.
+pub type Fields = BTreeMap<String, String>;
+
+/// The entries of a document by id.
+pub fn entries(doc: &Document) -> BTreeMap<EntryId, &Node> {
+    ids(doc).into_iter().zip(&doc.children).collect()
+}
+
+/// The id of each top-level element, in document order.
+pub fn ids(doc: &Document) -> Vec<EntryId> {
+    let mut out = Vec::with_capacity(doc.children.len());
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for node in &doc.children {
+        let key = match canonical::entry_key(node) {
+            (Some(key), Some(then)) => format!("{key} / {then}"),
+            (Some(key), None) => key.to_string(),
+            _ => {
+                // Unkeyed: a single value by its name, repeated ones by position (#2, #3, …).
+                let n = seen.entry(node.name.as_str()).or_default();
+                *n += 1;
+                if *n == 1 { String::new() } else { format!("#{n}") }
+            }
+        };
+        out.push(EntryId { group: node.name.clone(), key });
+    }
+    out
+}
+
+fn flatten(node: &Node, prefix: &str, out: &mut Fields) {
+    match &node.content {
+        Content::Text(text) => {
+            let slot = out.entry(prefix.to_string()).or_default();
+            if !slot.is_empty() {
+                slot.push_str(", ");
+            }
+            slot.push_str(text);
+        }
+        Content::Children(children) => {
+            for child in children {
+                let path = if prefix.is_empty() { child.name.clone() } else { format!("{prefix}/{}", child.name) };
+                flatten(child, &path, out);
+            }
+        }
+    }
+}
+
+/// The fields of an entry.
+pub fn fields(node: &Node) -> Fields {
+    let mut out = Fields::new();
+    flatten(node, "", &mut out);
+    out
+}
+
+/// A boolean as the schema reads it (`true`, `false`, `1`, `0`, any case), else `None`.
+pub fn boolean(value: &str) -> Option<bool> {
+    let v = value.trim();
+    if v.eq_ignore_ascii_case("true") || v == "1" {
+        Some(true)
+    } else if v.eq_ignore_ascii_case("false") || v == "0" {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether two values mean the same.
+pub fn same_value(a: &str, b: &str) -> bool {
+    a == b || matches!((boolean(a), boolean(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// One field that differs: its value on each side (`None`: absent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldDiff {
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// How one entry differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "change")]
+pub enum EntryDiff {
+    Added,
+    Removed,
+    Changed { fields: Vec<FieldDiff> },
+}
+
+/// Every entry that differs between `old` and `new`, in id order.
+pub fn compare(old: &Document, new: &Document) -> Vec<(EntryId, EntryDiff)> {
+    let old_entries = entries(old);
+    let new_entries = entries(new);
+    let mut out = Vec::new();
+    let ids: std::collections::BTreeSet<&EntryId> = old_entries.keys().chain(new_entries.keys()).collect();
+    for id in ids {
+        match (old_entries.get(id), new_entries.get(id)) {
+            (Some(_), None) => out.push((id.clone(), EntryDiff::Removed)),
+            (None, Some(_)) => out.push((id.clone(), EntryDiff::Added)),
+            (Some(a), Some(b)) => {
+                let fields = field_diffs(&fields(a), &fields(b));
+                if !fields.is_empty() || a.attrs != b.attrs {
+                    out.push((id.clone(), EntryDiff::Changed { fields }));
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+/// The fields that differ between two entries.
+pub fn field_diffs(old: &Fields, new: &Fields) -> Vec<FieldDiff> {
+    let names: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let (a, b) = (old.get(name), new.get(name));
+            let same = match (a, b) {
+                (Some(a), Some(b)) => same_value(a, b),
+                _ => false,
+            };
+            (!same).then(|| FieldDiff { field: name.clone(), old: a.cloned(), new: b.cloned() })
+        })
+        .collect()
+}
+
+/// "2 added, 1 removed, 3 changed: + userPermissions ViewRoles, ~ objectPermissions Account, …",
+/// or `None` when the documents mean the same.
+pub fn summary(changes: &[(EntryId, EntryDiff)], limit: usize) -> Option<String> {
+    if changes.is_empty() {
+        return None;
+    }
+    let count = |f: fn(&EntryDiff) -> bool| changes.iter().filter(|(_, d)| f(d)).count();
+    let added = count(|d| matches!(d, EntryDiff::Added));
+    let removed = count(|d| matches!(d, EntryDiff::Removed));
+    let changed = count(|d| matches!(d, EntryDiff::Changed { .. }));
+    let mut listed: Vec<String> = changes
+        .iter()
+        .take(limit)
+        .map(|(id, d)| match d {
+            EntryDiff::Added => format!("+ {id}"),
+            EntryDiff::Removed => format!("- {id}"),
+            EntryDiff::Changed { fields } => {
+                let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+                format!("~ {id} ({})", names.join(", "))
+            }
+        })
+        .collect();
+    if changes.len() > limit {
+        listed.push(format!("… {} more", changes.len() - limit));
+    }
+    Some(format!("{added} added, {removed} removed, {changed} changed: {}", listed.join("; ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(entries: &[(&str, &[(&str, &str)])]) -> Document {
+        let mut d = Document::new("PermissionSet");
+        for (name, fields) in entries {
+            if fields.is_empty() {
+                d.leaf(name, "x");
+            } else {
+                d.entry(name, fields);
+            }
+        }
+        d
+    }
+
+    #[test]
+    fn order_and_boolean_spelling_are_not_changes() {
+        let a = doc(&[
+            ("userPermissions", &[("enabled", "true"), ("name", "A")]),
+            ("userPermissions", &[("enabled", "true"), ("name", "B")]),
+        ]);
+        let b = doc(&[
+            ("userPermissions", &[("name", "B"), ("enabled", "True")]),
+            ("userPermissions", &[("enabled", "1"), ("name", "A")]),
+        ]);
+        assert!(compare(&a, &b).is_empty());
+    }
+
+    #[test]
+    fn keyed_entries_are_added_removed_changed() {
+        let a = doc(&[
+            ("label", &[]),
+            ("userPermissions", &[("enabled", "true"), ("name", "ModifyAllData")]),
+            ("objectPermissions", &[("allowRead", "true"), ("allowEdit", "false"), ("object", "Account")]),
+        ]);
+        let b = doc(&[
+            ("label", &[]),
+            ("userPermissions", &[("enabled", "true"), ("name", "ViewRoles")]),
+            ("objectPermissions", &[("allowRead", "true"), ("allowEdit", "true"), ("object", "Account")]),
+        ]);
+        let changes = compare(&a, &b);
+        let ids: Vec<String> = changes.iter().map(|(id, _)| id.to_string()).collect();
+        assert_eq!(ids, ["objectPermissions Account", "userPermissions ModifyAllData", "userPermissions ViewRoles"]);
+        assert_eq!(
+            changes[0].1,
+            EntryDiff::Changed {
+                fields: vec![FieldDiff {
+                    field: "allowEdit".into(),
+                    old: Some("false".into()),
+                    new: Some("true".into())
+                }]
+            }
+        );
+        assert_eq!(changes[1].1, EntryDiff::Removed);
+        assert_eq!(changes[2].1, EntryDiff::Added);
+        let summary = summary(&changes, 2).unwrap();
+        assert!(
+            summary.starts_with("1 added, 1 removed, 1 changed: ~ objectPermissions Account (allowEdit)"),
+            "{summary}"
+        );
+        assert!(summary.ends_with("… 1 more"), "{summary}");
+    }
+}

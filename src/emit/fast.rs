@@ -1,0 +1,142 @@
+//! The canonical writer without the template engine, for `fmt` and `diff` over whole orgs: tera
+//! turns the tree into JSON values and copies every subtree into each macro call, which made it
+//! the bottleneck at hundreds of multi-megabyte profiles (numbers in `docs/performance.md`).
+//! It writes exactly what `templates/*.xml.tera` write; `render_agrees_with_the_templates` below
+//! and the corpus tests in `tests/integration/fmt.rs` check that byte for byte on every file.
+
+use crate::metadata::{Content, Document, METADATA_NS, Node, canonical};
+
+/// Escapes like `render::escape_xml`, appending to `out` without a temporary string.
+fn push_escaped(out: &mut String, input: &str) {
+    let mut last = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
+            _ => continue,
+        };
+        out.push_str(&input[last..i]);
+        out.push_str(entity);
+        last = i + 1;
+    }
+    out.push_str(&input[last..]);
+}
+
+fn push_attrs(out: &mut String, attrs: &[(String, String)]) {
+    for (key, value) in attrs {
+        out.push(' ');
+        push_escaped(out, key);
+        out.push_str("=\"");
+        push_escaped(out, value);
+        out.push('"');
+    }
+}
+
+fn push_comments(out: &mut String, comments: &[String], depth: usize) {
+    for comment in comments {
+        push_indent(out, depth);
+        out.push_str("<!--");
+        out.push_str(comment);
+        out.push_str("-->\n");
+    }
+}
+
+fn push_indent(out: &mut String, depth: usize) {
+    for _ in 0..depth {
+        out.push_str("    ");
+    }
+}
+
+fn push_node(out: &mut String, node: &Node, depth: usize) {
+    push_comments(out, &node.comments, depth);
+    push_indent(out, depth);
+    out.push('<');
+    push_escaped(out, &node.name);
+    push_attrs(out, &node.attrs);
+    out.push('>');
+    match &node.content {
+        // The template treats an element without children as a leaf (`{% if node.children %}`).
+        Content::Children(children) if !children.is_empty() => {
+            out.push('\n');
+            for child in children {
+                push_node(out, child, depth + 1);
+            }
+            push_comments(out, &node.tail, depth + 1);
+            push_indent(out, depth);
+        }
+        Content::Children(_) => {}
+        Content::Text(text) => push_escaped(out, text),
+    }
+    out.push_str("</");
+    push_escaped(out, &node.name);
+    out.push_str(">\n");
+}
+
+/// Renders `doc` as it stands, as `render::render_as_is` does.
+pub fn render_as_is_fast(doc: &Document) -> String {
+    let mut out = String::with_capacity(4096);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    push_comments(&mut out, &doc.comments, 0);
+    out.push('<');
+    push_escaped(&mut out, &doc.root);
+    out.push_str(" xmlns=\"");
+    out.push_str(METADATA_NS);
+    out.push('"');
+    push_attrs(&mut out, &doc.root_attrs);
+    out.push_str(">\n");
+    for child in &doc.children {
+        push_node(&mut out, child, 1);
+    }
+    push_comments(&mut out, &doc.tail, 1);
+    out.push_str("</");
+    push_escaped(&mut out, &doc.root);
+    out.push_str(">\n");
+    out
+}
+
+/// Puts `doc` in canonical order and renders it, as `render::render` does.
+pub fn render_fast(doc: &Document) -> String {
+    let mut doc = doc.clone();
+    canonical::canonicalize(&mut doc);
+    render_as_is_fast(&doc)
+}
+
+/// Renders a document the caller no longer needs (no copy).
+pub fn render_owned_fast(mut doc: Document) -> String {
+    canonical::canonicalize(&mut doc);
+    render_as_is_fast(&doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::render::{escape_xml, render};
+    use crate::metadata::read::parse;
+
+    #[test]
+    fn escapes_like_the_template() {
+        let mut out = String::new();
+        push_escaped(&mut out, r#"Tom's "A&B" <x> ü"#);
+        assert_eq!(out, escape_xml(r#"Tom's "A&B" <x> ü"#));
+    }
+
+    #[test]
+    fn render_agrees_with_the_templates() {
+        let text = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!-- head -->
+<Profile xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+    <userPermissions><!-- why --><enabled>True</enabled><name>A&amp;B</name><!-- tail --></userPermissions>
+    <description xsi:nil="true"/>
+    <layoutAssignments><layout>L &apos;x&apos;</layout></layoutAssignments>
+    <empty></empty>
+    <spaced>
+    </spaced>
+    <!-- end -->
+</Profile>"#;
+        let doc = parse(text).unwrap();
+        assert_eq!(render_fast(&doc), render(&doc));
+    }
+}

@@ -1,0 +1,67 @@
+//! `fmt`: existing PermissionSet, Profile and package.xml files in Salesforce's canonical form,
+//! without changing what they mean. A file is read (`metadata::source`, `metadata::read`), put in
+//! canonical order (`metadata::canonical`) and written by the canonical writer (`emit`), so
+//! formatting has the one meaning generation has. Checking reads every file in parallel and keeps
+//! only a yes/no per file; rewriting happens only when every file could be read (a malformed file
+//! means nothing is written), one atomic write per changed file. Nothing here prints.
+
+use crate::emit;
+use crate::metadata::source::{self, Entry, Source, SourceError};
+use crate::output::{self, OutputError};
+
+/// The canonical text of a file, from its bytes.
+pub fn canonical_text(entry: &Entry, bytes: &[u8]) -> Result<String, SourceError> {
+    let doc = source::parse_entry(entry, bytes)?;
+    Ok(emit::render_owned_fast(doc))
+}
+
+/// What `fmt` found for one file.
+#[derive(Debug)]
+pub enum FileStatus {
+    Canonical,
+    WouldChange,
+    Error(SourceError),
+}
+
+/// Checks every file of `source`: is it already canonical? One result per entry, in order.
+pub fn check(source: &Source) -> Result<Vec<FileStatus>, SourceError> {
+    source.map(|reader, entry| {
+        let result = reader.read(entry).and_then(|bytes| Ok(canonical_text(entry, &bytes)?.as_bytes() == bytes));
+        match result {
+            Ok(true) => FileStatus::Canonical,
+            Ok(false) => FileStatus::WouldChange,
+            Err(e) => FileStatus::Error(e),
+        }
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("{path}: inside a zip archive: sfperms does not rewrite archives; use `fmt --check`, or unzip it first")]
+    InZip { path: String },
+}
+
+/// Rewrites the entries of `source` at `indices` in canonical form, each atomically. The file is
+/// read again, so nothing is held in memory between checking and writing.
+pub fn rewrite(source: &Source, indices: &[usize]) -> Result<Vec<Result<(), FormatError>>, SourceError> {
+    let subset = Source {
+        root: source.root.clone(),
+        layout: source.layout,
+        entries: indices.iter().filter_map(|i| source.entries.get(*i).cloned()).collect(),
+    };
+    subset.map(|reader, entry| {
+        let Some(path) = entry.path() else {
+            return Err(FormatError::InZip { path: entry.display.clone() });
+        };
+        let bytes = reader.read(entry)?;
+        let text = canonical_text(entry, &bytes)?;
+        if text.as_bytes() != bytes {
+            output::write_atomic(path, text.as_bytes())?;
+        }
+        Ok(())
+    })
+}

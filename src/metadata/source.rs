@@ -1,0 +1,456 @@
+//! Where existing metadata files come from, and reading them safely: one file, an SFDX project
+//! (every `packageDirectories` entry), an mdapi or any other folder, or a retrieve zip
+//! (`unpackaged/…` or flat). Files are recognised by name (`X.permissionset[-meta.xml]`,
+//! `X.profile[-meta.xml]`); folders whose name starts with `.` and `node_modules` are skipped.
+//!
+//! Safety: symbolic links are followed only while they stay inside the folder being read (a link
+//! out of it, or a loop, is an error); zip entries whose names escape their folder are refused
+//! (nothing is ever extracted); a file larger than `MAX_FILE_BYTES` is refused before it is read,
+//! and a zip entry is never inflated past it (zip bombs); `read` refuses the rest (non-UTF-8,
+//! DOCTYPE, …). `map` reads files on every core, one file per worker at a time, so memory stays
+//! near the size of the largest file times the number of cores. Nothing here writes or prints.
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::Serialize;
+
+use super::document::Document;
+use super::names::decode_file_name;
+use super::read;
+use crate::catalog::OutputKind;
+use crate::project::{ProjectError, SfdxProject};
+
+/// The largest metadata file sfperms reads. The largest real profiles are a few megabytes; this
+/// leaves room for an order of magnitude more and refuses anything that is clearly not one.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The metadata files sfperms reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    PermissionSet,
+    Profile,
+    /// `package.xml`: read only when named on the command line.
+    Package,
+}
+
+impl FileKind {
+    /// The root element a file of this kind has.
+    pub fn root(self) -> &'static str {
+        match self {
+            FileKind::PermissionSet => "PermissionSet",
+            FileKind::Profile => "Profile",
+            FileKind::Package => "Package",
+        }
+    }
+
+    pub fn of_output(kind: OutputKind) -> FileKind {
+        match kind {
+            OutputKind::PermissionSet => FileKind::PermissionSet,
+            OutputKind::Profile => FileKind::Profile,
+        }
+    }
+
+    /// The kind and component name a file name says: `Work%2Ecom Only User.profile-meta.xml` →
+    /// (Profile, `Work.com Only User`).
+    pub fn from_file_name(file: &str) -> Option<(FileKind, String)> {
+        if file == "package.xml" {
+            return Some((FileKind::Package, String::new()));
+        }
+        let stem = file.strip_suffix("-meta.xml").unwrap_or(file);
+        let (name, kind) = if let Some(name) = stem.strip_suffix(".permissionset") {
+            (name, FileKind::PermissionSet)
+        } else if let Some(name) = stem.strip_suffix(".profile") {
+            (name, FileKind::Profile)
+        } else {
+            return None;
+        };
+        (!name.is_empty()).then(|| (kind, decode_file_name(name)))
+    }
+}
+
+/// What kind of place the files come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    File,
+    SfdxProject,
+    Folder,
+    Zip,
+}
+
+/// One metadata file of a source.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// The path relative to the source's root, with `/` (a zip entry's name for a zip).
+    pub relative: String,
+    /// The path people see in messages: one they can open (`x.zip!/entry` inside a zip).
+    pub display: String,
+    /// The kind its file name says; `None` for a file named on the command line with another name.
+    pub kind: Option<FileKind>,
+    /// The component name its file name says (URL-decoded).
+    pub name: String,
+    #[serde(skip)]
+    location: Location,
+}
+
+impl Entry {
+    /// The file on disk, unless the entry is inside a zip.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.location {
+            Location::Path(path) => Some(path),
+            Location::ZipIndex(_) => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Location {
+    Path(PathBuf),
+    ZipIndex(usize),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{path}: no such file or folder")]
+    NotFound { path: String },
+    #[error("{path}: cannot read it: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}:{line}: {message}")]
+    Parse { path: String, line: usize, message: String },
+    #[error("{path}: the root element is <{found}>, not <{expected}>: is it a {expected} file?")]
+    WrongRoot { path: String, found: String, expected: String },
+    #[error("{path}: the root element is <{found}>; sfperms reads PermissionSet, Profile and package.xml files")]
+    UnknownRoot { path: String, found: String },
+    #[error(
+        "{path}: {size} bytes, more than the {limit} bytes sfperms reads from one metadata file; is it really a permission set or profile?"
+    )]
+    TooLarge { path: String, size: u64, limit: u64 },
+    #[error(
+        "{path}: symbolic link to `{target}`, outside `{root}`: sfperms does not follow links out of the folder it reads"
+    )]
+    LinkOutside { path: String, target: String, root: String },
+    #[error("{path}: symbolic link loop (back to `{ancestor}`): remove the link")]
+    LinkLoop { path: String, ancestor: String },
+    #[error("{path}: entry `{entry}` leaves its folder (absolute or `..` path); refusing the whole archive")]
+    ZipEscape { path: String, entry: String },
+    #[error("{path}: not a readable zip archive: {message}")]
+    Zip { path: String, message: String },
+    #[error(transparent)]
+    Project(#[from] ProjectError),
+}
+
+/// The metadata files found at a path.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The folder paths are relative to (a single file's folder; the zip for a zip).
+    pub root: PathBuf,
+    pub layout: Layout,
+    /// Sorted by relative path.
+    pub entries: Vec<Entry>,
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> SourceError {
+    if source.kind() == std::io::ErrorKind::NotFound {
+        SourceError::NotFound { path: path.display().to_string() }
+    } else {
+        SourceError::Io { path: path.display().to_string(), source }
+    }
+}
+
+fn is_zip(path: &Path) -> bool {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+        return true;
+    }
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && magic == *b"PK\x03\x04"
+}
+
+fn skipped_folder(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name == "node_modules"
+}
+
+impl Source {
+    /// The metadata files at `path`: the file itself, or those found under a folder or in a zip.
+    pub fn open(path: &Path) -> Result<Source, SourceError> {
+        let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+        if meta.is_dir() {
+            return Source::open_dir(path);
+        }
+        if is_zip(path) {
+            return Source::open_zip(path);
+        }
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let (kind, name) = match FileKind::from_file_name(&file) {
+            Some((kind, name)) => (Some(kind), name),
+            None => (None, file.clone()),
+        };
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let entry = Entry {
+            relative: file,
+            display: path.display().to_string(),
+            kind,
+            name,
+            location: Location::Path(path.into()),
+        };
+        Ok(Source { root, layout: Layout::File, entries: vec![entry] })
+    }
+
+    fn open_dir(dir: &Path) -> Result<Source, SourceError> {
+        let (layout, dirs) = match SfdxProject::open(dir)? {
+            Some(project) => (Layout::SfdxProject, project.package_dirs),
+            None => (Layout::Folder, vec![dir.to_path_buf()]),
+        };
+        let root = dir.canonicalize().map_err(|e| io_error(dir, e))?;
+        let mut found = std::collections::BTreeMap::new();
+        for start in dirs {
+            if !start.is_dir() {
+                return Err(SourceError::NotFound { path: start.display().to_string() });
+            }
+            let walk = walkdir::WalkDir::new(&start)
+                .follow_links(true)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| e.depth() == 0 || !e.file_type().is_dir() || !skipped_folder(e.file_name()));
+            for item in walk {
+                let item = item.map_err(|e| {
+                    let path = e.path().map(|p| p.display().to_string()).unwrap_or_default();
+                    match e.loop_ancestor() {
+                        Some(ancestor) => SourceError::LinkLoop { path, ancestor: ancestor.display().to_string() },
+                        None => match e.into_io_error() {
+                            Some(source) => SourceError::Io { path, source },
+                            None => SourceError::Io { path, source: std::io::Error::other("unreadable") },
+                        },
+                    }
+                })?;
+                if item.path_is_symlink() {
+                    let target = item.path().canonicalize().map_err(|e| io_error(item.path(), e))?;
+                    if !target.starts_with(&root) {
+                        return Err(SourceError::LinkOutside {
+                            path: item.path().display().to_string(),
+                            target: target.display().to_string(),
+                            root: dir.display().to_string(),
+                        });
+                    }
+                }
+                if !item.file_type().is_file() {
+                    continue;
+                }
+                let file = item.file_name().to_string_lossy();
+                let Some((kind, name)) = FileKind::from_file_name(&file) else { continue };
+                if kind == FileKind::Package {
+                    continue;
+                }
+                let relative = item
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap_or(item.path())
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let entry = Entry {
+                    display: item.path().display().to_string(),
+                    relative: relative.clone(),
+                    kind: Some(kind),
+                    name,
+                    location: Location::Path(item.path().to_path_buf()),
+                };
+                found.insert(relative, entry);
+            }
+        }
+        Ok(Source { root: dir.to_path_buf(), layout, entries: found.into_values().collect() })
+    }
+
+    fn open_zip(path: &Path) -> Result<Source, SourceError> {
+        let mut archive = open_archive(path)?;
+        let mut entries = Vec::new();
+        for index in 0..archive.len() {
+            let file = archive
+                .by_index_raw(index)
+                .map_err(|e| SourceError::Zip { path: path.display().to_string(), message: e.to_string() })?;
+            if file.enclosed_name().is_none() {
+                return Err(SourceError::ZipEscape {
+                    path: path.display().to_string(),
+                    entry: file.name().to_string(),
+                });
+            }
+            if file.is_dir() {
+                continue;
+            }
+            let relative = file.name().trim_start_matches("./").to_string();
+            let base = relative.rsplit('/').next().unwrap_or_default();
+            let Some((kind, name)) = FileKind::from_file_name(base) else { continue };
+            if kind == FileKind::Package {
+                continue;
+            }
+            entries.push(Entry {
+                display: format!("{}!/{relative}", path.display()),
+                relative,
+                kind: Some(kind),
+                name,
+                location: Location::ZipIndex(index),
+            });
+        }
+        entries.sort_by(|a, b| a.relative.cmp(&b.relative));
+        Ok(Source { root: path.to_path_buf(), layout: Layout::Zip, entries })
+    }
+
+    /// A reader for this source (a zip is opened once per reader).
+    pub fn reader(&self) -> Result<SourceReader, SourceError> {
+        let archive = match self.layout {
+            Layout::Zip => Some(open_archive(&self.root)?),
+            _ => None,
+        };
+        Ok(SourceReader { archive })
+    }
+
+    /// Runs `f` on every entry, on every core, each worker with its own reader; results in entry
+    /// order. A worker holds one file at a time.
+    pub fn map<R, F>(&self, f: F) -> Result<Vec<R>, SourceError>
+    where
+        R: Send,
+        F: Fn(&mut SourceReader, &Entry) -> R + Sync,
+    {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(self.entries.len()).max(1);
+        let next = AtomicUsize::new(0);
+        let results = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| -> Result<Vec<(usize, R)>, SourceError> {
+                        let mut reader = self.reader()?;
+                        let mut out = Vec::new();
+                        loop {
+                            let index = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(entry) = self.entries.get(index) else { break };
+                            out.push((index, f(&mut reader, entry)));
+                        }
+                        Ok(out)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("a reader thread panicked")).collect::<Vec<_>>()
+        });
+        let mut all = Vec::with_capacity(self.entries.len());
+        for result in results {
+            all.extend(result?);
+        }
+        all.sort_by_key(|(index, _)| *index);
+        Ok(all.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// The entries of `kind` named `name` (more than one means it is ambiguous).
+    pub fn find(&self, kind: FileKind, name: &str) -> Vec<&Entry> {
+        self.entries.iter().filter(|e| e.kind == Some(kind) && e.name == name).collect()
+    }
+
+    /// The names of every component of `kind`, for "did you mean" lists.
+    pub fn names(&self, kind: FileKind) -> Vec<&str> {
+        let mut names: Vec<&str> =
+            self.entries.iter().filter(|e| e.kind == Some(kind)).map(|e| e.name.as_str()).collect();
+        names.dedup();
+        names
+    }
+}
+
+fn open_archive(path: &Path) -> Result<zip::ZipArchive<std::io::BufReader<std::fs::File>>, SourceError> {
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    zip::ZipArchive::new(std::io::BufReader::new(file))
+        .map_err(|e| SourceError::Zip { path: path.display().to_string(), message: e.to_string() })
+}
+
+/// Reads the entries of one source; one per thread.
+pub struct SourceReader {
+    archive: Option<zip::ZipArchive<std::io::BufReader<std::fs::File>>>,
+}
+
+fn too_large(entry: &Entry, size: u64) -> SourceError {
+    SourceError::TooLarge { path: entry.display.clone(), size, limit: MAX_FILE_BYTES }
+}
+
+impl SourceReader {
+    /// The bytes of `entry`, refusing files over `MAX_FILE_BYTES` before reading them.
+    pub fn read(&mut self, entry: &Entry) -> Result<Vec<u8>, SourceError> {
+        match (&entry.location, &mut self.archive) {
+            (Location::Path(path), _) => {
+                let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+                let size = file.metadata().map_err(|e| io_error(path, e))?.len();
+                if size > MAX_FILE_BYTES {
+                    return Err(too_large(entry, size));
+                }
+                let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+                file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| io_error(path, e))?;
+                if bytes.len() as u64 > MAX_FILE_BYTES {
+                    return Err(too_large(entry, bytes.len() as u64));
+                }
+                Ok(bytes)
+            }
+            (Location::ZipIndex(index), Some(archive)) => {
+                let zip_error = |message: String| SourceError::Zip { path: entry.display.clone(), message };
+                let file = archive.by_index(*index).map_err(|e| zip_error(e.to_string()))?;
+                if file.size() > MAX_FILE_BYTES {
+                    return Err(too_large(entry, file.size()));
+                }
+                let mut bytes = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0));
+                // The declared size may lie; never inflate past the limit.
+                file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| zip_error(e.to_string()))?;
+                if bytes.len() as u64 > MAX_FILE_BYTES {
+                    return Err(too_large(entry, bytes.len() as u64));
+                }
+                Ok(bytes)
+            }
+            (Location::ZipIndex(_), None) => Err(SourceError::Zip {
+                path: entry.display.clone(),
+                message: "the archive is not open (please report this)".into(),
+            }),
+        }
+    }
+
+    /// Reads and parses `entry`, checking its root element against its kind.
+    pub fn load(&mut self, entry: &Entry) -> Result<Document, SourceError> {
+        let bytes = self.read(entry)?;
+        parse_entry(entry, &bytes)
+    }
+}
+
+/// Parses the bytes of `entry`, checking its root element against its kind.
+pub fn parse_entry(entry: &Entry, bytes: &[u8]) -> Result<Document, SourceError> {
+    let doc = read::parse_bytes(bytes).map_err(|e| SourceError::Parse {
+        path: entry.display.clone(),
+        line: e.line,
+        message: e.message,
+    })?;
+    match entry.kind {
+        Some(kind) if doc.root != kind.root() => Err(SourceError::WrongRoot {
+            path: entry.display.clone(),
+            found: doc.root,
+            expected: kind.root().to_string(),
+        }),
+        None if ![FileKind::PermissionSet, FileKind::Profile, FileKind::Package]
+            .iter()
+            .any(|k| k.root() == doc.root) =>
+        {
+            Err(SourceError::UnknownRoot { path: entry.display.clone(), found: doc.root })
+        }
+        _ => Ok(doc),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        assert_eq!(
+            FileKind::from_file_name("Work%2Ecom Only User.profile-meta.xml"),
+            Some((FileKind::Profile, "Work.com Only User".into()))
+        );
+        assert_eq!(FileKind::from_file_name("X.permissionset"), Some((FileKind::PermissionSet, "X".into())));
+        assert_eq!(FileKind::from_file_name("X.object-meta.xml"), None);
+        assert_eq!(FileKind::from_file_name(".profile"), None);
+    }
+}

@@ -1,0 +1,354 @@
+//! `sfperms diff` against retrieved metadata: a permission set with a hand-added Modify All Data
+//! (excess) and a removed dependency, ViewRoles (missing), in every format; a profile with changed
+//! flags, excess grants and sparse rows (fragment and full scope); patches that `git apply`
+//! accepts and that make the diff come out equal; zip and mdapi inputs; names absent or ambiguous.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::common::{carestone, ok, sfperms, snapshot_settings, stderr, stdout};
+use crate::fmt::{copy_dir, make_zip};
+
+const JETSTREAM: [&str; 4] = ["--for", "jetstream", "--feature", "deploy"];
+const PERMSET: &str = "org/force-app/main/default/permissionsets/Jetstream_User.permissionset-meta.xml";
+const PLANHAT: [&str; 4] = ["--for", "planhat", "--sync", "receive-only"];
+const PROFILE: &str = "org/force-app/main/default/profiles/Planhat Integration.profile-meta.xml";
+
+/// Runs `sfperms args…` in `dir`.
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    sfperms().current_dir(dir).args(args).output().expect("the binary runs")
+}
+
+fn diff_in(dir: &Path, request: &[&str], extra: &[&str]) -> Output {
+    let args: Vec<&str> =
+        ["diff"].iter().chain(request).chain(["--against", "org"].iter()).chain(extra).copied().collect();
+    run_in(dir, &args)
+}
+
+/// The carestone project with sfperms' Jetstream permission set in it, hand-edited: ViewRoles
+/// (a dependency of ViewSetup) removed and Modify All Data added.
+fn org_with_edited_permission_set() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("org");
+    copy_dir(&carestone(), &org);
+    let generate: Vec<&str> =
+        ["gen"].iter().chain(&JETSTREAM).chain(["--output-dir", org.to_str().unwrap()].iter()).copied().collect();
+    ok(&generate);
+    let file = dir.path().join(PERMSET);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let user_permission = |name: &str| {
+        format!(
+            "    <userPermissions>\n        <enabled>true</enabled>\n        <name>{name}</name>\n    </userPermissions>\n"
+        )
+    };
+    assert!(text.contains(&user_permission("ViewRoles")));
+    let edited = text
+        .replace(&user_permission("ViewRoles"), "")
+        .replace(&user_permission("ViewSetup"), &(user_permission("ModifyAllData") + &user_permission("ViewSetup")));
+    std::fs::write(&file, edited).unwrap();
+    dir
+}
+
+fn git(dir: &Path, args: &[&str]) -> Output {
+    std::process::Command::new("git").current_dir(dir).args(args).output().expect("git is installed")
+}
+
+/// Applies `patch` to the project in `dir/org` with `git apply` (checked first).
+fn git_apply(dir: &Path, patch: &str) {
+    let org = dir.join("org");
+    assert!(git(&org, &["init", "-q", "."]).status.success());
+    let file = dir.join("fix.patch");
+    std::fs::write(&file, patch).unwrap();
+    let check = git(&org, &["apply", "--check", "-v", file.to_str().unwrap()]);
+    assert!(
+        check.status.success(),
+        "git apply --check refused the patch:\n{}\n{patch}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let apply = git(&org, &["apply", file.to_str().unwrap()]);
+    assert!(apply.status.success(), "{}", String::from_utf8_lossy(&apply.stderr));
+}
+
+#[test]
+fn a_permission_set_in_every_format() {
+    let dir = org_with_edited_permission_set();
+    let settings = snapshot_settings();
+    for (case, format) in [("text", "text"), ("json", "json"), ("markdown", "markdown"), ("patch", "patch")] {
+        let output = diff_in(dir.path(), &JETSTREAM, &["--format", format]);
+        assert_eq!(output.status.code(), Some(1), "{format}: {}", stderr(&output));
+        let out = stdout(&output);
+        assert!(out.contains("ModifyAllData") && out.contains("ViewRoles"), "{format}: {out}");
+        assert!(!out.contains('\u{1b}'), "colour on a pipe");
+        settings.bind(|| insta::assert_snapshot!(format!("diff@permission-set-{case}"), out));
+    }
+    let json: serde_json::Value = serde_json::from_str(&stdout(&diff_in(dir.path(), &JETSTREAM, &["--json"]))).unwrap();
+    assert_eq!(json["counts"]["missing"], 1);
+    assert_eq!(json["counts"]["excess"], 1);
+    let changes = json["changes"].as_array().unwrap();
+    let mad = changes.iter().find(|c| c["key"] == "ModifyAllData").unwrap();
+    assert_eq!(mad["status"], "excess");
+    assert!(mad["fix"].as_str().unwrap().starts_with("delete it"));
+    let view_roles = changes.iter().find(|c| c["key"] == "ViewRoles").unwrap();
+    assert_eq!(view_roles["status"], "missing");
+    assert_eq!(view_roles["reasons"][0]["kind"], "dependency");
+    assert_eq!(view_roles["reasons"][0]["of"], "ViewSetup");
+}
+
+#[test]
+fn the_permission_set_patch_applies_and_fixes_everything() {
+    let dir = org_with_edited_permission_set();
+    let patch = stdout(&diff_in(dir.path(), &JETSTREAM, &["--format", "patch"]));
+    git_apply(dir.path(), &patch);
+    let after = diff_in(dir.path(), &JETSTREAM, &[]);
+    assert_eq!(after.status.code(), Some(0), "{}", stdout(&after));
+    // The file is now exactly what gen writes.
+    let generate: Vec<&str> = ["gen"].iter().chain(&JETSTREAM).copied().collect();
+    assert_eq!(std::fs::read_to_string(dir.path().join(PERMSET)).unwrap(), ok(&generate));
+}
+
+#[test]
+fn generated_files_are_equal_in_a_project_an_mdapi_folder_and_a_zip() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("org");
+    let o = org.to_str().unwrap();
+    let generate = |extra: &[&str]| {
+        let args: Vec<&str> = ["gen"].iter().chain(&PLANHAT).chain(extra).copied().collect();
+        ok(&args);
+    };
+    generate(&["--output-dir", o, "--layout", "mdapi"]);
+    let output = diff_in(dir.path(), &PLANHAT, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("no differences"), "{}", stdout(&output));
+    let zip = dir.path().join("retrieve.zip");
+    generate(&["--zip", zip.to_str().unwrap()]);
+    let args: Vec<&str> =
+        ["diff"].iter().chain(&PLANHAT).chain(["--against", zip.to_str().unwrap()].iter()).copied().collect();
+    let output = run_in(dir.path(), &args);
+    assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
+    // A retrieve zip (unpackaged/…) with Modify All Data added to the profile, compared in full.
+    let profile = std::fs::read_to_string(org.join("profiles/Planhat Integration.profile")).unwrap();
+    let with_mad = profile.replace(
+        "    <userPermissions>",
+        "    <userPermissions>\n        <enabled>true</enabled>\n        <name>ModifyAllData</name>\n    </userPermissions>\n    <userPermissions>",
+    );
+    let retrieve = dir.path().join("unpackaged.zip");
+    make_zip(&retrieve, &[("unpackaged/profiles/Planhat Integration.profile".into(), with_mad.into_bytes())]);
+    let args: Vec<&str> = ["diff"]
+        .iter()
+        .chain(&PLANHAT)
+        .chain(["--against", retrieve.to_str().unwrap(), "--scope", "full"].iter())
+        .copied()
+        .collect();
+    let output = run_in(dir.path(), &args);
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(out.contains("excess  ModifyAllData") && out.contains("set enabled to false"), "{out}");
+}
+
+/// A profile as a retrieve returns it for a few objects: Account with too much, Contact without
+/// read, Contact.AccountId editable, Contact.Title unreadable, Contact.Phone absent, no Case or
+/// Task rows at all, and grants sfperms would never write (Lead, Account.Website, ModifyAllData).
+const RETRIEVED_PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Profile xmlns="http://soap.sforce.com/2006/04/metadata">
+    <custom>true</custom>
+    <fieldPermissions>
+        <editable>false</editable>
+        <field>Account.Website</field>
+        <readable>true</readable>
+    </fieldPermissions>
+    <fieldPermissions>
+        <editable>true</editable>
+        <field>Contact.AccountId</field>
+        <readable>true</readable>
+    </fieldPermissions>
+    <fieldPermissions>
+        <editable>false</editable>
+        <field>Contact.Email</field>
+        <readable>true</readable>
+    </fieldPermissions>
+    <fieldPermissions>
+        <editable>false</editable>
+        <field>Contact.Title</field>
+        <readable>false</readable>
+    </fieldPermissions>
+    <layoutAssignments>
+        <layout>Account-Account Layout</layout>
+    </layoutAssignments>
+    <objectPermissions>
+        <allowCreate>false</allowCreate>
+        <allowDelete>true</allowDelete>
+        <allowEdit>true</allowEdit>
+        <allowRead>true</allowRead>
+        <modifyAllRecords>false</modifyAllRecords>
+        <object>Account</object>
+        <viewAllFields>true</viewAllFields>
+        <viewAllRecords>false</viewAllRecords>
+    </objectPermissions>
+    <objectPermissions>
+        <allowCreate>false</allowCreate>
+        <allowDelete>false</allowDelete>
+        <allowEdit>false</allowEdit>
+        <allowRead>false</allowRead>
+        <modifyAllRecords>false</modifyAllRecords>
+        <object>Contact</object>
+        <viewAllRecords>false</viewAllRecords>
+    </objectPermissions>
+    <objectPermissions>
+        <allowCreate>false</allowCreate>
+        <allowDelete>false</allowDelete>
+        <allowEdit>false</allowEdit>
+        <allowRead>true</allowRead>
+        <modifyAllRecords>false</modifyAllRecords>
+        <object>Lead</object>
+        <viewAllRecords>false</viewAllRecords>
+    </objectPermissions>
+    <objectPermissions>
+        <allowCreate>false</allowCreate>
+        <allowDelete>false</allowDelete>
+        <allowEdit>False</allowEdit>
+        <allowRead>True</allowRead>
+        <modifyAllRecords>false</modifyAllRecords>
+        <object>Opportunity</object>
+        <viewAllRecords>false</viewAllRecords>
+    </objectPermissions>
+    <userLicense>Salesforce</userLicense>
+    <userPermissions>
+        <enabled>true</enabled>
+        <name>ApiEnabled</name>
+    </userPermissions>
+    <userPermissions>
+        <enabled>true</enabled>
+        <name>ModifyAllData</name>
+    </userPermissions>
+</Profile>
+"#;
+
+fn org_with_retrieved_profile() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(PROFILE);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(
+        dir.path().join("org/sfdx-project.json"),
+        r#"{"packageDirectories": [{"path": "force-app", "default": true}]}"#,
+    )
+    .unwrap();
+    std::fs::write(&file, RETRIEVED_PROFILE).unwrap();
+    dir
+}
+
+#[test]
+fn a_sparse_profile_as_a_fragment_and_in_full() {
+    let dir = org_with_retrieved_profile();
+    let settings = snapshot_settings();
+    for (case, extra) in [
+        ("profile-fragment-text", &["--format", "text"][..]),
+        ("profile-full-text", &["--scope", "full"][..]),
+        ("profile-full-markdown", &["--scope", "full", "--format", "markdown"][..]),
+        ("profile-full-patch", &["--scope", "full", "--format", "patch"][..]),
+    ] {
+        let output = diff_in(dir.path(), &PLANHAT, extra);
+        assert_eq!(output.status.code(), Some(1), "{case}: {}", stderr(&output));
+        settings.bind(|| insta::assert_snapshot!(format!("diff@{case}"), stdout(&output)));
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&diff_in(dir.path(), &PLANHAT, &["--scope", "full", "--json"]))).unwrap();
+    let status = |group: &str, key: &str| {
+        json["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["group"] == group && c["key"] == key)
+            .map(|c| c["status"].as_str().unwrap().to_string())
+    };
+    // Sparse: no Case rows and no Task rows at all → unknown, not missing.
+    assert_eq!(status("objectPermissions", "Case").as_deref(), Some("not-in-retrieve"));
+    assert_eq!(status("fieldPermissions", "Task.Description").as_deref(), Some("not-in-retrieve"));
+    // Contact has rows, so an absent Contact field is missing.
+    assert_eq!(status("fieldPermissions", "Contact.Phone").as_deref(), Some("missing"));
+    assert_eq!(status("objectPermissions", "Contact").as_deref(), Some("changed"));
+    assert_eq!(status("objectPermissions", "Account").as_deref(), Some("changed"));
+    assert_eq!(status("userPermissions", "ModifyAllData").as_deref(), Some("excess"));
+    assert_eq!(status("objectPermissions", "Lead").as_deref(), Some("excess"));
+    // `True`/`False` mean true/false.
+    assert_eq!(status("objectPermissions", "Opportunity"), None);
+    // Not grants: the layout, the licence.
+    assert_eq!(status("layoutAssignments", "Account-Account Layout"), None);
+    assert_eq!(status("userLicense", ""), None);
+}
+
+#[test]
+fn the_profile_patch_turns_excess_off_instead_of_deleting_it() {
+    let dir = org_with_retrieved_profile();
+    let patch = stdout(&diff_in(dir.path(), &PLANHAT, &["--scope", "full", "--format", "patch"]));
+    git_apply(dir.path(), &patch);
+    let fixed = std::fs::read_to_string(dir.path().join(PROFILE)).unwrap();
+    assert!(fixed.contains("<enabled>false</enabled>\n        <name>ModifyAllData</name>"), "{fixed}");
+    assert!(fixed.contains("<viewAllFields>false</viewAllFields>"), "{fixed}");
+    assert!(fixed.contains("<layout>Account-Account Layout</layout>"), "the patch keeps what it does not fix");
+    for scope in ["fragment", "full"] {
+        let after = diff_in(dir.path(), &PLANHAT, &["--scope", scope]);
+        assert_eq!(after.status.code(), Some(0), "{scope}: {}", stdout(&after));
+    }
+    assert_eq!(run_in(dir.path(), &["fmt", "--check", "org"]).status.code(), Some(0));
+}
+
+#[test]
+fn an_absent_or_ambiguous_name_lists_the_candidates() {
+    let dir = org_with_retrieved_profile();
+    let output = diff_in(dir.path(), &PLANHAT, &["--name", "Planhat Integratoin"]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("no profile named `Planhat Integratoin`"), "{err}");
+    assert!(err.contains("did you mean `Planhat Integration`"), "{err}");
+    let output = diff_in(dir.path(), &JETSTREAM, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("it holds no permission-set files"), "{}", stderr(&output));
+    // The same profile in source and mdapi form.
+    std::fs::write(
+        dir.path().join("org/force-app/main/default/profiles/Planhat Integration.profile"),
+        RETRIEVED_PROFILE,
+    )
+    .unwrap();
+    let output = diff_in(dir.path(), &PLANHAT, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("`Planhat Integration` is ambiguous, 2 files"), "{err}");
+    assert!(
+        err.contains("Planhat Integration.profile-meta.xml") && err.contains("Planhat Integration.profile,"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_malformed_retrieved_file_is_exit_2_with_its_path_and_line() {
+    let dir = org_with_retrieved_profile();
+    std::fs::write(dir.path().join(PROFILE), RETRIEVED_PROFILE.replace("</custom>", "</custm>")).unwrap();
+    let output = diff_in(dir.path(), &PLANHAT, &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains(&format!("{PROFILE}:3: malformed XML")), "{}", stderr(&output));
+    assert!(stdout(&output).is_empty());
+}
+
+#[test]
+fn gen_check_says_what_would_change_entry_by_entry() {
+    let dir = org_with_edited_permission_set();
+    let args: Vec<&str> =
+        ["gen"].iter().chain(&JETSTREAM).chain(["--output-dir", "org", "--check"].iter()).copied().collect();
+    let output = run_in(dir.path(), &args);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "would change: {PERMSET}\n  1 added, 1 removed, 0 changed: - userPermissions ModifyAllData; + userPermissions ViewRoles\n"
+        )
+    );
+    // Only formatting: the same entries in another order.
+    let generate: Vec<&str> = ["gen"].iter().chain(&JETSTREAM).chain(["--output-dir", "org"].iter()).copied().collect();
+    assert_eq!(run_in(dir.path(), &generate).status.code(), Some(0));
+    let file = dir.path().join(PERMSET);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace('\n', "\r\n")).unwrap();
+    let output = run_in(dir.path(), &args);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("same entries; only formatting or order changes"), "{}", stdout(&output));
+}
