@@ -9,6 +9,7 @@ use super::tsv;
 use crate::access::{Item, ObjectAccess};
 
 const BUILTIN: &str = include_str!("data/permission-dependencies.tsv");
+const LICENCE_BOUND: &str = include_str!("data/licence-bound-dependencies.tsv");
 const OBJECT_RULES: &str = include_str!("data/object-access-rules.tsv");
 
 /// One required pair: granting `item` requires `requires`.
@@ -25,6 +26,17 @@ pub struct DependencyTable {
     edges: BTreeMap<Item, Vec<Edge>>,
     /// Where this table came from, said in `explain`.
     pub origin: String,
+    /// Pairs that hold only with a licence (`data/licence-bound-dependencies.tsv`): not applied,
+    /// but warned about when the left side is granted. Empty for an org's own export.
+    pub licence_bound: Vec<LicenceBound>,
+}
+
+/// A dependency that holds only in orgs with `licence`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenceBound {
+    pub item: Item,
+    pub requires: Item,
+    pub licence: String,
 }
 
 impl DependencyTable {
@@ -32,23 +44,29 @@ impl DependencyTable {
     pub fn builtin() -> &'static DependencyTable {
         static TABLE: OnceLock<DependencyTable> = OnceLock::new();
         TABLE.get_or_init(|| {
-            let mut table = DependencyTable {
-                edges: BTreeMap::new(),
-                origin: "the built-in table (Setup tooltips and quoted deploy errors; see src/platform/data/permission-dependencies.tsv)".into(),
-            };
+            let mut table = DependencyTable::empty(
+                "the built-in table (Setup tooltips and quoted deploy errors; see src/platform/data/permission-dependencies.tsv)",
+            );
+            tsv::for_each_row(LICENCE_BOUND, |row| {
+                table.licence_bound.push(LicenceBound {
+                    item: Item::UserPermission(row.get("permission").to_string()),
+                    requires: Item::UserPermission(row.get("requires").to_string()),
+                    licence: row.get("licence").to_string(),
+                });
+            });
             tsv::for_each_row(BUILTIN, |row| {
-                table.add(
-                    Item::UserPermission(row.get("permission").to_string()),
-                    Item::UserPermission(row.get("requires").to_string()),
-                    row.get("source").to_string(),
-                );
+                let item = Item::UserPermission(row.get("permission").to_string());
+                let requires = Item::UserPermission(row.get("requires").to_string());
+                if !table.licence_bound.iter().any(|l| l.item == item && l.requires == requires) {
+                    table.add(item, requires, row.get("source").to_string());
+                }
             });
             table
         })
     }
 
     pub fn empty(origin: impl Into<String>) -> DependencyTable {
-        DependencyTable { edges: BTreeMap::new(), origin: origin.into() }
+        DependencyTable { edges: BTreeMap::new(), origin: origin.into(), licence_bound: Vec::new() }
     }
 
     pub fn add(&mut self, item: Item, requires: Item, source: String) {
@@ -110,6 +128,23 @@ mod tests {
         assert!(requires("ModifyMetadata").contains(&up("ViewSetup")));
         assert!(requires("AuthorApex").contains(&up("ModifyMetadata")));
         assert_eq!(requires("ManageUsers").len(), 15);
+    }
+
+    #[test]
+    fn licence_bound_pairs_are_held_back() {
+        let table = DependencyTable::builtin();
+        let requires: Vec<&Item> = table.requirements_of(&up("ViewAllData")).iter().map(|e| &e.requires).collect();
+        assert!(requires.contains(&&up("ViewEventLogFiles")));
+        assert!(!requires.contains(&&up("ViewDataLeakageEvents")));
+        assert_eq!(table.licence_bound.len(), 2);
+        // Every held-back pair is a pair of the table itself.
+        tsv::for_each_row(LICENCE_BOUND, |row| {
+            let mut found = false;
+            tsv::for_each_row(BUILTIN, |b| {
+                found |= b.get("permission") == row.get("permission") && b.get("requires") == row.get("requires");
+            });
+            assert!(found, "line {}", row.line);
+        });
     }
 
     #[test]

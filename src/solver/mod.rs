@@ -71,6 +71,14 @@ pub fn solve(
     }
     closure::close(&mut grants, table);
     closure::fill_chains(&mut grants);
+    for bound in &table.licence_bound {
+        if grants.contains_key(&bound.item) && !grants.contains_key(&bound.requires) {
+            warnings.push(format!(
+                "{} also requires {} in orgs with {}; not granted, since elsewhere it fails the deploy. If your org has it, pass the org's own PermissionDependency export with --dependencies",
+                bound.item, bound.requires, bound.licence
+            ));
+        }
+    }
 
     if resolved.output == OutputKind::Profile {
         // The v66 Metadata API schema gives Profile no externalCredentialPrincipalAccesses.
