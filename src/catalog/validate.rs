@@ -282,22 +282,19 @@ fn options(c: &mut Checker, raw: Vec<raw::OptionDef>) -> Vec<OptionDef> {
                 OptionKind::Name
             }
         };
-        if let (OptionKind::Choice(values), Some(default)) = (&kind, &o.default) {
-            if !values.contains(default.get_ref()) {
-                c.error(default.span(), format!("default `{}` is not one of {values:?}", default.get_ref()));
-            }
+        if let (OptionKind::Choice(values), Some(default)) = (&kind, &o.default)
+            && !values.contains(default.get_ref())
+        {
+            c.error(default.span(), format!("default `{}` is not one of {values:?}", default.get_ref()));
         }
         if o.required && o.default.is_some() {
             c.error(o.name.span(), format!("option `{name}` is required and has a default: pick one"));
         }
         for key in o.value_descriptions.keys() {
-            if let OptionKind::Choice(values) = &kind {
-                if !values.contains(key) {
-                    c.error(
-                        o.name.span(),
-                        format!("value-descriptions names `{key}`, which is not a value of `{name}`"),
-                    );
-                }
+            if let OptionKind::Choice(values) = &kind
+                && !values.contains(key)
+            {
+                c.error(o.name.span(), format!("value-descriptions names `{key}`, which is not a value of `{name}`"));
             }
         }
         let source = c.quote_opt(o.source);

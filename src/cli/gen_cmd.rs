@@ -186,12 +186,11 @@ fn api_version(args: &GenArgs) -> Result<String> {
         }
         return Ok(version.clone());
     }
-    if let Some(dir) = &args.output_dir {
-        if let Some(project) = SfdxProject::open(dir)? {
-            if let Some(version) = project.source_api_version {
-                return Ok(version);
-            }
-        }
+    if let Some(dir) = &args.output_dir
+        && let Some(project) = SfdxProject::open(dir)?
+        && let Some(version) = project.source_api_version
+    {
+        return Ok(version);
     }
     Ok(DEFAULT_API_VERSION.to_string())
 }

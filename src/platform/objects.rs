@@ -109,9 +109,7 @@ pub fn is_known_standard(object: &str) -> bool {
 /// `Err(why)` when the platform does not take `access` on `object`.
 pub fn check_flag(object: &str, access: ObjectAccess) -> Result<(), String> {
     if kind(object) == ObjectKind::PlatformEvent && !matches!(access, ObjectAccess::Read | ObjectAccess::Create) {
-        return Err(format!(
-            "platform events take only Read and Create (every platform event in a real Admin permission set has only those)"
-        ));
+        return Err("platform events take only Read and Create (every platform event in a real Admin permission set has only those)".to_string());
     }
     match standard_objects().get(object) {
         // An object Admin cannot even read there says nothing (licence-bound); one it reads but

@@ -29,10 +29,10 @@ pub struct Alternative {
 
 /// What made a condition true, in the admin's words; `None` when it does not hold.
 pub fn context(condition: &Condition, resolved: &Resolved) -> Option<String> {
-    if let Some(output) = condition.output {
-        if output != resolved.output {
-            return None;
-        }
+    if let Some(output) = condition.output
+        && output != resolved.output
+    {
+        return None;
     }
     let mut parts = Vec::new();
     if !condition.features.is_empty() {
@@ -205,11 +205,15 @@ impl Builder<'_> {
     }
 }
 
+/// What applies to one selection: the needs, the catalog's notes (unmapped sentences) and warnings.
+pub struct Expansion {
+    pub needs: Vec<Need>,
+    pub notes: Vec<Note>,
+    pub warnings: Vec<String>,
+}
+
 /// The requirements of `integration` that apply to `resolved`, expanded.
-pub fn needs(
-    integration: &Integration,
-    resolved: &Resolved,
-) -> Result<(Vec<Need>, Vec<Note>, Vec<String>), SelectionError> {
+pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion, SelectionError> {
     let mut needs = Vec::new();
     let mut object_used = vec![false; resolved.objects.len()];
     let mut field_used = vec![false; resolved.fields.len()];
@@ -337,7 +341,7 @@ pub fn needs(
         .filter(|w| context(&w.condition, resolved).is_some())
         .map(|w| w.message.clone())
         .collect();
-    Ok((needs, notes, warnings))
+    Ok(Expansion { needs, notes, warnings })
 }
 
 fn needs_access(integration: &Integration, flag: &str, example: &str) -> SelectionError {

@@ -31,7 +31,7 @@ pub fn solve(
     table: &DependencyTable,
 ) -> Result<Plan, SelectionError> {
     let resolved = resolve(integration, selection)?;
-    let (needs, mut notes, catalog_warnings) = expand::needs(integration, &resolved)?;
+    let expand::Expansion { needs, mut notes, warnings: catalog_warnings } = expand::needs(integration, &resolved)?;
     let chosen = choose::choose(&needs, table);
 
     let mut grants: BTreeMap<Item, Vec<Reason>> = BTreeMap::new();
