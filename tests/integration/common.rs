@@ -79,3 +79,16 @@ pub fn snapshot_settings() -> insta::Settings {
     settings.set_omit_expression(true);
     settings
 }
+
+/// Copies the folder `from` into `to` (tests work on copies of the fixtures).
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -6,8 +6,9 @@
 use std::path::Path;
 use std::process::Output;
 
+use crate::common::copy_dir;
 use crate::common::{carestone, ok, sfperms, snapshot_settings, stderr, stdout};
-use crate::fmt::{copy_dir, make_zip};
+use crate::fmt::make_zip;
 
 const JETSTREAM: [&str; 4] = ["--for", "jetstream", "--feature", "deploy"];
 const PERMSET: &str = "org/force-app/main/default/permissionsets/Jetstream_User.permissionset-meta.xml";

@@ -11,7 +11,7 @@ use sfperms::emit;
 use sfperms::metadata::read::parse_bytes;
 use sfperms::metadata::{Content, Document, Node};
 
-use crate::common::{carestone, fixtures, ok, run, stderr, stdout};
+use crate::common::{carestone, copy_dir, fixtures, ok, run, stderr, stdout};
 use crate::snapshots::VARIANTS;
 
 /// Every file under `dir` (sorted), package.xml and MANIFEST.tsv excluded unless `all`.
@@ -28,18 +28,6 @@ pub fn metadata_files(dir: &Path, all: bool) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// An element as an order-free string: children sorted recursively. Independent of

@@ -2,21 +2,8 @@
 //! overlaid in place), mdapi with package.xml, the deterministic zip, and `--check`.
 
 use std::io::Read as _;
-use std::path::Path;
 
-use crate::common::{assert_file_schema_valid, carestone, ok, run, stdout};
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use crate::common::{assert_file_schema_valid, carestone, copy_dir, ok, run, stdout};
 
 #[test]
 fn source_layout_in_a_plain_folder() {
