@@ -14,4 +14,5 @@ mod diff;
 mod docs;
 mod fmt;
 mod gen_outputs;
+mod help;
 mod snapshots;
