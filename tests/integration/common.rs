@@ -14,7 +14,8 @@ pub fn carestone() -> PathBuf {
 
 pub fn sfperms() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_sfperms"));
-    command.env("NO_COLOR", "1").current_dir(env!("CARGO_MANIFEST_DIR"));
+    // clap wraps help to COLUMNS: fixed, so help snapshots do not depend on the terminal.
+    command.env("NO_COLOR", "1").env("COLUMNS", "100").current_dir(env!("CARGO_MANIFEST_DIR"));
     command
 }
 
