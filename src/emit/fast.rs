@@ -6,8 +6,9 @@
 
 use crate::metadata::{Content, Document, METADATA_NS, Node, canonical};
 
-/// Escapes like `render::escape_xml`, appending to `out` without a temporary string.
-fn push_escaped(out: &mut String, input: &str) {
+/// Appends `input` to `out` with the five entities a retrieve writes (`&amp; &lt; &gt; &quot;
+/// &apos;`) and nothing else escaped; `render::escape_xml` is this for the templates.
+pub(super) fn push_escaped(out: &mut String, input: &str) {
     let mut last = 0;
     for (i, b) in input.bytes().enumerate() {
         let entity = match b {

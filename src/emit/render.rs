@@ -15,16 +15,7 @@ const NODE_TEMPLATE: &str = include_str!("../../templates/node.xml.tera");
 /// The five entities a retrieve writes in text; nothing else is escaped.
 pub fn escape_xml(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
+    super::fast::push_escaped(&mut out, input);
     out
 }
 
