@@ -1,5 +1,6 @@
 //! The command line: clap definitions, the integration options added from the catalog, and one
-//! module per command. Commands return an exit code; errors print as `error: …` and exit 2.
+//! module per command. Commands return an exit code; errors print as `error: …` (with `--json`,
+//! as a JSON document on stdout) and exit 2.
 
 mod args;
 mod diff_cmd;
@@ -22,7 +23,12 @@ pub fn main() -> ExitCode {
     match run() {
         Ok(code) => exit::code(code),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            if std::env::args_os().any(|a| a == "--json") {
+                let doc = serde_json::json!({ "error": format!("{err:#}"), "exit-code": exit::ERROR });
+                println!("{doc:#}");
+            } else {
+                eprintln!("error: {err:#}");
+            }
             exit::code(exit::ERROR)
         }
     }
