@@ -292,6 +292,19 @@ fn explain_for_every_variant() {
     }
 }
 
+/// The Markdown a reviewer pastes into a pull request, for one integration of each kind.
+#[test]
+fn explain_markdown() {
+    let settings = snapshot_settings();
+    for name in ["planhat-two-way", "jetstream-deploy", "elements-all"] {
+        let (_, args) = VARIANTS.iter().find(|(n, _)| *n == name).expect("a listed variant");
+        let mut argv = args.to_vec();
+        argv.extend(["--format", "markdown"]);
+        let text = run("explain", &argv);
+        settings.bind(|| insta::assert_snapshot!(format!("explain-markdown@{name}"), text));
+    }
+}
+
 #[test]
 fn output_is_deterministic() {
     for (name, args) in VARIANTS {
