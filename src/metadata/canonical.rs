@@ -41,14 +41,19 @@ fn element_rank(name: &str) -> (usize, &str) {
 
 /// The key an entry of a known group is identified by (`objectPermissions` → its `object`).
 pub fn key_of(node: &Node) -> Option<&str> {
-    entry_keys().get(node.name.as_str()).and_then(|(key, _)| node.child_text(key))
+    entry_keys().get(node.name.as_str()).and_then(|(key, _)| key_text(node, key))
+}
+
+/// The text of child `key`, or the node's own text where the key is `.` (package.xml `members`).
+fn key_text<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
+    if key == "." { node.text() } else { node.child_text(key) }
 }
 
 /// The key and second key an entry of a known group is sorted and identified by
 /// (`layoutAssignments` → its `layout` and `recordType`); `(None, None)` for other elements.
 pub fn entry_key(node: &Node) -> (Option<&str>, Option<&str>) {
     match entry_keys().get(node.name.as_str()) {
-        Some((key, then)) => (node.child_text(key), then.and_then(|t| node.child_text(t))),
+        Some((key, then)) => (key_text(node, key), then.and_then(|t| key_text(node, t))),
         None => (None, None),
     }
 }
@@ -64,19 +69,7 @@ fn canonicalize_node(node: &mut Node) {
         for child in children.iter_mut() {
             canonicalize_node(child);
         }
-        // `<members>` of package.xml types are sorted too; other repeated leaves keep their order.
         sort_siblings(children);
-        if node.name == "types" {
-            children.sort_by(|a, b| {
-                element_rank(&a.name).cmp(&element_rank(&b.name)).then_with(|| {
-                    if a.name == "members" && b.name == "members" {
-                        a.text().cmp(&b.text())
-                    } else {
-                        std::cmp::Ordering::Equal
-                    }
-                })
-            });
-        }
     }
 }
 
@@ -110,6 +103,16 @@ mod tests {
         assert_eq!(doc.children[2].child_text("object"), Some("Contact"));
         assert_eq!(doc.children[4].child_text("name"), Some("ApiEnabled"));
         assert_eq!(doc.children[5].children()[0].name, "enabled");
+    }
+
+    #[test]
+    fn package_members_are_sorted_before_the_type_name() {
+        let mut doc = Document::new("Package");
+        let types = Node::entry("types", &[("name", "Profile"), ("members", "b"), ("members", "B"), ("members", "a")]);
+        doc.children.push(types);
+        canonicalize(&mut doc);
+        let order: Vec<&str> = doc.children[0].children().iter().filter_map(Node::text).collect();
+        assert_eq!(order, ["B", "a", "b", "Profile"]);
     }
 
     #[test]
