@@ -71,11 +71,12 @@ pub enum Command {
 }
 
 /// What to generate: the integration and the admin's choices (shared by gen, explain and diff).
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct RequestArgs {
-    /// The integration id (see `sfperms list`)
+    /// The integration id (see `sfperms list`); without it, gen and diff act on every user
+    /// declared in sfperms.toml
     #[arg(long = "for", value_name = "ID")]
-    pub integration: String,
+    pub integration: Option<String>,
 
     /// Turn on a feature (repeatable); `all` turns on every feature
     #[arg(long, value_name = "NAME")]

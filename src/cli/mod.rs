@@ -11,6 +11,7 @@ mod explain;
 mod fmt_cmd;
 mod gen_cmd;
 mod list;
+mod project;
 mod request;
 mod show;
 mod style;
