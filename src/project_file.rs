@@ -212,7 +212,8 @@ fn user(
         problem(line, format!("`for`: unknown integration `{id}`{hint}; the catalog has: {}", ids.join(", ")));
         return None;
     };
-    let mut user = DeclaredUser { line: line_of(text, for_key.span().start), integration: id.clone(), ..Default::default() };
+    let mut user =
+        DeclaredUser { line: line_of(text, for_key.span().start), integration: id.clone(), ..Default::default() };
     for (key, value) in &table {
         let line = line_of(text, key.span().start);
         let name = key.get_ref().as_str();
@@ -278,7 +279,10 @@ fn user(
                         Some(c) => format!("; did you mean `{c}`?"),
                         None => String::new(),
                     };
-                    problem(line, format!("`{name} = \"{value}\"` is not allowed{hint}; use one of: {}", allowed.join(", ")));
+                    problem(
+                        line,
+                        format!("`{name} = \"{value}\"` is not allowed{hint}; use one of: {}", allowed.join(", ")),
+                    );
                     continue;
                 }
                 user.options.insert(name.to_string(), value);
@@ -359,7 +363,9 @@ mod tests {
         let text = "[[user]]\nfor = \"jetstream\"\n\n[[user]]\nfor = \"jetstream\"\nfeature = \"deploy\"\n";
         assert_eq!(
             problems(text),
-            ["5: this user writes the permission-set `Jetstream_User`, as the user at line 2 does: give one of them another `name`"]
+            [
+                "5: this user writes the permission-set `Jetstream_User`, as the user at line 2 does: give one of them another `name`"
+            ]
         );
     }
 }

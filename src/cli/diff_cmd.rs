@@ -71,7 +71,14 @@ impl Compared {
     /// The fixes as a unified diff of the retrieved file.
     pub fn patch(&self) -> String {
         let old = String::from_utf8_lossy(&self.bytes);
-        diff::patch::patch(&self.relative, &old, &self.retrieved, &self.generated, &self.outcome.changes, self.outcome.kind)
+        diff::patch::patch(
+            &self.relative,
+            &old,
+            &self.retrieved,
+            &self.generated,
+            &self.outcome.changes,
+            self.outcome.kind,
+        )
     }
 }
 

@@ -168,7 +168,8 @@ pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String
             scope: args.scope,
             format: args.format,
         };
-        let one = diff_cmd::compare(catalog, &user_args, user.options.clone(), &source).with_context(|| who(&file, user))?;
+        let one =
+            diff_cmd::compare(catalog, &user_args, user.options.clone(), &source).with_context(|| who(&file, user))?;
         compared.push((user, one));
     }
     let status = compared.iter().map(|(_, c)| c.exit_code()).max().unwrap_or(SUCCESS);
@@ -211,7 +212,14 @@ fn summary_text(file: &ProjectFile, compared: &[(&DeclaredUser, Compared)]) -> S
     let mut out = format!("{} integration users ({}):\n", compared.len(), file.path.display());
     for (user, c) in compared {
         let state = if c.equal() { "no differences".to_string() } else { diff_cmd::headline(&c.outcome.changes, "") };
-        let _ = writeln!(out, "  {} `{}` ({}:{}): {state}", user.integration, c.outcome.name, file.path.display(), user.line);
+        let _ = writeln!(
+            out,
+            "  {} `{}` ({}:{}): {state}",
+            user.integration,
+            c.outcome.name,
+            file.path.display(),
+            user.line
+        );
     }
     out
 }
@@ -219,13 +227,15 @@ fn summary_text(file: &ProjectFile, compared: &[(&DeclaredUser, Compared)]) -> S
 /// The pull-request comment: a table of the users, then each user's report.
 fn markdown(file: &ProjectFile, compared: &[(&DeclaredUser, Compared)]) -> String {
     let mut out = format!("## sfperms diff: {} integration users (`{}`)\n\n", compared.len(), file.path.display());
-    out.push_str("| User | File | Missing | Excess | Other | Not in the retrieve |\n| --- | --- | --- | --- | --- | --- |\n");
+    out.push_str(
+        "| User | File | Missing | Excess | Other | Not in the retrieve |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
     for (user, c) in compared {
         let n = diff::counts(&c.outcome.changes);
         let _ = writeln!(
             out,
             "| {} (line {}) | `{}` | {} | {} | {} | {} |",
-            user.integration, user.line, c.outcome.path, n.missing, n.excess, n.other, n.not_in_retrieve
+            user.integration, user.line, c.relative, n.missing, n.excess, n.other, n.not_in_retrieve
         );
     }
     for (_, c) in compared {
