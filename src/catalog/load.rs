@@ -1,7 +1,7 @@
 //! Finds catalog files (built in, or a `--catalog DIR`) and the vendor documents they cite, parses
 //! them, and hands them to `validate`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::document::SourceDocument;
@@ -39,19 +39,29 @@ pub fn builtin_source_names() -> Vec<String> {
     builtin::DOCUMENTS.iter().map(|(path, _)| file_name(path)).collect()
 }
 
+/// The documents of a catalog by file name, and the names of those that did not parse.
+#[derive(Default)]
+struct Documents {
+    parsed: BTreeMap<String, SourceDocument>,
+    broken: BTreeSet<String>,
+}
+
 /// Parses `(path, text)` documents by file name; a malformed excerpt is an error with its path and line.
 fn parse_documents<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
     errors: &mut Vec<CatalogError>,
-) -> BTreeMap<String, SourceDocument> {
-    let mut documents = BTreeMap::new();
+) -> Documents {
+    let mut documents = Documents::default();
     for (path, text) in files {
         let name = file_name(path);
         match SourceDocument::parse(&name, text) {
             Ok(document) => {
-                documents.insert(name, document);
+                documents.parsed.insert(name, document);
             }
-            Err(e) => errors.push(CatalogError { file: path.to_string(), ..e }),
+            Err(e) => {
+                errors.push(CatalogError { file: path.to_string(), ..e });
+                documents.broken.insert(name);
+            }
         }
     }
     documents
@@ -102,12 +112,12 @@ pub fn add_dir(catalog: &mut Catalog, dir: &Path) -> Result<(), CatalogErrors> {
 fn add_files(
     catalog: &mut Catalog,
     files: &[(String, String)],
-    documents: &BTreeMap<String, SourceDocument>,
+    documents: &Documents,
     mut errors: Vec<CatalogError>,
 ) -> Result<(), CatalogErrors> {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for (path, text) in files {
-        match validate::integration(path, text, documents) {
+        match validate::integration(path, text, &documents.parsed, &documents.broken) {
             Ok(integration) => {
                 if let Some(first) = seen.insert(integration.id.clone(), path.clone()) {
                     errors.push(CatalogError {

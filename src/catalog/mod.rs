@@ -27,7 +27,7 @@ pub(crate) fn parse_integration(
         .iter()
         .map(|(name, text)| (name.clone(), SourceDocument::parse(name, text).expect("a well-formed test document")))
         .collect();
-    validate::integration("test.toml", text, &documents)
+    validate::integration("test.toml", text, &documents, &Default::default())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! permission names (with a did-you-mean), access words, option and feature references,
 //! placeholders, and quotes that do not occur in the vendor document.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use toml::Spanned;
@@ -123,6 +123,7 @@ pub fn integration(
     file: &str,
     text: &str,
     documents: &BTreeMap<String, SourceDocument>,
+    broken: &BTreeSet<String>,
 ) -> Result<Integration, Vec<CatalogError>> {
     let parsed: raw::Integration = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(0, |s| text[..s.start].matches('\n').count() + 1);
@@ -150,12 +151,18 @@ pub fn integration(
                 c.documents.push((name.clone(), fold_space(&document.body)));
                 found.push(document);
             }
+            // Its own errors are reported where it was read.
+            None if broken.contains(name) => {}
             None => {
                 let names: Vec<&str> = documents.keys().map(String::as_str).collect();
                 let message = format!("document `{name}` not found in sources/{}", hint(name, names));
                 c.error(document_span.clone(), message);
             }
         }
+    }
+    if found.len() < files.len() {
+        // A missing document: its quotes cannot be checked.
+        c.documents.clear();
     }
     let document = files.first().cloned().unwrap_or_default();
     let main_header = found.first().filter(|d| d.file == document).and_then(|d| d.header.clone());
@@ -169,7 +176,7 @@ pub fn integration(
         }
         (None, Some(title), url) => (title.into_inner(), url.map(Spanned::into_inner)),
         (None, None, url) => {
-            if !found.is_empty() {
+            if found.first().is_some_and(|d| d.file == document) {
                 c.error(document_span.clone(), format!("`{document}` is a full-text document: give its `title`"));
             }
             (String::new(), url.map(Spanned::into_inner))
