@@ -19,3 +19,4 @@ mod help;
 mod json;
 mod project;
 mod snapshots;
+mod variants;
