@@ -34,8 +34,7 @@ pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, Stri
             "connected-app": integration.connected_app,
             "integration-licence": integration.integration_licence,
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
-        return Ok(0);
+        return super::envelope::print_result(0, &doc, &plan.warnings);
     }
     let text = render(integration, &plan, matches!(args.format, ExplainFormat::Markdown));
     print!("{text}");
