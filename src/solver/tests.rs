@@ -144,7 +144,8 @@ fn connection_keys_are_parsed_and_their_quotes_checked_with_the_line() {
     assert_eq!(licence.note.as_deref(), Some("n"));
     let app = t.connected_app.as_ref().unwrap();
     assert_eq!(app.name.as_deref(), Some("App"));
-    let uncited: Vec<String> = catalog::coverage::uncited(&t, DOCUMENT).into_iter().map(|s| s.text).collect();
+    let document = catalog::SourceDocument::parse("doc.txt", DOCUMENT).unwrap();
+    let uncited: Vec<String> = catalog::coverage::uncited(&t, &document).into_iter().map(|s| s.text).collect();
     assert_eq!(uncited, ["Deploy needs Modify Metadata.", "The log object needs Read.", "Write means Create."]);
 
     let documents = BTreeMap::from([("doc.txt".to_string(), DOCUMENT.to_string())]);
