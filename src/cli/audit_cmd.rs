@@ -60,7 +60,7 @@ impl UserCheck<'_> {
             "userPermissions" => permissions::privilege(&ch.id.key).rank,
             _ => 0,
         };
-        excess.sort_by(|a, b| rank(b).cmp(&rank(a)));
+        excess.sort_by_key(|ch| std::cmp::Reverse(rank(ch)));
         excess
     }
 }
@@ -126,7 +126,7 @@ fn audit_files(source: &Source) -> Result<(Vec<File>, Vec<String>)> {
         let read = reader.read(entry).and_then(|bytes| source::parse_entry(entry, &bytes));
         if progress {
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if n % 20 == 0 || n == total {
+            if n.is_multiple_of(20) || n == total {
                 eprint!("\raudit: {n}/{total} files");
             }
         }

@@ -8,6 +8,7 @@ mod audit;
 mod bad_input;
 mod bad_metadata;
 mod catalog_dir;
+mod ci;
 mod completions;
 mod corpus;
 mod coverage;
