@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::common::{carestone, copy_dir, sfperms, snapshot_settings, stderr, stdout};
+use crate::common::{carestone, copy_dir, retrieve_entries, sfperms, snapshot_settings, stderr, stdout};
 use crate::fmt::make_zip;
 
 /// Three users: one whose profile in the org is far beyond its need ("API Nutzer" holds Modify
@@ -109,16 +109,7 @@ fn nothing_beyond_least_privilege_exits_0() {
 #[test]
 fn a_retrieve_zip_ranks_the_same_and_bad_files_are_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let root = carestone().join("force-app/main/default");
-    let mut entries = Vec::new();
-    for folder in ["permissionsets", "profiles"] {
-        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().replace("-meta.xml", "");
-            entries.push((format!("unpackaged/{folder}/{name}"), std::fs::read(&path).unwrap()));
-        }
-    }
-    entries.sort();
+    let mut entries = retrieve_entries(&carestone());
     let zip = dir.path().join("retrieve.zip");
     make_zip(&zip, &entries);
     let from_zip = json(&run_in(dir.path(), &["audit", "retrieve.zip", "--json"]));

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::common::{carestone, copy_dir, sfperms, stderr};
+use crate::common::{carestone, copy_dir, retrieve_entries, sfperms, stderr};
 use crate::fmt::make_zip;
 
 fn repo_file(name: &str) -> String {
@@ -95,16 +95,7 @@ fn the_ci_example_runs_on_a_project() {
     copy_dir(&carestone(), dir.path());
     std::fs::write(dir.path().join("sfperms.toml"), "[[user]]\nfor = \"jetstream\"\nfeature = [\"deploy\"]\n").unwrap();
     assert!(sfperms().current_dir(dir.path()).arg("gen").output().unwrap().status.success());
-    let root = dir.path().join("force-app/main/default");
-    let mut entries = Vec::new();
-    for folder in ["permissionsets", "profiles"] {
-        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().replace("-meta.xml", "");
-            entries.push((format!("unpackaged/{folder}/{name}"), std::fs::read(&path).unwrap()));
-        }
-    }
-    entries.sort();
+    let entries = retrieve_entries(dir.path());
     std::fs::create_dir(dir.path().join("retrieved")).unwrap();
     make_zip(&dir.path().join("retrieved/org.zip"), &entries);
 
