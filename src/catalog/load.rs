@@ -6,20 +6,38 @@ use std::path::Path;
 
 use super::error::{CatalogError, CatalogErrors};
 use super::model::Catalog;
-use super::validate;
+use super::validate::{self, Quotes};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_catalog.rs"));
 }
 
-/// The catalog shipped in the binary (`profiles/`).
+/// The catalog shipped in the binary (`profiles/`). Its quotes are not searched for again on every
+/// run: the tests do that (`builtin_checked`).
 pub fn builtin() -> Result<Catalog, CatalogErrors> {
-    let documents = builtin_documents();
-    let files: Vec<(String, String)> =
-        builtin::INTEGRATIONS.iter().map(|(p, t)| ((*p).to_string(), (*t).to_string())).collect();
     let mut catalog = Catalog::default();
-    add_files(&mut catalog, &files, &documents)?;
+    add_files(&mut catalog, builtin::INTEGRATIONS.iter().copied(), Quotes::Trusted)?;
     Ok(catalog)
+}
+
+/// Only the built-in integration `id` (the file `profiles/ID.toml`), or `None` when there is none:
+/// all that a run for one integration reads.
+pub fn builtin_only(id: &str) -> Option<Result<Catalog, CatalogErrors>> {
+    let file = builtin::INTEGRATIONS.iter().copied().find(|(path, _)| file_name(path) == format!("{id}.toml"))?;
+    let mut catalog = Catalog::default();
+    Some(add_files(&mut catalog, [file], Quotes::Trusted).map(|()| catalog))
+}
+
+/// The built-in catalog with every quote checked against its vendor document.
+pub fn builtin_checked() -> Result<Catalog, CatalogErrors> {
+    let mut catalog = Catalog::default();
+    add_files(&mut catalog, builtin::INTEGRATIONS.iter().copied(), Quotes::CheckIn(&builtin_documents()))?;
+    Ok(catalog)
+}
+
+/// The file names of the built-in integrations (`planhat.toml`, …).
+pub fn builtin_files() -> Vec<String> {
+    builtin::INTEGRATIONS.iter().map(|(path, _)| file_name(path)).collect()
 }
 
 /// The text of a vendor document shipped with the catalog (`profiles/sources/NAME`).
@@ -64,22 +82,22 @@ pub fn add_dir(catalog: &mut Catalog, dir: &Path) -> Result<(), CatalogErrors> {
     if files.is_empty() {
         return Err(fail("no integration files (*.toml) in the catalog directory".into()));
     }
-    add_files(catalog, &files, &documents)
+    add_files(catalog, files.iter().map(|(p, t)| (p.as_str(), t.as_str())), Quotes::CheckIn(&documents))
 }
 
-fn add_files(
+fn add_files<'a>(
     catalog: &mut Catalog,
-    files: &[(String, String)],
-    documents: &BTreeMap<String, String>,
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    quotes: Quotes,
 ) -> Result<(), CatalogErrors> {
     let mut errors = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for (path, text) in files {
-        match validate::integration(path, text, documents) {
+        match validate::integration(path, text, quotes) {
             Ok(integration) => {
-                if let Some(first) = seen.insert(integration.id.clone(), path.clone()) {
+                if let Some(first) = seen.insert(integration.id.clone(), path.to_string()) {
                     errors.push(CatalogError {
-                        file: path.clone(),
+                        file: path.to_string(),
                         line: 1,
                         message: format!("integration id `{}` is already defined in `{first}`", integration.id),
                     });

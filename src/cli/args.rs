@@ -224,6 +224,55 @@ pub fn catalog_dir_from_argv(argv: &[OsString]) -> Option<PathBuf> {
     None
 }
 
+/// How much of the catalog a command line needs.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CatalogNeed {
+    /// None: `--version`, `--help`, `fmt` (a broken `--catalog DIR` does not break them).
+    Nothing,
+    /// The integration given with `--for`, and its options.
+    One(String),
+    /// Every integration: `list`, `show`, a command's `--help` (which lists every option).
+    All,
+}
+
+/// What the command in `argv` needs from the catalog, found before clap runs (the catalog decides
+/// which options clap accepts).
+pub fn catalog_need(argv: &[OsString]) -> CatalogNeed {
+    let mut args = argv.iter().skip(1).map(|a| a.to_string_lossy());
+    let mut command = None;
+    while let Some(arg) = args.next() {
+        if arg == "--catalog" {
+            args.next();
+        } else if !arg.starts_with('-') {
+            command = Some(arg);
+            break;
+        }
+    }
+    let Some(command) = command else { return CatalogNeed::Nothing };
+    if !TAKES_OPTIONS.contains(&command.as_ref()) {
+        return if ["list", "show", "help"].contains(&command.as_ref()) {
+            CatalogNeed::All
+        } else {
+            CatalogNeed::Nothing
+        };
+    }
+    let rest: Vec<_> = args.collect();
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        return CatalogNeed::All;
+    }
+    let mut rest = rest.iter();
+    while let Some(arg) = rest.next() {
+        if arg == "--for" {
+            if let Some(id) = rest.next() {
+                return CatalogNeed::One(id.to_string());
+            }
+        } else if let Some(id) = arg.strip_prefix("--for=") {
+            return CatalogNeed::One(id.to_string());
+        }
+    }
+    CatalogNeed::All
+}
+
 /// Commands that take integration options.
 const TAKES_OPTIONS: [&str; 3] = ["gen", "explain", "diff"];
 
