@@ -1,9 +1,10 @@
 //! Finds catalog files (built in, or a `--catalog DIR`) and the vendor documents they cite, parses
 //! them, and hands them to `validate`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use super::document::SourceDocument;
 use super::error::{CatalogError, CatalogErrors};
 use super::model::Catalog;
 use super::validate::{self, Quotes};
@@ -15,24 +16,20 @@ mod builtin {
 /// The catalog shipped in the binary (`profiles/`). Its quotes are not searched for again on every
 /// run: the tests do that (`builtin_checked`).
 pub fn builtin() -> Result<Catalog, CatalogErrors> {
-    let mut catalog = Catalog::default();
-    add_files(&mut catalog, builtin::INTEGRATIONS.iter().copied(), Quotes::Trusted)?;
-    Ok(catalog)
+    load_builtin(builtin::INTEGRATIONS, Quotes::Trusted)
 }
 
-/// Only the built-in integration `id` (the file `profiles/ID.toml`), or `None` when there is none:
-/// all that a run for one integration reads.
+/// Only the built-in integration `id` (the file `profiles/ID.toml`) and the documents it names, or
+/// `None` when there is no such file: all that a run for one integration reads.
 pub fn builtin_only(id: &str) -> Option<Result<Catalog, CatalogErrors>> {
-    let file = builtin::INTEGRATIONS.iter().copied().find(|(path, _)| file_name(path) == format!("{id}.toml"))?;
-    let mut catalog = Catalog::default();
-    Some(add_files(&mut catalog, [file], Quotes::Trusted).map(|()| catalog))
+    let wanted = format!("{id}.toml");
+    let index = builtin::INTEGRATIONS.iter().position(|(path, _)| file_name(path) == wanted)?;
+    Some(load_builtin(&builtin::INTEGRATIONS[index..=index], Quotes::Trusted))
 }
 
-/// The built-in catalog with every quote checked against its vendor document.
+/// The built-in catalog with every quote checked against its vendor documents.
 pub fn builtin_checked() -> Result<Catalog, CatalogErrors> {
-    let mut catalog = Catalog::default();
-    add_files(&mut catalog, builtin::INTEGRATIONS.iter().copied(), Quotes::CheckIn(&builtin_documents()))?;
-    Ok(catalog)
+    load_builtin(builtin::INTEGRATIONS, Quotes::Check)
 }
 
 /// The file names of the built-in integrations (`planhat.toml`, …).
@@ -40,13 +37,61 @@ pub fn builtin_files() -> Vec<String> {
     builtin::INTEGRATIONS.iter().map(|(path, _)| file_name(path)).collect()
 }
 
+/// The built-in `integrations` and the built-in documents they name (a document whose file name
+/// occurs nowhere in their text cannot be one of theirs).
+fn load_builtin(integrations: &[(&str, &str)], quotes: Quotes) -> Result<Catalog, CatalogErrors> {
+    let files: Vec<(String, String)> = integrations.iter().map(|(p, t)| ((*p).to_string(), (*t).to_string())).collect();
+    let mut errors = Vec::new();
+    let named = builtin::DOCUMENTS
+        .iter()
+        .filter(|(path, _)| integrations.iter().any(|(_, text)| text.contains(file_name(path).as_str())));
+    let documents = parse_documents(named.map(|(p, t)| (*p, *t)), &mut errors);
+    let mut catalog = Catalog::default();
+    add_files(&mut catalog, &files, &documents, errors, quotes)?;
+    Ok(catalog)
+}
+
 /// The text of a vendor document shipped with the catalog (`profiles/sources/NAME`).
 pub fn builtin_document(name: &str) -> Option<&'static str> {
     builtin::DOCUMENTS.iter().find(|(path, _)| file_name(path) == name).map(|(_, text)| *text)
 }
 
-fn builtin_documents() -> BTreeMap<String, String> {
-    builtin::DOCUMENTS.iter().map(|(path, text)| (file_name(path), (*text).to_string())).collect()
+/// A vendor document shipped with the catalog, parsed (full text or excerpt).
+pub fn builtin_source(name: &str) -> Option<SourceDocument> {
+    builtin_document(name).and_then(|text| SourceDocument::parse(name, text).ok())
+}
+
+/// The file names of every vendor document shipped with the catalog.
+pub fn builtin_source_names() -> Vec<String> {
+    builtin::DOCUMENTS.iter().map(|(path, _)| file_name(path)).collect()
+}
+
+/// The documents of a catalog by file name, and the names of those that did not parse.
+#[derive(Default)]
+struct Documents {
+    parsed: BTreeMap<String, SourceDocument>,
+    broken: BTreeSet<String>,
+}
+
+/// Parses `(path, text)` documents by file name; a malformed excerpt is an error with its path and line.
+fn parse_documents<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    errors: &mut Vec<CatalogError>,
+) -> Documents {
+    let mut documents = Documents::default();
+    for (path, text) in files {
+        let name = file_name(path);
+        match SourceDocument::parse(&name, text) {
+            Ok(document) => {
+                documents.parsed.insert(name, document);
+            }
+            Err(e) => {
+                errors.push(CatalogError { file: path.to_string(), ..e });
+                documents.broken.insert(name);
+            }
+        }
+    }
+    documents
 }
 
 fn file_name(path: &str) -> String {
@@ -60,7 +105,8 @@ pub fn add_dir(catalog: &mut Catalog, dir: &Path) -> Result<(), CatalogErrors> {
         |message: String| CatalogErrors(vec![CatalogError { file: dir.display().to_string(), line: 0, message }]);
     let entries = std::fs::read_dir(dir).map_err(|e| fail(format!("cannot read the catalog directory: {e}")))?;
     let mut files = Vec::new();
-    let mut documents = builtin_documents();
+    let mut texts: Vec<(String, String)> =
+        builtin::DOCUMENTS.iter().map(|(p, t)| ((*p).to_string(), (*t).to_string())).collect();
     let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     if let Ok(sources) = std::fs::read_dir(dir.join("sources")) {
         paths.extend(sources.filter_map(Result::ok).map(|e| e.path()));
@@ -76,28 +122,34 @@ pub fn add_dir(catalog: &mut Catalog, dir: &Path) -> Result<(), CatalogErrors> {
         if ext == Some("toml") {
             files.push((path.display().to_string(), text));
         } else {
-            documents.insert(file_name(&path.to_string_lossy()), text);
+            // A document of the directory replaces a built-in one of the same name.
+            let name = file_name(&path.to_string_lossy());
+            texts.retain(|(p, _)| file_name(p) != name);
+            texts.push((path.display().to_string(), text));
         }
     }
     if files.is_empty() {
         return Err(fail("no integration files (*.toml) in the catalog directory".into()));
     }
-    add_files(catalog, files.iter().map(|(p, t)| (p.as_str(), t.as_str())), Quotes::CheckIn(&documents))
+    let mut errors = Vec::new();
+    let documents = parse_documents(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())), &mut errors);
+    add_files(catalog, &files, &documents, errors, Quotes::Check)
 }
 
-fn add_files<'a>(
+fn add_files(
     catalog: &mut Catalog,
-    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    files: &[(String, String)],
+    documents: &Documents,
+    mut errors: Vec<CatalogError>,
     quotes: Quotes,
 ) -> Result<(), CatalogErrors> {
-    let mut errors = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for (path, text) in files {
-        match validate::integration(path, text, quotes) {
+        match validate::integration(path, text, &documents.parsed, &documents.broken, quotes) {
             Ok(integration) => {
-                if let Some(first) = seen.insert(integration.id.clone(), path.to_string()) {
+                if let Some(first) = seen.insert(integration.id.clone(), path.clone()) {
                     errors.push(CatalogError {
-                        file: path.to_string(),
+                        file: path.clone(),
                         line: 1,
                         message: format!("integration id `{}` is already defined in `{first}`", integration.id),
                     });

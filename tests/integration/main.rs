@@ -18,3 +18,4 @@ mod gen_outputs;
 mod help;
 mod json;
 mod snapshots;
+mod variants;
