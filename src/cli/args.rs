@@ -292,7 +292,8 @@ pub fn catalog_need(argv: &[OsString]) -> CatalogNeed {
     if command == "fmt" {
         return CatalogNeed::Nothing;
     }
-    if !TAKES_OPTIONS.contains(&command.as_ref()) {
+    // `init` lists every integration.
+    if !["gen", "explain", "diff"].contains(&command.as_ref()) {
         return CatalogNeed::All;
     }
     let rest: Vec<_> = args.collect();

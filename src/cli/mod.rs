@@ -121,5 +121,6 @@ mod tests {
         assert_eq!(need("sfperms --color always list"), All);
         assert_eq!(need("sfperms --color never fmt ."), Nothing);
         assert_eq!(need("sfperms completions bash"), All);
+        assert_eq!(need("sfperms init --for planhat"), All);
     }
 }
