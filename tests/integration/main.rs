@@ -17,5 +17,6 @@ mod fmt;
 mod gen_outputs;
 mod help;
 mod json;
+mod project;
 mod snapshots;
 mod variants;
