@@ -11,7 +11,11 @@ use anyhow::{Result, bail};
 use serde_json::json;
 use sfperms::catalog::{self, Catalog, OutputKind};
 use sfperms::diff::{self, Change, Effect, FlagChange, Scope, Status};
-use sfperms::metadata::source::{self, FileKind, Layout, Source};
+use sfperms::metadata::decomposed::{self, LayoutNote};
+use sfperms::metadata::names::encode_file_name;
+use sfperms::metadata::set_folder::{self, SetFolder};
+use sfperms::metadata::source::{self, Entry, FileKind, Layout, Source};
+use sfperms::project::SfdxProject;
 
 use super::args::{DiffArgs, DiffFormat, ScopeArg};
 use super::exit::{DIFFERENCES, SUCCESS};
@@ -76,19 +80,24 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
             }
         }
     };
-    let bytes = source.reader()?.read(entry)?;
-    let retrieved = source::parse_entry(entry, &bytes)?;
+    let read = read_component(&source, entry, kind, &component.name)?;
+    let retrieved = &read.document;
     if retrieved.root != kind.root() {
         bail!("{}: the root element is <{}>, not <{}>", entry.display, retrieved.root, kind.root());
     }
-    let changes = diff::diff(&plan, &component.document, &retrieved, scope);
+    if !as_json {
+        for note in &read.notes {
+            eprintln!("warning: {note}");
+        }
+    }
+    let changes = diff::diff(&plan, &component.document, retrieved, scope);
     let equal = diff::is_equal(&changes);
     let outcome = Outcome {
         integration: integration.id.clone(),
         command,
         kind: plan.output,
         name: component.name.clone(),
-        path: entry.display.clone(),
+        path: read.display.clone(),
         scope,
         changes,
     };
@@ -102,6 +111,8 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
                 "name": outcome.name,
                 "path": outcome.path,
                 "relative": entry.relative,
+                "layout": read.folder.as_ref().map(|f| f.layout),
+                "layout-notes": read.notes,
                 "scope": outcome.scope,
                 "equal": equal,
                 "counts": diff::counts(&outcome.changes),
@@ -112,19 +123,79 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
         DiffFormat::Text => print!("{}", text(&outcome, Style::detect())),
         DiffFormat::Markdown => print!("{}", markdown(&outcome)),
         DiffFormat::Patch => {
-            let old = String::from_utf8_lossy(&bytes);
-            let patch = diff::patch::patch(
-                &entry.relative,
-                &old,
-                &retrieved,
-                &component.document,
-                &outcome.changes,
-                plan.output,
-            );
+            let patch = match &read.folder {
+                None => {
+                    let old = String::from_utf8_lossy(&read.files[0].1);
+                    diff::patch::patch(
+                        &entry.relative,
+                        &old,
+                        retrieved,
+                        &component.document,
+                        &outcome.changes,
+                        plan.output,
+                    )
+                }
+                Some(folder) => {
+                    let fixed = diff::patch::fixed(retrieved, &component.document, &outcome.changes, plan.output);
+                    let new: Vec<(String, String)> =
+                        decomposed::split(&fixed, &encode_file_name(&folder.name), folder.layout)?
+                            .into_iter()
+                            .map(|f| (f.relative, f.text))
+                            .collect();
+                    let folder_relative = entry.relative.rsplit_once('/').map_or("", |(dir, _)| dir);
+                    diff::patch::patch_files(folder_relative, &read.files, &new)
+                }
+            };
             print!("{patch}");
         }
     }
     Ok(if equal { SUCCESS } else { DIFFERENCES })
+}
+
+/// A component as read for comparison: one file, or a decomposed set's files recomposed.
+struct ReadComponent {
+    document: sfperms::metadata::Document,
+    /// What people see: the file, or the set's folder.
+    display: String,
+    /// The decomposed set's folder, if it is one.
+    folder: Option<SetFolder>,
+    /// The file's bytes, or each of the set's files (relative to its folder) with theirs.
+    files: Vec<(String, Vec<u8>)>,
+    notes: Vec<LayoutNote>,
+}
+
+/// Reads `entry`; a permission set the sf CLI stores decomposed is read whole, as the CLI
+/// recomposes it (its own file plus every child file), in the layout its files and the project's
+/// `sfdx-project.json` say.
+fn read_component(source: &Source, entry: &Entry, kind: FileKind, name: &str) -> Result<ReadComponent> {
+    if kind == FileKind::PermissionSet
+        && let Some(path) = entry.path()
+    {
+        let configured = match source.layout {
+            Layout::SfdxProject => SfdxProject::open(&source.root)?.and_then(|p| p.decomposition),
+            _ => None,
+        };
+        if let Some(folder) = set_folder::locate(path, name, configured)? {
+            let files = set_folder::read_all(&folder)?;
+            let recomposed = set_folder::recompose(&folder, &files)?;
+            return Ok(ReadComponent {
+                document: recomposed.document,
+                display: folder.dir.display().to_string(),
+                folder: Some(folder),
+                files,
+                notes: recomposed.notes,
+            });
+        }
+    }
+    let bytes = source.reader()?.read(entry)?;
+    let document = source::parse_entry(entry, &bytes)?;
+    Ok(ReadComponent {
+        document,
+        display: entry.display.clone(),
+        folder: None,
+        files: vec![(entry.relative.clone(), bytes)],
+        notes: Vec::new(),
+    })
 }
 
 /// The `gen` command line the file is compared with.
