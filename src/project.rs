@@ -71,8 +71,8 @@ impl SfdxProject {
             .registry_presets
             .iter()
             .chain(&raw.source_behavior_options)
-            .filter_map(|p| Decomposition::from_preset(p))
-            .last();
+            .rev()
+            .find_map(|p| Decomposition::from_preset(p));
         Ok(Some(SfdxProject {
             root: dir.to_path_buf(),
             package_dirs: dirs.iter().map(|d| dir.join(&d.path)).collect(),
@@ -127,4 +127,37 @@ pub fn mdapi_file_name(kind: OutputKind, name: &str) -> String {
         OutputKind::Profile => "profile",
     };
     format!("{}.{suffix}", encode_file_name(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decomposition(json: &str) -> Option<Decomposition> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("sfdx-project.json"), json).unwrap();
+        SfdxProject::open(dir.path()).unwrap().unwrap().decomposition
+    }
+
+    #[test]
+    fn the_last_permission_set_preset_wins() {
+        let dirs = r#""packageDirectories": [{"path": "force-app", "default": true}]"#;
+        assert_eq!(decomposition(&format!("{{{dirs}}}")), None);
+        assert_eq!(
+            decomposition(&format!(
+                r#"{{{dirs}, "sourceBehaviorOptions": ["decomposeCustomLabelsBeta2", "decomposePermissionSetBeta2"]}}"#
+            )),
+            Some(Decomposition::Beta2)
+        );
+        assert_eq!(
+            decomposition(&format!(r#"{{{dirs}, "registryPresets": ["decomposePermissionSetBeta"]}}"#)),
+            Some(Decomposition::Beta)
+        );
+        assert_eq!(
+            decomposition(&format!(
+                r#"{{{dirs}, "registryPresets": ["decomposePermissionSetBeta"], "sourceBehaviorOptions": ["decomposePermissionSetBeta2"]}}"#
+            )),
+            Some(Decomposition::Beta2)
+        );
+    }
 }

@@ -138,7 +138,8 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
                 let all = attrs(start, line)?;
                 let in_namespace = all.iter().any(|(k, v)| k == "xmlns" && v == METADATA_NS);
                 let no_namespace = !all.iter().any(|(k, _)| k == "xmlns");
-                if !in_namespace && !(namespace == Namespace::Optional && no_namespace) {
+                let accepted = in_namespace || (namespace == Namespace::Optional && no_namespace);
+                if !accepted {
                     return Err(fail(format!("the root <{name}> is not in the metadata namespace `{METADATA_NS}`")));
                 }
                 let mut root = Document::new(&name);

@@ -15,4 +15,5 @@ mod docs;
 mod fmt;
 mod gen_outputs;
 mod help;
+mod layouts;
 mod snapshots;
