@@ -104,20 +104,22 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
     let format = if as_json { DiffFormat::Json } else { args.format };
     match format {
         DiffFormat::Json => {
-            let doc = json!({
+            let mut doc = json!({
                 "integration": outcome.integration,
                 "command": outcome.command,
                 "kind": outcome.kind,
                 "name": outcome.name,
                 "path": outcome.path,
                 "relative": entry.relative,
-                "layout": read.folder.as_ref().map(|f| f.layout),
-                "layout-notes": read.notes,
                 "scope": outcome.scope,
                 "equal": equal,
                 "counts": diff::counts(&outcome.changes),
                 "changes": outcome.changes,
             });
+            if let Some(folder) = &read.folder {
+                doc["layout"] = json!(folder.layout);
+                doc["layout-notes"] = json!(read.notes);
+            }
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
         DiffFormat::Text => print!("{}", text(&outcome, Style::detect())),
