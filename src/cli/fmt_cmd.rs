@@ -8,6 +8,7 @@ use sfperms::format::{self, FileStatus};
 use sfperms::metadata::source::{Layout, Source};
 
 use super::args::FmtArgs;
+use super::envelope;
 use super::exit::{DIFFERENCES, ERROR, SUCCESS};
 
 pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
@@ -40,45 +41,55 @@ pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
             listed.push(json!({ "path": path, "status": word }));
         }
     }
-    for error in &errors {
-        eprintln!("error: {error}");
-    }
     if !errors.is_empty() {
-        eprintln!("nothing written: {} of {checked} files could not be read", errors.len());
+        let summary = format!("nothing written: {} of {checked} files could not be read", errors.len());
         if as_json {
-            println!("{}", serde_json::to_string_pretty(&json!({ "files": listed, "written": false }))?);
+            let message = format!("{}\n{summary}", errors.join("\n"));
+            let data = json!({ "files": listed, "written": false });
+            envelope::print_error(envelope::ErrorKind::Metadata, &message, Some(&data));
+        } else {
+            for error in &errors {
+                eprintln!("error: {error}");
+            }
+            eprintln!("{summary}");
         }
         return Ok(ERROR);
     }
     if args.check {
+        let status = if changed.is_empty() { SUCCESS } else { DIFFERENCES };
         if as_json {
-            println!("{}", serde_json::to_string_pretty(&json!({ "files": listed, "written": false }))?);
+            return envelope::print_result(status, &json!({ "files": listed, "written": false }), &[]);
         } else {
             for (s, i) in &changed {
                 println!("would change: {}", sources[*s].entries[*i].display);
             }
             eprintln!("{checked} files checked, {} would change", changed.len());
         }
-        return Ok(if changed.is_empty() { SUCCESS } else { DIFFERENCES });
+        return Ok(status);
     }
-    let mut failed = false;
+    let mut failures = Vec::new();
     for (s, source) in sources.iter().enumerate() {
         let indices: Vec<usize> = changed.iter().filter(|(cs, _)| *cs == s).map(|(_, i)| *i).collect();
         for (i, result) in indices.iter().zip(format::rewrite(source, &indices)?) {
             match result {
                 Ok(()) if !as_json => eprintln!("formatted: {}", source.entries[*i].display),
                 Ok(()) => {}
+                Err(e) if as_json => failures.push(e.to_string()),
                 Err(e) => {
                     eprintln!("error: {e}");
-                    failed = true;
+                    failures.push(e.to_string());
                 }
             }
         }
     }
     if as_json {
-        println!("{}", serde_json::to_string_pretty(&json!({ "files": listed, "written": !failed }))?);
+        let result = json!({ "files": listed, "written": failures.is_empty() });
+        if failures.is_empty() {
+            return envelope::print_result(SUCCESS, &result, &[]);
+        }
+        envelope::print_error(envelope::ErrorKind::Output, &failures.join("\n"), Some(&result));
     } else {
         eprintln!("{checked} files checked, {} formatted", changed.len());
     }
-    Ok(if failed { ERROR } else { SUCCESS })
+    Ok(if failures.is_empty() { SUCCESS } else { ERROR })
 }
