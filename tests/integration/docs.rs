@@ -219,12 +219,18 @@ fn same_shape(documented: &serde_json::Value, actual: &serde_json::Value, path: 
 fn the_json_examples_have_the_printed_shape() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json.md")).unwrap();
     let examples = console_examples(&doc);
-    for command in ["list", "show", "gen", "explain", "diff", "fmt", "completions", "man"] {
+    for command in ["list", "show", "gen", "explain", "diff", "fmt", "init", "completions", "man"] {
         assert!(examples.iter().any(|(args, _)| args[0] == command), "docs/json.md has no `{command}` example");
     }
     for (args, documented) in examples {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = run(&args);
+        // init writes sfperms.toml where it runs: not in the repository.
+        let scratch = tempfile::tempdir().unwrap();
+        let output = if args[0] == "init" {
+            crate::common::sfperms().current_dir(scratch.path()).args(&args).output().unwrap()
+        } else {
+            run(&args)
+        };
         let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
         let documented: serde_json::Value = serde_json::from_str(&documented).expect("the example is JSON");
         assert_eq!(documented["status"], printed["status"], "{args:?}");

@@ -18,5 +18,6 @@ mod gen_outputs;
 mod help;
 mod json;
 mod layouts;
+mod project;
 mod snapshots;
 mod variants;
