@@ -219,6 +219,15 @@ pub fn integration(
         note: s.note,
     });
 
+    let integration_licence = parsed.integration_licence.map(|l| IntegrationLicence {
+        accepts: l.accepts,
+        source: c.quote(l.source),
+        note: l.note,
+    });
+    let connected_app =
+        parsed.connected_app.map(|a| ConnectedApp { source: c.quote(a.source), name: a.name, note: a.note });
+    let connects_through_api = parsed.connects_through_api;
+
     let mut requirements = Vec::new();
     for mut r in parsed.require {
         let line = c.line(r.source.span());
@@ -352,6 +361,9 @@ pub fn integration(
         default_name,
         default_label: parsed.default_label,
         admin_shortcut,
+        integration_licence,
+        connected_app,
+        connects_through_api,
         options,
         features,
         requirements,
