@@ -1,6 +1,7 @@
 //! `fmt`: existing PermissionSet, Profile and package.xml files in Salesforce's canonical form,
 //! without changing what they mean; the child files of a decomposed permission set each in the
-//! form the sf CLI writes it (`decomposed::part_text`), none moved between files. A file is read (`metadata::source`, `metadata::read`), put in
+//! form the sf CLI writes it (`decomposed::part_text`), none moved between files. A file is read
+//! (`metadata::source`, `metadata::read`), put in
 //! canonical order (`metadata::canonical`) and written by the canonical writer (`emit`), so
 //! formatting has the one meaning generation has. Checking reads every file in parallel and keeps
 //! only a yes/no per file; rewriting happens only when every file could be read (a malformed file
@@ -28,10 +29,19 @@ pub enum FileStatus {
     Error(SourceError),
 }
 
-/// Checks every file of `source`: is it already canonical? One result per entry, in order.
+/// Checks every file of `source`: is it already canonical? One result per entry, in order. The
+/// streaming check (`emit::is_canonical`) answers for canonical files without building a tree; a
+/// file it cannot prove canonical is read fully, to tell a malformed file from one out of order.
 pub fn check(source: &Source) -> Result<Vec<FileStatus>, SourceError> {
     source.map(|reader, entry| {
-        let result = reader.read(entry).and_then(|bytes| Ok(canonical_text(entry, &bytes)?.as_bytes() == bytes));
+        let result = reader.read(entry).and_then(|bytes| {
+            // A decomposed set's child file has its own form (a Beta2 one has no namespace).
+            let streamable = entry.kind != Some(FileKind::PermissionSetPart);
+            if streamable && emit::is_canonical(&bytes, |root| source::check_root(entry, root).is_ok()) {
+                return Ok(true);
+            }
+            Ok(canonical_text(entry, &bytes)?.as_bytes() == bytes)
+        });
         match result {
             Ok(true) => FileStatus::Canonical,
             Ok(false) => FileStatus::WouldChange,
