@@ -119,6 +119,8 @@ pub enum Item {
     Field(String, FieldAccess),
     ApexClass(String),
     ExternalCredentialPrincipal(String),
+    /// Read access to a custom metadata type's records (`customMetadataTypeAccesses`).
+    CustomMetadataType(String),
 }
 
 impl fmt::Display for Item {
@@ -130,6 +132,7 @@ impl fmt::Display for Item {
             Item::Field(field, FieldAccess::Edit) => write!(f, "Edit {field}"),
             Item::ApexClass(class) => write!(f, "Apex class {class}"),
             Item::ExternalCredentialPrincipal(p) => write!(f, "principal {p}"),
+            Item::CustomMetadataType(t) => write!(f, "custom metadata type {t}"),
         }
     }
 }
@@ -143,6 +146,7 @@ impl Item {
             Item::Field(..) => "field",
             Item::ApexClass(_) => "apex-class",
             Item::ExternalCredentialPrincipal(_) => "external-credential-principal",
+            Item::CustomMetadataType(_) => "custom-metadata-type",
         }
     }
 
@@ -152,7 +156,8 @@ impl Item {
             | Item::Object(n, _)
             | Item::Field(n, _)
             | Item::ApexClass(n)
-            | Item::ExternalCredentialPrincipal(n) => n,
+            | Item::ExternalCredentialPrincipal(n)
+            | Item::CustomMetadataType(n) => n,
         }
     }
 

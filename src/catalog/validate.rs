@@ -40,6 +40,7 @@ pub const RESERVED_OPTION_NAMES: &[&str] = &[
     "output-dir",
     "scope",
     "user-license",
+    "user-permission",
     "version",
     "zip",
 ];

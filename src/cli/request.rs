@@ -43,6 +43,7 @@ pub fn selection(args: &RequestArgs, options: BTreeMap<String, String>) -> Resul
         options,
         objects,
         fields,
+        user_permissions: args.user_permission.clone(),
         output: args.output_kind.map(|k| match k {
             Kind::PermissionSet => OutputKind::PermissionSet,
             Kind::Profile => OutputKind::Profile,

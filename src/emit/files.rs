@@ -45,6 +45,9 @@ fn grant_entries(plan: &Plan, doc: &mut Document) {
                 *entry = (*entry).max(*access);
             }
             Item::ApexClass(class) => doc.entry("classAccesses", &[("apexClass", class), ("enabled", "true")]),
+            Item::CustomMetadataType(name) => {
+                doc.entry("customMetadataTypeAccesses", &[("enabled", "true"), ("name", name)])
+            }
             Item::ExternalCredentialPrincipal(principal) => doc.entry(
                 "externalCredentialPrincipalAccesses",
                 &[("enabled", "true"), ("externalCredentialPrincipal", principal)],

@@ -105,7 +105,7 @@ pub fn solve(
                 })
                 .collect();
             warnings.push(format!(
-                "`{name}` is not in sfperms' list of user permissions (a v64.0 describe){}: check that your org has it before deploying",
+                "`{name}` is not in sfperms' list of user permissions (a v64.0 describe and real retrieves){}: check that your org has it before deploying",
                 if from.is_empty() { String::new() } else { format!("; it comes from {}", from.join(", ")) }
             ));
         }
@@ -119,6 +119,12 @@ pub fn solve(
             "nothing granted: every requirement of `{}` belongs to a feature; add --feature NAME ({}) or --feature all",
             integration.id,
             names.join(", ")
+        ));
+    }
+    if integration.connected_app.is_some() {
+        warnings.push(format!(
+            "connected app: since September 2025 an uninstalled app is blocked: {}; this file cannot hold that (see `sfperms explain`)",
+            crate::platform::connected_apps::INSTALL_AND_PRE_AUTHORIZE
         ));
     }
     warnings.extend(catalog_warnings);

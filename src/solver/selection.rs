@@ -103,6 +103,8 @@ pub struct Selection {
     pub options: BTreeMap<String, String>,
     pub objects: Vec<ObjectRequest>,
     pub fields: Vec<FieldRequest>,
+    /// `--user-permission NAME`: user permissions the admin adds by API name.
+    pub user_permissions: Vec<String>,
     pub output: Option<OutputKind>,
 }
 
@@ -113,6 +115,7 @@ pub struct Resolved {
     pub options: BTreeMap<String, String>,
     pub objects: Vec<ObjectRequest>,
     pub fields: Vec<FieldRequest>,
+    pub user_permissions: Vec<String>,
     pub output: OutputKind,
 }
 
@@ -136,6 +139,12 @@ pub enum SelectionError {
     BadAccess { what: String, message: String },
     #[error("{flag}: say which access, e.g. `{example}` (`{integration}` has no default access for it{context})")]
     NeedsAccess { flag: String, example: String, integration: String, context: String },
+    #[error("--user-permission {name}: not a user permission sfperms knows{hint}; use an API name such as `ApiEnabled` (src/platform/data/user-permissions.tsv)")]
+    UnknownUserPermission { name: String, hint: String },
+    #[error("`{field}` is not a field sfperms knows; did you mean `{suggestion}`? (a field that does not exist fails the deploy)")]
+    UnknownField { field: String, suggestion: String },
+    #[error("`{object}` takes no object permissions: it is {why} ({source_text}); grant access to its parent object instead")]
+    NoObjectPermissions { object: String, why: String, source_text: String },
 }
 
 fn list(values: &[String]) -> String {
@@ -245,11 +254,22 @@ pub fn resolve(integration: &Integration, selection: &Selection) -> Result<Resol
             });
         }
     }
+    for name in &selection.user_permissions {
+        if !crate::platform::permissions::is_known(name) {
+            let suggestions = crate::platform::permissions::suggestions(name);
+            let hint = match suggestions.first() {
+                Some(s) => format!("; did you mean `{s}`?"),
+                None => String::new(),
+            };
+            return Err(SelectionError::UnknownUserPermission { name: name.clone(), hint });
+        }
+    }
     Ok(Resolved {
         features,
         options,
         objects: selection.objects.clone(),
         fields: selection.fields.clone(),
+        user_permissions: selection.user_permissions.clone(),
         output: selection.output.unwrap_or(integration.output),
     })
 }

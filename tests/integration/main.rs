@@ -19,4 +19,5 @@ mod help;
 mod json;
 mod project;
 mod snapshots;
+mod trust;
 mod variants;
