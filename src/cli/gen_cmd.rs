@@ -4,13 +4,13 @@ use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
 use serde_json::json;
+use sfperms::access::Item;
 use sfperms::catalog::{Catalog, Integration, OutputKind};
 use sfperms::diff::compare;
 use sfperms::emit::{self, FileMeta};
 use sfperms::metadata::names::check_api_name;
 use sfperms::metadata::read;
 use sfperms::output::{self, Component, FileOut, Layout};
-use sfperms::access::Item;
 use sfperms::platform::{DEFAULT_API_VERSION, licences, versions};
 use sfperms::project::SfdxProject;
 use sfperms::solver::Plan;
@@ -140,6 +140,22 @@ pub(super) fn print_written(files: &[FileOut]) {
             "created"
         };
         eprintln!("{what}: {}", file.path.display());
+        for effect in effects(file) {
+            eprintln!("  {effect}");
+        }
+    }
+}
+
+/// What writing over an existing metadata file does, entry by entry (nothing for a new file, a
+/// zip, or a file that does not parse: `print_check` says so).
+fn effects(file: &FileOut) -> Vec<String> {
+    let Some(existing) = file.existing.as_deref().filter(|_| file.changes()) else { return Vec::new() };
+    if file.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+        return Vec::new();
+    }
+    match (read::parse_bytes(existing), read::parse_bytes(&file.bytes)) {
+        (Ok(old), Ok(new)) => compare::effects(&compare::compare(&old, &new)),
+        _ => Vec::new(),
     }
 }
 

@@ -263,7 +263,11 @@ mod tests {
                 }
             };
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-            assert!(text.contains(&format!("<field>{}</field>", row.get("field"))), "{} not in {path}", row.get("field"));
+            assert!(
+                text.contains(&format!("<field>{}</field>", row.get("field"))),
+                "{} not in {path}",
+                row.get("field")
+            );
         });
     }
 }

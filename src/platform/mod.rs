@@ -5,8 +5,8 @@
 
 mod tsv;
 
-pub mod dependencies;
 pub mod connected_apps;
+pub mod dependencies;
 pub mod dependency_export;
 pub mod fields;
 pub mod licences;

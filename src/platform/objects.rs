@@ -224,7 +224,9 @@ mod tests {
         assert_eq!(kind("Foo__e"), ObjectKind::PlatformEvent);
         assert_eq!(kind("Foo__x"), ObjectKind::External);
         assert_eq!(kind("Foo__b"), ObjectKind::BigObject);
-        for name in ["Foo__Share", "Foo__History", "Foo__Feed", "Foo__ChangeEvent", "Foo__Tag", "AccountShare", "CaseHistory"] {
+        for name in
+            ["Foo__Share", "Foo__History", "Foo__Feed", "Foo__ChangeEvent", "Foo__Tag", "AccountShare", "CaseHistory"]
+        {
             assert!(matches!(kind(name), ObjectKind::NoObjectPermissions(_)), "{name}");
         }
         assert_eq!(kind("ApiPrtcPolicyChangeEvent"), ObjectKind::Standard, "a standard object of that name");

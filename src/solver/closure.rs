@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::access::{FieldAccess, Item, ObjectAccess};
-use crate::platform::objects::{self, ObjectKind, Outcome};
 use crate::platform::dependencies::{DependencyTable, object_implications};
+use crate::platform::objects::{self, ObjectKind, Outcome};
 
 use super::plan::Reason;
 

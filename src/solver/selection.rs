@@ -139,11 +139,17 @@ pub enum SelectionError {
     BadAccess { what: String, message: String },
     #[error("{flag}: say which access, e.g. `{example}` (`{integration}` has no default access for it{context})")]
     NeedsAccess { flag: String, example: String, integration: String, context: String },
-    #[error("--user-permission {name}: not a user permission sfperms knows{hint}; use an API name such as `ApiEnabled` (src/platform/data/user-permissions.tsv)")]
+    #[error(
+        "--user-permission {name}: not a user permission sfperms knows{hint}; use an API name such as `ApiEnabled` (src/platform/data/user-permissions.tsv)"
+    )]
     UnknownUserPermission { name: String, hint: String },
-    #[error("`{field}` is not a field sfperms knows; did you mean `{suggestion}`? (a field that does not exist fails the deploy)")]
+    #[error(
+        "`{field}` is not a field sfperms knows; did you mean `{suggestion}`? (a field that does not exist fails the deploy)"
+    )]
     UnknownField { field: String, suggestion: String },
-    #[error("`{object}` takes no object permissions: it is {why} ({source_text}); grant access to its parent object instead")]
+    #[error(
+        "`{object}` takes no object permissions: it is {why} ({source_text}); grant access to its parent object instead"
+    )]
     NoObjectPermissions { object: String, why: String, source_text: String },
 }
 

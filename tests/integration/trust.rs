@@ -27,7 +27,10 @@ fn an_unknown_field_is_granted_with_an_unverified_warning_not_called_always_acce
     assert!(warnings.contains("UNVERIFIED: Account.NoSuchField: not in sfperms' field data"), "{warnings}");
     let explain = ok(&["explain", "--for", "jetstream", "--feature", "data", "--field", "Pricebook2.Description:read"]);
     assert!(!explain.contains("always accessible"), "{explain}");
-    assert!(explain.contains("Unverified: check before deploying\n  Pricebook2.Description: not in sfperms' field data"), "{explain}");
+    assert!(
+        explain.contains("Unverified: check before deploying\n  Pricebook2.Description: not in sfperms' field data"),
+        "{explain}"
+    );
 }
 
 #[test]
@@ -62,7 +65,15 @@ fn a_field_grant_pulls_the_object_access_it_needs() {
     let opportunity = xml.split("<objectPermissions>").find(|e| e.contains("<object>Opportunity</object>")).unwrap();
     assert!(opportunity.contains("<allowEdit>true</allowEdit>") && opportunity.contains("<allowRead>true</allowRead>"));
     let explain = ok(&[
-        "explain", "--for", "jetstream", "--feature", "data", "--object", "Account:read", "--field", "Opportunity.Amount:edit",
+        "explain",
+        "--for",
+        "jetstream",
+        "--feature",
+        "data",
+        "--object",
+        "Account:read",
+        "--field",
+        "Opportunity.Amount:edit",
     ]);
     assert!(explain.contains("  Edit Opportunity\n      - required by Salesforce: Edit Opportunity ← Edit Opportunity.Amount ← feature data (Salesforce Help, \"Permissions for UI Elements, Records, and Fields\""), "{explain}");
 }
@@ -70,7 +81,12 @@ fn a_field_grant_pulls_the_object_access_it_needs() {
 #[test]
 fn objects_are_classified_by_kind() {
     let (xml, _) = granted(&["--object", "Settings__mdt:read"]);
-    assert!(xml.contains("<customMetadataTypeAccesses>\n        <enabled>true</enabled>\n        <name>Settings__mdt</name>"), "{xml}");
+    assert!(
+        xml.contains(
+            "<customMetadataTypeAccesses>\n        <enabled>true</enabled>\n        <name>Settings__mdt</name>"
+        ),
+        "{xml}"
+    );
     assert!(!xml.contains("<object>Settings__mdt</object>"), "{xml}");
     for (object, why) in [
         ("Foo__Share", "a sharing table"),
@@ -111,13 +127,26 @@ fn api_versions_outside_what_sfperms_knows_are_refused() {
         assert!(err.starts_with(&format!("error: --api-version: {expected}")), "{err}");
     }
     let principal = [
-        "gen", "--for", "external-credential", "--protocol", "basic", "--external-credential", "Ext", "--principal",
-        "Main", "--api-version", "30.0",
+        "gen",
+        "--for",
+        "external-credential",
+        "--protocol",
+        "basic",
+        "--external-credential",
+        "Ext",
+        "--principal",
+        "Main",
+        "--api-version",
+        "30.0",
     ];
     assert!(input_error(&principal).contains("does not have externalCredentialPrincipalAccesses"));
 
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("sfdx-project.json"), r#"{"packageDirectories":[{"path":"force-app","default":true}],"sourceApiVersion":"abc"}"#).unwrap();
+    std::fs::write(
+        dir.path().join("sfdx-project.json"),
+        r#"{"packageDirectories":[{"path":"force-app","default":true}],"sourceApiVersion":"abc"}"#,
+    )
+    .unwrap();
     let out = dir.path().to_str().unwrap();
     let err = input_error(&["gen", "--for", "jetstream", "--feature", "deploy", "--output-dir", out]);
     assert!(err.contains("sourceApiVersion in") && err.contains("`abc` is not an API version"), "{err}");
@@ -139,5 +168,10 @@ fn merge_gets_api_enabled_as_a_platform_requirement() {
     let xml = ok(&["gen", "--for", "merge", "--feature", "cases"]);
     assert!(xml.contains("<name>ApiEnabled</name>"), "{xml}");
     let explain = ok(&["explain", "--for", "merge", "--feature", "cases"]);
-    assert!(explain.contains("  ApiEnabled (API Enabled)\n      - platform requirement: the integration works through Salesforce's API"), "{explain}");
+    assert!(
+        explain.contains(
+            "  ApiEnabled (API Enabled)\n      - platform requirement: the integration works through Salesforce's API"
+        ),
+        "{explain}"
+    );
 }
