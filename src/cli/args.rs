@@ -52,6 +52,10 @@ pub enum Command {
     /// Compare retrieved metadata with what the integration needs: missing, excess, changed
     #[command(after_long_help = HELP_FOOTER)]
     Diff(DiffArgs),
+    /// Rank a retrieved org's permission sets and profiles by their risky grants, and show what
+    /// the declared integration users hold beyond least privilege
+    #[command(after_long_help = HELP_FOOTER)]
+    Audit(AuditArgs),
     /// Write a commented sfperms.toml here, declaring the user the flags describe (if any)
     Init(InitArgs),
     /// Print the shell completion script
@@ -227,6 +231,30 @@ pub struct DiffArgs {
     pub format: DiffFormat,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AuditFormat {
+    Text,
+    /// One JSON document (as `--json`)
+    Json,
+    /// A pull-request comment
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The retrieved org: an SFDX project, an mdapi folder or a retrieve zip
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// Output format (`--json` is `--format json`)
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: AuditFormat,
+
+    /// Risky grants listed per file (text and Markdown; JSON lists them all)
+    #[arg(long, value_name = "N", default_value = "5")]
+    pub top: usize,
+}
+
 #[derive(Debug, Args)]
 pub struct InitArgs {
     #[command(flatten)]
@@ -265,6 +293,57 @@ pub fn catalog_dir_from_argv(argv: &[OsString]) -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// How much of the catalog a command line needs.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CatalogNeed {
+    /// None: `--version`, `--help`, `fmt` (a broken `--catalog DIR` does not break them).
+    Nothing,
+    /// The integration given with `--for`, and its options.
+    One(String),
+    /// Every integration: `list`, `show`, a command's `--help`, completions and man pages (which
+    /// list every option).
+    All,
+}
+
+/// What the command in `argv` needs from the catalog, found before clap runs (the catalog decides
+/// which options clap accepts).
+pub fn catalog_need(argv: &[OsString]) -> CatalogNeed {
+    let mut args = argv.iter().skip(1).map(|a| a.to_string_lossy());
+    let mut command = None;
+    while let Some(arg) = args.next() {
+        // The global options that take a value.
+        if arg == "--catalog" || arg == "--color" {
+            args.next();
+        } else if !arg.starts_with('-') {
+            command = Some(arg);
+            break;
+        }
+    }
+    let Some(command) = command else { return CatalogNeed::Nothing };
+    if command == "fmt" {
+        return CatalogNeed::Nothing;
+    }
+    // `init` lists every integration.
+    if !["gen", "explain", "diff"].contains(&command.as_ref()) {
+        return CatalogNeed::All;
+    }
+    let rest: Vec<_> = args.collect();
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        return CatalogNeed::All;
+    }
+    let mut rest = rest.iter();
+    while let Some(arg) = rest.next() {
+        if arg == "--for" {
+            if let Some(id) = rest.next() {
+                return CatalogNeed::One(id.to_string());
+            }
+        } else if let Some(id) = arg.strip_prefix("--for=") {
+            return CatalogNeed::One(id.to_string());
+        }
+    }
+    CatalogNeed::All
 }
 
 /// `--color WHEN` as given, found before clap runs (clap colours its own help and errors);

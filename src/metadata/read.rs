@@ -8,6 +8,8 @@
 //! references are read), mixed text and elements, a root outside the metadata namespace. Which
 //! root a file should have is the caller's business (`source`). This module does no I/O.
 
+use std::borrow::Cow;
+
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
@@ -28,20 +30,55 @@ struct Frame {
 
 fn attrs(start: &BytesStart, line: usize) -> Result<Vec<(String, String)>, ParseError> {
     let mut out = Vec::new();
-    for attr in start.attributes() {
+    // quick-xml's own duplicate check compares every attribute with every earlier one (quadratic);
+    // `first_duplicate` sorts instead.
+    for attr in start.attributes().with_checks(false) {
         let attr = attr.map_err(|e| ParseError { line, message: format!("bad attribute: {e}") })?;
         let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
-        let value = attr
-            .unescape_value()
-            .map_err(|e| ParseError { line, message: format!("bad attribute value: {e}") })?
-            .into_owned();
+        let value = attribute_value(&attr).map_err(|message| ParseError { line, message })?.into_owned();
         out.push((key, value));
+    }
+    if let Some(key) = first_duplicate(out.iter().map(|(k, _)| k.as_str()).collect()) {
+        return Err(ParseError { line, message: format!("the attribute `{key}` is given twice") });
     }
     Ok(out)
 }
 
+/// The value of an attribute, its entities replaced.
+pub(crate) fn attribute_value<'a>(attr: &quick_xml::events::attributes::Attribute<'a>) -> Result<Cow<'a, str>, String> {
+    attr.unescape_value().map_err(|e| format!("bad attribute value: {e}"))
+}
+
+/// A key that occurs twice among `keys`, in O(n log n).
+pub(crate) fn first_duplicate(mut keys: Vec<&str>) -> Option<&str> {
+    if keys.len() < 2 {
+        return None;
+    }
+    keys.sort_unstable();
+    keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+}
+
+/// A text node's value: line ends normalised, entities replaced (borrowed when there are none).
+pub(crate) fn text_value(raw: &str) -> Result<Cow<'_, str>, String> {
+    let value = match normalize_line_ends(raw) {
+        Cow::Borrowed(raw) => quick_xml::escape::unescape(raw),
+        Cow::Owned(normalized) => quick_xml::escape::unescape(&normalized).map(|v| Cow::Owned(v.into_owned())),
+    };
+    value.map_err(|e| format!("bad text: {e} (only &amp; &lt; &gt; &quot; &apos; and &#…; are allowed)"))
+}
+
+/// The reader every metadata file is read with: nothing trimmed, end tags and comments checked.
+pub(crate) fn xml_reader(text: &str) -> Reader<&[u8]> {
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    config.trim_text(false);
+    config.check_end_names = true;
+    config.check_comments = true;
+    reader
+}
+
 /// `\r\n` and lone `\r` become `\n`, as XML 1.0 §2.11 has every parser do.
-fn normalize_line_ends(raw: &str) -> std::borrow::Cow<'_, str> {
+fn normalize_line_ends(raw: &str) -> Cow<'_, str> {
     if raw.contains('\r') { raw.replace("\r\n", "\n").replace('\r', "\n").into() } else { raw.into() }
 }
 
@@ -73,11 +110,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ParseError> {
 /// Parses `text` (already decoded from UTF-8; a BOM is skipped).
 pub fn parse(text: &str) -> Result<Document, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = Reader::from_str(text);
-    let config = reader.config_mut();
-    config.trim_text(false);
-    config.check_end_names = true;
-    config.check_comments = true;
+    let mut reader = xml_reader(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut doc: Option<Document> = None;
     let mut root_closed = false;
@@ -143,11 +176,8 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
             }
             Event::Text(t) => {
                 let raw = std::str::from_utf8(&t).map_err(|_| fail("text is not UTF-8".into()))?;
-                let normalized = normalize_line_ends(raw);
                 // Borrowed unless there is something to unescape: no allocation per text node.
-                let value = quick_xml::escape::unescape(&normalized).map_err(|e| {
-                    fail(format!("bad text: {e} (only &amp; &lt; &gt; &quot; &apos; and &#…; are allowed)"))
-                })?;
+                let value = text_value(raw).map_err(fail)?;
                 match stack.last_mut() {
                     Some(frame) => frame.text.push_str(&value),
                     None if value.trim().is_empty() => {}
@@ -252,6 +282,11 @@ mod tests {
         assert!(parse(&unclosed).is_err());
         let mismatched = format!("{HEAD}\n<a>x</b></PermissionSet>");
         assert_eq!(parse(&mismatched).unwrap_err().line, 3);
+        let twice = format!("{HEAD}\n<a b=\"1\" c=\"2\" b=\"3\">x</a></PermissionSet>");
+        assert_eq!(
+            parse(&twice).unwrap_err(),
+            ParseError { line: 3, message: "the attribute `b` is given twice".into() }
+        );
         let two_roots = format!("{HEAD}</PermissionSet>{HEAD}</PermissionSet>");
         assert!(parse(&two_roots).unwrap_err().message.contains("second root"));
     }

@@ -423,19 +423,22 @@ pub fn parse_entry(entry: &Entry, bytes: &[u8]) -> Result<Document, SourceError>
         line: e.line,
         message: e.message,
     })?;
+    check_root(entry, &doc.root)?;
+    Ok(doc)
+}
+
+/// Whether a file of `entry`'s name may have the root element `root`.
+pub fn check_root(entry: &Entry, root: &str) -> Result<(), SourceError> {
     match entry.kind {
-        Some(kind) if doc.root != kind.root() => Err(SourceError::WrongRoot {
+        Some(kind) if root != kind.root() => Err(SourceError::WrongRoot {
             path: entry.display.clone(),
-            found: doc.root,
+            found: root.to_string(),
             expected: kind.root().to_string(),
         }),
-        None if ![FileKind::PermissionSet, FileKind::Profile, FileKind::Package]
-            .iter()
-            .any(|k| k.root() == doc.root) =>
-        {
-            Err(SourceError::UnknownRoot { path: entry.display.clone(), found: doc.root })
+        None if ![FileKind::PermissionSet, FileKind::Profile, FileKind::Package].iter().any(|k| k.root() == root) => {
+            Err(SourceError::UnknownRoot { path: entry.display.clone(), found: root.to_string() })
         }
-        _ => Ok(doc),
+        _ => Ok(()),
     }
 }
 
