@@ -41,6 +41,7 @@ pub const RESERVED_OPTION_NAMES: &[&str] = &[
     "scope",
     "user-license",
     "user-permission",
+    "integration-user",
     "version",
     "zip",
 ];

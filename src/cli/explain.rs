@@ -261,8 +261,14 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
         }
     }
 
-    if integration.connected_app.is_some() || integration.integration_licence.is_some() {
+    if integration.connected_app.is_some() || integration.integration_licence.is_some() || plan.licence.is_some() {
         let _ = writeln!(out, "{h2}Connection and licence");
+        if let Some(licence) = &plan.licence {
+            let _ = writeln!(
+                out,
+                "{bullet}for a user on the Salesforce Integration user licence: the permission set is tied to the \"{licence}\" permission set licence (assign that licence to the user first; Salesforce Help, \"Give Integration Users API Only Access\")"
+            );
+        }
         if let Some(app) = &integration.connected_app {
             let name = app.name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
             let _ = writeln!(out, "{bullet}authorizes through an OAuth connected app{name}: \"{}\"", app.source);

@@ -274,5 +274,8 @@ fn elements_written(plan: &Plan) -> Vec<&'static str> {
             elements.push(element);
         }
     }
+    if plan.licence.is_some() {
+        elements.push("license");
+    }
     elements
 }

@@ -85,6 +85,9 @@ pub fn permission_set(plan: &Plan, meta: &FileMeta) -> Document {
     doc.leaf("description", truncate(&meta.description, DESCRIPTION_LIMIT));
     doc.leaf("hasActivationRequired", "false");
     doc.leaf("label", meta.label.clone());
+    if let Some(licence) = &plan.licence {
+        doc.leaf("license", licence.clone());
+    }
     grant_entries(plan, &mut doc);
     doc
 }

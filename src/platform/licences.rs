@@ -9,6 +9,11 @@ const LICENCES: &str = include_str!("data/user-licences.tsv");
 
 /// The user licence of API-only integration users.
 pub const INTEGRATION_LICENCE: &str = "Salesforce Integration";
+/// The permission set licence that user licence makes available, which an Integration user's
+/// permission sets are tied to (Salesforce Help, "Give Integration Users API Only Access": "The
+/// Salesforce Integration user license makes the Minimum Access - API Only Integrations profile
+/// and the Salesforce API Integration permission set license available for assignment").
+pub const INTEGRATION_PERMISSION_SET_LICENCE: &str = "Salesforce API Integration";
 
 fn licences() -> &'static Vec<(&'static str, &'static str)> {
     static TABLE: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();

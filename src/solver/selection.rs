@@ -105,6 +105,8 @@ pub struct Selection {
     pub fields: Vec<FieldRequest>,
     /// `--user-permission NAME`: user permissions the admin adds by API name.
     pub user_permissions: Vec<String>,
+    /// `--integration-user`: the user holds the Salesforce Integration user licence.
+    pub integration_user: bool,
     pub output: Option<OutputKind>,
 }
 
@@ -116,6 +118,7 @@ pub struct Resolved {
     pub objects: Vec<ObjectRequest>,
     pub fields: Vec<FieldRequest>,
     pub user_permissions: Vec<String>,
+    pub integration_user: bool,
     pub output: OutputKind,
 }
 
@@ -151,6 +154,14 @@ pub enum SelectionError {
         "`{object}` takes no object permissions: it is {why} ({source_text}); grant access to its parent object instead"
     )]
     NoObjectPermissions { object: String, why: String, source_text: String },
+    #[error(
+        "--integration-user: `{integration}` does not accept the Salesforce Integration user licence (the vendor document: \"{source_quote}\"); give the integration user a Salesforce licence instead"
+    )]
+    IntegrationLicenceRejected { integration: String, source_quote: String },
+    #[error(
+        "--integration-user writes a permission set: an Integration user's profile is the standard \"Minimum Access - API Only Integrations\" profile (Salesforce Help, \"Give Integration Users API Only Access\"), so grant through a permission set (--as permission-set)"
+    )]
+    IntegrationUserProfile,
 }
 
 fn list(values: &[String]) -> String {
@@ -260,6 +271,18 @@ pub fn resolve(integration: &Integration, selection: &Selection) -> Result<Resol
             });
         }
     }
+    let output = selection.output.unwrap_or(integration.output);
+    if selection.integration_user {
+        if let Some(licence) = integration.integration_licence.as_ref().filter(|l| !l.accepts) {
+            return Err(SelectionError::IntegrationLicenceRejected {
+                integration: integration.id.clone(),
+                source_quote: licence.source.to_string(),
+            });
+        }
+        if output == OutputKind::Profile {
+            return Err(SelectionError::IntegrationUserProfile);
+        }
+    }
     for name in &selection.user_permissions {
         if !crate::platform::permissions::is_known(name) {
             let suggestions = crate::platform::permissions::suggestions(name);
@@ -276,6 +299,7 @@ pub fn resolve(integration: &Integration, selection: &Selection) -> Result<Resol
         objects: selection.objects.clone(),
         fields: selection.fields.clone(),
         user_permissions: selection.user_permissions.clone(),
-        output: selection.output.unwrap_or(integration.output),
+        integration_user: selection.integration_user,
+        output,
     })
 }

@@ -175,3 +175,71 @@ fn merge_gets_api_enabled_as_a_platform_requirement() {
         "{explain}"
     );
 }
+
+#[test]
+fn an_integration_user_target_ties_the_set_to_the_permission_set_licence() {
+    let output = run(&["gen", "--for", "jetstream", "--feature", "deploy", "--integration-user"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let xml = stdout(&output);
+    assert_schema_valid(&xml, "jetstream for an Integration user");
+    assert!(xml.contains("<label>Jetstream User</label>\n    <license>Salesforce API Integration</license>"), "{xml}");
+    let warnings = stderr(&output);
+    assert!(warnings.contains("UNVERIFIED: Jetstream's document does not say whether it works with the Salesforce Integration user licence"), "{warnings}");
+    assert!(
+        warnings.contains(
+            "UNVERIFIED: whether the Salesforce API Integration permission set licence allows ModifyMetadata"
+        ),
+        "{warnings}"
+    );
+
+    let err = input_error(&["gen", "--for", "planhat", "--sync", "two-way", "--integration-user"]);
+    assert!(err.contains("--integration-user writes a permission set"), "{err}");
+}
+
+#[test]
+fn a_vendor_that_rejects_the_integration_licence_is_refused_for_that_target() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sources")).unwrap();
+    std::fs::write(
+        dir.path().join("sources/acme.txt"),
+        "Grant API Enabled. The Salesforce Integration license is not supported.",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("acme.toml"),
+        "id = \"acme\"\nname = \"Acme\"\nsummary = \"s\"\ndocument = \"acme.txt\"\ntitle = \"T\"\ndefault-name = \"Acme\"\ndefault-label = \"Acme\"\n\n[integration-licence]\naccepts = false\nsource = \"The Salesforce Integration license is not supported.\"\n\n[[require]]\nsource = \"Grant API Enabled.\"\nuser-permissions = [\"ApiEnabled\"]\n",
+    )
+    .unwrap();
+    let catalog = dir.path().to_str().unwrap();
+    let err = input_error(&["--catalog", catalog, "gen", "--for", "acme", "--integration-user"]);
+    assert!(err.contains("`acme` does not accept the Salesforce Integration user licence (the vendor document: \"The Salesforce Integration license is not supported.\")"), "{err}");
+    let xml = ok(&["--catalog", catalog, "gen", "--for", "acme"]);
+    assert!(!xml.contains("<license>"), "{xml}");
+}
+
+#[test]
+fn a_user_permission_the_catalog_does_not_name_is_checked_and_explained() {
+    let xml = ok(&["gen", "--for", "jetstream", "--feature", "deploy", "--user-permission", "ManageTranslation"]);
+    assert!(xml.contains("<name>ManageTranslation</name>"), "{xml}");
+    let explain = ok(&["explain", "--for", "jetstream", "--feature", "deploy", "--user-permission", "ManageSandboxes"]);
+    assert!(
+        explain.contains("  ManageSandboxes\n      - asked for with --user-permission ManageSandboxes"),
+        "{explain}"
+    );
+    let err = input_error(&["gen", "--for", "jetstream", "--feature", "deploy", "--user-permission", "ApiEnabeld"]);
+    assert!(
+        err.contains("--user-permission ApiEnabeld: not a user permission sfperms knows; did you mean `ApiEnabled`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn writing_over_a_file_says_what_it_grants_removes_and_reduces() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    ok(&["gen", "--for", "jetstream", "--feature", "all", "--output-dir", out]);
+    let output = run(&["gen", "--for", "jetstream", "--feature", "deploy", "--output-dir", out]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(said.contains("updated: ") && said.contains("\n  removes userPermissions BulkApiHardDelete\n"), "{said}");
+}
