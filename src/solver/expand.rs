@@ -209,6 +209,11 @@ impl Builder<'_> {
         let (field, admin_read_only) = match fields::rule(field) {
             FieldRule::Typo { field, suggestion } => return Err(SelectionError::UnknownField { field, suggestion }),
             FieldRule::NotPermissionable { field, why, source } => {
+                if source.starts_with("UNVERIFIED") {
+                    self.alt
+                        .warnings
+                        .push(format!("UNVERIFIED: {field}: left out of fieldPermissions as {why}; {source}"));
+                }
                 let message = format!("not a permissionable field, readable with its object: {why} (source: {source})");
                 self.note(NoteKind::AlwaysAccessible, field, message);
                 return Ok(());
