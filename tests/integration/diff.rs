@@ -26,15 +26,22 @@ fn diff_in(dir: &Path, request: &[&str], extra: &[&str]) -> Output {
     run_in(dir, &args)
 }
 
-/// The carestone project with sfperms' Jetstream permission set in it, hand-edited: ViewRoles
-/// (a dependency of ViewSetup) removed and Modify All Data added.
-fn org_with_edited_permission_set() -> tempfile::TempDir {
+/// A copy of the carestone project, in `org/` of a temporary folder, with what `gen request…`
+/// writes into it.
+fn org_generated(request: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let org = dir.path().join("org");
     copy_dir(&carestone(), &org);
     let generate: Vec<&str> =
-        ["gen"].iter().chain(&JETSTREAM).chain(["--output-dir", org.to_str().unwrap()].iter()).copied().collect();
+        ["gen"].iter().chain(request).chain(["--output-dir", org.to_str().unwrap()].iter()).copied().collect();
     ok(&generate);
+    dir
+}
+
+/// The carestone project with sfperms' Jetstream permission set in it, hand-edited: ViewRoles
+/// (a dependency of ViewSetup) removed and Modify All Data added.
+fn org_with_edited_permission_set() -> tempfile::TempDir {
+    let dir = org_generated(&JETSTREAM);
     let file = dir.path().join(PERMSET);
     let text = std::fs::read_to_string(&file).unwrap();
     let user_permission = |name: &str| {
@@ -378,12 +385,7 @@ fn colour_follows_the_color_flag() {
 /// one of them; the headline says so instead of "0 missing · N changed".
 #[test]
 fn rows_without_read_count_as_missing_access() {
-    let dir = tempfile::tempdir().unwrap();
-    let org = dir.path().join("org");
-    copy_dir(&carestone(), &org);
-    let generate: Vec<&str> =
-        ["gen"].iter().chain(&PLANHAT).chain(["--output-dir", org.to_str().unwrap()].iter()).copied().collect();
-    ok(&generate);
+    let dir = org_generated(&PLANHAT);
     let file = dir.path().join(PROFILE);
     let text = std::fs::read_to_string(&file).unwrap();
     let rows = text.matches("<allowRead>true</allowRead>").count() + text.matches("<readable>true</readable>").count();
