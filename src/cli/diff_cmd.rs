@@ -15,7 +15,6 @@ use sfperms::metadata::decomposed::{self, LayoutNote};
 use sfperms::metadata::names::encode_file_name;
 use sfperms::metadata::set_folder::{self, SetFolder};
 use sfperms::metadata::source::{self, Entry, FileKind, Layout, Source};
-use sfperms::project::SfdxProject;
 use sfperms::solver::Reason;
 
 use super::args::{DiffArgs, DiffFormat, ScopeArg};
@@ -275,23 +274,17 @@ struct ReadComponent {
 /// `sfdx-project.json` say.
 fn read_component(source: &Source, entry: &Entry, kind: FileKind, name: &str) -> Result<ReadComponent> {
     if kind == FileKind::PermissionSet
-        && let Some(path) = entry.path()
+        && let Some(folder) = set_folder::of_entry(source, entry, name)?
     {
-        let configured = match source.layout {
-            Layout::SfdxProject => SfdxProject::open(&source.root)?.and_then(|p| p.decomposition),
-            _ => None,
-        };
-        if let Some(folder) = set_folder::locate(path, name, configured)? {
-            let files = set_folder::read_all(&folder)?;
-            let recomposed = set_folder::recompose(&folder, &files)?;
-            return Ok(ReadComponent {
-                document: recomposed.document,
-                display: folder.dir.display().to_string(),
-                folder: Some(folder),
-                files,
-                notes: recomposed.notes,
-            });
-        }
+        let files = set_folder::read_all(&folder)?;
+        let recomposed = set_folder::recompose(&folder, &files)?;
+        return Ok(ReadComponent {
+            document: recomposed.document,
+            display: folder.dir.display().to_string(),
+            folder: Some(folder),
+            files,
+            notes: recomposed.notes,
+        });
     }
     let bytes = source.reader()?.read(entry)?;
     let document = source::parse_entry(entry, &bytes)?;

@@ -365,3 +365,20 @@ fn fmt_checks_every_child_file_in_the_form_the_cli_writes() {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), original, "{layout}");
     }
 }
+
+#[test]
+fn audit_sees_a_grant_in_a_child_file() {
+    for (layout, _) in LAYOUTS {
+        let (_dir, root) = project(layout);
+        grant_modify_all_data(&root, layout, None);
+        let output = run(&["audit", root.to_str().unwrap(), "--json"]);
+        assert_ne!(output.status.code(), Some(2), "{layout}: {}", stderr(&output));
+        let doc: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+        let files = doc["result"]["files"].as_array().unwrap();
+        let set = files.iter().find(|f| f["name"] == "Jetstream_User").expect("the set is audited");
+        let grants: Vec<&str> = set["grants"].as_array().unwrap().iter().filter_map(|g| g["name"].as_str()).collect();
+        assert!(grants.contains(&"ModifyAllData"), "{layout}: {grants:?}");
+        // One entry per set: the child files are not audited on their own.
+        assert_eq!(files.iter().filter(|f| f["name"] == "Jetstream_User").count(), 1, "{layout}");
+    }
+}
