@@ -84,18 +84,23 @@ impl SfdxProject {
     /// Where a component goes: the existing file of that name in any package directory, or the
     /// default package directory's `main/default/<folder>/`.
     pub fn source_path(&self, kind: OutputKind, name: &str) -> PathBuf {
-        let file = source_file_name(kind, name);
+        self.find_or_default(folder(kind), &source_file_name(kind, name))
+    }
+
+    /// The existing file named `file` in any package directory, else the default package
+    /// directory's `main/default/<folder>/<file>`.
+    pub fn find_or_default(&self, folder: &str, file: &str) -> PathBuf {
         for dir in &self.package_dirs {
             let found = walkdir::WalkDir::new(dir)
                 .follow_links(false)
                 .into_iter()
                 .filter_map(Result::ok)
-                .find(|e| e.file_type().is_file() && e.file_name().to_str() == Some(file.as_str()));
+                .find(|e| e.file_type().is_file() && e.file_name().to_str() == Some(file));
             if let Some(entry) = found {
                 return entry.into_path();
             }
         }
-        self.package_dirs[0].join("main").join("default").join(folder(kind)).join(file)
+        self.package_dirs[0].join("main").join("default").join(folder).join(file)
     }
 }
 

@@ -17,6 +17,7 @@ mod diff;
 mod docs;
 mod fmt;
 mod gen_outputs;
+mod groups;
 mod help;
 mod json;
 mod layouts;
