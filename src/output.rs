@@ -215,8 +215,10 @@ pub fn add_group(
     let existing = read_existing(&path)?;
     let document = match &existing {
         Some(bytes) => {
-            let current = read::parse_bytes(bytes)
-                .map_err(|e| OutputError::Read { path: format!("{}:{}", path.display(), e.line), message: e.message })?;
+            let current = read::parse_bytes(bytes).map_err(|e| OutputError::Read {
+                path: format!("{}:{}", path.display(), e.line),
+                message: e.message,
+            })?;
             if current.root != "PermissionSetGroup" {
                 return Err(OutputError::Read {
                     path: path.display().to_string(),
@@ -232,10 +234,8 @@ pub fn add_group(
         let members = BTreeMap::from([("PermissionSetGroup", vec![group.to_string()])]);
         let fresh = emit::package_xml(&members, api_version);
         if let Some(package) = files.iter_mut().find(|f| f.path == dir.join("package.xml")) {
-            let current = read::parse_bytes(&package.bytes).map_err(|e| OutputError::Read {
-                path: package.path.display().to_string(),
-                message: e.to_string(),
-            })?;
+            let current = read::parse_bytes(&package.bytes)
+                .map_err(|e| OutputError::Read { path: package.path.display().to_string(), message: e.to_string() })?;
             package.bytes = emit::render(&overlay::merge_package(&current, &fresh)).into_bytes();
         }
     }
