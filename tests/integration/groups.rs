@@ -6,19 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::{assert_file_schema_valid, copy_dir, fixtures, input_error, run, stderr, stdout};
-
-const JETSTREAM: [&str; 10] = [
-    "--for",
-    "jetstream",
-    "--feature",
-    "deploy",
-    "--feature",
-    "data",
-    "--object",
-    "Account:read,edit",
-    "--field",
-    "Account.Rating:edit",
-];
+use crate::layouts::JETSTREAM;
 
 /// A copy of the Beta2 project the CLI's library wrote (it holds `Jetstream_User`).
 fn project() -> (tempfile::TempDir, PathBuf) {

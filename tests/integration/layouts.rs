@@ -13,7 +13,7 @@ use sfperms::metadata::set_folder;
 use crate::common::{assert_schema_valid, copy_dir, fixtures, input_error, ok, run, stderr, stdout};
 
 /// The set in the fixtures: `sfperms gen` with these flags wrote it before the library decomposed it.
-const JETSTREAM: [&str; 10] = [
+pub(crate) const JETSTREAM: [&str; 10] = [
     "--for",
     "jetstream",
     "--feature",
