@@ -1,15 +1,18 @@
 //! Where generated files go and what bytes they hold: stdout, an SFDX project or folder (source
 //! layout), an mdapi folder with package.xml, or a deployable zip. Existing profiles are overlaid,
 //! not replaced (a profile deploy overlays); permission sets are replaced (a deploy replaces them).
-//! Writes are atomic. Nothing here prints.
+//! An existing file is found by the discovery `diff` and `fmt` use, must read as what it should
+//! be before it is replaced, and is written through `disk::Target`. Nothing here prints.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::OutputKind;
+use crate::disk::{DiskError, Target};
 use crate::emit;
-use crate::metadata::{Document, overlay, read};
+use crate::metadata::source::{self, FileKind, MissingDirs, Source, SourceError};
+use crate::metadata::{Document, overlay};
 use crate::project::{self, SfdxProject};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,69 +29,93 @@ pub struct Component {
     pub document: Document,
 }
 
-/// A file to write, with what is there now.
+/// A file to write: where (with what is there now, read through `disk::Target`) and the bytes.
 #[derive(Debug, Clone)]
 pub struct FileOut {
-    pub path: PathBuf,
+    pub target: Target,
     pub bytes: Vec<u8>,
-    pub existing: Option<Vec<u8>>,
 }
 
 impl FileOut {
+    pub fn path(&self) -> &Path {
+        &self.target.path
+    }
+
+    pub fn existing(&self) -> Option<&[u8]> {
+        self.target.existing.as_deref()
+    }
+
     pub fn changes(&self) -> bool {
-        self.existing.as_deref() != Some(self.bytes.as_slice())
+        self.target.changes(&self.bytes)
+    }
+
+    /// Writes the file if its bytes change (the one write path, `disk::Target::write`).
+    pub fn write(&self) -> Result<(), OutputError> {
+        if self.changes() {
+            self.target.write(&self.bytes)?;
+        }
+        Ok(())
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("`{path}`: {message}")]
-    Read { path: String, message: String },
     #[error(transparent)]
     Project(#[from] project::ProjectError),
-    #[error("`{path}`: cannot write: {source}")]
-    Write { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Disk(#[from] DiskError),
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(
+        "{path}: not a zip archive sfperms can read ({message}); it would be replaced: remove it or choose another path"
+    )]
+    NotAZip { path: String, message: String },
 }
 
-fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(OutputError::Read { path: path.display().to_string(), message: e.to_string() }),
-    }
-}
-
-/// The bytes of `component` at `path`: a profile is overlaid on the file already there.
-fn component_bytes(component: &Component, existing: Option<&[u8]>, path: &Path) -> Result<Vec<u8>, OutputError> {
-    let document = match (component.kind, existing) {
-        (OutputKind::Profile, Some(bytes)) => {
-            let text = std::str::from_utf8(bytes)
-                .map_err(|_| OutputError::Read { path: path.display().to_string(), message: "not UTF-8".into() })?;
-            let current = read::parse(text)
-                .map_err(|e| OutputError::Read { path: path.display().to_string(), message: e.to_string() })?;
-            if current.root != "Profile" {
-                return Err(OutputError::Read {
-                    path: path.display().to_string(),
-                    message: format!("the root is <{}>, not <Profile>", current.root),
-                });
+/// The bytes of `component` replacing `target`: the file there must read as the same kind (a
+/// profile is overlaid on it; a permission set is replaced whole, as a deploy replaces it).
+fn component_bytes(component: &Component, target: &Target) -> Result<Vec<u8>, OutputError> {
+    let kind = FileKind::of_output(component.kind);
+    let document = match &target.existing {
+        None => component.document.clone(),
+        Some(bytes) => {
+            let current = source::parse_file(&target.path.display().to_string(), Some(kind), bytes)?;
+            match component.kind {
+                OutputKind::Profile => overlay::overlay(&current, &component.document),
+                OutputKind::PermissionSet => component.document.clone(),
             }
-            overlay::overlay(&current, &component.document)
         }
-        _ => component.document.clone(),
     };
     Ok(emit::render(&document).into_bytes())
 }
 
-/// The package.xml naming `component`, merged into an existing one.
-fn package_bytes(component: &Component, api_version: &str, existing: Option<&[u8]>) -> Vec<u8> {
+/// The package.xml naming `component`, merged into the one at `target` (which must read as one).
+fn package_bytes(component: &Component, api_version: &str, target: Option<&Target>) -> Result<Vec<u8>, OutputError> {
     let members = BTreeMap::from([(project::type_name(component.kind), vec![component.name.clone()])]);
     let fresh = emit::package_xml(&members, api_version);
-    let merged = existing
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .and_then(|t| read::parse(t).ok())
-        .filter(|d| d.root == "Package")
-        .map_or(fresh.clone(), |d| overlay::merge_package(&d, &fresh));
-    emit::render(&merged).into_bytes()
+    let merged = match target.and_then(|t| t.existing.as_deref().map(|b| (t, b))) {
+        Some((target, bytes)) => {
+            let current = source::parse_file(&target.path.display().to_string(), Some(FileKind::Package), bytes)?;
+            overlay::merge_package(&current, &fresh)
+        }
+        None => fresh,
+    };
+    Ok(emit::render(&merged).into_bytes())
+}
+
+/// Where a component of this name already is under `dir` (the one discovery `diff` and `fmt`
+/// use), or `None`.
+fn existing_component(component: &Component, dir: &Path) -> Result<Option<PathBuf>, OutputError> {
+    if !dir.exists() {
+        return Ok(None);
+    }
+    let source = Source::open_dir(dir, MissingDirs::Skip)?;
+    let found = source.find_one(
+        FileKind::of_output(component.kind),
+        &component.name,
+        "remove or rename all but one, or write with --output-dir into one folder",
+    )?;
+    Ok(found.and_then(|e| e.path().map(Path::to_path_buf)))
 }
 
 /// The files `component` becomes under `dir` in `layout`.
@@ -101,37 +128,51 @@ pub fn files_in_dir(
     let mut files = Vec::new();
     match layout {
         Layout::Source => {
-            let path = match SfdxProject::open(dir)? {
-                Some(project) => project.source_path(component.kind, &component.name),
-                None => dir
-                    .join(project::folder(component.kind))
-                    .join(project::source_file_name(component.kind, &component.name)),
+            let path = match existing_component(component, dir)? {
+                Some(path) => path,
+                None => match SfdxProject::open(dir)? {
+                    Some(project) => project.default_source_path(component.kind, &component.name),
+                    None => dir
+                        .join(project::folder(component.kind))
+                        .join(project::source_file_name(component.kind, &component.name)),
+                },
             };
-            let existing = read_existing(&path)?;
-            let bytes = component_bytes(component, existing.as_deref(), &path)?;
-            files.push(FileOut { path, bytes, existing });
+            let target = Target::open(&path, dir)?;
+            let bytes = component_bytes(component, &target)?;
+            files.push(FileOut { target, bytes });
         }
         Layout::Mdapi => {
             let path = dir
                 .join(project::folder(component.kind))
                 .join(project::mdapi_file_name(component.kind, &component.name));
-            let existing = read_existing(&path)?;
-            let bytes = component_bytes(component, existing.as_deref(), &path)?;
-            let package_path = dir.join("package.xml");
-            let package_existing = read_existing(&package_path)?;
-            let package = package_bytes(component, api_version, package_existing.as_deref());
-            files.push(FileOut { path: package_path, bytes: package, existing: package_existing });
-            files.push(FileOut { path, bytes, existing });
+            let target = Target::open(&path, dir)?;
+            let bytes = component_bytes(component, &target)?;
+            let package_target = Target::open(&dir.join("package.xml"), dir)?;
+            let package = package_bytes(component, api_version, Some(&package_target))?;
+            files.push(FileOut { target: package_target, bytes: package });
+            files.push(FileOut { target, bytes });
         }
     }
     Ok(files)
 }
 
+/// The zip `component` becomes at `path`. A file already there is replaced only when it reads as
+/// a zip archive.
+pub fn zip_file(component: &Component, path: &Path, api_version: &str) -> Result<FileOut, OutputError> {
+    let root = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let target = Target::open(path, root)?;
+    if let Some(bytes) = &target.existing {
+        zip::ZipArchive::new(std::io::Cursor::new(bytes.as_slice()))
+            .map_err(|e| OutputError::NotAZip { path: path.display().to_string(), message: e.to_string() })?;
+    }
+    Ok(FileOut { target, bytes: zip_bytes(component, api_version)? })
+}
+
 /// A deployable mdapi zip (`package.xml` and `<folder>/<Name>.<suffix>` at its root): entries
 /// sorted, timestamps fixed at 1980-01-01 and modes fixed, so the same input gives the same bytes.
-pub fn zip_bytes(component: &Component, api_version: &str) -> Vec<u8> {
+pub fn zip_bytes(component: &Component, api_version: &str) -> Result<Vec<u8>, OutputError> {
     let mut entries: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    entries.insert("package.xml".into(), package_bytes(component, api_version, None));
+    entries.insert("package.xml".into(), package_bytes(component, api_version, None)?);
     let path =
         format!("{}/{}", project::folder(component.kind), project::mdapi_file_name(component.kind, &component.name));
     entries.insert(path, emit::render(&component.document).into_bytes());
@@ -148,25 +189,5 @@ pub fn zip_bytes(component: &Component, api_version: &str) -> Vec<u8> {
         }
         zip.finish().expect("writing to memory");
     }
-    buffer.into_inner()
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so an
-/// interrupted run leaves the old file whole.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let fail = |source: std::io::Error| OutputError::Write { path: path.display().to_string(), source };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = dir.join(format!(".{file_name}.sfperms-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result.map_err(fail)
+    Ok(buffer.into_inner())
 }

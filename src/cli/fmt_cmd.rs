@@ -44,41 +44,70 @@ pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
         eprintln!("error: {error}");
     }
     if !errors.is_empty() {
-        eprintln!("nothing written: {} of {checked} files could not be read", errors.len());
+        let message = format!("nothing written: {} of {checked} files could not be read", errors.len());
         if as_json {
-            println!("{}", serde_json::to_string_pretty(&json!({ "files": listed, "written": false }))?);
+            let doc = json!({
+                "files": listed, "written": 0, "failed": 0,
+                "error": format!("{message}: {}", errors.join("; ")), "exit-code": ERROR,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        } else {
+            eprintln!("{message}");
         }
         return Ok(ERROR);
     }
     if args.check {
+        let code = if changed.is_empty() { SUCCESS } else { DIFFERENCES };
         if as_json {
-            println!("{}", serde_json::to_string_pretty(&json!({ "files": listed, "written": false }))?);
+            let doc = json!({ "files": listed, "written": 0, "failed": 0, "exit-code": code });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
         } else {
             for (s, i) in &changed {
                 println!("would change: {}", sources[*s].entries[*i].display);
             }
             eprintln!("{checked} files checked, {} would change", changed.len());
         }
-        return Ok(if changed.is_empty() { SUCCESS } else { DIFFERENCES });
+        return Ok(code);
     }
-    let mut failed = false;
+    let mut written = 0usize;
+    let mut failures = Vec::new();
     for (s, source) in sources.iter().enumerate() {
         let indices: Vec<usize> = changed.iter().filter(|(cs, _)| *cs == s).map(|(_, i)| *i).collect();
         for (i, result) in indices.iter().zip(format::rewrite(source, &indices)?) {
-            match result {
-                Ok(()) if !as_json => eprintln!("formatted: {}", source.entries[*i].display),
-                Ok(()) => {}
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    failed = true;
+            let display = &source.entries[*i].display;
+            let word = match result {
+                Ok(true) => {
+                    written += 1;
+                    if !as_json {
+                        eprintln!("formatted: {display}");
+                    }
+                    "formatted"
                 }
+                Ok(false) => "canonical",
+                Err(e) => {
+                    if !as_json {
+                        eprintln!("error: {e}");
+                    }
+                    failures.push(e.to_string());
+                    "error"
+                }
+            };
+            if let Some(item) = listed.iter_mut().find(|f| f["path"] == json!(display)) {
+                item["status"] = json!(word);
             }
         }
     }
+    let code = if failures.is_empty() { SUCCESS } else { ERROR };
     if as_json {
-        println!("{}", serde_json::to_string_pretty(&json!({ "files": listed, "written": !failed }))?);
+        let mut doc = json!({ "files": listed, "written": written, "failed": failures.len(), "exit-code": code });
+        if !failures.is_empty() {
+            doc["error"] = json!(failures.join("; "));
+        }
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else if failures.is_empty() {
+        eprintln!("{checked} files checked, {written} formatted");
     } else {
-        eprintln!("{checked} files checked, {} formatted", changed.len());
+        eprintln!("{checked} files checked, {written} formatted, {} could not be written", failures.len());
     }
-    Ok(if failed { ERROR } else { SUCCESS })
+    Ok(code)
 }

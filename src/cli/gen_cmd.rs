@@ -39,8 +39,7 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
         files.extend(output::files_in_dir(&component, dir, layout, &api_version)?);
     }
     if let Some(zip) = &args.zip {
-        let existing = std::fs::read(zip).ok();
-        files.push(FileOut { path: zip.clone(), bytes: output::zip_bytes(&component, &api_version), existing });
+        files.push(output::zip_file(&component, zip, &api_version)?);
     }
 
     if as_json {
@@ -49,7 +48,7 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
             .iter()
             .map(|f| {
                 json!({
-                    "path": f.path, "changes": f.changes(), "written": !args.check && f.changes(),
+                    "path": f.path(), "changes": f.changes(), "written": !args.check && f.changes(),
                     "summary": f.changes().then(|| semantic_summary(f)).flatten(),
                 })
             })
@@ -73,8 +72,8 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
     if args.check {
         let changed: Vec<&FileOut> = files.iter().filter(|f| f.changes()).collect();
         for file in &changed {
-            let what = if file.existing.is_some() { "would change" } else { "would be created" };
-            println!("{what}: {}", file.path.display());
+            let what = if file.existing().is_some() { "would change" } else { "would be created" };
+            println!("{what}: {}", file.path().display());
             if let Some(summary) = semantic_summary(file) {
                 println!("  {summary}");
             }
@@ -85,12 +84,12 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
     for file in &files {
         let what = if !file.changes() {
             "unchanged"
-        } else if file.existing.is_some() {
+        } else if file.existing().is_some() {
             "updated"
         } else {
             "created"
         };
-        eprintln!("{what}: {}", file.path.display());
+        eprintln!("{what}: {}", file.path().display());
     }
     Ok(SUCCESS)
 }
@@ -98,8 +97,8 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
 /// What a change to an existing metadata file means, entry by entry (the comparison `diff` uses):
 /// "2 added, 1 removed, …", or that only formatting or order changes.
 fn semantic_summary(file: &FileOut) -> Option<String> {
-    let existing = file.existing.as_deref()?;
-    if file.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+    let existing = file.existing()?;
+    if file.path().extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
         return None;
     }
     let new = read::parse_bytes(&file.bytes).ok()?;
@@ -116,8 +115,8 @@ fn write_files(files: &[FileOut], check: bool) -> Result<()> {
     if check {
         return Ok(());
     }
-    for file in files.iter().filter(|f| f.changes()) {
-        output::write_atomic(&file.path, &file.bytes)?;
+    for file in files {
+        file.write()?;
     }
     Ok(())
 }

@@ -20,11 +20,9 @@ use super::document::Document;
 use super::names::decode_file_name;
 use super::read;
 use crate::catalog::OutputKind;
+pub use crate::disk::MAX_FILE_BYTES;
+use crate::disk::{self, DiskError};
 use crate::project::{ProjectError, SfdxProject};
-
-/// The largest metadata file sfperms reads. The largest real profiles are a few megabytes; this
-/// leaves room for an order of magnitude more and refuses anything that is clearly not one.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The metadata files sfperms reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -116,8 +114,10 @@ enum Location {
 pub enum SourceError {
     #[error("{path}: no such file or folder")]
     NotFound { path: String },
-    #[error("{path}: cannot read it: {source}")]
-    Io { path: String, source: std::io::Error },
+    #[error("{path}: cannot read it: {error}")]
+    Io { path: String, error: std::io::Error },
+    #[error(transparent)]
+    Disk(#[from] DiskError),
     #[error("{path}:{line}: {message}")]
     Parse { path: String, line: usize, message: String },
     #[error("{path}: the root element is <{found}>, not <{expected}>: is it a {expected} file?")]
@@ -134,8 +134,14 @@ pub enum SourceError {
     LinkOutside { path: String, target: String, root: String },
     #[error("{path}: symbolic link loop (back to `{ancestor}`): remove the link")]
     LinkLoop { path: String, ancestor: String },
-    #[error("{path}: entry `{entry}` leaves its folder (absolute or `..` path); refusing the whole archive")]
+    #[error(
+        "{path}: entry `{entry}` leaves its folder (absolute, drive letter or `..` path); refusing the whole archive"
+    )]
     ZipEscape { path: String, entry: String },
+    #[error("{path}: entry `{entry}` is in the archive twice; refusing the whole archive")]
+    ZipDuplicate { path: String, entry: String },
+    #[error("{path}: `{name}` is ambiguous, {count} files have that name: {paths}; {hint}")]
+    Ambiguous { path: String, name: String, count: usize, paths: String, hint: &'static str },
     #[error("{path}: not a readable zip archive: {message}")]
     Zip { path: String, message: String },
     #[error(transparent)]
@@ -152,20 +158,37 @@ pub struct Source {
     pub entries: Vec<Entry>,
 }
 
-fn io_error(path: &Path, source: std::io::Error) -> SourceError {
-    if source.kind() == std::io::ErrorKind::NotFound {
+fn io_error(path: &Path, error: std::io::Error) -> SourceError {
+    if error.kind() == std::io::ErrorKind::NotFound {
         SourceError::NotFound { path: path.display().to_string() }
     } else {
-        SourceError::Io { path: path.display().to_string(), source }
+        SourceError::Io { path: path.display().to_string(), error }
     }
 }
 
+/// A zip by its extension or its first bytes (`path` is known to be a regular file).
 fn is_zip(path: &Path) -> bool {
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
         return true;
     }
     let mut magic = [0u8; 4];
     std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && magic == *b"PK\x03\x04"
+}
+
+/// Does a zip entry name leave the archive's folder? Absolute paths, drive letters (`C:`) and
+/// `..` components count, with `\\` taken as a separator too (archives made on Windows).
+fn zip_name_escapes(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    drive || name.starts_with(['/', '\\']) || name.split(['/', '\\']).any(|part| part == "..")
+}
+
+/// What the discovery does with a package directory that does not exist: an error when reading
+/// (`diff`, `fmt`), nothing found when about to write (`gen` creates it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingDirs {
+    Refuse,
+    Skip,
 }
 
 fn skipped_folder(name: &std::ffi::OsStr) -> bool {
@@ -178,8 +201,9 @@ impl Source {
     pub fn open(path: &Path) -> Result<Source, SourceError> {
         let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
         if meta.is_dir() {
-            return Source::open_dir(path);
+            return Source::open_dir(path, MissingDirs::Refuse);
         }
+        disk::check_regular(path, &meta)?;
         if is_zip(path) {
             return Source::open_zip(path);
         }
@@ -199,7 +223,10 @@ impl Source {
         Ok(Source { root, layout: Layout::File, entries: vec![entry] })
     }
 
-    fn open_dir(dir: &Path) -> Result<Source, SourceError> {
+    /// The metadata files under the folder `dir`: every package directory of an SFDX project, else
+    /// the whole folder; sorted, skipping hidden folders and `node_modules`, refusing links out of
+    /// `dir`. The one discovery `gen`, `diff` and `fmt` share.
+    pub fn open_dir(dir: &Path, missing: MissingDirs) -> Result<Source, SourceError> {
         let (layout, dirs) = match SfdxProject::open(dir)? {
             Some(project) => (Layout::SfdxProject, project.package_dirs),
             None => (Layout::Folder, vec![dir.to_path_buf()]),
@@ -208,6 +235,9 @@ impl Source {
         let mut found = std::collections::BTreeMap::new();
         for start in dirs {
             if !start.is_dir() {
+                if missing == MissingDirs::Skip && !start.exists() {
+                    continue;
+                }
                 return Err(SourceError::NotFound { path: start.display().to_string() });
             }
             let walk = walkdir::WalkDir::new(&start)
@@ -221,8 +251,8 @@ impl Source {
                     match e.loop_ancestor() {
                         Some(ancestor) => SourceError::LinkLoop { path, ancestor: ancestor.display().to_string() },
                         None => match e.into_io_error() {
-                            Some(source) => SourceError::Io { path, source },
-                            None => SourceError::Io { path, source: std::io::Error::other("unreadable") },
+                            Some(error) => SourceError::Io { path, error },
+                            None => SourceError::Io { path, error: std::io::Error::other("unreadable") },
                         },
                     }
                 })?;
@@ -268,12 +298,19 @@ impl Source {
     fn open_zip(path: &Path) -> Result<Source, SourceError> {
         let mut archive = open_archive(path)?;
         let mut entries = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
         for index in 0..archive.len() {
             let file = archive
                 .by_index_raw(index)
                 .map_err(|e| SourceError::Zip { path: path.display().to_string(), message: e.to_string() })?;
-            if file.enclosed_name().is_none() {
+            if file.enclosed_name().is_none() || zip_name_escapes(file.name()) {
                 return Err(SourceError::ZipEscape {
+                    path: path.display().to_string(),
+                    entry: file.name().to_string(),
+                });
+            }
+            if !seen.insert(file.name().trim_start_matches("./").to_string()) {
+                return Err(SourceError::ZipDuplicate {
                     path: path.display().to_string(),
                     entry: file.name().to_string(),
                 });
@@ -347,6 +384,22 @@ impl Source {
         self.entries.iter().filter(|e| e.kind == Some(kind) && e.name == name).collect()
     }
 
+    /// The one entry of `kind` named `name`, if any; two or more (the same name in two folders, or
+    /// an encoded and a plain file name such as `E%26F X` and `E&F X`) are an error naming them.
+    pub fn find_one(&self, kind: FileKind, name: &str, hint: &'static str) -> Result<Option<&Entry>, SourceError> {
+        match self.find(kind, name).as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(*one)),
+            many => Err(SourceError::Ambiguous {
+                path: self.root.display().to_string(),
+                name: name.to_string(),
+                count: many.len(),
+                paths: many.iter().map(|e| e.display.as_str()).collect::<Vec<_>>().join(", "),
+                hint,
+            }),
+        }
+    }
+
     /// The names of every component of `kind`, for "did you mean" lists.
     pub fn names(&self, kind: FileKind) -> Vec<&str> {
         let mut names: Vec<&str> =
@@ -375,19 +428,11 @@ impl SourceReader {
     /// The bytes of `entry`, refusing files over `MAX_FILE_BYTES` before reading them.
     pub fn read(&mut self, entry: &Entry) -> Result<Vec<u8>, SourceError> {
         match (&entry.location, &mut self.archive) {
-            (Location::Path(path), _) => {
-                let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
-                let size = file.metadata().map_err(|e| io_error(path, e))?.len();
-                if size > MAX_FILE_BYTES {
-                    return Err(too_large(entry, size));
-                }
-                let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-                file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| io_error(path, e))?;
-                if bytes.len() as u64 > MAX_FILE_BYTES {
-                    return Err(too_large(entry, bytes.len() as u64));
-                }
-                Ok(bytes)
-            }
+            (Location::Path(path), _) => disk::read_regular(path, MAX_FILE_BYTES).map_err(|e| match e {
+                DiskError::TooLarge { size, .. } => too_large(entry, size),
+                DiskError::NotFound { .. } => SourceError::NotFound { path: entry.display.clone() },
+                other => SourceError::Disk(other),
+            }),
             (Location::ZipIndex(index), Some(archive)) => {
                 let zip_error = |message: String| SourceError::Zip { path: entry.display.clone(), message };
                 let file = archive.by_index(*index).map_err(|e| zip_error(e.to_string()))?;
@@ -418,14 +463,20 @@ impl SourceReader {
 
 /// Parses the bytes of `entry`, checking its root element against its kind.
 pub fn parse_entry(entry: &Entry, bytes: &[u8]) -> Result<Document, SourceError> {
+    parse_file(&entry.display, entry.kind, bytes)
+}
+
+/// Parses the bytes of the file shown as `display`, checking its root element against `kind`
+/// (any of the three kinds when `None`).
+pub fn parse_file(display: &str, kind: Option<FileKind>, bytes: &[u8]) -> Result<Document, SourceError> {
     let doc = read::parse_bytes(bytes).map_err(|e| SourceError::Parse {
-        path: entry.display.clone(),
+        path: display.to_string(),
         line: e.line,
         message: e.message,
     })?;
-    match entry.kind {
+    match kind {
         Some(kind) if doc.root != kind.root() => Err(SourceError::WrongRoot {
-            path: entry.display.clone(),
+            path: display.to_string(),
             found: doc.root,
             expected: kind.root().to_string(),
         }),
@@ -433,7 +484,7 @@ pub fn parse_entry(entry: &Entry, bytes: &[u8]) -> Result<Document, SourceError>
             .iter()
             .any(|k| k.root() == doc.root) =>
         {
-            Err(SourceError::UnknownRoot { path: entry.display.clone(), found: doc.root })
+            Err(SourceError::UnknownRoot { path: display.to_string(), found: doc.root })
         }
         _ => Ok(doc),
     }
@@ -452,5 +503,15 @@ mod tests {
         assert_eq!(FileKind::from_file_name("X.permissionset"), Some((FileKind::PermissionSet, "X".into())));
         assert_eq!(FileKind::from_file_name("X.object-meta.xml"), None);
         assert_eq!(FileKind::from_file_name(".profile"), None);
+    }
+
+    #[test]
+    fn zip_names_that_escape() {
+        for name in ["../x.profile", "..\\..\\x.profile", "C:/x.profile", "c:x.profile", "/x", "\\x", "a/../../x"] {
+            assert!(zip_name_escapes(name), "{name}");
+        }
+        for name in ["unpackaged/profiles/x.profile", "profiles/a..b.profile", "package.xml"] {
+            assert!(!zip_name_escapes(name), "{name}");
+        }
     }
 }

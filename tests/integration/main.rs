@@ -16,3 +16,4 @@ mod fmt;
 mod gen_outputs;
 mod help;
 mod snapshots;
+mod write_path;
