@@ -9,6 +9,7 @@ use clap::{Arg, ArgMatches, Args, Parser, Subcommand, ValueEnum};
 use sfperms::catalog::Catalog;
 
 use super::exit::HELP_FOOTER;
+use super::style::ColorArg;
 
 /// Least-privilege Salesforce permissions for third-party integrations, as deployable metadata.
 #[derive(Debug, Parser)]
@@ -18,12 +19,16 @@ pub struct Cli {
     pub command: Command,
 
     /// Print one JSON document instead of text
-    #[arg(long, global = true)]
+    #[arg(long, global = true, display_order = 100)]
     pub json: bool,
 
     /// Add (or replace, by id) integrations from the TOML files in DIR
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", display_order = 101)]
     pub catalog: Option<PathBuf>,
+
+    /// When to colour the output (auto: on a terminal, unless NO_COLOR is set)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value = "auto", display_order = 102)]
+    pub color: ColorArg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -47,6 +52,22 @@ pub enum Command {
     /// Compare retrieved metadata with what the integration needs: missing, excess, changed
     #[command(after_long_help = HELP_FOOTER)]
     Diff(DiffArgs),
+    /// Print the shell completion script
+    ///
+    /// For example `sfperms completions bash > ~/.local/share/bash-completion/completions/sfperms`.
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of sfperms, or of one command
+    ///
+    /// For example `sfperms man gen > sfperms-gen.1 && man ./sfperms-gen.1`.
+    Man {
+        /// The command whose page to print (default: sfperms itself)
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 /// What to generate: the integration and the admin's choices (shared by gen, explain and diff).
@@ -222,6 +243,21 @@ pub fn catalog_dir_from_argv(argv: &[OsString]) -> Option<PathBuf> {
         }
     }
     None
+}
+
+/// `--color WHEN` as given, found before clap runs (clap colours its own help and errors);
+/// `auto` when absent or not a known value (clap then reports the value).
+pub fn color_from_argv(argv: &[OsString]) -> ColorArg {
+    let mut iter = argv.iter().map(|a| a.to_string_lossy());
+    let mut value = None;
+    while let Some(arg) = iter.next() {
+        if arg == "--color" {
+            value = iter.next().map(|v| v.into_owned());
+        } else if let Some(v) = arg.strip_prefix("--color=") {
+            value = Some(v.to_string());
+        }
+    }
+    value.and_then(|v| ColorArg::from_str(&v, false).ok()).unwrap_or_default()
 }
 
 /// Commands that take integration options.

@@ -1,23 +1,24 @@
 //! `sfperms diff --for ID [options] --against PATH`: find the same-named PermissionSet or Profile
 //! in retrieved metadata, compare it with what `gen` would write (`sfperms::diff`), and render the
-//! result as text (coloured on a terminal unless NO_COLOR), JSON, Markdown (a PR comment) or a
-//! patch. Exit 0 when equal, 1 when different, 2 on error.
+//! result as text (coloured as `--color` says), JSON, Markdown (a PR comment) or a patch. Exit 0 when equal, 1 when different, 2 on error.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::IsTerminal as _;
 
 use anyhow::{Result, bail};
 use serde_json::json;
 use sfperms::catalog::{self, Catalog, OutputKind};
 use sfperms::diff::{self, Change, Effect, FlagChange, Scope, Status};
 use sfperms::metadata::source::{self, FileKind, Layout, Source};
+use sfperms::solver::Reason;
 
 use super::args::{DiffArgs, DiffFormat, ScopeArg};
+use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::explain::reason_text;
 use super::gen_cmd::component;
 use super::request;
+use super::style::{Style, Tone};
 
 /// Everything a renderer needs.
 struct Outcome {
@@ -84,7 +85,7 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
     let format = if as_json { DiffFormat::Json } else { args.format };
     match format {
         DiffFormat::Json => {
-            let doc = json!({
+            let result = json!({
                 "integration": outcome.integration,
                 "command": outcome.command,
                 "kind": outcome.kind,
@@ -96,9 +97,9 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
                 "counts": diff::counts(&outcome.changes),
                 "changes": outcome.changes,
             });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            return envelope::print_result(if equal { SUCCESS } else { DIFFERENCES }, &result, &plan.warnings);
         }
-        DiffFormat::Text => print!("{}", text(&outcome, Style::detect())),
+        DiffFormat::Text => print!("{}", text(&outcome, Style::stdout())),
         DiffFormat::Markdown => print!("{}", markdown(&outcome)),
         DiffFormat::Patch => {
             let old = String::from_utf8_lossy(&bytes);
@@ -166,38 +167,22 @@ fn flag_text(flag: &FlagChange) -> String {
     format!("{field}: {} → {}{effect}", value(flag.actual.as_ref()), value(flag.expected.as_ref()))
 }
 
-fn summary(changes: &[Change]) -> String {
+/// The headline, counted by effect (`diff::counts`); `strong` marks the two counts that matter
+/// (Markdown's `**`).
+fn headline(changes: &[Change], strong: &str) -> String {
     let c = diff::counts(changes);
     format!(
-        "{} missing, {} excess, {} changed, {} not in the retrieve",
-        c.missing, c.excess, c.changed, c.not_in_retrieve
+        "{strong}{} missing{strong} (entries lacking access the integration needs) · {strong}{} excess{strong} (entries granting more than least privilege) · {} other changes · {} not in the retrieve",
+        c.missing, c.excess, c.other, c.not_in_retrieve
     )
 }
 
-/// ANSI colours, on a terminal unless NO_COLOR is set (https://no-color.org).
-#[derive(Clone, Copy)]
-struct Style {
-    on: bool,
-}
-
-impl Style {
-    fn detect() -> Style {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style { on: std::io::stdout().is_terminal() && !no_color }
-    }
-
-    fn paint(self, code: &str, text: &str) -> String {
-        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
-    }
-
-    fn status(self, status: Status, width: usize) -> String {
-        let code = match status {
-            Status::Missing => "31",
-            Status::Excess => "33",
-            Status::Changed => "36",
-            Status::NotInRetrieve => "2",
-        };
-        self.paint(code, &format!("{:<width$}", status_word(status)))
+fn status_tone(status: Status) -> Tone {
+    match status {
+        Status::Missing => Tone::Missing,
+        Status::Excess => Tone::Excess,
+        Status::Changed => Tone::Changed,
+        Status::NotInRetrieve => Tone::Faint,
     }
 }
 
@@ -211,7 +196,8 @@ fn by_group(changes: &[Change]) -> BTreeMap<&str, Vec<&Change>> {
 
 fn text(o: &Outcome, style: Style) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", style.paint("1", &format!("{} `{}`: {}", kind_title(o.kind), o.name, o.path)));
+    let _ =
+        writeln!(out, "{}", style.paint(Tone::Heading, &format!("{} `{}`: {}", kind_title(o.kind), o.name, o.path)));
     let scope = if o.kind == OutputKind::Profile {
         format!(" (scope: {})", if o.scope == Scope::Full { "full" } else { "fragment" })
     } else {
@@ -224,10 +210,11 @@ fn text(o: &Outcome, style: Style) -> String {
     let width = o.changes.iter().map(|c| status_word(c.status).len()).max().unwrap_or(0).max(7);
     let pad = " ".repeat(width + 3);
     for (group, changes) in by_group(&o.changes) {
-        let _ = writeln!(out, "\n{}", style.paint("1", group));
+        let _ = writeln!(out, "\n{}", style.paint(Tone::Heading, group));
         for change in changes {
             let key = if change.id.key.is_empty() { "(value)" } else { change.id.key.as_str() };
-            let _ = writeln!(out, "  {} {key}", style.status(change.status, width));
+            let status = format!("{:<width$}", status_word(change.status));
+            let _ = writeln!(out, "  {} {key}", style.paint(status_tone(change.status), &status));
             for flag in &change.flags {
                 let _ = writeln!(out, "{pad}{}", flag_text(flag));
             }
@@ -235,17 +222,39 @@ fn text(o: &Outcome, style: Style) -> String {
                 let _ = writeln!(out, "{pad}why: {}", reason_text(reason));
             }
             if let Some(note) = &change.note {
-                let _ = writeln!(out, "{pad}{}", style.paint("33", note));
+                let _ = writeln!(out, "{pad}{}", style.paint(Tone::Warning, note));
             }
             let _ = writeln!(out, "{pad}fix: {}", change.fix);
         }
     }
-    let _ = writeln!(out, "\n{}", summary(&o.changes));
+    let _ = writeln!(out, "\n{}", headline(&o.changes, ""));
     out
 }
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', "<br>")
+}
+
+/// Longer than this, the vendor's sentences go behind a `<details>` so the table stays readable.
+const LONG_WHY: usize = 80;
+
+/// The Why cell: the reasons, or, when they are long, a short summary ("feature deploy; required
+/// by ModifyMetadata") that opens onto the quotes.
+fn why_cell(reasons: &[Reason]) -> String {
+    let full: Vec<String> = reasons.iter().map(reason_text).collect();
+    let full = cell(&full.join("\n"));
+    if full.chars().count() <= LONG_WHY {
+        return full;
+    }
+    let short: Vec<String> = reasons
+        .iter()
+        .map(|r| match r {
+            Reason::Requirement { context, .. } => context.clone(),
+            Reason::CommandLine { flag } => format!("asked for with {flag}"),
+            Reason::Dependency { of, .. } => format!("required by {of}"),
+        })
+        .collect();
+    format!("<details><summary>{}</summary>{full}</details>", cell(&short.join("; ")))
 }
 
 fn markdown(o: &Outcome) -> String {
@@ -257,12 +266,7 @@ fn markdown(o: &Outcome) -> String {
         String::new()
     };
     let _ = writeln!(out, "`{}` compared with `{}`{scope}\n", o.path, o.command);
-    let c = diff::counts(&o.changes);
-    let _ = writeln!(
-        out,
-        "**{} missing** (the integration fails without them) · **{} excess** (least-privilege violations) · {} changed · {} not in the retrieve",
-        c.missing, c.excess, c.changed, c.not_in_retrieve
-    );
+    let _ = writeln!(out, "{}", headline(&o.changes, "**"));
     if diff::is_equal(&o.changes) {
         let _ = writeln!(out, "\nNo differences: the file grants what the integration needs, and nothing more.");
     }
@@ -273,7 +277,7 @@ fn markdown(o: &Outcome) -> String {
         for change in changes {
             let mut details: Vec<String> = change.flags.iter().map(flag_text).collect();
             details.extend(change.note.clone());
-            let why: Vec<String> = change.reasons.iter().map(reason_text).collect();
+            let why = why_cell(&change.reasons);
             let key = if change.id.key.is_empty() { "(value)".to_string() } else { format!("`{}`", change.id.key) };
             let _ = writeln!(
                 out,
@@ -281,7 +285,7 @@ fn markdown(o: &Outcome) -> String {
                 status_word(change.status),
                 cell(&key),
                 cell(&details.join("\n")),
-                cell(&why.join("\n")),
+                why,
                 cell(&change.fix)
             );
         }

@@ -31,8 +31,7 @@ pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, Stri
             "verification-query": plan.verification_query(),
             "admin-shortcut": integration.admin_shortcut.as_ref().map(|s| json!({"source": s.source, "user-permissions": s.user_permissions, "note": s.note})),
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
-        return Ok(0);
+        return super::envelope::print_result(0, &doc, &plan.warnings);
     }
     let text = render(integration, &plan, matches!(args.format, ExplainFormat::Markdown));
     print!("{text}");

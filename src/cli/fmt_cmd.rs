@@ -8,6 +8,7 @@ use sfperms::format::{self, FileStatus};
 use sfperms::metadata::source::{Layout, Source};
 
 use super::args::FmtArgs;
+use super::envelope;
 use super::exit::{DIFFERENCES, ERROR, SUCCESS};
 
 pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
@@ -40,35 +41,33 @@ pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
             listed.push(json!({ "path": path, "status": word }));
         }
     }
-    for error in &errors {
-        eprintln!("error: {error}");
-    }
     if !errors.is_empty() {
-        let message = format!("nothing written: {} of {checked} files could not be read", errors.len());
+        let summary = format!("nothing written: {} of {checked} files could not be read", errors.len());
         if as_json {
-            let doc = json!({
-                "files": listed, "written": 0, "failed": 0,
-                "error": format!("{message}: {}", errors.join("; ")), "exit-code": ERROR,
-            });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            let message = format!("{}\n{summary}", errors.join("\n"));
+            let data = json!({ "files": listed, "written": 0 });
+            envelope::print_error(envelope::ErrorKind::Metadata, &message, Some(&data));
         } else {
-            eprintln!("{message}");
+            for error in &errors {
+                eprintln!("error: {error}");
+            }
+            eprintln!("{summary}");
         }
         return Ok(ERROR);
     }
     if args.check {
-        let code = if changed.is_empty() { SUCCESS } else { DIFFERENCES };
+        let status = if changed.is_empty() { SUCCESS } else { DIFFERENCES };
         if as_json {
-            let doc = json!({ "files": listed, "written": 0, "failed": 0, "exit-code": code });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            return envelope::print_result(status, &json!({ "files": listed, "written": 0 }), &[]);
         } else {
             for (s, i) in &changed {
                 println!("would change: {}", sources[*s].entries[*i].display);
             }
             eprintln!("{checked} files checked, {} would change", changed.len());
         }
-        return Ok(code);
+        return Ok(status);
     }
+    // `written` counts the files actually replaced; each file's status says what became of it.
     let mut written = 0usize;
     let mut failures = Vec::new();
     for (s, source) in sources.iter().enumerate() {
@@ -97,17 +96,17 @@ pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
             }
         }
     }
-    let code = if failures.is_empty() { SUCCESS } else { ERROR };
     if as_json {
-        let mut doc = json!({ "files": listed, "written": written, "failed": failures.len(), "exit-code": code });
-        if !failures.is_empty() {
-            doc["error"] = json!(failures.join("; "));
+        let result = json!({ "files": listed, "written": written });
+        if failures.is_empty() {
+            return envelope::print_result(SUCCESS, &result, &[]);
         }
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        let message = format!("{}\n{written} written, {} could not be written", failures.join("\n"), failures.len());
+        envelope::print_error(envelope::ErrorKind::Output, &message, Some(&result));
     } else if failures.is_empty() {
         eprintln!("{checked} files checked, {written} formatted");
     } else {
         eprintln!("{checked} files checked, {written} formatted, {} could not be written", failures.len());
     }
-    Ok(code)
+    Ok(if failures.is_empty() { SUCCESS } else { ERROR })
 }

@@ -15,6 +15,7 @@ use sfperms::project::SfdxProject;
 use sfperms::solver::Plan;
 
 use super::args::{GenArgs, LayoutArg};
+use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::request;
 
@@ -58,8 +59,8 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
             "api-version": api_version, "xml": xml, "files": listed, "plan": plan,
         });
         write_files(&files, args.check)?;
-        println!("{}", serde_json::to_string_pretty(&doc)?);
-        return Ok(if args.check && files.iter().any(FileOut::changes) { DIFFERENCES } else { SUCCESS });
+        let status = if args.check && files.iter().any(FileOut::changes) { DIFFERENCES } else { SUCCESS };
+        return envelope::print_result(status, &doc, &plan.warnings);
     }
 
     for warning in &plan.warnings {

@@ -10,8 +10,7 @@ pub fn run(catalog: &Catalog, json: bool) -> Result<u8> {
             .values()
             .map(|i| serde_json::json!({ "id": i.id, "name": i.name, "summary": i.summary, "output": i.output }))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&list)?);
-        return Ok(0);
+        return super::envelope::print_result(0, &list, &[]);
     }
     let width = catalog.integrations.keys().map(String::len).max().unwrap_or(0);
     for integration in catalog.integrations.values() {

@@ -1,9 +1,11 @@
 //! The command line: clap definitions, the integration options added from the catalog, and one
 //! module per command. Commands return an exit code; errors print as `error: …` (with `--json`,
-//! as a JSON document on stdout) and exit 2.
+//! as the sf CLI's error envelope on stdout, `envelope`) and exit 2.
 
 mod args;
+mod completions;
 mod diff_cmd;
+mod envelope;
 mod exit;
 mod explain;
 mod fmt_cmd;
@@ -11,7 +13,9 @@ mod gen_cmd;
 mod list;
 mod request;
 mod show;
+mod style;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -20,12 +24,13 @@ use clap::{CommandFactory, FromArgMatches};
 pub use args::Cli;
 
 pub fn main() -> ExitCode {
-    match run() {
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    let json = envelope::requested(&argv);
+    match run(&argv, json) {
         Ok(code) => exit::code(code),
         Err(err) => {
-            if std::env::args_os().any(|a| a == "--json") {
-                let doc = serde_json::json!({ "error": format!("{err:#}"), "exit-code": exit::ERROR });
-                println!("{doc:#}");
+            if json {
+                envelope::print_error(envelope::ErrorKind::of(&err), &format!("{err:#}"), None);
             } else {
                 eprintln!("error: {err:#}");
             }
@@ -34,20 +39,26 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run() -> Result<u8> {
-    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+fn run(argv: &[OsString], json: bool) -> Result<u8> {
     // The catalog decides which integration options exist, so load it before parsing.
-    let catalog = request::load_catalog(args::catalog_dir_from_argv(&argv).as_deref())?;
-    let command = args::with_integration_options(Cli::command(), &catalog);
-    let matches = match command.try_get_matches_from(&argv) {
+    let catalog = request::load_catalog(args::catalog_dir_from_argv(argv).as_deref())?;
+    let color = args::color_from_argv(argv);
+    let command = full_command(&catalog).color(color.for_clap());
+    let matches = match command.try_get_matches_from(argv) {
         Ok(m) => m,
-        Err(e) => {
-            let code = if e.use_stderr() { exit::ERROR } else { exit::SUCCESS };
+        // --help and --version are not errors, and print as text even with --json.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return Ok(code);
+            return Ok(exit::SUCCESS);
+        }
+        Err(e) if json => return Err(e.into()),
+        Err(e) => {
+            let _ = e.print();
+            return Ok(exit::ERROR);
         }
     };
     let cli = Cli::from_arg_matches(&matches)?;
+    cli.color.install();
     let options = args::integration_options(&matches, &catalog);
     match cli.command {
         args::Command::List => list::run(&catalog, cli.json),
@@ -56,7 +67,14 @@ fn run() -> Result<u8> {
         args::Command::Explain(explain) => explain::run(&catalog, &explain, options, cli.json),
         args::Command::Fmt(fmt) => fmt_cmd::run(&fmt, cli.json),
         args::Command::Diff(diff) => diff_cmd::run(&catalog, &diff, options, cli.json),
+        args::Command::Completions { shell } => completions::completions(full_command(&catalog), shell, cli.json),
+        args::Command::Man { command } => completions::man(full_command(&catalog), command.as_deref(), cli.json),
     }
+}
+
+/// The command line as parsed: the clap definition with the catalog's integration options.
+fn full_command(catalog: &sfperms::catalog::Catalog) -> clap::Command {
+    args::with_integration_options(Cli::command(), catalog)
 }
 
 #[cfg(test)]

@@ -44,8 +44,7 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
                 "when": r.options, "message": r.message, "source": r.source,
             })).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
-        return Ok(0);
+        return super::envelope::print_result(0, &doc, &[]);
     }
     println!("{} — {}", integration.id, integration.name);
     println!("{}", integration.summary);

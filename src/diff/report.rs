@@ -1,7 +1,8 @@
 //! What a retrieved PermissionSet or Profile lacks and holds beyond what an integration needs:
 //! `compare` (retrieved → generated) classified against the plan. A *missing* grant is one the
 //! integration will fail without (with the plan's reasons); an *excess* grant is a least-privilege
-//! violation; *changed* lists the flags that differ, each missing or excess.
+//! violation; *changed* lists the flags that differ, each missing or excess. The headline
+//! (`counts`) counts by that effect, whatever the entry's status.
 //!
 //! Two platform facts shape it (salesforce-facts §8):
 //! - A profile deploy overlays: deleting an entry revokes nothing, so the fix for an excess profile
@@ -82,24 +83,37 @@ pub struct Change {
     pub note: Option<String>,
 }
 
+/// The headline of a comparison, counted by effect rather than by status: a changed entry whose
+/// `allowRead` is missing breaks the integration just as a missing entry does. An entry with both
+/// a missing and an excess flag counts in both.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Counts {
+    /// Entries that lack access the integration needs (missing, or changed with a missing flag).
     pub missing: usize,
+    /// Entries that grant more than least privilege (excess, or changed with an excess flag).
     pub excess: usize,
-    pub changed: usize,
+    /// Entries whose only differences are values that grant nothing (a label, a description).
+    pub other: usize,
+    /// Entries a sparse retrieved profile cannot tell about.
     pub not_in_retrieve: usize,
 }
 
-/// Counts by status; a changed entry with a missing (excess) flag also counts as missing (excess).
+/// Counts the changes by effect (see `Counts`).
 pub fn counts(changes: &[Change]) -> Counts {
     let mut c = Counts::default();
     for change in changes {
+        let has = |effect: Effect| change.flags.iter().any(|f| f.effect == effect);
         match change.status {
             Status::Missing => c.missing += 1,
             Status::Excess => c.excess += 1,
             Status::NotInRetrieve => c.not_in_retrieve += 1,
-            Status::Changed => c.changed += 1,
+            Status::Changed => {
+                let (missing, excess) = (has(Effect::Missing), has(Effect::Excess));
+                c.missing += usize::from(missing);
+                c.excess += usize::from(excess);
+                c.other += usize::from(!missing && !excess);
+            }
         }
     }
     c
@@ -353,4 +367,41 @@ pub fn diff(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scop
         out.push(change);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(status: Status, effects: &[Effect]) -> Change {
+        let flags = effects
+            .iter()
+            .map(|&effect| FlagChange { field: "allowRead".into(), expected: None, actual: None, effect })
+            .collect();
+        Change {
+            id: EntryId { group: "objectPermissions".into(), key: "Account".into() },
+            status,
+            flags,
+            reasons: vec![],
+            fix: String::new(),
+            note: None,
+        }
+    }
+
+    /// The case from the field: ten changed rows of a "Minimum Access - API Only Integrations"
+    /// profile, each lacking Read, are ten entries of missing access, not "10 changed".
+    #[test]
+    fn the_headline_counts_by_effect_whatever_the_status() {
+        let lacking_read: Vec<Change> = (0..10).map(|_| change(Status::Changed, &[Effect::Missing])).collect();
+        assert_eq!(counts(&lacking_read), Counts { missing: 10, excess: 0, other: 0, not_in_retrieve: 0 });
+
+        let mixed = [
+            change(Status::Missing, &[]),
+            change(Status::Excess, &[]),
+            change(Status::Changed, &[Effect::Missing, Effect::Excess]),
+            change(Status::Changed, &[Effect::Value]),
+            change(Status::NotInRetrieve, &[]),
+        ];
+        assert_eq!(counts(&mixed), Counts { missing: 2, excess: 2, other: 1, not_in_retrieve: 1 });
+    }
 }

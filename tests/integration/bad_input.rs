@@ -186,12 +186,3 @@ fn a_bad_dependency_export_names_file_and_line() {
     let err = input_error(&["gen", "--for", "jetstream", "--dependencies", path.to_str().unwrap()]);
     assert!(err.contains("failed query (status 1)"), "{err}");
 }
-
-#[test]
-fn with_json_an_error_is_a_json_document() {
-    let output = run(&["gen", "--for", "planhatt", "--json"]);
-    assert_eq!(output.status.code(), Some(2));
-    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
-    assert!(doc["error"].as_str().unwrap().contains("unknown integration `planhatt`"), "{doc}");
-    assert_eq!(doc["exit-code"], 2);
-}

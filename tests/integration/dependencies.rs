@@ -49,7 +49,7 @@ fn explain_names_the_export_and_the_line_of_each_pair() {
         JSON,
     ]))
     .unwrap();
-    let grants = json["plan"]["grants"].as_array().unwrap();
+    let grants = json["result"]["plan"]["grants"].as_array().unwrap();
     let view_roles = grants.iter().find(|g| g["name"] == "ViewRoles").expect("ViewRoles granted");
     let reason = &view_roles["reasons"][0];
     assert_eq!(reason["kind"], "dependency");

@@ -83,6 +83,8 @@ fn a_permission_set_in_every_format() {
         settings.bind(|| insta::assert_snapshot!(format!("diff@permission-set-{case}"), out));
     }
     let json: serde_json::Value = serde_json::from_str(&stdout(&diff_in(dir.path(), &JETSTREAM, &["--json"]))).unwrap();
+    assert_eq!(json["status"], 1);
+    let json = &json["result"];
     assert_eq!(json["counts"]["missing"], 1);
     assert_eq!(json["counts"]["excess"], 1);
     let changes = json["changes"].as_array().unwrap();
@@ -254,7 +256,7 @@ fn a_sparse_profile_as_a_fragment_and_in_full() {
     let json: serde_json::Value =
         serde_json::from_str(&stdout(&diff_in(dir.path(), &PLANHAT, &["--scope", "full", "--json"]))).unwrap();
     let status = |group: &str, key: &str| {
-        json["changes"]
+        json["result"]["changes"]
             .as_array()
             .unwrap()
             .iter()
@@ -352,4 +354,21 @@ fn gen_check_says_what_would_change_entry_by_entry() {
     let output = run_in(dir.path(), &args);
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("same entries; only formatting or order changes"), "{}", stdout(&output));
+}
+
+#[test]
+fn colour_follows_the_color_flag() {
+    let dir = org_with_edited_permission_set();
+    // The tests set NO_COLOR and run on a pipe: no colour, unless asked for.
+    assert!(!stdout(&diff_in(dir.path(), &JETSTREAM, &[])).contains('\u{1b}'));
+    assert!(!stdout(&diff_in(dir.path(), &JETSTREAM, &["--color", "auto"])).contains('\u{1b}'));
+    let coloured = stdout(&diff_in(dir.path(), &JETSTREAM, &["--color", "always"]));
+    assert!(coloured.contains("\u{1b}[31mmissing"), "{coloured}");
+    let output = sfperms()
+        .current_dir(dir.path())
+        .env_remove("NO_COLOR")
+        .args(["diff", "--for", "jetstream", "--feature", "deploy", "--against", "org", "--color", "never"])
+        .output()
+        .unwrap();
+    assert!(!stdout(&output).contains('\u{1b}'));
 }

@@ -127,6 +127,8 @@ fn zip_is_deterministic_and_deployable_in_shape() {
 fn json_output_carries_the_plan() {
     let json: serde_json::Value =
         serde_json::from_str(&ok(&["gen", "--for", "jetstream", "--feature", "deploy", "--json"])).unwrap();
+    assert_eq!(json["status"], 0);
+    let json = &json["result"];
     assert_eq!(json["kind"], "permission-set");
     let grants = json["plan"]["grants"].as_array().unwrap();
     assert!(grants.iter().any(|g| g["name"] == "ModifyMetadata"));
