@@ -7,7 +7,7 @@ use serde_json::json;
 use sfperms::catalog::{Catalog, Integration, OutputKind};
 use sfperms::diff::compare;
 use sfperms::emit::{self, FileMeta};
-use sfperms::metadata::names::check_api_name;
+use sfperms::metadata::names::{check_api_name, check_label, check_profile_name};
 use sfperms::metadata::read;
 use sfperms::output::{self, Component, FileOut, Layout};
 use sfperms::platform::DEFAULT_API_VERSION;
@@ -141,13 +141,10 @@ pub(super) fn component(
     };
     match kind {
         OutputKind::PermissionSet => check_api_name(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?,
-        OutputKind::Profile if name.trim().is_empty() => bail!("--name: a profile name may not be empty"),
-        OutputKind::Profile => {}
+        OutputKind::Profile => check_profile_name(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?,
     }
     let label = label.map_or_else(|| integration.default_label.clone(), str::to_string);
-    if label.chars().count() > 80 {
-        bail!("--label: `{label}` is longer than the 80 characters Salesforce allows");
-    }
+    check_label(&label).map_err(|e| anyhow::anyhow!("--label: {e}"))?;
     let meta = FileMeta { name: name.clone(), label, description: description(integration, plan) };
     let document = match kind {
         OutputKind::PermissionSet => emit::permission_set(plan, &meta),

@@ -40,8 +40,12 @@ pub fn main() -> ExitCode {
 }
 
 fn run(argv: &[OsString], json: bool) -> Result<u8> {
-    // The catalog decides which integration options exist, so load it before parsing.
-    let catalog = request::load_catalog(args::catalog_dir_from_argv(argv).as_deref())?;
+    // The catalog decides which integration options exist, so load it before parsing. A broken
+    // `--catalog` is reported by the commands that use it; `fmt`, `--help` and `--version` work.
+    let (catalog, catalog_error) = match request::load_catalog(args::catalog_dir_from_argv(argv).as_deref()) {
+        Ok(catalog) => (catalog, None),
+        Err(e) => (request::load_catalog(None)?, Some(e)),
+    };
     let color = args::color_from_argv(argv);
     let command = full_command(&catalog).color(color.for_clap());
     let matches = match command.try_get_matches_from(argv) {
@@ -51,6 +55,8 @@ fn run(argv: &[OsString], json: bool) -> Result<u8> {
             let _ = e.print();
             return Ok(exit::SUCCESS);
         }
+        // An option of the broken catalog is unknown now: the catalog's error is the one to see.
+        Err(_) if catalog_error.is_some() => return Err(catalog_error.expect("checked")),
         Err(e) if json => return Err(e.into()),
         Err(e) => {
             let _ = e.print();
@@ -59,6 +65,11 @@ fn run(argv: &[OsString], json: bool) -> Result<u8> {
     };
     let cli = Cli::from_arg_matches(&matches)?;
     cli.color.install();
+    if let Some(error) = catalog_error
+        && !matches!(cli.command, args::Command::Fmt(_))
+    {
+        return Err(error);
+    }
     let options = args::integration_options(&matches, &catalog);
     match cli.command {
         args::Command::List => list::run(&catalog, cli.json),

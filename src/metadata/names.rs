@@ -26,6 +26,43 @@ pub fn check_api_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// The first control character in `text` (a newline, a tab, U+0000…), which no name or label
+/// holds and which cannot be written into every file name or XML value.
+fn control_char(text: &str) -> Option<char> {
+    text.chars().find(|c| c.is_control())
+}
+
+/// Checks a profile name: not blank, no control characters (a newline would split the file name
+/// and package.xml member), at most 255 characters. The 255 is UNVERIFIED: Setup's limit on a
+/// profile name is not in the Metadata API reference; it is the Profile `Name` field's length.
+pub fn check_profile_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("a profile name may not be empty".into());
+    }
+    if let Some(c) = control_char(name) {
+        return Err(format!("{name:?} holds the control character U+{:04X}; a profile name may not", c as u32));
+    }
+    if name.chars().count() > 255 {
+        return Err(format!("`{name}` is longer than 255 characters"));
+    }
+    Ok(())
+}
+
+/// Checks a permission set label: not blank, no control characters, at most 80 characters (the
+/// limit Setup enforces on "Label").
+pub fn check_label(label: &str) -> Result<(), String> {
+    if label.trim().is_empty() {
+        return Err("a label may not be empty".into());
+    }
+    if let Some(c) = control_char(label) {
+        return Err(format!("{label:?} holds the control character U+{:04X}; a label may not", c as u32));
+    }
+    if label.chars().count() > 80 {
+        return Err(format!("`{label}` is longer than the 80 characters Salesforce allows"));
+    }
+    Ok(())
+}
+
 /// The file-name form of a component name: ASCII outside letters, digits, space, `_` and `-` is
 /// percent-encoded. Seen in retrieves for `.`, `:`, `(` and `)`; the rest of the set is UNVERIFIED
 /// (chosen so every name maps to a portable file name and back).
@@ -72,6 +109,18 @@ mod tests {
         assert!(check_api_name("Plan__hat").is_err());
         assert!(check_api_name("Planhat_").is_err());
         assert!(check_api_name("Plan hat").is_err());
+    }
+
+    #[test]
+    fn labels_and_profile_names() {
+        assert!(check_label("Planhat").is_ok());
+        for bad in ["", "  ", "a\u{7}b", "a\nb", &"x".repeat(81)] {
+            assert!(check_label(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_profile_name("E&F Management").is_ok());
+        for bad in ["", "a\nb", "a\tb", "a\u{0}"] {
+            assert!(check_profile_name(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

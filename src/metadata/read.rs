@@ -1,17 +1,30 @@
 //! Reads a metadata XML file into a `Document` with quick-xml, keeping every element, attribute,
 //! value and comment (ones sfperms never writes and ones newer than it knows included), so that a
-//! read and a write lose nothing. Values stay verbatim (a `False` stays `False`); only line ends
-//! inside values become LF, as every XML parser reads them (XML 1.0 §2.11).
+//! read and a write lose nothing. Values stay verbatim (a `False` stays `False`). Line ends follow
+//! what a retrieve is (docs/design.md, "Carriage returns"): a file whose line ends are all CRLF,
+//! or all CR, is read as if they were LF; in any other file a CR inside a value is data and kept.
 //!
-//! Refuses what a retrieve never holds and a parser should not trust: bytes that are not UTF-8, a
-//! DOCTYPE (and so entity definitions: only the five predefined entities and character
-//! references are read), mixed text and elements, a root outside the metadata namespace. Which
-//! root a file should have is the caller's business (`source`). This module does no I/O.
+//! Refuses what a retrieve never holds and a parser should not trust: bytes that are not UTF-8
+//! (UTF-16 named as such, BOM or not), a DOCTYPE (and so entity definitions: only the five
+//! predefined entities and character references are read), any character XML 1.0 forbids (raw or
+//! as a reference such as `&#1;`), anything before the XML declaration, nesting deeper than
+//! `MAX_DEPTH`, mixed text and elements, two entries with the same key (both lines named), a root
+//! outside the metadata namespace. Which root a file should have is the caller's business
+//! (`source`). The reader keeps its own stack: nothing recurses on the input's structure. This
+//! module does no I/O.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use super::canonical::entry_key;
 use super::document::{Content, Document, METADATA_NS, Node};
+
+/// How deep elements may nest, the root counting as 1. PermissionSet, Profile and package.xml
+/// nest 3 deep (root, entry, value); the rest is room for elements newer than sfperms.
+pub const MAX_DEPTH: usize = 12;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {message}")]
@@ -24,6 +37,36 @@ struct Frame {
     node: Node,
     children: Vec<Node>,
     text: String,
+    /// The line the element starts on.
+    line: usize,
+}
+
+/// Is `c` a character XML 1.0 allows (production 2, `Char`)?
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// The first character XML 1.0 forbids in `text`, with its byte offset.
+fn forbidden_char(text: &str) -> Option<(usize, char)> {
+    // Fast path on bytes: C0 controls other than tab, LF, CR, and U+FFFE/U+FFFF (EF BF BE/BF).
+    let bytes = text.as_bytes();
+    let suspect = bytes.iter().enumerate().find(|&(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || (b == 0xEF && bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+    })?;
+    text[suspect.0..].chars().next().map(|c| (suspect.0, c))
+}
+
+fn forbidden_message(c: char) -> String {
+    format!("character U+{:04X} is not allowed in XML 1.0 (raw or as a character reference): remove it", c as u32)
+}
+
+/// Checks a value after its references were expanded (`&#1;` is as forbidden as a raw U+0001).
+fn check_value(value: &str, line: usize) -> Result<(), ParseError> {
+    match value.chars().find(|c| !is_xml_char(*c)) {
+        Some(c) => Err(ParseError { line, message: forbidden_message(c) }),
+        None => Ok(()),
+    }
 }
 
 fn attrs(start: &BytesStart, line: usize) -> Result<Vec<(String, String)>, ParseError> {
@@ -31,27 +74,53 @@ fn attrs(start: &BytesStart, line: usize) -> Result<Vec<(String, String)>, Parse
     for attr in start.attributes() {
         let attr = attr.map_err(|e| ParseError { line, message: format!("bad attribute: {e}") })?;
         let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
-        let value = attr
-            .unescape_value()
+        let raw = std::str::from_utf8(&attr.value)
+            .map_err(|_| ParseError { line, message: "an attribute value is not UTF-8".into() })?;
+        // XML 1.0 §3.3.3: a raw tab, CR or LF in an attribute value is read as a space (CRLF as one);
+        // only references keep them.
+        let normalized: Cow<str> = if raw.contains(['\t', '\n', '\r']) {
+            raw.replace("\r\n", " ").replace(['\t', '\n', '\r'], " ").into()
+        } else {
+            raw.into()
+        };
+        let value = quick_xml::escape::unescape(&normalized)
             .map_err(|e| ParseError { line, message: format!("bad attribute value: {e}") })?
             .into_owned();
+        check_value(&value, line)?;
         out.push((key, value));
     }
     Ok(out)
 }
 
-/// `\r\n` and lone `\r` become `\n`, as XML 1.0 §2.11 has every parser do.
-fn normalize_line_ends(raw: &str) -> std::borrow::Cow<'_, str> {
-    if raw.contains('\r') { raw.replace("\r\n", "\n").replace('\r', "\n").into() } else { raw.into() }
+/// How a file ends its lines: LF (CRs are then data, kept in values), or CRLF or CR throughout
+/// (read as LF).
+fn line_ends_as_lf(text: &str) -> Cow<'_, str> {
+    if !text.contains('\r') {
+        return text.into();
+    }
+    let bytes = text.as_bytes();
+    let lf_alone = bytes.iter().enumerate().any(|(i, &b)| b == b'\n' && (i == 0 || bytes[i - 1] != b'\r'));
+    if lf_alone {
+        text.into()
+    } else if text.contains('\n') {
+        text.replace("\r\n", "\n").into()
+    } else {
+        text.replace('\r', "\n").into()
+    }
 }
 
 fn line_of(text: &str, position: usize) -> usize {
     1 + text.as_bytes()[..position.min(text.len())].iter().filter(|b| **b == b'\n').count()
 }
 
+/// The identity of an entry for the duplicate check: element name and keys.
+type EntryId = (String, Option<String>, Option<String>);
+
 /// Parses the bytes of a file: UTF-8 (with or without a BOM) only.
 pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ParseError> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    // UTF-16 with a BOM, or without one: `<` is then 3C 00 (little-endian) or 00 3C (big-endian).
+    let utf16 = [[0xFF, 0xFE], [0xFE, 0xFF], [0x3C, 0x00], [0x00, 0x3C]].iter().any(|m| bytes.starts_with(m));
+    if utf16 {
         return Err(ParseError {
             line: 1,
             message: "the file is UTF-16; metadata files are UTF-8: convert it (iconv -f UTF-16 -t UTF-8)".into(),
@@ -73,6 +142,11 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ParseError> {
 /// Parses `text` (already decoded from UTF-8; a BOM is skipped).
 pub fn parse(text: &str) -> Result<Document, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = line_ends_as_lf(text);
+    let text = text.as_ref();
+    if let Some((at, c)) = forbidden_char(text) {
+        return Err(ParseError { line: line_of(text, at), message: forbidden_message(c) });
+    }
     let mut reader = Reader::from_str(text);
     let config = reader.config_mut();
     config.trim_text(false);
@@ -86,6 +160,9 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
     let mut outside: Vec<String> = Vec::new();
     let mut line = 1usize;
     let mut counted = 0usize;
+    // Anything read yet (the XML declaration must come first), and the entries of the root by key.
+    let mut started = false;
+    let mut entries: HashMap<EntryId, usize> = HashMap::new();
     loop {
         let position = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX).min(text.len());
         line += text.as_bytes()[counted..position].iter().filter(|b| **b == b'\n').count();
@@ -98,6 +175,19 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                 return Err(ParseError { line: line_of(text, at), message: format!("malformed XML: {e}") });
             }
         };
+        let is_decl = matches!(event, Event::Decl(_));
+        if is_decl && (started || position > 0) {
+            return Err(fail(
+                "the XML declaration must come first in the file, before anything else (even spaces or a comment)"
+                    .into(),
+            ));
+        }
+        started = started || !matches!(event, Event::Eof);
+        if matches!(event, Event::Start(_)) && stack.len() >= MAX_DEPTH {
+            return Err(fail(format!(
+                "elements nest more than {MAX_DEPTH} deep; permission sets and profiles nest 3 deep: is it a metadata file?"
+            )));
+        }
         match event {
             Event::DocType(_) => return Err(fail("a DOCTYPE is not allowed in metadata files: remove it".into())),
             Event::Decl(decl) => {
@@ -124,7 +214,7 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                 outside.append(&mut pending);
                 doc = Some(root);
                 if matches!(event, Event::Start(_)) {
-                    stack.push(Frame { node: Node::leaf(&name, ""), children: Vec::new(), text: String::new() });
+                    stack.push(Frame { node: Node::leaf(&name, ""), children: Vec::new(), text: String::new(), line });
                 } else {
                     root_closed = true;
                 }
@@ -133,21 +223,26 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                 let mut node = Node::new(&String::from_utf8_lossy(start.name().as_ref()), Content::Text(String::new()));
                 node.attrs = attrs(&start, line)?;
                 node.comments = std::mem::take(&mut pending);
-                stack.push(Frame { node, children: Vec::new(), text: String::new() });
+                stack.push(Frame { node, children: Vec::new(), text: String::new(), line });
             }
             Event::Empty(start) => {
                 let mut node = Node::new(&String::from_utf8_lossy(start.name().as_ref()), Content::Text(String::new()));
                 node.attrs = attrs(&start, line)?;
                 node.comments = std::mem::take(&mut pending);
+                if stack.len() == 1 {
+                    check_duplicate(&mut entries, &node, line)?;
+                }
                 stack.last_mut().expect("checked above").children.push(node);
             }
             Event::Text(t) => {
                 let raw = std::str::from_utf8(&t).map_err(|_| fail("text is not UTF-8".into()))?;
-                let normalized = normalize_line_ends(raw);
                 // Borrowed unless there is something to unescape: no allocation per text node.
-                let value = quick_xml::escape::unescape(&normalized).map_err(|e| {
+                let value = quick_xml::escape::unescape(raw).map_err(|e| {
                     fail(format!("bad text: {e} (only &amp; &lt; &gt; &quot; &apos; and &#…; are allowed)"))
                 })?;
+                if raw.contains("&#") {
+                    check_value(&value, line)?;
+                }
                 match stack.last_mut() {
                     Some(frame) => frame.text.push_str(&value),
                     None if value.trim().is_empty() => {}
@@ -158,7 +253,7 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                 let value =
                     String::from_utf8(t.into_inner().into_owned()).map_err(|_| fail("CDATA is not UTF-8".into()))?;
                 match stack.last_mut() {
-                    Some(frame) => frame.text.push_str(&normalize_line_ends(&value)),
+                    Some(frame) => frame.text.push_str(&value),
                     None => return Err(fail("CDATA outside the root element".into())),
                 }
             }
@@ -169,6 +264,7 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
             }
             Event::End(_) => {
                 let frame = stack.pop().expect("quick-xml checks end tags");
+                let start_line = frame.line;
                 let has_text = !frame.text.trim().is_empty();
                 let mut node = frame.node;
                 node.content = if frame.children.is_empty() {
@@ -181,6 +277,9 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                     node.tail = std::mem::take(&mut pending);
                     Content::Children(frame.children)
                 };
+                if stack.len() == 1 {
+                    check_duplicate(&mut entries, &node, start_line)?;
+                }
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(node),
                     None => {
@@ -207,6 +306,24 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
     Ok(doc)
 }
 
+/// Refuses a second entry of the root with the key of an earlier one (the same field twice): which
+/// one Salesforce keeps is not documented, and `gen`, `diff` and `fmt` must not each pick another.
+fn check_duplicate(entries: &mut HashMap<EntryId, usize>, node: &Node, line: usize) -> Result<(), ParseError> {
+    let (Some(key), then) = entry_key(node) else { return Ok(()) };
+    let id = (node.name.clone(), Some(key.to_string()), then.map(str::to_string));
+    if let Some(first) = entries.insert(id, line) {
+        let then = then.map(|t| format!(" / `{t}`")).unwrap_or_default();
+        return Err(ParseError {
+            line,
+            message: format!(
+                "<{}> for `{key}`{then} appears twice, at lines {first} and {line}: keep one (which one Salesforce would use is not documented)",
+                node.name
+            ),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,8 +334,9 @@ mod tests {
     #[test]
     fn keeps_comments_with_the_element_that_follows() {
         let text = format!(
-            "<!-- header -->\n{HEAD}\n<!-- a -->\n<label>X</label>\n<userPermissions><!-- b --><enabled>true</enabled><name>A</name><!-- c --></userPermissions>\n<!-- end -->\n</PermissionSet>\n"
+            "{HEAD}\n<!-- a -->\n<label>X</label>\n<userPermissions><!-- b --><enabled>true</enabled><name>A</name><!-- c --></userPermissions>\n<!-- end -->\n</PermissionSet>\n"
         );
+        let text = text.replacen("\n<PermissionSet", "\n<!-- header -->\n<PermissionSet", 1);
         let doc = parse(&text).unwrap();
         assert_eq!(doc.comments, [" header "]);
         assert_eq!(doc.children[0].comments, [" a "]);
@@ -229,10 +347,75 @@ mod tests {
 
     #[test]
     fn values_verbatim_line_ends_normalised() {
-        let text = format!("{HEAD}\r\n<description>a\r\nb &apos;c&apos;</description><x>False</x></PermissionSet>");
+        // CRLF throughout: read as LF.
+        let text = format!("{HEAD}\n<description>a\nb &apos;c&apos;</description><x>False</x></PermissionSet>")
+            .replace('\n', "\r\n");
         let doc = parse(&text).unwrap();
         assert_eq!(doc.children[0].text(), Some("a\nb 'c'"));
         assert_eq!(doc.children[1].text(), Some("False"));
+        // LF lines with a CR inside a value (a line break typed in Setup): the CR is kept.
+        let text = format!("{HEAD}\n<description>a\r\nb&#13;c</description></PermissionSet>\n");
+        assert_eq!(parse(&text).unwrap().children[0].text(), Some("a\r\nb\rc"));
+        // CR-only lines: read as LF, and errors name the right line.
+        let text = format!("{HEAD}\n<description>a\nb</description>\n<x>&bad;</x></PermissionSet>").replace('\n', "\r");
+        assert_eq!(parse(&text).unwrap_err().line, 5);
+        // Raw white space in an attribute is a space; references keep it.
+        let text = format!("{HEAD}<a x=\"1\r\n2\t3&#10;4\">v</a></PermissionSet>");
+        assert_eq!(parse(&text).unwrap().children[0].attrs[0].1, "1 2 3\n4");
+    }
+
+    #[test]
+    fn refuses_characters_xml_forbids() {
+        for bad in ["\u{0}", "\u{1}", "\u{1b}", "&#1;", "&#0;", "&#xFFFE;", "&#xffff;", "\u{fffe}", "&#xD800;"] {
+            let text = format!("{HEAD}\n<label>a{bad}b</label></PermissionSet>");
+            let err = parse(&text).unwrap_err();
+            assert_eq!(err.line, 3, "{bad:?}: {err}");
+            let text = format!("{HEAD}\n<label x=\"{bad}\">a</label></PermissionSet>");
+            assert!(parse(&text).is_err(), "{bad:?} in an attribute");
+        }
+        assert!(parse(&format!("{HEAD}<label>tab\there &#x10FFFF; &#xE000;</label></PermissionSet>")).is_ok());
+    }
+
+    #[test]
+    fn the_declaration_comes_first() {
+        for before in [" ", "\n", "<!-- c -->", "<?pi x?>"] {
+            let err = parse(&format!("{before}{HEAD}</PermissionSet>")).unwrap_err();
+            assert!(err.message.contains("must come first"), "{before:?}: {err}");
+        }
+        assert!(parse(&format!("\u{feff}{HEAD}</PermissionSet>")).is_ok());
+        let second = format!("{HEAD}<?xml version=\"1.0\"?></PermissionSet>");
+        assert!(parse(&second).unwrap_err().message.contains("must come first"));
+    }
+
+    #[test]
+    fn depth_is_limited_without_recursion() {
+        let deep = |n: usize| format!("{HEAD}{}{}</PermissionSet>", "<a>".repeat(n), "</a>".repeat(n));
+        assert!(parse(&deep(MAX_DEPTH - 1)).is_ok());
+        let err = parse(&deep(MAX_DEPTH)).unwrap_err();
+        assert!(err.message.contains("nest more than"), "{err}");
+        assert!(parse(&deep(200_000)).is_err());
+    }
+
+    #[test]
+    fn duplicate_entries_name_both_lines() {
+        let text = format!(
+            "{HEAD}\n<fieldPermissions><field>A.B</field><readable>true</readable></fieldPermissions>\n<label>x</label>\n<fieldPermissions>\n<field>A.B</field><readable>false</readable></fieldPermissions></PermissionSet>"
+        );
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.line, 5, "{err}");
+        assert!(err.message.contains("lines 3 and 5") && err.message.contains("`A.B`"), "{err}");
+        let layouts = format!(
+            "{HEAD}<layoutAssignments><layout>L</layout></layoutAssignments><layoutAssignments><layout>L</layout><recordType>R</recordType></layoutAssignments></PermissionSet>"
+        );
+        assert!(parse(&layouts).is_ok(), "a second key tells them apart");
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_named() {
+        let bytes: Vec<u8> = format!("{HEAD}</PermissionSet>").encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert!(parse_bytes(&bytes).unwrap_err().message.contains("UTF-16"));
+        let bytes: Vec<u8> = format!("{HEAD}</PermissionSet>").encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert!(parse_bytes(&bytes).unwrap_err().message.contains("UTF-16"));
     }
 
     #[test]
@@ -252,7 +435,8 @@ mod tests {
         assert!(parse(&unclosed).is_err());
         let mismatched = format!("{HEAD}\n<a>x</b></PermissionSet>");
         assert_eq!(parse(&mismatched).unwrap_err().line, 3);
-        let two_roots = format!("{HEAD}</PermissionSet>{HEAD}</PermissionSet>");
+        let root = HEAD.split_once('\n').unwrap().1;
+        let two_roots = format!("{HEAD}</PermissionSet>{root}</PermissionSet>");
         assert!(parse(&two_roots).unwrap_err().message.contains("second root"));
     }
 }

@@ -17,5 +17,6 @@ mod fmt;
 mod gen_outputs;
 mod help;
 mod json;
+mod reader_limits;
 mod snapshots;
 mod write_path;
