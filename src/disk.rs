@@ -40,6 +40,24 @@ pub enum DiskError {
     Owner { path: String, uid: u32, gid: u32, error: std::io::Error },
 }
 
+impl DiskError {
+    /// The message without the leading path, for callers that name the file themselves.
+    pub fn reason(&self) -> String {
+        let path = match self {
+            DiskError::NotFound { path }
+            | DiskError::Io { path, .. }
+            | DiskError::NotRegular { path, .. }
+            | DiskError::TooLarge { path, .. }
+            | DiskError::LinkOutside { path, .. }
+            | DiskError::FolderOutside { path, .. }
+            | DiskError::NotAFolder { path, .. }
+            | DiskError::Owner { path, .. } => path,
+        };
+        let text = self.to_string();
+        text.strip_prefix(&format!("{path}: ")).map_or_else(|| text.clone(), str::to_string)
+    }
+}
+
 fn shown(path: &Path) -> String {
     path.display().to_string()
 }

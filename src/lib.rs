@@ -22,4 +22,5 @@ pub mod metadata;
 pub mod output;
 pub mod platform;
 pub mod project;
+pub mod project_file;
 pub mod solver;

@@ -2,7 +2,9 @@
 //! (lines, table cells, then sentence ends), and each sentence must be cited by some quote of the
 //! integration (a requirement, a feature, an option, an `[[unmapped]]` note…). What is left is
 //! returned for a person to map, list as unmapped, or, for headings and page furniture, ignore.
+//! An excerpt keeps only what the catalog quotes, so each of its lines must be cited whole.
 
+use super::document::SourceDocument;
 use super::model::Integration;
 
 /// One sentence of a vendor document, with the line it is on.
@@ -98,11 +100,21 @@ pub fn cited_share(sentence: &str, quotes: &[String]) -> f64 {
 /// leave out a connective clause ("- so this is …"), never the sentence's substance.
 pub const MIN_CITED_SHARE: f64 = 0.75;
 
-/// The sentences of `document` that no quote of `integration` accounts for.
-pub fn uncited(integration: &Integration, document: &str) -> Vec<Sentence> {
+/// The sentences of `document` that no quote of `integration` accounts for: for a full text, each
+/// sentence cited to at least `MIN_CITED_SHARE`; for an excerpt, each line cited whole.
+pub fn uncited(integration: &Integration, document: &SourceDocument) -> Vec<Sentence> {
     let quotes: Vec<String> =
         integration.quotes().into_iter().flat_map(|q| q.0.iter()).map(|part| fold(part)).collect();
-    sentences(document).into_iter().filter(|s| cited_share(&s.text, &quotes) < MIN_CITED_SHARE).collect()
+    if document.is_excerpt() {
+        return document
+            .body
+            .lines()
+            .enumerate()
+            .map(|(index, line)| Sentence { line: document.body_line + index, text: fold(line) })
+            .filter(|s| cited_share(&s.text, &quotes) < 1.0)
+            .collect();
+    }
+    sentences(&document.body).into_iter().filter(|s| cited_share(&s.text, &quotes) < MIN_CITED_SHARE).collect()
 }
 
 #[cfg(test)]

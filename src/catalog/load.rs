@@ -1,9 +1,10 @@
 //! Finds catalog files (built in, or a `--catalog DIR`) and the vendor documents they cite, parses
 //! them, and hands them to `validate`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use super::document::SourceDocument;
 use super::error::{CatalogError, CatalogErrors};
 use super::model::Catalog;
 use super::validate;
@@ -14,11 +15,12 @@ mod builtin {
 
 /// The catalog shipped in the binary (`profiles/`).
 pub fn builtin() -> Result<Catalog, CatalogErrors> {
-    let documents = builtin_documents();
     let files: Vec<(String, String)> =
         builtin::INTEGRATIONS.iter().map(|(p, t)| ((*p).to_string(), (*t).to_string())).collect();
+    let mut errors = Vec::new();
+    let documents = parse_documents(builtin::DOCUMENTS.iter().map(|(p, t)| (*p, *t)), &mut errors);
     let mut catalog = Catalog::default();
-    add_files(&mut catalog, &files, &documents)?;
+    add_files(&mut catalog, &files, &documents, errors)?;
     Ok(catalog)
 }
 
@@ -27,8 +29,42 @@ pub fn builtin_document(name: &str) -> Option<&'static str> {
     builtin::DOCUMENTS.iter().find(|(path, _)| file_name(path) == name).map(|(_, text)| *text)
 }
 
-fn builtin_documents() -> BTreeMap<String, String> {
-    builtin::DOCUMENTS.iter().map(|(path, text)| (file_name(path), (*text).to_string())).collect()
+/// A vendor document shipped with the catalog, parsed (full text or excerpt).
+pub fn builtin_source(name: &str) -> Option<SourceDocument> {
+    builtin_document(name).and_then(|text| SourceDocument::parse(name, text).ok())
+}
+
+/// The file names of every vendor document shipped with the catalog.
+pub fn builtin_source_names() -> Vec<String> {
+    builtin::DOCUMENTS.iter().map(|(path, _)| file_name(path)).collect()
+}
+
+/// The documents of a catalog by file name, and the names of those that did not parse.
+#[derive(Default)]
+struct Documents {
+    parsed: BTreeMap<String, SourceDocument>,
+    broken: BTreeSet<String>,
+}
+
+/// Parses `(path, text)` documents by file name; a malformed excerpt is an error with its path and line.
+fn parse_documents<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    errors: &mut Vec<CatalogError>,
+) -> Documents {
+    let mut documents = Documents::default();
+    for (path, text) in files {
+        let name = file_name(path);
+        match SourceDocument::parse(&name, text) {
+            Ok(document) => {
+                documents.parsed.insert(name, document);
+            }
+            Err(e) => {
+                errors.push(CatalogError { file: path.to_string(), ..e });
+                documents.broken.insert(name);
+            }
+        }
+    }
+    documents
 }
 
 fn file_name(path: &str) -> String {
@@ -45,7 +81,8 @@ pub fn add_dir(catalog: &mut Catalog, dir: &Path) -> Result<(), CatalogErrors> {
         |message: String| CatalogErrors(vec![CatalogError { file: dir.display().to_string(), line: 0, message }]);
     let entries = std::fs::read_dir(dir).map_err(|e| fail(format!("cannot read the catalog directory: {e}")))?;
     let mut files = Vec::new();
-    let mut documents = builtin_documents();
+    let mut texts: Vec<(String, String)> =
+        builtin::DOCUMENTS.iter().map(|(p, t)| ((*p).to_string(), (*t).to_string())).collect();
     let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     if let Ok(sources) = std::fs::read_dir(dir.join("sources")) {
         paths.extend(sources.filter_map(Result::ok).map(|e| e.path()));
@@ -67,24 +104,29 @@ pub fn add_dir(catalog: &mut Catalog, dir: &Path) -> Result<(), CatalogErrors> {
         if ext == Some("toml") {
             files.push((path.display().to_string(), text));
         } else {
-            documents.insert(file_name(&path.to_string_lossy()), text);
+            // A document of the directory replaces a built-in one of the same name.
+            let name = file_name(&path.to_string_lossy());
+            texts.retain(|(p, _)| file_name(p) != name);
+            texts.push((path.display().to_string(), text));
         }
     }
     if files.is_empty() {
         return Err(fail("no integration files (*.toml) in the catalog directory".into()));
     }
-    add_files(catalog, &files, &documents)
+    let mut errors = Vec::new();
+    let documents = parse_documents(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())), &mut errors);
+    add_files(catalog, &files, &documents, errors)
 }
 
 fn add_files(
     catalog: &mut Catalog,
     files: &[(String, String)],
-    documents: &BTreeMap<String, String>,
+    documents: &Documents,
+    mut errors: Vec<CatalogError>,
 ) -> Result<(), CatalogErrors> {
-    let mut errors = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for (path, text) in files {
-        match validate::integration(path, text, documents) {
+        match validate::integration(path, text, &documents.parsed, &documents.broken) {
             Ok(integration) => {
                 if let Some(first) = seen.insert(integration.id.clone(), path.clone()) {
                     errors.push(CatalogError {

@@ -3,14 +3,16 @@
 //! data and the vendor document, `model` is what the solver reads.
 
 pub mod coverage;
+mod document;
 mod error;
 mod load;
 pub mod model;
 mod raw;
 mod validate;
 
+pub use document::{ExcerptHeader, SourceDocument};
 pub use error::{CatalogError, CatalogErrors, did_you_mean, hint};
-pub use load::{add_dir, builtin, builtin_document};
+pub use load::{add_dir, builtin, builtin_document, builtin_source, builtin_source_names};
 pub use model::*;
 pub use validate::placeholders;
 
@@ -21,7 +23,11 @@ pub(crate) fn parse_integration(
     text: &str,
     documents: &std::collections::BTreeMap<String, String>,
 ) -> Result<Integration, Vec<CatalogError>> {
-    validate::integration("test.toml", text, documents)
+    let documents = documents
+        .iter()
+        .map(|(name, text)| (name.clone(), SourceDocument::parse(name, text).expect("a well-formed test document")))
+        .collect();
+    validate::integration("test.toml", text, &documents, &Default::default())
 }
 
 #[cfg(test)]

@@ -66,9 +66,14 @@ pub struct Integration {
     pub summary: String,
     /// The catalog file this came from (`profiles/planhat.toml`, or a `--catalog` path).
     pub origin: String,
+    /// The main document's file name in `sources/`.
     pub document: String,
+    /// The main document's title (from the catalog, or from an excerpt's header).
     pub title: String,
+    /// Where the main document is published (from the catalog, or from an excerpt's header).
     pub vendor_url: Option<String>,
+    /// Every document the integration cites, the main one first.
+    pub sources: Vec<SourceInfo>,
     pub output: OutputKind,
     pub output_source: Option<Quote>,
     pub default_name: String,
@@ -80,11 +85,59 @@ pub struct Integration {
     pub unmapped: Vec<Unmapped>,
     pub warnings: Vec<Warning>,
     pub rule_outs: Vec<RuleOut>,
+    pub package_permission_sets: Vec<PackagePermissionSet>,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// One document an integration cites: its file and, for an excerpt, the page it was copied from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceInfo {
+    pub file: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// When the page was read (excerpts only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read: Option<String>,
+}
+
+/// A permission set of the vendor's managed package the page tells admins to assign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PackagePermissionSet {
+    pub name: String,
+    pub source: Quote,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub condition: Condition,
+}
+
+/// Statements of the vendor's documents that disagree, and the one sfperms follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub subject: String,
+    pub sides: Vec<ConflictSide>,
+    pub resolution: String,
+    #[serde(skip)]
+    pub condition: Condition,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConflictSide {
+    pub source: Quote,
+    pub says: String,
+    /// The file (in `sources/`) the quote comes from.
+    pub document: String,
 }
 
 impl Integration {
     pub fn option(&self, name: &str) -> Option<&OptionDef> {
         self.options.iter().find(|o| o.name == name)
+    }
+
+    /// The source a file name refers to.
+    pub fn source(&self, file: &str) -> Option<&SourceInfo> {
+        self.sources.iter().find(|s| s.file == file)
     }
 
     pub fn feature(&self, name: &str) -> Option<&Feature> {
@@ -104,6 +157,8 @@ impl Integration {
         quotes.extend(self.unmapped.iter().map(|u| &u.source));
         quotes.extend(self.warnings.iter().filter_map(|w| w.source.as_ref()));
         quotes.extend(self.rule_outs.iter().map(|r| &r.source));
+        quotes.extend(self.package_permission_sets.iter().map(|p| &p.source));
+        quotes.extend(self.conflicts.iter().flat_map(|c| c.sides.iter().map(|s| &s.source)));
         quotes
     }
 

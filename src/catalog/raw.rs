@@ -29,10 +29,13 @@ pub struct Integration {
     pub id: Spanned<String>,
     pub name: String,
     pub summary: String,
-    /// The vendor document's file name, in `sources/` beside the catalog file.
-    pub document: Spanned<String>,
-    pub title: String,
-    pub vendor_url: Option<String>,
+    /// The vendor documents' file names, in `sources/` beside the catalog file: the first is the
+    /// main one; more when one page is not enough (a second page, a page that contradicts it).
+    pub document: Spanned<OneOrMany>,
+    /// The main document's title; an excerpt's header gives it instead.
+    pub title: Option<Spanned<String>>,
+    /// Where the main document is published; an excerpt's header gives it instead.
+    pub vendor_url: Option<Spanned<String>>,
     /// `permission-set` (default) or `profile`.
     pub output: Option<Spanned<String>>,
     pub output_source: Option<Spanned<OneOrMany>>,
@@ -51,6 +54,44 @@ pub struct Integration {
     pub warning: Vec<Warning>,
     #[serde(default)]
     pub rule_out: Vec<RuleOut>,
+    #[serde(default)]
+    pub package_permission_set: Vec<PackagePermissionSet>,
+    #[serde(default)]
+    pub conflict: Vec<Conflict>,
+}
+
+/// A permission set of the vendor's managed package that the page tells admins to assign: named by
+/// `explain`, never written by sfperms.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PackagePermissionSet {
+    pub name: Spanned<String>,
+    pub source: Spanned<OneOrMany>,
+    pub note: Option<String>,
+    pub feature: Option<Spanned<OneOrMany>>,
+    #[serde(default)]
+    pub when: BTreeMap<String, Spanned<OneOrMany>>,
+}
+
+/// Two (or more) statements of the vendor's documents that disagree, and which one sfperms follows.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Conflict {
+    pub subject: Spanned<String>,
+    pub sides: Vec<ConflictSide>,
+    /// Which side is followed (the documented minimum) and why.
+    pub resolution: String,
+    pub feature: Option<Spanned<OneOrMany>>,
+    #[serde(default)]
+    pub when: BTreeMap<String, Spanned<OneOrMany>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConflictSide {
+    pub source: Spanned<OneOrMany>,
+    /// What this statement asks for, in a few words.
+    pub says: String,
 }
 
 /// What the page's "just use System Administrator" shortcut would grant instead.

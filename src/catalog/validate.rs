@@ -2,11 +2,12 @@
 //! permission names (with a did-you-mean), access words, option and feature references,
 //! placeholders, and quotes that do not occur in the vendor document.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use toml::Spanned;
 
+use super::document::SourceDocument;
 use super::error::{CatalogError, hint};
 use super::model::*;
 use super::raw;
@@ -46,7 +47,8 @@ pub const RESERVED_OPTION_NAMES: &[&str] = &[
 struct Checker<'a> {
     file: &'a str,
     text: &'a str,
-    document: Option<String>,
+    /// The integration's documents found: file name and its text (white space folded).
+    documents: Vec<(String, String)>,
     errors: Vec<CatalogError>,
 }
 
@@ -60,23 +62,33 @@ impl Checker<'_> {
         self.errors.push(CatalogError { file: self.file.to_string(), line, message: message.into() });
     }
 
-    /// A quote must occur in the document word for word (white space folded).
+    /// A quote must occur in one of the integration's documents word for word (white space folded).
     fn quote(&mut self, source: Spanned<raw::OneOrMany>) -> Quote {
+        self.quote_in(source).0
+    }
+
+    /// The quote and the file its first part occurs in.
+    fn quote_in(&mut self, source: Spanned<raw::OneOrMany>) -> (Quote, Option<String>) {
         let span = source.span();
         let parts = source.into_inner().into_vec();
-        let missing: Vec<String> = match &self.document {
-            Some(document) => parts
-                .iter()
-                .filter(|part| part.trim().is_empty() || !document.contains(&fold_space(part)))
-                .cloned()
-                .collect(),
-            None => Vec::new(),
+        let found = |part: &String| {
+            let folded = fold_space(part);
+            self.documents.iter().find(|(_, text)| !folded.is_empty() && text.contains(&folded)).map(|(f, _)| f.clone())
         };
-        for part in missing {
-            let message = format!("quote `{part}` does not occur in the vendor document; cite its words exactly");
-            self.error(span.clone(), message);
+        let files: Vec<Option<String>> = parts.iter().map(found).collect();
+        if !self.documents.is_empty() {
+            for (part, file) in parts.iter().zip(&files) {
+                if file.is_none() {
+                    let message = format!(
+                        "quote `{part}` does not occur in the vendor document{}; cite its words exactly",
+                        if self.documents.len() > 1 { "s" } else { "" }
+                    );
+                    self.error(span.clone(), message);
+                }
+            }
         }
-        Quote(parts)
+        let first = files.into_iter().next().flatten();
+        (Quote(parts), first)
     }
 
     fn quote_opt(&mut self, source: Option<Spanned<raw::OneOrMany>>) -> Option<Quote> {
@@ -110,27 +122,84 @@ pub fn placeholders(s: &str) -> Vec<&str> {
 pub fn integration(
     file: &str,
     text: &str,
-    documents: &BTreeMap<String, String>,
+    documents: &BTreeMap<String, SourceDocument>,
+    broken: &BTreeSet<String>,
 ) -> Result<Integration, Vec<CatalogError>> {
     let parsed: raw::Integration = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(0, |s| text[..s.start].matches('\n').count() + 1);
         vec![CatalogError { file: file.to_string(), line, message: e.message().to_string() }]
     })?;
-    let mut c = Checker { file, text, document: None, errors: Vec::new() };
+    let mut c = Checker { file, text, documents: Vec::new(), errors: Vec::new() };
 
     let id = parsed.id.get_ref().clone();
     if !is_kebab(&id) {
         c.error(parsed.id.span(), format!("id `{id}` must be lower-case words joined by `-`"));
     }
-    let document = parsed.document.get_ref().clone();
-    match documents.get(&document) {
-        Some(text) => c.document = Some(fold_space(text)),
-        None => {
-            let names: Vec<&str> = documents.keys().map(String::as_str).collect();
-            let message = format!("document `{document}` not found in sources/{}", hint(&document, names));
-            c.error(parsed.document.span(), message);
+    let document_span = parsed.document.span();
+    let files = parsed.document.into_inner().into_vec();
+    if files.is_empty() {
+        c.error(document_span.clone(), "`document` names at least one file of sources/");
+    }
+    let mut found: Vec<&SourceDocument> = Vec::new();
+    for (index, name) in files.iter().enumerate() {
+        if files[..index].contains(name) {
+            c.error(document_span.clone(), format!("document `{name}` is listed twice"));
+            continue;
+        }
+        match documents.get(name) {
+            Some(document) => {
+                c.documents.push((name.clone(), fold_space(&document.body)));
+                found.push(document);
+            }
+            // Its own errors are reported where it was read.
+            None if broken.contains(name) => {}
+            None => {
+                let names: Vec<&str> = documents.keys().map(String::as_str).collect();
+                let message = format!("document `{name}` not found in sources/{}", hint(name, names));
+                c.error(document_span.clone(), message);
+            }
         }
     }
+    if found.len() < files.len() {
+        // A missing document: its quotes cannot be checked.
+        c.documents.clear();
+    }
+    let document = files.first().cloned().unwrap_or_default();
+    let main_header = found.first().filter(|d| d.file == document).and_then(|d| d.header.clone());
+    let (title, vendor_url) = match (&main_header, parsed.title, parsed.vendor_url) {
+        (Some(header), None, None) => (header.title.clone(), Some(header.address.clone())),
+        (Some(_), title, url) => {
+            for span in title.map(|t| t.span()).into_iter().chain(url.map(|u| u.span())) {
+                c.error(span, format!("`{document}` is an excerpt: its header gives the title and address; leave `title` and `vendor-url` out"));
+            }
+            (String::new(), None)
+        }
+        (None, Some(title), url) => (title.into_inner(), url.map(Spanned::into_inner)),
+        (None, None, url) => {
+            if found.first().is_some_and(|d| d.file == document) {
+                c.error(document_span.clone(), format!("`{document}` is a full-text document: give its `title`"));
+            }
+            (String::new(), url.map(Spanned::into_inner))
+        }
+    };
+    let sources = found
+        .iter()
+        .map(|d| match &d.header {
+            Some(h) => SourceInfo {
+                file: d.file.clone(),
+                title: h.title.clone(),
+                address: Some(h.address.clone()),
+                read: Some(h.read.clone()),
+            },
+            None if d.file == document => {
+                SourceInfo { file: d.file.clone(), title: title.clone(), address: vendor_url.clone(), read: None }
+            }
+            None => {
+                c.error(document_span.clone(), format!("`{}` is a full-text document: a further document must be an excerpt (a header with its address, title and read date)", d.file));
+                SourceInfo { file: d.file.clone(), title: String::new(), address: None, read: None }
+            }
+        })
+        .collect();
     let output = match &parsed.output {
         None => OutputKind::PermissionSet,
         Some(word) => OutputKind::parse(word.get_ref()).unwrap_or_else(|| {
@@ -214,6 +283,46 @@ pub fn integration(
         })
         .collect();
 
+    let package_permission_sets = parsed
+        .package_permission_set
+        .into_iter()
+        .map(|p| {
+            let name = p.name.get_ref().clone();
+            if name.trim().is_empty() {
+                c.error(p.name.span(), "a package permission set needs its `name` as the page writes it");
+            }
+            PackagePermissionSet {
+                name,
+                source: c.quote(p.source),
+                note: p.note,
+                condition: condition(&mut c, &scope, p.feature, p.when, None),
+            }
+        })
+        .collect();
+    let conflicts = parsed
+        .conflict
+        .into_iter()
+        .map(|k| {
+            if k.sides.len() < 2 {
+                c.error(k.subject.span(), "a conflict has at least two `sides`, each a quote and what it `says`");
+            }
+            let sides = k
+                .sides
+                .into_iter()
+                .map(|side| {
+                    let (source, file) = c.quote_in(side.source);
+                    ConflictSide { source, says: side.says, document: file.unwrap_or_default() }
+                })
+                .collect();
+            Conflict {
+                subject: k.subject.into_inner(),
+                sides,
+                resolution: k.resolution,
+                condition: condition(&mut c, &scope, k.feature, k.when, None),
+            }
+        })
+        .collect();
+
     let default_name = parsed.default_name.get_ref().clone();
     let name_ok = match output {
         OutputKind::PermissionSet => crate::metadata::names::check_api_name(&default_name).is_ok(),
@@ -235,8 +344,9 @@ pub fn integration(
         summary: parsed.summary,
         origin: file.to_string(),
         document,
-        title: parsed.title,
-        vendor_url: parsed.vendor_url,
+        title,
+        vendor_url,
+        sources,
         output,
         output_source,
         default_name,
@@ -248,6 +358,8 @@ pub fn integration(
         unmapped,
         warnings,
         rule_outs,
+        package_permission_sets,
+        conflicts,
     })
 }
 

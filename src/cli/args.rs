@@ -52,6 +52,8 @@ pub enum Command {
     /// Compare retrieved metadata with what the integration needs: missing, excess, changed
     #[command(after_long_help = HELP_FOOTER)]
     Diff(DiffArgs),
+    /// Write a commented sfperms.toml here, declaring the user the flags describe (if any)
+    Init(InitArgs),
     /// Print the shell completion script
     ///
     /// For example `sfperms completions bash > ~/.local/share/bash-completion/completions/sfperms`.
@@ -71,11 +73,12 @@ pub enum Command {
 }
 
 /// What to generate: the integration and the admin's choices (shared by gen, explain and diff).
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct RequestArgs {
-    /// The integration id (see `sfperms list`)
+    /// The integration id (see `sfperms list`); without it, gen and diff act on every user
+    /// declared in sfperms.toml
     #[arg(long = "for", value_name = "ID")]
-    pub integration: String,
+    pub integration: Option<String>,
 
     /// Turn on a feature (repeatable); `all` turns on every feature
     #[arg(long, value_name = "NAME")]
@@ -220,6 +223,20 @@ pub struct DiffArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    /// API name of the permission set, or name of the profile
+    #[arg(long, value_name = "API_NAME")]
+    pub name: Option<String>,
+
+    /// Label of the permission set
+    #[arg(long, value_name = "LABEL")]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct FmtArgs {
     /// Files, folders (an SFDX project: every package directory) or retrieve zips (with --check)
     #[arg(value_name = "PATH", required = true)]
@@ -261,7 +278,7 @@ pub fn color_from_argv(argv: &[OsString]) -> ColorArg {
 }
 
 /// Commands that take integration options.
-const TAKES_OPTIONS: [&str; 3] = ["gen", "explain", "diff"];
+const TAKES_OPTIONS: [&str; 4] = ["gen", "explain", "diff", "init"];
 
 /// Adds one `--NAME VALUE` flag per integration option in the catalog to the commands that take them.
 pub fn with_integration_options(mut command: clap::Command, catalog: &Catalog) -> clap::Command {

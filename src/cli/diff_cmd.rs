@@ -9,6 +9,7 @@ use anyhow::{Result, bail};
 use serde_json::json;
 use sfperms::catalog::{self, Catalog, OutputKind};
 use sfperms::diff::{self, Change, Effect, FlagChange, Scope, Status};
+use sfperms::metadata::Document;
 use sfperms::metadata::source::{self, FileKind, Layout, Source};
 use sfperms::solver::Reason;
 
@@ -17,21 +18,95 @@ use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::explain::reason_text;
 use super::gen_cmd::component;
+use super::project;
 use super::request;
 use super::style::{Style, Tone};
 
 /// Everything a renderer needs.
-struct Outcome {
-    integration: String,
-    command: String,
-    kind: OutputKind,
-    name: String,
-    path: String,
-    scope: Scope,
-    changes: Vec<Change>,
+pub(super) struct Outcome {
+    pub integration: String,
+    pub command: String,
+    pub kind: OutputKind,
+    pub name: String,
+    pub path: String,
+    pub scope: Scope,
+    pub changes: Vec<Change>,
+}
+
+/// One comparison, with what the patch needs.
+pub(super) struct Compared {
+    pub outcome: Outcome,
+    pub relative: String,
+    pub warnings: Vec<String>,
+    bytes: Vec<u8>,
+    retrieved: Document,
+    generated: Document,
+}
+
+impl Compared {
+    pub fn equal(&self) -> bool {
+        diff::is_equal(&self.outcome.changes)
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        if self.equal() { SUCCESS } else { DIFFERENCES }
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        let o = &self.outcome;
+        json!({
+            "integration": o.integration,
+            "command": o.command,
+            "kind": o.kind,
+            "name": o.name,
+            "path": o.path,
+            "relative": self.relative,
+            "scope": o.scope,
+            "equal": self.equal(),
+            "counts": diff::counts(&o.changes),
+            "changes": o.changes,
+        })
+    }
+
+    /// The fixes as a unified diff of the retrieved file.
+    pub fn patch(&self) -> String {
+        let old = String::from_utf8_lossy(&self.bytes);
+        diff::patch::patch(
+            &self.relative,
+            &old,
+            &self.retrieved,
+            &self.generated,
+            &self.outcome.changes,
+            self.outcome.kind,
+        )
+    }
 }
 
 pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
+    if args.request.integration.is_none() {
+        return project::diff(catalog, args, options, as_json);
+    }
+    let source = Source::open(&args.against)?;
+    let compared = compare(catalog, args, options, &source)?;
+    let format = if as_json { DiffFormat::Json } else { args.format };
+    match format {
+        DiffFormat::Json => {
+            return envelope::print_result(compared.exit_code(), &compared.json(), &compared.warnings);
+        }
+        DiffFormat::Text => print!("{}", text(&compared.outcome, Style::stdout())),
+        DiffFormat::Markdown => print!("{}", markdown(&compared.outcome, "###")),
+        DiffFormat::Patch => print!("{}", compared.patch()),
+    }
+    Ok(compared.exit_code())
+}
+
+/// Compares the request's component with its namesake in `source`.
+pub(super) fn compare(
+    catalog: &Catalog,
+    args: &DiffArgs,
+    options: BTreeMap<String, String>,
+    source: &Source,
+) -> Result<Compared> {
     let command = command_line(args, &options);
     let (integration, plan) = request::plan(catalog, &args.request, options)?;
     let component = component(integration, &plan, args.name.as_deref(), args.label.as_deref(), None)?;
@@ -40,7 +115,6 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
         (OutputKind::Profile, ScopeArg::Fragment) => Scope::Fragment,
         _ => Scope::Full,
     };
-    let source = Source::open(&args.against)?;
     let kind = FileKind::of_output(plan.output);
     let entry = if source.layout == Layout::File {
         &source.entries[0]
@@ -72,7 +146,6 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
         bail!("{}: the root element is <{}>, not <{}>", entry.display, retrieved.root, kind.root());
     }
     let changes = diff::diff(&plan, &component.document, &retrieved, scope);
-    let equal = diff::is_equal(&changes);
     let outcome = Outcome {
         integration: integration.id.clone(),
         command,
@@ -82,45 +155,20 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
         scope,
         changes,
     };
-    let format = if as_json { DiffFormat::Json } else { args.format };
-    match format {
-        DiffFormat::Json => {
-            let result = json!({
-                "integration": outcome.integration,
-                "command": outcome.command,
-                "kind": outcome.kind,
-                "name": outcome.name,
-                "path": outcome.path,
-                "relative": entry.relative,
-                "scope": outcome.scope,
-                "equal": equal,
-                "counts": diff::counts(&outcome.changes),
-                "changes": outcome.changes,
-            });
-            return envelope::print_result(if equal { SUCCESS } else { DIFFERENCES }, &result, &plan.warnings);
-        }
-        DiffFormat::Text => print!("{}", text(&outcome, Style::stdout())),
-        DiffFormat::Markdown => print!("{}", markdown(&outcome)),
-        DiffFormat::Patch => {
-            let old = String::from_utf8_lossy(&bytes);
-            let patch = diff::patch::patch(
-                &entry.relative,
-                &old,
-                &retrieved,
-                &component.document,
-                &outcome.changes,
-                plan.output,
-            );
-            print!("{patch}");
-        }
-    }
-    Ok(if equal { SUCCESS } else { DIFFERENCES })
+    Ok(Compared {
+        outcome,
+        relative: entry.relative.clone(),
+        warnings: plan.warnings.clone(),
+        bytes,
+        retrieved,
+        generated: component.document,
+    })
 }
 
 /// The `gen` command line the file is compared with.
 fn command_line(args: &DiffArgs, options: &BTreeMap<String, String>) -> String {
     let r = &args.request;
-    let mut parts = vec![format!("sfperms gen --for {}", r.integration)];
+    let mut parts = vec![format!("sfperms gen --for {}", r.integration.as_deref().unwrap_or_default())];
     parts.extend(options.iter().map(|(k, v)| format!("--{k} {v}")));
     parts.extend(r.feature.iter().map(|f| format!("--feature {f}")));
     parts.extend(r.object.iter().map(|o| format!("--object {o}")));
@@ -169,7 +217,7 @@ fn flag_text(flag: &FlagChange) -> String {
 
 /// The headline, counted by effect (`diff::counts`); `strong` marks the two counts that matter
 /// (Markdown's `**`).
-fn headline(changes: &[Change], strong: &str) -> String {
+pub(super) fn headline(changes: &[Change], strong: &str) -> String {
     let c = diff::counts(changes);
     format!(
         "{strong}{} missing{strong} (entries lacking access the integration needs) · {strong}{} excess{strong} (entries granting more than least privilege) · {} other changes · {} not in the retrieve",
@@ -194,7 +242,7 @@ fn by_group(changes: &[Change]) -> BTreeMap<&str, Vec<&Change>> {
     groups
 }
 
-fn text(o: &Outcome, style: Style) -> String {
+pub(super) fn text(o: &Outcome, style: Style) -> String {
     let mut out = String::new();
     let _ =
         writeln!(out, "{}", style.paint(Tone::Heading, &format!("{} `{}`: {}", kind_title(o.kind), o.name, o.path)));
@@ -257,9 +305,10 @@ fn why_cell(reasons: &[Reason]) -> String {
     format!("<details><summary>{}</summary>{full}</details>", cell(&short.join("; ")))
 }
 
-fn markdown(o: &Outcome) -> String {
+/// The report as Markdown; `level` is its heading's (`###`), the groups' one deeper.
+pub(super) fn markdown(o: &Outcome, level: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "### sfperms diff: {} `{}`\n", kind_title(o.kind), o.name);
+    let _ = writeln!(out, "{level} sfperms diff: {} `{}`\n", kind_title(o.kind), o.name);
     let scope = if o.kind == OutputKind::Profile {
         format!(" (scope: {})", if o.scope == Scope::Full { "full" } else { "fragment" })
     } else {
@@ -271,7 +320,7 @@ fn markdown(o: &Outcome) -> String {
         let _ = writeln!(out, "\nNo differences: the file grants what the integration needs, and nothing more.");
     }
     for (group, changes) in by_group(&o.changes) {
-        let _ = writeln!(out, "\n#### {group}\n");
+        let _ = writeln!(out, "\n{level}# {group}\n");
         let _ = writeln!(out, "| Status | Entry | Details | Why | Fix |");
         let _ = writeln!(out, "| --- | --- | --- | --- | --- |");
         for change in changes {

@@ -46,6 +46,8 @@ pub enum ErrorKind {
     Metadata,
     /// sfdx-project.json.
     SfdxProject,
+    /// sfperms.toml.
+    ProjectFile,
     /// The PermissionDependency export given with `--dependencies`.
     DependencyExport,
     /// A file that cannot be written.
@@ -62,6 +64,7 @@ impl ErrorKind {
             ErrorKind::Catalog => "CatalogError",
             ErrorKind::Metadata => "MetadataError",
             ErrorKind::SfdxProject => "SfdxProjectError",
+            ErrorKind::ProjectFile => "ProjectFileError",
             ErrorKind::DependencyExport => "DependencyExportError",
             ErrorKind::Output => "OutputError",
             ErrorKind::Input => "InputError",
@@ -77,12 +80,15 @@ impl ErrorKind {
         use sfperms::output::OutputError;
         use sfperms::platform::dependency_export::ExportError;
         use sfperms::project::ProjectError;
+        use sfperms::project_file::ProjectFileError;
         use sfperms::solver::SelectionError;
         for cause in err.chain() {
             let kind = if cause.is::<SelectionError>() {
                 ErrorKind::Selection
             } else if cause.is::<CatalogErrors>() {
                 ErrorKind::Catalog
+            } else if cause.is::<ProjectFileError>() {
+                ErrorKind::ProjectFile
             } else if cause.is::<SourceError>() || cause.is::<ParseError>() || cause.is::<FormatError>() {
                 ErrorKind::Metadata
             } else if cause.is::<ProjectError>() {

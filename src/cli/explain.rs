@@ -24,6 +24,7 @@ pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, Stri
         let doc = json!({
             "integration": integration.id,
             "document": integration.document,
+            "sources": integration.sources,
             "plan": plan,
             "risky": risky(&plan).iter().map(|(n, p)| json!({"name": n, "label": permissions::label(n), "risk": p.risk, "rank": p.rank, "why": p.why})).collect::<Vec<_>>(),
             "unverified": unverified,
@@ -181,6 +182,14 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
         if choices.is_empty() { String::new() } else { format!(" ({})", choices.join("; ")) }
     );
     let _ = writeln!(out, "{quote_open}Source: {} ({})", integration.title, integration.document);
+    for (index, source) in integration.sources.iter().enumerate() {
+        if index > 0 {
+            let _ = writeln!(out, "{quote_open}Also: {} ({})", source.title, source.file);
+        }
+        if let (Some(address), Some(read)) = (&source.address, &source.read) {
+            let _ = writeln!(out, "{quote_open}  {address} (read {read})");
+        }
+    }
     if markdown {
         let _ = writeln!(out, ">");
     }
@@ -219,6 +228,26 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
         let _ = writeln!(out, "{h2}{heading}");
         for note in notes {
             let _ = writeln!(out, "{bullet}{}", note_line(note));
+        }
+    }
+
+    if !plan.conflicts.is_empty() {
+        let _ = writeln!(out, "{h2}Where the vendor's documents disagree");
+        for conflict in &plan.conflicts {
+            let _ = writeln!(out, "{bullet}{}", conflict.subject);
+            for side in &conflict.sides {
+                let _ = writeln!(out, "{sub}\"{}\" ({}): {}", side.source, side.document, side.says);
+            }
+            let _ = writeln!(out, "{sub}followed: {}", conflict.resolution);
+        }
+    }
+
+    if !plan.package_permission_sets.is_empty() {
+        let _ = writeln!(out, "{h2}The vendor's own permission sets: assign them too (sfperms does not write them)");
+        for set in &plan.package_permission_sets {
+            let note = set.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default();
+            let _ = writeln!(out, "{bullet}{}{note}", set.name);
+            let _ = writeln!(out, "{sub}\"{}\"", set.source);
         }
     }
 

@@ -17,9 +17,81 @@ use sfperms::solver::Plan;
 use super::args::{GenArgs, LayoutArg};
 use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
+use super::project;
 use super::request;
 
+/// What `gen` computes for one request, before anything is written or printed.
+pub(super) struct Generated<'a> {
+    pub integration: &'a Integration,
+    pub plan: Plan,
+    pub component: Component,
+    pub api_version: String,
+    pub files: Vec<FileOut>,
+}
+
+impl Generated<'_> {
+    pub fn changes(&self) -> bool {
+        self.files.iter().any(FileOut::changes)
+    }
+
+    /// The JSON result for this component.
+    pub fn json(&self, check: bool) -> serde_json::Value {
+        let listed: Vec<_> = self
+            .files
+            .iter()
+            .map(|f| {
+                json!({
+                    "path": f.path(), "changes": f.changes(), "written": !check && f.changes(),
+                    "summary": f.changes().then(|| semantic_summary(f)).flatten(),
+                })
+            })
+            .collect();
+        json!({
+            "integration": self.integration.id, "kind": self.component.kind, "name": self.component.name,
+            "api-version": self.api_version, "xml": emit::render(&self.component.document), "files": listed,
+            "plan": self.plan,
+        })
+    }
+}
+
 pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
+    if args.request.integration.is_none() {
+        return project::generate(catalog, args, options, as_json);
+    }
+    if args.check && args.output_dir.is_none() && args.zip.is_none() {
+        bail!("--check compares with files on disk: give --output-dir DIR or --zip FILE");
+    }
+    let generated = prepare(catalog, args, options)?;
+    let files = &generated.files;
+
+    if as_json {
+        write_files(files, args.check)?;
+        let status = if args.check && generated.changes() { DIFFERENCES } else { SUCCESS };
+        return envelope::print_result(status, &generated.json(args.check), &generated.plan.warnings);
+    }
+
+    for warning in &generated.plan.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if files.is_empty() {
+        print!("{}", emit::render(&generated.component.document));
+        return Ok(SUCCESS);
+    }
+    if args.check {
+        print_check(files);
+        return Ok(if generated.changes() { DIFFERENCES } else { SUCCESS });
+    }
+    write_files(files, false)?;
+    print_written(files);
+    Ok(SUCCESS)
+}
+
+/// Solves the request and computes the files to write (none without --output-dir or --zip).
+pub(super) fn prepare<'a>(
+    catalog: &'a Catalog,
+    args: &GenArgs,
+    options: BTreeMap<String, String>,
+) -> Result<Generated<'a>> {
     let (integration, plan) = request::plan(catalog, &args.request, options)?;
     if args.new_profile && plan.output != OutputKind::Profile {
         bail!("--new-profile writes a profile: add --as profile");
@@ -27,10 +99,6 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
     let new_profile = args.new_profile.then_some(args.user_license.as_str());
     let component = component(integration, &plan, args.name.as_deref(), args.label.as_deref(), new_profile)?;
     let api_version = api_version(args)?;
-
-    if args.check && args.output_dir.is_none() && args.zip.is_none() {
-        bail!("--check compares with files on disk: give --output-dir DIR or --zip FILE");
-    }
     let mut files: Vec<FileOut> = Vec::new();
     if let Some(dir) = &args.output_dir {
         let layout = match args.layout {
@@ -42,47 +110,23 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
     if let Some(zip) = &args.zip {
         files.push(output::zip_file(&component, zip, &api_version)?);
     }
+    Ok(Generated { integration, plan, component, api_version, files })
+}
 
-    if as_json {
-        let xml = emit::render(&component.document);
-        let listed: Vec<_> = files
-            .iter()
-            .map(|f| {
-                json!({
-                    "path": f.path(), "changes": f.changes(), "written": !args.check && f.changes(),
-                    "summary": f.changes().then(|| semantic_summary(f)).flatten(),
-                })
-            })
-            .collect();
-        let doc = json!({
-            "integration": integration.id, "kind": component.kind, "name": component.name,
-            "api-version": api_version, "xml": xml, "files": listed, "plan": plan,
-        });
-        write_files(&files, args.check)?;
-        let status = if args.check && files.iter().any(FileOut::changes) { DIFFERENCES } else { SUCCESS };
-        return envelope::print_result(status, &doc, &plan.warnings);
-    }
-
-    for warning in &plan.warnings {
-        eprintln!("warning: {warning}");
-    }
-    if files.is_empty() {
-        print!("{}", emit::render(&component.document));
-        return Ok(SUCCESS);
-    }
-    if args.check {
-        let changed: Vec<&FileOut> = files.iter().filter(|f| f.changes()).collect();
-        for file in &changed {
-            let what = if file.existing().is_some() { "would change" } else { "would be created" };
-            println!("{what}: {}", file.path().display());
-            if let Some(summary) = semantic_summary(file) {
-                println!("  {summary}");
-            }
+/// `gen --check`'s lines: each file that would change or be created, with what changes.
+pub(super) fn print_check(files: &[FileOut]) {
+    for file in files.iter().filter(|f| f.changes()) {
+        let what = if file.existing().is_some() { "would change" } else { "would be created" };
+        println!("{what}: {}", file.path().display());
+        if let Some(summary) = semantic_summary(file) {
+            println!("  {summary}");
         }
-        return Ok(if changed.is_empty() { SUCCESS } else { DIFFERENCES });
     }
-    write_files(&files, false)?;
-    for file in &files {
+}
+
+/// What `gen` did to each file, on stderr.
+pub(super) fn print_written(files: &[FileOut]) {
+    for file in files {
         let what = if !file.changes() {
             "unchanged"
         } else if file.existing().is_some() {
@@ -92,7 +136,6 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
         };
         eprintln!("{what}: {}", file.path().display());
     }
-    Ok(SUCCESS)
 }
 
 /// What a change to an existing metadata file means, entry by entry (the comparison `diff` uses):
@@ -112,7 +155,7 @@ fn semantic_summary(file: &FileOut) -> Option<String> {
     }
 }
 
-fn write_files(files: &[FileOut], check: bool) -> Result<()> {
+pub(super) fn write_files(files: &[FileOut], check: bool) -> Result<()> {
     if check {
         return Ok(());
     }

@@ -10,7 +10,9 @@ mod exit;
 mod explain;
 mod fmt_cmd;
 mod gen_cmd;
+mod init;
 mod list;
+mod project;
 mod request;
 mod show;
 mod style;
@@ -78,6 +80,7 @@ fn run(argv: &[OsString], json: bool) -> Result<u8> {
         args::Command::Explain(explain) => explain::run(&catalog, &explain, options, cli.json),
         args::Command::Fmt(fmt) => fmt_cmd::run(&fmt, cli.json),
         args::Command::Diff(diff) => diff_cmd::run(&catalog, &diff, options, cli.json),
+        args::Command::Init(init) => init::run(&catalog, &init, options, cli.json),
         args::Command::Completions { shell } => completions::completions(full_command(&catalog), shell, cli.json),
         args::Command::Man { command } => completions::man(full_command(&catalog), command.as_deref(), cli.json),
     }

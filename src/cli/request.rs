@@ -56,7 +56,10 @@ pub fn plan<'a>(
     args: &RequestArgs,
     options: BTreeMap<String, String>,
 ) -> Result<(&'a Integration, Plan)> {
-    let integration = integration(catalog, &args.integration)?;
+    let Some(id) = args.integration.as_deref() else {
+        bail!("say which integration with --for ID (`sfperms list` shows them)");
+    };
+    let integration = integration(catalog, id)?;
     let selection = selection(args, options)?;
     let org_table;
     let table = match &args.dependencies {

@@ -31,6 +31,9 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
         let doc = json!({
             "id": integration.id, "name": integration.name, "summary": integration.summary,
             "document": integration.document, "title": integration.title, "vendor-url": integration.vendor_url,
+            "sources": integration.sources,
+            "package-permission-sets": integration.package_permission_sets,
+            "conflicts": integration.conflicts,
             "output": integration.output, "output-source": integration.output_source,
             "admin-shortcut": integration.admin_shortcut.as_ref().map(|s| json!({
                 "source": s.source, "user-permissions": s.user_permissions, "note": s.note })),
@@ -49,9 +52,15 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
     println!("{} — {}", integration.id, integration.name);
     println!("{}", integration.summary);
     println!();
-    println!("Source document: {} ({})", integration.title, integration.document);
-    if let Some(url) = &integration.vendor_url {
-        println!("  {url}");
+    for (index, source) in integration.sources.iter().enumerate() {
+        let heading = if index == 0 { "Source document" } else { "Also cites" };
+        println!("{heading}: {} ({})", source.title, source.file);
+        if let Some(url) = &source.address {
+            println!("  {url}");
+        }
+        if let Some(read) = &source.read {
+            println!("  read {read}; the file keeps only the sentences quoted");
+        }
     }
     println!("Writes: a {} by default", integration.output.word());
     if let Some(quote) = &integration.output_source {
@@ -123,6 +132,26 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
         println!("Granted whatever the features (by option where noted):");
         for line in always {
             println!("  {line}");
+        }
+    }
+    if !integration.package_permission_sets.is_empty() {
+        println!();
+        println!("The vendor's own permission sets, to assign as well (sfperms does not write them):");
+        for set in &integration.package_permission_sets {
+            let note = set.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default();
+            println!("  {}{note}", set.name);
+            println!("      source: \"{}\"", set.source);
+        }
+    }
+    if !integration.conflicts.is_empty() {
+        println!();
+        println!("Where the vendor's documents disagree:");
+        for conflict in &integration.conflicts {
+            println!("  {}", conflict.subject);
+            for side in &conflict.sides {
+                println!("      \"{}\" ({}): {}", side.source, side.document, side.says);
+            }
+            println!("      followed: {}", conflict.resolution);
         }
     }
     if !integration.rule_outs.is_empty() {

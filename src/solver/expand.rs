@@ -3,7 +3,7 @@
 //! the platform rules (Task edit → EditTask, Account.Name → always accessible, …).
 
 use crate::access::{FieldAccess, Item, ObjectAccess};
-use crate::catalog::{Condition, Integration, Quote, Template};
+use crate::catalog::{Condition, Conflict, Integration, PackagePermissionSet, Quote, Template};
 use crate::platform::fields::{self, FieldRule};
 use crate::platform::objects::{self, ObjectKind, Outcome};
 
@@ -210,6 +210,10 @@ pub struct Expansion {
     pub needs: Vec<Need>,
     pub notes: Vec<Note>,
     pub warnings: Vec<String>,
+    /// The vendor's own permission sets the page asks to assign (named, not written).
+    pub package_permission_sets: Vec<PackagePermissionSet>,
+    /// Statements of the vendor's documents that disagree, with the one followed.
+    pub conflicts: Vec<Conflict>,
 }
 
 /// The requirements of `integration` that apply to `resolved`, expanded.
@@ -341,7 +345,15 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
         .filter(|w| context(&w.condition, resolved).is_some())
         .map(|w| w.message.clone())
         .collect();
-    Ok(Expansion { needs, notes, warnings })
+    let package_permission_sets = integration
+        .package_permission_sets
+        .iter()
+        .filter(|p| context(&p.condition, resolved).is_some())
+        .cloned()
+        .collect();
+    let conflicts =
+        integration.conflicts.iter().filter(|k| context(&k.condition, resolved).is_some()).cloned().collect();
+    Ok(Expansion { needs, notes, warnings, package_permission_sets, conflicts })
 }
 
 fn needs_access(integration: &Integration, flag: &str, example: &str) -> SelectionError {

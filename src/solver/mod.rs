@@ -31,7 +31,8 @@ pub fn solve(
     table: &DependencyTable,
 ) -> Result<Plan, SelectionError> {
     let resolved = resolve(integration, selection)?;
-    let expand::Expansion { needs, mut notes, warnings: catalog_warnings } = expand::needs(integration, &resolved)?;
+    let expand::Expansion { needs, mut notes, warnings: catalog_warnings, package_permission_sets, conflicts } =
+        expand::needs(integration, &resolved)?;
     let chosen = choose::choose(&needs, table);
 
     let mut grants: BTreeMap<Item, Vec<Reason>> = BTreeMap::new();
@@ -131,6 +132,8 @@ pub fn solve(
         choices,
         notes,
         warnings,
+        package_permission_sets,
+        conflicts,
         dependencies: table.origin.clone(),
     })
 }

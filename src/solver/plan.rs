@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::access::Item;
-use crate::catalog::{OutputKind, Quote};
+use crate::catalog::{Conflict, OutputKind, PackagePermissionSet, Quote};
 
 /// Why a grant is there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -88,6 +88,12 @@ pub struct Plan {
     pub choices: Vec<Choice>,
     pub notes: Vec<Note>,
     pub warnings: Vec<String>,
+    /// The vendor's managed-package permission sets to assign beside this file (not written by sfperms).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub package_permission_sets: Vec<PackagePermissionSet>,
+    /// Where the vendor's documents disagree, and which statement the grants follow.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
     pub dependencies: String,
 }
 

@@ -59,6 +59,7 @@ fn integration(requirements: Vec<Requirement>) -> Integration {
         document: "generated".into(),
         title: "generated".into(),
         vendor_url: None,
+        sources: vec![],
         output: OutputKind::PermissionSet,
         output_source: None,
         default_name: "Prop".into(),
@@ -70,6 +71,8 @@ fn integration(requirements: Vec<Requirement>) -> Integration {
         unmapped: vec![],
         warnings: vec![],
         rule_outs: vec![],
+        package_permission_sets: vec![],
+        conflicts: vec![],
     }
 }
 

@@ -110,6 +110,10 @@ fn also_quotes_are_checked_and_counted_as_cited() {
     let t = integration(
         "[[require]]\nsource = \"Deploy needs Modify Metadata.\"\nuser-permissions = [\"ModifyMetadata\"]\nalso = \"Nothing else.\"\n",
     );
-    let uncited: Vec<String> = catalog::coverage::uncited(&t, DOCUMENT).into_iter().map(|s| s.text).collect();
+    let uncited: Vec<String> =
+        catalog::coverage::uncited(&t, &catalog::SourceDocument::parse("doc.txt", DOCUMENT).unwrap())
+            .into_iter()
+            .map(|s| s.text)
+            .collect();
     assert_eq!(uncited, ["Callers need the principal.", "The log object needs Read.", "Write means Create."]);
 }

@@ -77,6 +77,8 @@ fn as_plan(doc: &sfperms::metadata::Document) -> Option<(Plan, FileMeta)> {
         choices: vec![],
         notes: vec![],
         warnings: vec![],
+        package_permission_sets: vec![],
+        conflicts: vec![],
         dependencies: String::new(),
     };
     Some((plan, FileMeta { name: String::new(), label: label?, description: description? }))

@@ -1,21 +1,47 @@
-//! The examples in `docs/` work: the catalog-format example loads and generates.
+//! The examples in `docs/` work: the catalog-format examples load, generate, show and explain.
 
-use crate::common::{ok, run, stderr};
+use crate::common::{assert_schema_valid, ok, run, stderr};
 
-/// The body of the first fenced block of `language` in `text`.
-fn block<'a>(text: &'a str, language: &str) -> &'a str {
-    let start = text.find(&format!("```{language}\n")).expect("the block exists") + language.len() + 4;
-    let end = start + text[start..].find("```").expect("the block ends");
-    &text[start..end]
+/// The bodies of the fenced blocks of `language` in `text`, in order.
+fn blocks<'a>(text: &'a str, language: &str) -> Vec<&'a str> {
+    let fence = format!("\n```{language}\n");
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(&fence) {
+        let body = &rest[start + fence.len()..];
+        let end = body.find("```").expect("the block ends");
+        out.push(&body[..end]);
+        rest = &body[end + 3..];
+    }
+    out
+}
+
+/// The part of docs/catalog-format.md under the heading `heading` (up to the next `## `).
+fn section(heading: &str) -> String {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/catalog-format.md")).unwrap();
+    let start = doc.find(&format!("\n{heading}\n")).unwrap_or_else(|| panic!("the doc has `{heading}`"));
+    let body = &doc[start + heading.len() + 2..];
+    body[..body.find("\n## ").unwrap_or(body.len())].to_string()
+}
+
+/// Writes `files` (name → text) into a fresh catalog directory, documents under `sources/`.
+fn catalog_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sources")).unwrap();
+    for (name, text) in files {
+        let path = if name.ends_with(".txt") { dir.path().join("sources").join(name) } else { dir.path().join(name) };
+        std::fs::write(path, text).unwrap();
+    }
+    dir
 }
 
 #[test]
 fn the_catalog_format_example_loads_and_generates() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/catalog-format.md")).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("sources")).unwrap();
-    std::fs::write(dir.path().join("sources/example-permissions.txt"), block(&doc, "text")).unwrap();
-    std::fs::write(dir.path().join("example.toml"), block(&doc, "toml")).unwrap();
+    let section = section("## Example");
+    let dir = catalog_dir(&[
+        ("example-permissions.txt", blocks(&section, "text")[0]),
+        ("example.toml", blocks(&section, "toml")[0]),
+    ]);
     let catalog = dir.path().to_str().unwrap();
 
     let xml = ok(&["--catalog", catalog, "gen", "--for", "example", "--feature", "logging"]);
@@ -27,6 +53,111 @@ fn the_catalog_format_example_loads_and_generates() {
     let output = run(&["--catalog", catalog, "gen", "--for", "example", "--direction", "write"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("--direction write is not available for trial orgs"), "{}", stderr(&output));
+}
+
+#[test]
+fn the_excerpt_conflict_and_package_permission_set_example_works() {
+    let section = section("## Example: excerpts, a conflict and a package permission set");
+    let texts = blocks(&section, "text");
+    let dir = catalog_dir(&[
+        ("widget-setup.txt", texts[0]),
+        ("widget-faq.txt", texts[1]),
+        ("widget.toml", blocks(&section, "toml")[0]),
+    ]);
+    let catalog = dir.path().to_str().unwrap();
+
+    let xml = ok(&["--catalog", catalog, "gen", "--for", "widget"]);
+    assert_schema_valid(&xml, "the widget example");
+    assert!(xml.contains("<name>ViewAllData</name>") && xml.contains("<name>ApiEnabled</name>"), "{xml}");
+    assert!(!xml.contains("ModifyAllData"), "the conflict's losing side is not granted: {xml}");
+    assert!(!xml.contains("Widget Admin"), "the package's permission set is named, not written: {xml}");
+
+    let show = ok(&["--catalog", catalog, "show", "widget"]);
+    for expected in [
+        "Source document: Connecting Salesforce to Widget (widget-setup.txt)\n  https://help.widget.example/salesforce-setup\n  read 2026-11-26",
+        "Also cites: Widget FAQ (widget-faq.txt)\n  https://help.widget.example/faq",
+        "  Widget Admin: installed by Widget's managed package\n      source: \"Assign the Widget Admin permission set from the managed package.\"",
+        "      \"The user needs Modify All Data.\" (widget-setup.txt): Modify All Data: read and write every record",
+    ] {
+        assert!(show.contains(expected), "show lacks {expected:?}:\n{show}");
+    }
+
+    let explain = ok(&["--catalog", catalog, "explain", "--for", "widget"]);
+    let expected = "
+Where the vendor's documents disagree
+  Modify All Data or View All Data
+      - \"The user needs Modify All Data.\" (widget-setup.txt): Modify All Data: read and write every record
+      - \"View All Data is enough for the sync to read records.\" (widget-faq.txt): View All Data: read every record
+      - followed: View All Data, the documented minimum for a sync that only reads
+
+The vendor's own permission sets: assign them too (sfperms does not write them)
+  Widget Admin: installed by Widget's managed package
+      - \"Assign the Widget Admin permission set from the managed package.\"
+";
+    assert!(explain.contains(expected), "explain lacks the conflict and the package's set:\n{explain}");
+    let sources = "
+  Source: Connecting Salesforce to Widget (widget-setup.txt)
+    https://help.widget.example/salesforce-setup (read 2026-11-26)
+  Also: Widget FAQ (widget-faq.txt)
+    https://help.widget.example/faq (read 2026-11-26)
+";
+    assert!(explain.contains(sources), "explain lacks the pages' addresses:\n{explain}");
+}
+
+/// The widget example with `replace` applied to one file: the catalog's stderr with the temporary
+/// directory written `DIR`.
+fn widget_error(file: &str, from: &str, to: &str) -> String {
+    let section = section("## Example: excerpts, a conflict and a package permission set");
+    let texts = blocks(&section, "text");
+    let mut files = [
+        ("widget-setup.txt", texts[0].to_string()),
+        ("widget-faq.txt", texts[1].to_string()),
+        ("widget.toml", blocks(&section, "toml")[0].to_string()),
+    ];
+    let target = files.iter_mut().find(|(name, _)| *name == file).expect("a file of the example");
+    let broken = target.1.replace(from, to);
+    assert_ne!(broken, target.1, "`{from}` occurs in {file}");
+    target.1 = broken;
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let dir = catalog_dir(&files);
+    let path = dir.path().to_str().unwrap();
+    let output = run(&["--catalog", path, "list"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    stderr(&output).replace(path, "DIR")
+}
+
+#[test]
+fn a_broken_excerpt_or_catalog_names_the_file_and_line() {
+    assert_eq!(
+        widget_error("widget-faq.txt", "read: 2026-11-26", "read: 26 November"),
+        "error: the catalog has 1 problem:\n  DIR/sources/widget-faq.txt:3: read date `26 November` must be written YYYY-MM-DD\n"
+    );
+    assert_eq!(
+        widget_error("widget-setup.txt", "title: ", "name: "),
+        "error: the catalog has 1 problem:\n  DIR/sources/widget-setup.txt:2: an excerpt starts with the lines `address: https://…`, `title: …`, `read: YYYY-MM-DD`; line 2 should be `title: …`\n"
+    );
+    let err = widget_error("widget.toml", "default-name", "title = \"Widget\"\ndefault-name");
+    assert_eq!(
+        err,
+        "error: the catalog has 1 problem:\n  DIR/widget.toml:5: `widget-setup.txt` is an excerpt: its header gives the title and address; leave `title` and `vendor-url` out\n"
+    );
+    let err = widget_error(
+        "widget.toml",
+        "{ source = \"The user needs Modify All Data.\"",
+        "{ source = \"The user needs Modify All Data now.\"",
+    );
+    assert!(
+        err.contains(
+            "widget.toml:24: quote `The user needs Modify All Data now.` does not occur in the vendor documents"
+        ),
+        "{err}"
+    );
+    let err = widget_error(
+        "widget.toml",
+        "    { source = \"View All Data is enough for the sync to read records.\", says = \"View All Data: read every record\" },\n",
+        "",
+    );
+    assert!(err.contains("widget.toml:22: a conflict has at least two `sides`"), "{err}");
 }
 
 /// The command lines of `console` blocks and the JSON block that follows each.
@@ -88,12 +219,18 @@ fn same_shape(documented: &serde_json::Value, actual: &serde_json::Value, path: 
 fn the_json_examples_have_the_printed_shape() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json.md")).unwrap();
     let examples = console_examples(&doc);
-    for command in ["list", "show", "gen", "explain", "diff", "fmt", "completions", "man"] {
+    for command in ["list", "show", "gen", "explain", "diff", "fmt", "init", "completions", "man"] {
         assert!(examples.iter().any(|(args, _)| args[0] == command), "docs/json.md has no `{command}` example");
     }
     for (args, documented) in examples {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = run(&args);
+        // init writes sfperms.toml where it runs: not in the repository.
+        let scratch = tempfile::tempdir().unwrap();
+        let output = if args[0] == "init" {
+            crate::common::sfperms().current_dir(scratch.path()).args(&args).output().unwrap()
+        } else {
+            run(&args)
+        };
         let printed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
         let documented: serde_json::Value = serde_json::from_str(&documented).expect("the example is JSON");
         assert_eq!(documented["status"], printed["status"], "{args:?}");

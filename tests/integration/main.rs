@@ -17,6 +17,8 @@ mod fmt;
 mod gen_outputs;
 mod help;
 mod json;
+mod project;
 mod reader_limits;
 mod snapshots;
+mod variants;
 mod write_path;

@@ -1,0 +1,246 @@
+//! `gen` and `diff` without `--for`: every integration user declared in `sfperms.toml` (found in
+//! the current folder or above), one after another, with one summary, one report and the highest
+//! exit code. Each user's problems name the user and its line in the file.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+use sfperms::catalog::Catalog;
+use sfperms::diff;
+use sfperms::metadata::source::Source;
+use sfperms::project_file::{self, DeclaredUser, ProjectFile};
+
+use super::args::{DiffArgs, DiffFormat, GenArgs, RequestArgs};
+use super::diff_cmd::{self, Compared};
+use super::envelope;
+use super::exit::{DIFFERENCES, SUCCESS};
+use super::gen_cmd::{self, Generated};
+use super::style::Style;
+
+/// The project file for a command run without `--for`.
+pub fn load(catalog: &Catalog) -> Result<ProjectFile> {
+    let here = std::env::current_dir().context("cannot read the current folder")?;
+    let Some(path) = project_file::find(&here) else {
+        bail!(
+            "no --for, and no {} here or in a folder above: give --for ID, or declare the integration users with `sfperms init`",
+            project_file::FILE_NAME
+        );
+    };
+    // Shown relative to where the command runs, as the user typed nothing.
+    let shown = path.strip_prefix(&here).map(Path::to_path_buf).unwrap_or(path);
+    Ok(project_file::load(&shown, catalog)?)
+}
+
+/// Without `--for`, the request's flags have no integration to go to: they belong in the file.
+fn refuse_request_flags(args: &RequestArgs, options: &BTreeMap<String, String>) -> Result<()> {
+    let mut given: Vec<String> = options.keys().map(|k| format!("--{k}")).collect();
+    for (flag, used) in [
+        ("--feature", !args.feature.is_empty()),
+        ("--object", !args.object.is_empty()),
+        ("--field", !args.field.is_empty()),
+        ("--as", args.output_kind.is_some()),
+        ("--dependencies", args.dependencies.is_some()),
+    ] {
+        if used {
+            given.push(flag.to_string());
+        }
+    }
+    if !given.is_empty() {
+        bail!(
+            "{} without --for: add --for ID, or put them in a `[[user]]` table of {}",
+            given.join(", "),
+            project_file::FILE_NAME
+        );
+    }
+    Ok(())
+}
+
+/// The request a declared user stands for (paths relative to the project root).
+fn request(user: &DeclaredUser, root: &Path) -> RequestArgs {
+    RequestArgs {
+        integration: Some(user.integration.clone()),
+        feature: user.features.clone(),
+        object: user.objects.clone(),
+        field: user.fields.clone(),
+        output_kind: user.output.map(|k| match k {
+            sfperms::catalog::OutputKind::PermissionSet => super::args::Kind::PermissionSet,
+            sfperms::catalog::OutputKind::Profile => super::args::Kind::Profile,
+        }),
+        dependencies: user.dependencies.as_ref().map(|d| root.join(d)),
+    }
+}
+
+/// "the `planhat` user (sfperms.toml:3)".
+fn who(file: &ProjectFile, user: &DeclaredUser) -> String {
+    format!("the `{}` user ({}:{})", user.integration, file.path.display(), user.line)
+}
+
+/// `gen` for every declared user: writes them all (into the project, or --output-dir), or with
+/// `--check` reports every user whose files would change.
+pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
+    refuse_request_flags(&args.request, &options)?;
+    if args.zip.is_some() {
+        bail!("--zip writes one integration user's component: add --for ID");
+    }
+    let file = load(catalog)?;
+    let root: PathBuf = args.output_dir.clone().unwrap_or_else(|| file.root().to_path_buf());
+    let mut generated: Vec<(&DeclaredUser, Generated<'_>)> = Vec::new();
+    for user in &file.users {
+        let user_args = GenArgs {
+            request: request(user, file.root()),
+            name: user.name.clone(),
+            label: user.label.clone(),
+            api_version: user.api_version.clone(),
+            new_profile: user.new_profile,
+            user_license: user.user_license.clone().unwrap_or_else(|| args.user_license.clone()),
+            output_dir: Some(root.clone()),
+            layout: args.layout,
+            zip: None,
+            check: args.check,
+        };
+        let one = gen_cmd::prepare(catalog, &user_args, user.options.clone()).with_context(|| who(&file, user))?;
+        generated.push((user, one));
+    }
+    // Nothing is written unless every user could be generated (above), and all are written together.
+    let all_files: Vec<_> = generated.iter().flat_map(|(_, g)| g.files.iter().cloned()).collect();
+    gen_cmd::write_files(&all_files, args.check)?;
+    let drifted: Vec<&(&DeclaredUser, Generated<'_>)> = generated.iter().filter(|(_, g)| g.changes()).collect();
+    let status = if args.check && !drifted.is_empty() { DIFFERENCES } else { SUCCESS };
+
+    let warnings: Vec<String> = generated
+        .iter()
+        .flat_map(|(user, g)| {
+            let who = who(&file, user);
+            g.plan.warnings.iter().map(move |w| format!("{who}: {w}"))
+        })
+        .collect();
+    if as_json {
+        let users: Vec<_> = generated
+            .iter()
+            .map(|(user, g)| json!({ "line": user.line, "flags": user.flags(), "generated": g.json(args.check) }))
+            .collect();
+        let result = json!({ "project-file": file.path, "users": users });
+        return envelope::print_result(status, &result, &warnings);
+    }
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    if args.check {
+        for (user, g) in &drifted {
+            println!("{}:", who(&file, user));
+            gen_cmd::print_check(&g.files);
+        }
+        let names: Vec<String> = drifted.iter().map(|(user, _)| who(&file, user)).collect();
+        eprintln!(
+            "{} users checked ({}), {} would change{}",
+            generated.len(),
+            file.path.display(),
+            drifted.len(),
+            if names.is_empty() { String::new() } else { format!(": {}", names.join(", ")) }
+        );
+        return Ok(status);
+    }
+    for (_, g) in &generated {
+        gen_cmd::print_written(&g.files);
+    }
+    Ok(status)
+}
+
+/// `diff` for every declared user against the same retrieve: each user's report, then one
+/// summary (text), one Markdown report for a pull request, one JSON document or one patch.
+pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
+    refuse_request_flags(&args.request, &options)?;
+    if args.name.is_some() || args.label.is_some() {
+        bail!("--name and --label without --for: put them in the users' `[[user]]` tables");
+    }
+    let file = load(catalog)?;
+    let source = Source::open(&args.against)?;
+    let mut compared: Vec<(&DeclaredUser, Compared)> = Vec::new();
+    for user in &file.users {
+        let user_args = DiffArgs {
+            request: request(user, file.root()),
+            against: args.against.clone(),
+            name: user.name.clone(),
+            label: user.label.clone(),
+            scope: args.scope,
+            format: args.format,
+        };
+        let one =
+            diff_cmd::compare(catalog, &user_args, user.options.clone(), &source).with_context(|| who(&file, user))?;
+        compared.push((user, one));
+    }
+    let status = compared.iter().map(|(_, c)| c.exit_code()).max().unwrap_or(SUCCESS);
+    let format = if as_json { DiffFormat::Json } else { args.format };
+    match format {
+        DiffFormat::Json => {
+            let warnings: Vec<String> = compared
+                .iter()
+                .flat_map(|(user, c)| {
+                    let who = who(&file, user);
+                    c.warnings.iter().map(move |w| format!("{who}: {w}"))
+                })
+                .collect();
+            let users: Vec<_> = compared
+                .iter()
+                .map(|(user, c)| json!({ "line": user.line, "flags": user.flags(), "diff": c.json() }))
+                .collect();
+            let result = json!({ "project-file": file.path, "equal": status == SUCCESS, "users": users });
+            return envelope::print_result(status, &result, &warnings);
+        }
+        DiffFormat::Text => {
+            let style = Style::stdout();
+            for (_, c) in &compared {
+                println!("{}", diff_cmd::text(&c.outcome, style));
+            }
+            print!("{}", summary_text(&file, &compared));
+        }
+        DiffFormat::Markdown => print!("{}", markdown(&file, &compared)),
+        DiffFormat::Patch => {
+            for (_, c) in &compared {
+                print!("{}", c.patch());
+            }
+        }
+    }
+    Ok(status)
+}
+
+/// One line per user: equal, or its headline.
+fn summary_text(file: &ProjectFile, compared: &[(&DeclaredUser, Compared)]) -> String {
+    let mut out = format!("{} integration users ({}):\n", compared.len(), file.path.display());
+    for (user, c) in compared {
+        let state = if c.equal() { "no differences".to_string() } else { diff_cmd::headline(&c.outcome.changes, "") };
+        let _ = writeln!(
+            out,
+            "  {} `{}` ({}:{}): {state}",
+            user.integration,
+            c.outcome.name,
+            file.path.display(),
+            user.line
+        );
+    }
+    out
+}
+
+/// The pull-request comment: a table of the users, then each user's report.
+fn markdown(file: &ProjectFile, compared: &[(&DeclaredUser, Compared)]) -> String {
+    let mut out = format!("## sfperms diff: {} integration users (`{}`)\n\n", compared.len(), file.path.display());
+    out.push_str(
+        "| User | File | Missing | Excess | Other | Not in the retrieve |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
+    for (user, c) in compared {
+        let n = diff::counts(&c.outcome.changes);
+        let _ = writeln!(
+            out,
+            "| {} (line {}) | `{}` | {} | {} | {} | {} |",
+            user.integration, user.line, c.relative, n.missing, n.excess, n.other, n.not_in_retrieve
+        );
+    }
+    for (_, c) in compared {
+        out.push('\n');
+        out.push_str(&diff_cmd::markdown(&c.outcome, "###"));
+    }
+    out
+}

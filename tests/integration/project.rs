@@ -1,0 +1,196 @@
+//! `sfperms.toml`: a project declaring three integration users. One `gen` writes all three;
+//! `gen --check` and `diff` then exit 0; drift in one exits 1 and names it. Bad project files are
+//! refused with file:line, the key and a did-you-mean, and nothing is written. `init` writes a
+//! file `gen` reads.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::common::{carestone, copy_dir, sfperms, snapshot_settings, stderr, stdout};
+
+const THREE_USERS: &str = r#"# three integration users
+[[user]]
+for = "planhat"
+sync = "receive-only"
+
+[[user]]
+for = "jetstream"
+feature = ["deploy", "debug-logs"]
+
+[[user]]
+for = "elements"
+mode = "managed"
+name = "Elements_Sync"
+"#;
+
+const JETSTREAM: &str = "force-app/main/default/permissionsets/Jetstream_User.permissionset-meta.xml";
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    sfperms().current_dir(dir).args(args).output().expect("the binary runs")
+}
+
+/// The carestone project with the three users declared.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&carestone(), dir.path());
+    std::fs::write(dir.path().join("sfperms.toml"), THREE_USERS).unwrap();
+    dir
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().unwrap()
+}
+
+#[test]
+fn one_gen_writes_every_user_then_check_and_diff_agree() {
+    let dir = project();
+    let output = run_in(dir.path(), &["gen"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    for file in [
+        "force-app/main/default/profiles/Planhat Integration.profile-meta.xml",
+        JETSTREAM,
+        "force-app/main/default/permissionsets/Elements_Sync.permissionset-meta.xml",
+    ] {
+        assert!(stderr(&output).contains(&format!("created: {file}")), "{file}: {}", stderr(&output));
+        crate::common::assert_file_schema_valid(&dir.path().join(file), file);
+    }
+    let check = run_in(dir.path(), &["gen", "--check"]);
+    assert_eq!(code(&check), 0, "{}", stdout(&check));
+    assert!(stderr(&check).ends_with("3 users checked (sfperms.toml), 0 would change\n"), "{}", stderr(&check));
+    let diff = run_in(dir.path(), &["diff", "--against", "."]);
+    assert_eq!(code(&diff), 0, "{}", stdout(&diff));
+    assert!(stdout(&diff).contains(
+        "3 integration users (sfperms.toml):\n  planhat `Planhat Integration` (sfperms.toml:3): no differences\n"
+    ));
+
+    // From a sub-folder, the project file above is found.
+    let sub = run_in(&dir.path().join("force-app"), &["gen", "--check", "--output-dir", ".."]);
+    assert_eq!(code(&sub), 0, "{}", stderr(&sub));
+}
+
+#[test]
+fn drift_in_one_user_exits_1_and_names_it() {
+    let dir = project();
+    assert_eq!(code(&run_in(dir.path(), &["gen"])), 0);
+    let file = dir.path().join(JETSTREAM);
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("<name>ViewRoles</name>", "<name>ViewAllData</name>")).unwrap();
+
+    let check = run_in(dir.path(), &["gen", "--check"]);
+    assert_eq!(code(&check), 1);
+    assert_eq!(
+        stdout(&check),
+        format!(
+            "the `jetstream` user (sfperms.toml:7):\nwould change: {JETSTREAM}\n  1 added, 1 removed, 0 changed: - userPermissions ViewAllData; + userPermissions ViewRoles\n"
+        )
+    );
+    assert!(
+        stderr(&check)
+            .ends_with("3 users checked (sfperms.toml), 1 would change: the `jetstream` user (sfperms.toml:7)\n")
+    );
+
+    let diff = run_in(dir.path(), &["diff", "--against", "."]);
+    assert_eq!(code(&diff), 1);
+    assert!(stdout(&diff).contains("  jetstream `Jetstream_User` (sfperms.toml:7): 1 missing"), "{}", stdout(&diff));
+
+    let markdown = run_in(dir.path(), &["diff", "--against", ".", "--format", "markdown"]);
+    assert_eq!(code(&markdown), 1);
+    snapshot_settings().bind(|| insta::assert_snapshot!("project@diff-markdown", stdout(&markdown)));
+
+    let json = run_in(dir.path(), &["diff", "--against", ".", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["status"], 1);
+    assert_eq!(doc["result"]["equal"], false);
+    let users = doc["result"]["users"].as_array().unwrap();
+    assert_eq!(users.len(), 3);
+    assert_eq!(users[1]["line"], 7);
+    assert_eq!(users[1]["diff"]["counts"]["excess"], 1);
+    assert_eq!(users[0]["diff"]["equal"], true);
+}
+
+/// Runs `gen` on a project file of `text`; asserts exit 2 and that nothing was written.
+fn refused(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sfperms.toml"), text).unwrap();
+    let output = run_in(dir.path(), &["gen"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "gen wrote something");
+    stderr(&output)
+}
+
+#[test]
+fn bad_project_files_name_line_key_and_a_fix() {
+    assert_eq!(
+        refused("[[user]]\nfor = \"jetstream\"\nfeatures = [\"deploy\"]\n"),
+        "error: sfperms.toml:3: unknown key `features` for `jetstream`; did you mean `feature`?; the keys are: for, feature, object, field, as, name, label, api-version, new-profile, user-license, dependencies\n"
+    );
+    assert_eq!(
+        refused("[[user]]\nfor = \"planhat\"\nsync = \"twoway\"\n\n[[user]]\nfor = \"jetstreem\"\n"),
+        "error: sfperms.toml has 2 problems:\n  sfperms.toml:3: `sync = \"twoway\"` is not allowed; did you mean `two-way`?; use one of: receive-only, two-way\n  sfperms.toml:6: `for`: unknown integration `jetstreem`; did you mean `jetstream`?; the catalog has: elements, external-credential, jetstream, merge, planhat\n"
+    );
+    assert_eq!(
+        refused("[user]\nfor = \"planhat\"\n"),
+        "error: sfperms.toml:1: invalid type: map, expected a sequence\n"
+    );
+    // A problem the solver finds names the user and its line.
+    let err = refused("[[user]]\nfor = \"jetstream\"\nfeature = \"deploi\"\n");
+    assert!(
+        err.starts_with("error: the `jetstream` user (sfperms.toml:2): `jetstream` has no feature `deploi`"),
+        "{err}"
+    );
+    // Without --for, the request's flags belong in the file.
+    let dir = project();
+    let output = run_in(dir.path(), &["gen", "--sync", "two-way"]);
+    assert_eq!(
+        stderr(&output),
+        "error: --sync without --for: add --for ID, or put them in a `[[user]]` table of sfperms.toml\n"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let output = run_in(empty.path(), &["diff", "--against", "."]);
+    assert!(
+        stderr(&output).starts_with("error: no --for, and no sfperms.toml here or in a folder above"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn init_writes_a_file_gen_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&carestone(), dir.path());
+    let bad = run_in(dir.path(), &["init", "--for", "planhat", "--sync", "both"]);
+    assert_eq!(code(&bad), 2);
+    assert!(!dir.path().join("sfperms.toml").exists(), "bad flags wrote the file");
+
+    let output = run_in(dir.path(), &["init", "--for", "jetstream", "--feature", "deploy", "--name", "Jetstream_CI"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stderr(&output), "created: sfperms.toml\n");
+    let text = std::fs::read_to_string(dir.path().join("sfperms.toml")).unwrap();
+    assert!(
+        text.ends_with("[[user]]\nfor = \"jetstream\"\nfeature = [\"deploy\"]\nname = \"Jetstream_CI\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .filter(|l| !l.is_empty() && !l.starts_with("[[") && !l.contains(" = "))
+            .all(|l| l.starts_with('#'))
+    );
+
+    let again = run_in(dir.path(), &["init"]);
+    assert_eq!(stderr(&again), "error: sfperms.toml already exists here: edit it, or remove it first\n");
+
+    assert_eq!(code(&run_in(dir.path(), &["gen"])), 0);
+    assert!(dir.path().join("force-app/main/default/permissionsets/Jetstream_CI.permissionset-meta.xml").is_file());
+    assert_eq!(code(&run_in(dir.path(), &["gen", "--check"])), 0);
+
+    // Without flags: a commented example, which declares nobody yet.
+    let fresh = tempfile::tempdir().unwrap();
+    assert_eq!(code(&run_in(fresh.path(), &["init"])), 0);
+    let output = run_in(fresh.path(), &["gen"]);
+    assert_eq!(
+        stderr(&output),
+        "error: sfperms.toml:1: declares no integration user: add a `[[user]]` table with `for = \"ID\"` (see `sfperms init`)\n"
+    );
+}
