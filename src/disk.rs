@@ -145,6 +145,7 @@ pub struct Target {
 
 /// The path with `.` and `..` resolved lexically, made absolute against the current folder.
 fn absolute(path: &Path) -> Result<PathBuf, DiskError> {
+    let path = if path.as_os_str().is_empty() { Path::new(".") } else { path };
     std::path::absolute(path).map_err(|e| io(path, e))
 }
 

@@ -106,16 +106,19 @@ fn package_bytes(component: &Component, api_version: &str, target: Option<&Targe
 /// Where a component of this name already is under `dir` (the one discovery `diff` and `fmt`
 /// use), or `None`.
 fn existing_component(component: &Component, dir: &Path) -> Result<Option<PathBuf>, OutputError> {
-    if !dir.exists() {
+    // `dir` may be the empty path (the current folder, paths shown relative to it).
+    let probe = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    if !probe.exists() {
         return Ok(None);
     }
-    let source = Source::open_dir(dir, MissingDirs::Skip)?;
+    let source = Source::open_dir(probe, MissingDirs::Skip)?;
     let found = source.find_one(
         FileKind::of_output(component.kind),
         &component.name,
         "remove or rename all but one, or write with --output-dir into one folder",
     )?;
-    Ok(found.and_then(|e| e.path().map(Path::to_path_buf)))
+    let found = found.and_then(|e| e.path()).map(|p| if probe == dir { p } else { p.strip_prefix(probe).unwrap_or(p) });
+    Ok(found.map(Path::to_path_buf))
 }
 
 /// The files `component` becomes under `dir` in `layout`.

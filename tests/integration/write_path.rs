@@ -249,3 +249,17 @@ fn two_copies_or_two_spellings_are_refused_by_gen_and_diff_alike() {
         &["`E&F Management` is ambiguous, 2 files"],
     );
 }
+
+#[test]
+fn zip_entries_escaping_by_backslash_or_drive_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = EXISTING_PROFILE.as_bytes().to_vec();
+    for name in ["..\\..\\x.profile", "C:/x.profile"] {
+        let zip = dir.path().join("evil.zip");
+        crate::fmt::make_zip(&zip, &[(name.to_string(), profile.clone())]);
+        let err = input_error(&["fmt", "--check", zip.to_str().unwrap()]);
+        assert!(err.contains(&format!("entry `{name}` leaves its folder")), "{err}");
+        let diff = ["diff", "--for", "planhat", "--sync", "receive-only", "--against", zip.to_str().unwrap()];
+        assert!(input_error(&diff).contains("leaves its folder"));
+    }
+}
