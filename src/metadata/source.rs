@@ -297,6 +297,9 @@ impl Source {
 
     fn open_zip(path: &Path) -> Result<Source, SourceError> {
         let mut archive = open_archive(path)?;
+        if let Some(entry) = duplicate_zip_entry(path).map_err(|e| io_error(path, e))? {
+            return Err(SourceError::ZipDuplicate { path: path.display().to_string(), entry });
+        }
         let mut entries = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         for index in 0..archive.len() {
@@ -407,6 +410,50 @@ impl Source {
         names.dedup();
         names
     }
+}
+
+/// The first name the central directory of the zip at `path` lists twice. The zip crate keeps one
+/// entry per name and drops the others silently, so the directory is read here. A zip64 archive
+/// (over 65,535 entries or 4 GiB) is not scanned.
+fn duplicate_zip_entry(path: &Path) -> std::io::Result<Option<String>> {
+    use std::io::{Seek as _, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let tail_len = len.min(22 + 65_535);
+    file.seek(SeekFrom::Start(len - tail_len))?;
+    let mut tail = vec![0; usize::try_from(tail_len).unwrap_or(0)];
+    file.read_exact(&mut tail)?;
+    let Some(eocd) = tail.windows(4).rposition(|w| w == b"PK\x05\x06") else { return Ok(None) };
+    let record = &tail[eocd..];
+    if record.len() < 22 {
+        return Ok(None);
+    }
+    let u16_at = |b: &[u8], i: usize| u64::from(u16::from_le_bytes([b[i], b[i + 1]]));
+    let u32_at = |b: &[u8], i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+    let cd_size = u32_at(record, 12);
+    if u16_at(record, 10) == 0xFFFF || cd_size == 0xFFFF_FFFF {
+        return Ok(None);
+    }
+    // The directory ends where the end record starts (robust to data prepended to the archive).
+    let cd_end = len - tail_len + eocd as u64;
+    if cd_size > cd_end || cd_size > MAX_FILE_BYTES {
+        return Ok(None);
+    }
+    file.seek(SeekFrom::Start(cd_end - cd_size))?;
+    let mut directory = vec![0; usize::try_from(cd_size).unwrap_or(0)];
+    file.read_exact(&mut directory)?;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut at = 0usize;
+    while at + 46 <= directory.len() && &directory[at..at + 4] == b"PK\x01\x02" {
+        let name_len = u16_at(&directory, at + 28) as usize;
+        let skip = name_len + (u16_at(&directory, at + 30) + u16_at(&directory, at + 32)) as usize;
+        let Some(name) = directory.get(at + 46..at + 46 + name_len) else { break };
+        if !seen.insert(name.to_vec()) {
+            return Ok(Some(String::from_utf8_lossy(name).into_owned()));
+        }
+        at += 46 + skip;
+    }
+    Ok(None)
 }
 
 fn open_archive(path: &Path) -> Result<zip::ZipArchive<std::io::BufReader<std::fs::File>>, SourceError> {

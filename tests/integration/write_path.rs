@@ -263,3 +263,29 @@ fn zip_entries_escaping_by_backslash_or_drive_are_refused() {
         assert!(input_error(&diff).contains("leaves its folder"));
     }
 }
+
+#[test]
+fn a_zip_listing_an_entry_twice_is_refused() {
+    // Written under two names of one length, then one renamed in the bytes (the zip crate will not
+    // write a name twice, and would read only one of them).
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("twice.zip");
+    let profile = EXISTING_PROFILE.as_bytes().to_vec();
+    crate::fmt::make_zip(
+        &zip,
+        &[("profiles/A.profile".to_string(), profile.clone()), ("profiles/B.profile".to_string(), profile)],
+    );
+    let mut bytes = std::fs::read(&zip).unwrap();
+    let needle = b"profiles/B.profile";
+    let starts: Vec<usize> =
+        (0..=bytes.len() - needle.len()).filter(|&i| &bytes[i..i + needle.len()] == needle).collect();
+    assert_eq!(starts.len(), 2, "the name is in the local header and the central directory");
+    for start in starts {
+        bytes[start + 9] = b'A';
+    }
+    std::fs::write(&zip, &bytes).unwrap();
+    let err = input_error(&["fmt", "--check", zip.to_str().unwrap()]);
+    assert!(err.contains("twice.zip: entry `profiles/A.profile` is in the archive twice"), "{err}");
+    let diff = ["diff", "--for", "planhat", "--sync", "receive-only", "--against", zip.to_str().unwrap()];
+    assert!(input_error(&diff).contains("is in the archive twice"));
+}
