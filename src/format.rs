@@ -25,10 +25,17 @@ pub enum FileStatus {
     Error(SourceError),
 }
 
-/// Checks every file of `source`: is it already canonical? One result per entry, in order.
+/// Checks every file of `source`: is it already canonical? One result per entry, in order. The
+/// streaming check (`emit::is_canonical`) answers for canonical files without building a tree; a
+/// file it cannot prove canonical is read fully, to tell a malformed file from one out of order.
 pub fn check(source: &Source) -> Result<Vec<FileStatus>, SourceError> {
     source.map(|reader, entry| {
-        let result = reader.read(entry).and_then(|bytes| Ok(canonical_text(entry, &bytes)?.as_bytes() == bytes));
+        let result = reader.read(entry).and_then(|bytes| {
+            if emit::is_canonical(&bytes, |root| source::check_root(entry, root).is_ok()) {
+                return Ok(true);
+            }
+            Ok(canonical_text(entry, &bytes)?.as_bytes() == bytes)
+        });
         match result {
             Ok(true) => FileStatus::Canonical,
             Ok(false) => FileStatus::WouldChange,

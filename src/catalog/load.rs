@@ -7,20 +7,47 @@ use std::path::Path;
 use super::document::SourceDocument;
 use super::error::{CatalogError, CatalogErrors};
 use super::model::Catalog;
-use super::validate;
+use super::validate::{self, Quotes};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_catalog.rs"));
 }
 
-/// The catalog shipped in the binary (`profiles/`).
+/// The catalog shipped in the binary (`profiles/`). Its quotes are not searched for again on every
+/// run: the tests do that (`builtin_checked`).
 pub fn builtin() -> Result<Catalog, CatalogErrors> {
-    let files: Vec<(String, String)> =
-        builtin::INTEGRATIONS.iter().map(|(p, t)| ((*p).to_string(), (*t).to_string())).collect();
+    load_builtin(builtin::INTEGRATIONS, Quotes::Trusted)
+}
+
+/// Only the built-in integration `id` (the file `profiles/ID.toml`) and the documents it names, or
+/// `None` when there is no such file: all that a run for one integration reads.
+pub fn builtin_only(id: &str) -> Option<Result<Catalog, CatalogErrors>> {
+    let wanted = format!("{id}.toml");
+    let index = builtin::INTEGRATIONS.iter().position(|(path, _)| file_name(path) == wanted)?;
+    Some(load_builtin(&builtin::INTEGRATIONS[index..=index], Quotes::Trusted))
+}
+
+/// The built-in catalog with every quote checked against its vendor documents.
+pub fn builtin_checked() -> Result<Catalog, CatalogErrors> {
+    load_builtin(builtin::INTEGRATIONS, Quotes::Check)
+}
+
+/// The file names of the built-in integrations (`planhat.toml`, …).
+pub fn builtin_files() -> Vec<String> {
+    builtin::INTEGRATIONS.iter().map(|(path, _)| file_name(path)).collect()
+}
+
+/// The built-in `integrations` and the built-in documents they name (a document whose file name
+/// occurs nowhere in their text cannot be one of theirs).
+fn load_builtin(integrations: &[(&str, &str)], quotes: Quotes) -> Result<Catalog, CatalogErrors> {
+    let files: Vec<(String, String)> = integrations.iter().map(|(p, t)| ((*p).to_string(), (*t).to_string())).collect();
     let mut errors = Vec::new();
-    let documents = parse_documents(builtin::DOCUMENTS.iter().map(|(p, t)| (*p, *t)), &mut errors);
+    let named = builtin::DOCUMENTS
+        .iter()
+        .filter(|(path, _)| integrations.iter().any(|(_, text)| text.contains(file_name(path).as_str())));
+    let documents = parse_documents(named.map(|(p, t)| (*p, *t)), &mut errors);
     let mut catalog = Catalog::default();
-    add_files(&mut catalog, &files, &documents, errors)?;
+    add_files(&mut catalog, &files, &documents, errors, quotes)?;
     Ok(catalog)
 }
 
@@ -115,7 +142,7 @@ pub fn add_dir(catalog: &mut Catalog, dir: &Path) -> Result<(), CatalogErrors> {
     }
     let mut errors = Vec::new();
     let documents = parse_documents(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())), &mut errors);
-    add_files(catalog, &files, &documents, errors)
+    add_files(catalog, &files, &documents, errors, Quotes::Check)
 }
 
 fn add_files(
@@ -123,10 +150,11 @@ fn add_files(
     files: &[(String, String)],
     documents: &Documents,
     mut errors: Vec<CatalogError>,
+    quotes: Quotes,
 ) -> Result<(), CatalogErrors> {
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for (path, text) in files {
-        match validate::integration(path, text, &documents.parsed, &documents.broken) {
+        match validate::integration(path, text, &documents.parsed, &documents.broken, quotes) {
             Ok(integration) => {
                 if let Some(first) = seen.insert(integration.id.clone(), path.clone()) {
                     errors.push(CatalogError {

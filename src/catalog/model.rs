@@ -79,6 +79,11 @@ pub struct Integration {
     pub default_name: String,
     pub default_label: String,
     pub admin_shortcut: Option<AdminShortcut>,
+    pub integration_licence: Option<IntegrationLicence>,
+    pub connected_app: Option<ConnectedApp>,
+    /// The integration works through Salesforce's API, so API Enabled is granted as a platform
+    /// requirement even where the document does not name it.
+    pub connects_through_api: bool,
     pub options: Vec<OptionDef>,
     pub features: Vec<Feature>,
     pub requirements: Vec<Requirement>,
@@ -150,6 +155,8 @@ impl Integration {
         let mut quotes: Vec<&Quote> = Vec::new();
         quotes.extend(self.output_source.iter());
         quotes.extend(self.admin_shortcut.iter().map(|s| &s.source));
+        quotes.extend(self.integration_licence.iter().map(|l| &l.source));
+        quotes.extend(self.connected_app.iter().map(|a| &a.source));
         quotes.extend(self.options.iter().filter_map(|o| o.source.as_ref()));
         quotes.extend(self.features.iter().filter_map(|f| f.source.as_ref()));
         quotes.extend(self.requirements.iter().map(|r| &r.source));
@@ -178,6 +185,28 @@ pub struct AdminShortcut {
     pub source: Quote,
     pub user_permissions: Vec<String>,
     pub note: String,
+}
+
+/// Whether the vendor accepts the Salesforce Integration user licence (the licence that gives
+/// the "Minimum Access - API Only Integrations" profile and the "Salesforce API Integration"
+/// permission set licence), in the document's words.
+#[derive(Debug, Clone, Serialize)]
+pub struct IntegrationLicence {
+    pub accepts: bool,
+    pub source: Quote,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The integration authorizes through an OAuth connected app: the org must install the app and
+/// pre-authorize the user, or let the user approve an uninstalled app.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConnectedApp {
+    pub source: Quote,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// What an option's value is.

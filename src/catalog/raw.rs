@@ -42,6 +42,13 @@ pub struct Integration {
     pub default_name: Spanned<String>,
     pub default_label: String,
     pub admin_shortcut: Option<AdminShortcut>,
+    /// Whether the vendor accepts the Salesforce Integration user licence.
+    pub integration_licence: Option<IntegrationLicence>,
+    /// The integration authorizes through an OAuth connected app.
+    pub connected_app: Option<ConnectedApp>,
+    /// The integration works through Salesforce's API: API Enabled is a platform requirement.
+    #[serde(default)]
+    pub connects_through_api: bool,
     #[serde(default)]
     pub option: Vec<OptionDef>,
     #[serde(default)]
@@ -101,6 +108,26 @@ pub struct AdminShortcut {
     pub source: Spanned<OneOrMany>,
     pub user_permissions: Vec<Spanned<String>>,
     pub note: String,
+}
+
+/// `[integration-licence]`: what the vendor's document says of the Salesforce Integration user
+/// licence.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct IntegrationLicence {
+    pub accepts: bool,
+    pub source: Spanned<OneOrMany>,
+    pub note: Option<String>,
+}
+
+/// `[connected-app]`: the document's words for the OAuth connected app the integration uses.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConnectedApp {
+    pub source: Spanned<OneOrMany>,
+    /// The app's name, when the document gives it.
+    pub name: Option<String>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -44,11 +44,26 @@ pub const RESERVED_OPTION_NAMES: &[&str] = &[
     "zip",
 ];
 
+/// Whether quotes are checked against their documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quotes {
+    /// Every quote must occur in the integration's documents.
+    Check,
+    /// Not searched for: the built-in catalog, whose quotes its tests check
+    /// (`catalog::tests::the_builtin_catalog_is_valid_quotes_included`), so that a run does not
+    /// search the vendor documents again. A conflict's quotes are still looked up, to name the
+    /// document each side comes from.
+    Trusted,
+}
+
 struct Checker<'a> {
     file: &'a str,
     text: &'a str,
-    /// The integration's documents found: file name and its text (white space folded).
-    documents: Vec<(String, String)>,
+    quotes: Quotes,
+    /// The integration's documents found: file name and its text.
+    documents: Vec<(String, &'a str)>,
+    /// The same texts with white space folded, made on the first quote looked up.
+    folded: Option<Vec<String>>,
     errors: Vec<CatalogError>,
 }
 
@@ -64,16 +79,25 @@ impl Checker<'_> {
 
     /// A quote must occur in one of the integration's documents word for word (white space folded).
     fn quote(&mut self, source: Spanned<raw::OneOrMany>) -> Quote {
-        self.quote_in(source).0
+        match self.quotes {
+            Quotes::Check => self.quote_in(source).0,
+            Quotes::Trusted => Quote(source.into_inner().into_vec()),
+        }
     }
 
     /// The quote and the file its first part occurs in.
     fn quote_in(&mut self, source: Spanned<raw::OneOrMany>) -> (Quote, Option<String>) {
         let span = source.span();
         let parts = source.into_inner().into_vec();
+        let documents = &self.documents;
+        let texts = self.folded.get_or_insert_with(|| documents.iter().map(|(_, text)| fold_space(text)).collect());
         let found = |part: &String| {
             let folded = fold_space(part);
-            self.documents.iter().find(|(_, text)| !folded.is_empty() && text.contains(&folded)).map(|(f, _)| f.clone())
+            documents
+                .iter()
+                .zip(texts.iter())
+                .find(|(_, text)| !folded.is_empty() && text.contains(&folded))
+                .map(|((f, _), _)| f.clone())
         };
         let files: Vec<Option<String>> = parts.iter().map(found).collect();
         if !self.documents.is_empty() {
@@ -124,12 +148,13 @@ pub fn integration(
     text: &str,
     documents: &BTreeMap<String, SourceDocument>,
     broken: &BTreeSet<String>,
+    quotes: Quotes,
 ) -> Result<Integration, Vec<CatalogError>> {
     let parsed: raw::Integration = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(0, |s| text[..s.start].matches('\n').count() + 1);
         vec![CatalogError { file: file.to_string(), line, message: e.message().to_string() }]
     })?;
-    let mut c = Checker { file, text, documents: Vec::new(), errors: Vec::new() };
+    let mut c = Checker { file, text, quotes, documents: Vec::new(), folded: None, errors: Vec::new() };
 
     let id = parsed.id.get_ref().clone();
     if !is_kebab(&id) {
@@ -148,7 +173,7 @@ pub fn integration(
         }
         match documents.get(name) {
             Some(document) => {
-                c.documents.push((name.clone(), fold_space(&document.body)));
+                c.documents.push((name.clone(), &document.body));
                 found.push(document);
             }
             // Its own errors are reported where it was read.
@@ -218,6 +243,15 @@ pub fn integration(
         user_permissions: s.user_permissions.into_iter().map(|p| user_permission(&mut c, p)).collect(),
         note: s.note,
     });
+
+    let integration_licence = parsed.integration_licence.map(|l| IntegrationLicence {
+        accepts: l.accepts,
+        source: c.quote(l.source),
+        note: l.note,
+    });
+    let connected_app =
+        parsed.connected_app.map(|a| ConnectedApp { source: c.quote(a.source), name: a.name, note: a.note });
+    let connects_through_api = parsed.connects_through_api;
 
     let mut requirements = Vec::new();
     for mut r in parsed.require {
@@ -352,6 +386,9 @@ pub fn integration(
         default_name,
         default_label: parsed.default_label,
         admin_shortcut,
+        integration_licence,
+        connected_app,
+        connects_through_api,
         options,
         features,
         requirements,

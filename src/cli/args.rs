@@ -262,6 +262,57 @@ pub fn catalog_dir_from_argv(argv: &[OsString]) -> Option<PathBuf> {
     None
 }
 
+/// How much of the catalog a command line needs.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CatalogNeed {
+    /// None: `--version`, `--help`, `fmt` (a broken `--catalog DIR` does not break them).
+    Nothing,
+    /// The integration given with `--for`, and its options.
+    One(String),
+    /// Every integration: `list`, `show`, a command's `--help`, completions and man pages (which
+    /// list every option).
+    All,
+}
+
+/// What the command in `argv` needs from the catalog, found before clap runs (the catalog decides
+/// which options clap accepts).
+pub fn catalog_need(argv: &[OsString]) -> CatalogNeed {
+    let mut args = argv.iter().skip(1).map(|a| a.to_string_lossy());
+    let mut command = None;
+    while let Some(arg) = args.next() {
+        // The global options that take a value.
+        if arg == "--catalog" || arg == "--color" {
+            args.next();
+        } else if !arg.starts_with('-') {
+            command = Some(arg);
+            break;
+        }
+    }
+    let Some(command) = command else { return CatalogNeed::Nothing };
+    if command == "fmt" {
+        return CatalogNeed::Nothing;
+    }
+    // `init` lists every integration.
+    if !["gen", "explain", "diff"].contains(&command.as_ref()) {
+        return CatalogNeed::All;
+    }
+    let rest: Vec<_> = args.collect();
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        return CatalogNeed::All;
+    }
+    let mut rest = rest.iter();
+    while let Some(arg) = rest.next() {
+        if arg == "--for" {
+            if let Some(id) = rest.next() {
+                return CatalogNeed::One(id.to_string());
+            }
+        } else if let Some(id) = arg.strip_prefix("--for=") {
+            return CatalogNeed::One(id.to_string());
+        }
+    }
+    CatalogNeed::All
+}
+
 /// `--color WHEN` as given, found before clap runs (clap colours its own help and errors);
 /// `auto` when absent or not a known value (clap then reports the value).
 pub fn color_from_argv(argv: &[OsString]) -> ColorArg {

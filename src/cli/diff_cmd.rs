@@ -299,6 +299,7 @@ fn why_cell(reasons: &[Reason]) -> String {
         .map(|r| match r {
             Reason::Requirement { context, .. } => context.clone(),
             Reason::CommandLine { flag } => format!("asked for with {flag}"),
+            Reason::Platform { .. } => "platform requirement".to_string(),
             Reason::Dependency { of, .. } => format!("required by {of}"),
         })
         .collect();

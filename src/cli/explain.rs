@@ -31,6 +31,9 @@ pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, Stri
             "other-warnings": warnings,
             "verification-query": plan.verification_query(),
             "admin-shortcut": integration.admin_shortcut.as_ref().map(|s| json!({"source": s.source, "user-permissions": s.user_permissions, "note": s.note})),
+            "connects-through-api": integration.connects_through_api,
+            "connected-app": integration.connected_app,
+            "integration-licence": integration.integration_licence,
         });
         return super::envelope::print_result(0, &doc, &plan.warnings);
     }
@@ -77,11 +80,16 @@ fn requirement_text(
     s
 }
 
+fn platform_text(why: &str, source: &str) -> String {
+    format!("platform requirement: {why} (source: {source})")
+}
+
 /// One reason on one line, for `diff`'s "why" column.
 pub(super) fn reason_text(reason: &Reason) -> String {
     match reason {
         Reason::Requirement { context, quote, via, flag } => requirement_text(context, quote, via, flag),
         Reason::CommandLine { flag } => format!("asked for with {flag}"),
+        Reason::Platform { why, source, .. } => platform_text(why, source),
         Reason::Dependency { of, source, .. } => format!("required by {of} ({})", dependency_source(source)),
     }
 }
@@ -114,6 +122,7 @@ fn reason_lines(item: &Item, reasons: &[Reason]) -> Vec<String> {
                 lines.push(requirement_text(context, quote, via, flag))
             }
             Reason::CommandLine { flag } => lines.push(format!("asked for with {flag}")),
+            Reason::Platform { why, source, .. } => lines.push(platform_text(why, source)),
             Reason::Dependency { source, chain, .. } if !direct && Some(i) == shortest => {
                 lines.push(format!(
                     "required by Salesforce: {} ({})",
@@ -248,6 +257,28 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
             let note = set.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default();
             let _ = writeln!(out, "{bullet}{}{note}", set.name);
             let _ = writeln!(out, "{sub}\"{}\"", set.source);
+        }
+    }
+
+    if integration.connected_app.is_some() || integration.integration_licence.is_some() {
+        let _ = writeln!(out, "{h2}Connection and licence");
+        if let Some(app) = &integration.connected_app {
+            let name = app.name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
+            let _ = writeln!(out, "{bullet}authorizes through an OAuth connected app{name}: \"{}\"", app.source);
+            if let Some(note) = &app.note {
+                let _ = writeln!(out, "{sub}{note}");
+            }
+        }
+        if let Some(licence) = &integration.integration_licence {
+            let verdict = if licence.accepts { "accepts" } else { "does not accept" };
+            let _ = writeln!(
+                out,
+                "{bullet}the vendor {verdict} the Salesforce Integration user licence: \"{}\"",
+                licence.source
+            );
+            if let Some(note) = &licence.note {
+                let _ = writeln!(out, "{sub}{note}");
+            }
         }
     }
 

@@ -42,36 +42,34 @@ pub fn main() -> ExitCode {
 }
 
 fn run(argv: &[OsString], json: bool) -> Result<u8> {
-    // The catalog decides which integration options exist, so load it before parsing. A broken
-    // `--catalog` is reported by the commands that use it; `fmt`, `--help` and `--version` work.
-    let (catalog, catalog_error) = match request::load_catalog(args::catalog_dir_from_argv(argv).as_deref()) {
-        Ok(catalog) => (catalog, None),
-        Err(e) => (request::load_catalog(None)?, Some(e)),
-    };
+    // The catalog decides which integration options exist, so load what the command needs of it
+    // before parsing (nothing for `--version`, `--help` or `fmt`).
+    let dir = args::catalog_dir_from_argv(argv);
+    let mut need = args::catalog_need(argv);
+    let mut catalog = request::load_catalog(&need, dir.as_deref())?;
     let color = args::color_from_argv(argv);
-    let command = full_command(&catalog).color(color.for_clap());
-    let matches = match command.try_get_matches_from(argv) {
-        Ok(m) => m,
-        // --help and --version are not errors, and print as text even with --json.
-        Err(e) if !e.use_stderr() => {
-            let _ = e.print();
-            return Ok(exit::SUCCESS);
-        }
-        // An option of the broken catalog is unknown now: the catalog's error is the one to see.
-        Err(_) if catalog_error.is_some() => return Err(catalog_error.expect("checked")),
-        Err(e) if json => return Err(e.into()),
-        Err(e) => {
-            let _ = e.print();
-            return Ok(exit::ERROR);
+    let matches = loop {
+        match full_command(&catalog).color(color.for_clap()).try_get_matches_from(argv) {
+            Ok(m) => break m,
+            // Perhaps another integration's option: with the whole catalog the solver says so.
+            Err(e) if e.kind() == clap::error::ErrorKind::UnknownArgument && need != args::CatalogNeed::All => {
+                need = args::CatalogNeed::All;
+                catalog = request::load_catalog(&need, dir.as_deref())?;
+            }
+            // --help and --version are not errors, and print as text even with --json.
+            Err(e) if !e.use_stderr() => {
+                let _ = e.print();
+                return Ok(exit::SUCCESS);
+            }
+            Err(e) if json => return Err(e.into()),
+            Err(e) => {
+                let _ = e.print();
+                return Ok(exit::ERROR);
+            }
         }
     };
     let cli = Cli::from_arg_matches(&matches)?;
     cli.color.install();
-    if let Some(error) = catalog_error
-        && !matches!(cli.command, args::Command::Fmt(_))
-    {
-        return Err(error);
-    }
     let options = args::integration_options(&matches, &catalog);
     match cli.command {
         args::Command::List => list::run(&catalog, cli.json),
@@ -100,5 +98,29 @@ mod tests {
         Cli::command().debug_assert();
         let catalog = sfperms::catalog::builtin().unwrap();
         args::with_integration_options(Cli::command(), &catalog).debug_assert();
+    }
+
+    fn need(line: &str) -> args::CatalogNeed {
+        let argv: Vec<std::ffi::OsString> = line.split_whitespace().map(Into::into).collect();
+        args::catalog_need(&argv)
+    }
+
+    #[test]
+    fn a_run_loads_only_the_catalog_its_command_needs() {
+        use args::CatalogNeed::{All, Nothing, One};
+        assert_eq!(need("sfperms --version"), Nothing);
+        assert_eq!(need("sfperms --help"), Nothing);
+        assert_eq!(need("sfperms --catalog broken fmt --check ."), Nothing);
+        assert_eq!(need("sfperms --json fmt x"), Nothing);
+        assert_eq!(need("sfperms gen --for planhat --sync receive-only"), One("planhat".into()));
+        assert_eq!(need("sfperms --catalog c diff --against x --for=merge"), One("merge".into()));
+        assert_eq!(need("sfperms gen --for planhat --help"), All);
+        assert_eq!(need("sfperms gen --sync receive-only"), All);
+        assert_eq!(need("sfperms list"), All);
+        assert_eq!(need("sfperms help gen"), All);
+        assert_eq!(need("sfperms --color always list"), All);
+        assert_eq!(need("sfperms --color never fmt ."), Nothing);
+        assert_eq!(need("sfperms completions bash"), All);
+        assert_eq!(need("sfperms init --for planhat"), All);
     }
 }

@@ -11,10 +11,17 @@ use sfperms::platform::dependencies::DependencyTable;
 use sfperms::platform::dependency_export;
 use sfperms::solver::{self, FieldRequest, ObjectRequest, Plan, Selection};
 
-use super::args::{Kind, RequestArgs};
+use super::args::{CatalogNeed, Kind, RequestArgs};
 
-pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog> {
-    let mut catalog = catalog::builtin().context("the built-in catalog is broken (please report this)")?;
+/// The part of the catalog a command needs, and all of a `--catalog DIR` when one is needed.
+pub fn load_catalog(need: &CatalogNeed, dir: Option<&Path>) -> Result<Catalog> {
+    let builtin = match need {
+        CatalogNeed::Nothing => return Ok(Catalog::default()),
+        // An id that is not built in may come from DIR, or be a typo: the whole list then.
+        CatalogNeed::One(id) => catalog::builtin_only(id).unwrap_or_else(catalog::builtin),
+        CatalogNeed::All => catalog::builtin(),
+    };
+    let mut catalog = builtin.context("the built-in catalog is broken (please report this)")?;
     if let Some(dir) = dir {
         catalog::add_dir(&mut catalog, dir)?;
     }

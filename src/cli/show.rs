@@ -37,6 +37,8 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
             "output": integration.output, "output-source": integration.output_source,
             "admin-shortcut": integration.admin_shortcut.as_ref().map(|s| json!({
                 "source": s.source, "user-permissions": s.user_permissions, "note": s.note })),
+            "connects-through-api": integration.connects_through_api,
+            "connected-app": integration.connected_app, "integration-licence": integration.integration_licence,
             "options": options, "features": features,
             "requirements": integration.requirements.iter().map(|r| json!({
                 "features": r.condition.features, "when": r.condition.options,
@@ -65,6 +67,9 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
     println!("Writes: a {} by default", integration.output.word());
     if let Some(quote) = &integration.output_source {
         println!("  \"{quote}\"");
+    }
+    for line in connection_lines(integration) {
+        println!("{line}");
     }
     if let Some(shortcut) = &integration.admin_shortcut {
         println!();
@@ -163,6 +168,28 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
         }
     }
     Ok(0)
+}
+
+/// How the integration connects and which licence it takes: the catalog's `connects-through-api`,
+/// `[connected-app]` and `[integration-licence]`, with their quotes.
+fn connection_lines(integration: &Integration) -> Vec<String> {
+    let mut lines = Vec::new();
+    if integration.connects_through_api {
+        lines.push("Connects through the API: API Enabled is granted as a platform requirement".to_string());
+    }
+    if let Some(app) = &integration.connected_app {
+        let name = app.name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
+        lines.push(format!("Connected app: authorizes through an OAuth connected app{name}"));
+        lines.push(format!("  \"{}\"", app.source));
+        lines.extend(app.note.iter().map(|n| format!("  {n}")));
+    }
+    if let Some(licence) = &integration.integration_licence {
+        let verdict = if licence.accepts { "accepted" } else { "not accepted" };
+        lines.push(format!("Salesforce Integration user licence: {verdict} by the vendor"));
+        lines.push(format!("  \"{}\"", licence.source));
+        lines.extend(licence.note.iter().map(|n| format!("  {n}")));
+    }
+    lines
 }
 
 /// `--protocol custom --identity per-user`.

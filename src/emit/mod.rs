@@ -2,10 +2,14 @@
 //! `render` writes any `Document` through the templates; `fast` writes the same bytes without the
 //! template engine, for whole orgs. Ordering is `metadata::canonical`'s.
 
+mod check;
+#[cfg(test)]
+mod check_properties;
 mod fast;
 mod files;
 mod render;
 
+pub use check::is_canonical;
 pub use fast::{render_as_is_fast, render_fast, render_owned_fast};
 pub use files::{FileMeta, package_xml, permission_set, profile};
 pub use render::{escape_xml, render, render_as_is};

@@ -31,8 +31,13 @@ fn entry_keys() -> &'static BTreeMap<&'static str, (&'static str, Option<&'stati
     })
 }
 
+/// The key and second key entries of group `name` are sorted by (`.`: the entry's own text).
+pub(crate) fn group_keys(name: &str) -> Option<(&'static str, Option<&'static str>)> {
+    entry_keys().get(name).copied()
+}
+
 /// Where an element goes among its siblings.
-fn element_rank(name: &str) -> (usize, &str) {
+pub(crate) fn element_rank(name: &str) -> (usize, &str) {
     match BASE_ELEMENTS.iter().position(|b| *b == name) {
         Some(i) => (i, ""),
         None => (BASE_ELEMENTS.len(), name),

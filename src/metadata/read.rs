@@ -47,7 +47,7 @@ pub fn is_xml_char(c: char) -> bool {
 }
 
 /// The first character XML 1.0 forbids in `text`, with its byte offset.
-fn forbidden_char(text: &str) -> Option<(usize, char)> {
+pub(crate) fn forbidden_char(text: &str) -> Option<(usize, char)> {
     // Fast path on bytes: C0 controls other than tab, LF, CR, and U+FFFE/U+FFFF (EF BF BE/BF).
     let bytes = text.as_bytes();
     let suspect = bytes.iter().enumerate().find(|&(i, &b)| {
@@ -61,35 +61,70 @@ fn forbidden_message(c: char) -> String {
     format!("character U+{:04X} is not allowed in XML 1.0 (raw or as a character reference): remove it", c as u32)
 }
 
-/// Checks a value after its references were expanded (`&#1;` is as forbidden as a raw U+0001).
-fn check_value(value: &str, line: usize) -> Result<(), ParseError> {
-    match value.chars().find(|c| !is_xml_char(*c)) {
-        Some(c) => Err(ParseError { line, message: forbidden_message(c) }),
-        None => Ok(()),
-    }
-}
-
 fn attrs(start: &BytesStart, line: usize) -> Result<Vec<(String, String)>, ParseError> {
     let mut out = Vec::new();
-    for attr in start.attributes() {
+    // quick-xml's own duplicate check compares every attribute with every earlier one (quadratic);
+    // `first_duplicate` sorts instead.
+    for attr in start.attributes().with_checks(false) {
         let attr = attr.map_err(|e| ParseError { line, message: format!("bad attribute: {e}") })?;
         let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
-        let raw = std::str::from_utf8(&attr.value)
-            .map_err(|_| ParseError { line, message: "an attribute value is not UTF-8".into() })?;
-        // XML 1.0 §3.3.3: a raw tab, CR or LF in an attribute value is read as a space (CRLF as one);
-        // only references keep them.
-        let normalized: Cow<str> = if raw.contains(['\t', '\n', '\r']) {
-            raw.replace("\r\n", " ").replace(['\t', '\n', '\r'], " ").into()
-        } else {
-            raw.into()
-        };
-        let value = quick_xml::escape::unescape(&normalized)
-            .map_err(|e| ParseError { line, message: format!("bad attribute value: {e}") })?
-            .into_owned();
-        check_value(&value, line)?;
+        let value = attribute_value(&attr).map_err(|message| ParseError { line, message })?.into_owned();
         out.push((key, value));
     }
+    if let Some(key) = first_duplicate(out.iter().map(|(k, _)| k.as_str()).collect()) {
+        return Err(ParseError { line, message: format!("the attribute `{key}` is given twice") });
+    }
     Ok(out)
+}
+
+/// The value of an attribute, its entities replaced. XML 1.0 §3.3.3: a raw tab, CR or LF in it is
+/// read as a space (CRLF as one); only references keep them. A character XML forbids is refused.
+pub(crate) fn attribute_value<'a>(attr: &quick_xml::events::attributes::Attribute<'a>) -> Result<Cow<'a, str>, String> {
+    let raw = std::str::from_utf8(&attr.value).map_err(|_| "an attribute value is not UTF-8".to_string())?;
+    let value = if raw.contains(['\t', '\n', '\r']) {
+        let normalized = raw.replace("\r\n", " ").replace(['\t', '\n', '\r'], " ");
+        let value = quick_xml::escape::unescape(&normalized).map(|v| Cow::Owned(v.into_owned()));
+        value.map_err(|e| format!("bad attribute value: {e}"))?
+    } else {
+        attr.unescape_value().map_err(|e| format!("bad attribute value: {e}"))?
+    };
+    if let Some(c) = value.chars().find(|c| !is_xml_char(*c)) {
+        return Err(forbidden_message(c));
+    }
+    Ok(value)
+}
+
+/// A key that occurs twice among `keys`, in O(n log n).
+pub(crate) fn first_duplicate(mut keys: Vec<&str>) -> Option<&str> {
+    if keys.len() < 2 {
+        return None;
+    }
+    keys.sort_unstable();
+    keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+}
+
+/// A text node's value, entities replaced (borrowed when there are none). Line ends were settled
+/// for the whole file (`line_ends_as_lf`); a character reference to a character XML forbids
+/// (`&#1;`) is refused.
+pub(crate) fn text_value(raw: &str) -> Result<Cow<'_, str>, String> {
+    let value = quick_xml::escape::unescape(raw)
+        .map_err(|e| format!("bad text: {e} (only &amp; &lt; &gt; &quot; &apos; and &#…; are allowed)"))?;
+    if raw.contains("&#")
+        && let Some(c) = value.chars().find(|c| !is_xml_char(*c))
+    {
+        return Err(forbidden_message(c));
+    }
+    Ok(value)
+}
+
+/// The reader every metadata file is read with: nothing trimmed, end tags and comments checked.
+pub(crate) fn xml_reader(text: &str) -> Reader<&[u8]> {
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    config.trim_text(false);
+    config.check_end_names = true;
+    config.check_comments = true;
+    reader
 }
 
 /// How a file ends its lines: LF (CRs are then data, kept in values), or CRLF or CR throughout
@@ -147,11 +182,7 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
     if let Some((at, c)) = forbidden_char(text) {
         return Err(ParseError { line: line_of(text, at), message: forbidden_message(c) });
     }
-    let mut reader = Reader::from_str(text);
-    let config = reader.config_mut();
-    config.trim_text(false);
-    config.check_end_names = true;
-    config.check_comments = true;
+    let mut reader = xml_reader(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut doc: Option<Document> = None;
     let mut root_closed = false;
@@ -237,12 +268,7 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
             Event::Text(t) => {
                 let raw = std::str::from_utf8(&t).map_err(|_| fail("text is not UTF-8".into()))?;
                 // Borrowed unless there is something to unescape: no allocation per text node.
-                let value = quick_xml::escape::unescape(raw).map_err(|e| {
-                    fail(format!("bad text: {e} (only &amp; &lt; &gt; &quot; &apos; and &#…; are allowed)"))
-                })?;
-                if raw.contains("&#") {
-                    check_value(&value, line)?;
-                }
+                let value = text_value(raw).map_err(fail)?;
                 match stack.last_mut() {
                     Some(frame) => frame.text.push_str(&value),
                     None if value.trim().is_empty() => {}
@@ -435,6 +461,11 @@ mod tests {
         assert!(parse(&unclosed).is_err());
         let mismatched = format!("{HEAD}\n<a>x</b></PermissionSet>");
         assert_eq!(parse(&mismatched).unwrap_err().line, 3);
+        let twice = format!("{HEAD}\n<a b=\"1\" c=\"2\" b=\"3\">x</a></PermissionSet>");
+        assert_eq!(
+            parse(&twice).unwrap_err(),
+            ParseError { line: 3, message: "the attribute `b` is given twice".into() }
+        );
         let root = HEAD.split_once('\n').unwrap().1;
         let two_roots = format!("{HEAD}</PermissionSet>{root}</PermissionSet>");
         assert!(parse(&two_roots).unwrap_err().message.contains("second root"));

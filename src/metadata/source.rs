@@ -521,19 +521,27 @@ pub fn parse_file(display: &str, kind: Option<FileKind>, bytes: &[u8]) -> Result
         line: e.line,
         message: e.message,
     })?;
+    check_root_of(display, kind, &doc.root)?;
+    Ok(doc)
+}
+
+/// Whether a file of `entry`'s name may have the root element `root`.
+pub fn check_root(entry: &Entry, root: &str) -> Result<(), SourceError> {
+    check_root_of(&entry.display, entry.kind, root)
+}
+
+/// Whether the file shown as `display`, of the kind its name says, may have the root `root`.
+fn check_root_of(display: &str, kind: Option<FileKind>, root: &str) -> Result<(), SourceError> {
     match kind {
-        Some(kind) if doc.root != kind.root() => Err(SourceError::WrongRoot {
+        Some(kind) if root != kind.root() => Err(SourceError::WrongRoot {
             path: display.to_string(),
-            found: doc.root,
+            found: root.to_string(),
             expected: kind.root().to_string(),
         }),
-        None if ![FileKind::PermissionSet, FileKind::Profile, FileKind::Package]
-            .iter()
-            .any(|k| k.root() == doc.root) =>
-        {
-            Err(SourceError::UnknownRoot { path: display.to_string(), found: doc.root })
+        None if ![FileKind::PermissionSet, FileKind::Profile, FileKind::Package].iter().any(|k| k.root() == root) => {
+            Err(SourceError::UnknownRoot { path: display.to_string(), found: root.to_string() })
         }
-        _ => Ok(doc),
+        _ => Ok(()),
     }
 }
 

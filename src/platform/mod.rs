@@ -8,6 +8,7 @@ mod tsv;
 pub mod dependencies;
 pub mod dependency_export;
 pub mod fields;
+pub mod needs;
 pub mod objects;
 pub mod permissions;
 

@@ -76,6 +76,7 @@ pub fn fill_chains(grants: &mut BTreeMap<Item, Vec<Reason>>) {
         grants.get(item)?.iter().find_map(|r| match r {
             Reason::Requirement { context, .. } => Some(context.clone()),
             Reason::CommandLine { flag } => Some(flag.clone()),
+            Reason::Platform { .. } => Some("platform requirement".to_string()),
             Reason::Dependency { .. } => None,
         })
     };

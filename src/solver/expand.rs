@@ -5,6 +5,7 @@
 use crate::access::{FieldAccess, Item, ObjectAccess};
 use crate::catalog::{Condition, Conflict, Integration, PackagePermissionSet, Quote, Template};
 use crate::platform::fields::{self, FieldRule};
+use crate::platform::needs::PlatformNeed;
 use crate::platform::objects::{self, ObjectKind, Outcome};
 
 use super::plan::{Note, NoteKind, Reason};
@@ -289,6 +290,16 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
         needs.push(Need { quote: requirement.source.clone(), context, alternatives });
     }
 
+    for need in platform_needs(integration) {
+        let mut alt = Alternative::default();
+        for name in need.user_permissions() {
+            alt.label.push(name.to_string());
+            alt.items.push((Item::UserPermission(name.to_string()), Reason::platform(need)));
+        }
+        let quote = Quote(vec![format!("(platform requirement: {})", need.why())]);
+        needs.push(Need { quote, context: "platform requirement".into(), alternatives: vec![alt] });
+    }
+
     // `--object`/`--field` that no requirement took: granted as the admin's own choice.
     let command_line = Quote(vec!["(asked for on the command line)".into()]);
     let mut extra = Alternative::default();
@@ -354,6 +365,15 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
     let conflicts =
         integration.conflicts.iter().filter(|k| context(&k.condition, resolved).is_some()).cloned().collect();
     Ok(Expansion { needs, notes, warnings, package_permission_sets, conflicts })
+}
+
+/// The platform requirements the integration's catalog properties turn on.
+fn platform_needs(integration: &Integration) -> Vec<PlatformNeed> {
+    let mut out = Vec::new();
+    if integration.connects_through_api {
+        out.push(PlatformNeed::ConnectsThroughApi);
+    }
+    out
 }
 
 fn needs_access(integration: &Integration, flag: &str, example: &str) -> SelectionError {

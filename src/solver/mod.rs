@@ -110,7 +110,10 @@ pub fn solve(
             ));
         }
     }
-    if grants.is_empty() && resolved.features.is_empty() && !integration.features.is_empty() {
+    // Platform requirements apply whatever the features: they alone are still "nothing asked for".
+    let vendor_granted =
+        grants.values().flatten().any(|r| matches!(r, Reason::Requirement { .. } | Reason::CommandLine { .. }));
+    if !vendor_granted && resolved.features.is_empty() && !integration.features.is_empty() {
         let names: Vec<&str> = integration.features.iter().map(|f| f.name.as_str()).collect();
         warnings.push(format!(
             "nothing granted: every requirement of `{}` belongs to a feature; add --feature NAME ({}) or --feature all",

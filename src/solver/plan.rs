@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::access::Item;
 use crate::catalog::{Conflict, OutputKind, PackagePermissionSet, Quote};
+use crate::platform::needs::PlatformNeed;
 
 /// Why a grant is there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,6 +27,9 @@ pub enum Reason {
     },
     /// The admin asked for it on the command line, outside any vendor requirement.
     CommandLine { flag: String },
+    /// Salesforce needs it for the way the integration works (a catalog property such as
+    /// `connects-through-api`), whether or not the vendor's page names it.
+    Platform { need: PlatformNeed, why: &'static str, source: &'static str },
     /// Salesforce requires it for another grant.
     Dependency {
         of: String,
@@ -35,6 +39,12 @@ pub enum Reason {
         /// requirement's context or the command-line flag).
         chain: Vec<String>,
     },
+}
+
+impl Reason {
+    pub fn platform(need: PlatformNeed) -> Reason {
+        Reason::Platform { need, why: need.why(), source: need.source() }
+    }
 }
 
 /// Why an item is absent, mapped or doubtful: shown by `explain` and as warnings.

@@ -117,3 +117,54 @@ fn also_quotes_are_checked_and_counted_as_cited() {
             .collect();
     assert_eq!(uncited, ["Callers need the principal.", "The log object needs Read.", "Write means Create."]);
 }
+
+#[test]
+fn connects_through_api_grants_api_enabled_as_a_platform_requirement() {
+    let t = integration("connects-through-api = true\n");
+    let plan = solve(&t, &select(&[], &[]), DependencyTable::builtin()).unwrap();
+    match plan.grants[&Item::UserPermission("ApiEnabled".into())].as_slice() {
+        [Reason::Platform { need, source, .. }] => {
+            assert_eq!(*need, crate::platform::needs::PlatformNeed::ConnectsThroughApi);
+            assert!(source.contains("Security and the API"), "{source}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let without = solve(&integration(""), &select(&[], &[]), DependencyTable::builtin()).unwrap();
+    assert!(without.grants.is_empty());
+}
+
+#[test]
+fn connection_keys_are_parsed_and_their_quotes_checked_with_the_line() {
+    let t = integration(
+        "[integration-licence]\naccepts = false\nsource = \"Nothing else.\"\nnote = \"n\"\n\n[connected-app]\nname = \"App\"\nsource = [\"Callers need the principal.\"]\n",
+    );
+    let licence = t.integration_licence.as_ref().unwrap();
+    assert!(!licence.accepts);
+    assert_eq!(licence.source.0, ["Nothing else."]);
+    assert_eq!(licence.note.as_deref(), Some("n"));
+    let app = t.connected_app.as_ref().unwrap();
+    assert_eq!(app.name.as_deref(), Some("App"));
+    let document = catalog::SourceDocument::parse("doc.txt", DOCUMENT).unwrap();
+    let uncited: Vec<String> = catalog::coverage::uncited(&t, &document).into_iter().map(|s| s.text).collect();
+    assert_eq!(uncited, ["Deploy needs Modify Metadata.", "The log object needs Read.", "Write means Create."]);
+
+    let documents = BTreeMap::from([("doc.txt".to_string(), DOCUMENT.to_string())]);
+    let head = "id = \"t\"\nname = \"T\"\nsummary = \"s\"\ndocument = \"doc.txt\"\ntitle = \"T\"\ndefault-name = \"T\"\ndefault-label = \"T\"\n";
+    let bad = format!("{head}\n[connected-app]\nsource = \"Callers want it.\"\n");
+    let errors = catalog::parse_integration(&bad, &documents).unwrap_err();
+    assert_eq!(
+        (errors[0].line, errors[0].message.contains("`Callers want it.` does not occur")),
+        (10, true),
+        "{errors:?}"
+    );
+
+    let no_verdict = format!("{head}[integration-licence]\nsource = \"Nothing else.\"\n");
+    let errors = catalog::parse_integration(&no_verdict, &documents).unwrap_err();
+    assert!(errors[0].message.contains("missing field `accepts`"), "{errors:?}");
+    assert_eq!(errors[0].line, 8, "{errors:?}");
+
+    let typo = format!("{head}[connected-app]\nsource = \"Nothing else.\"\nlabel = \"x\"\n");
+    let errors = catalog::parse_integration(&typo, &documents).unwrap_err();
+    assert!(errors[0].message.contains("unknown field `label`"), "{errors:?}");
+    assert_eq!(errors[0].line, 10, "{errors:?}");
+}

@@ -1,7 +1,7 @@
 //! `--catalog DIR`: the README's own example integration loads, lists and generates, so the
 //! "Adding an integration" section cannot drift from the format.
 
-use crate::common::{assert_schema_valid, ok};
+use crate::common::{assert_schema_valid, input_error, ok};
 
 /// The ```toml block of README.md's "Adding an integration" section.
 fn readme_example() -> String {
@@ -47,4 +47,19 @@ fn the_readme_example_integration_works() {
     assert!(write.contains("<name>ApiEnabled</name>"));
     assert!(write.contains("<object>Order</object>"));
     assert!(write.contains("<field>Case.Subject</field>"));
+}
+
+/// A run reads only the catalog its command needs: a broken `--catalog DIR` does not break
+/// `--version`, `--help` or `fmt`, and is still reported (whole) when an integration is asked for.
+#[test]
+fn a_broken_catalog_breaks_only_the_commands_that_read_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.toml"), "id = \"broken\"\nthis is not toml\n").unwrap();
+    let catalog = dir.path().to_str().unwrap();
+    let profile = crate::common::carestone().join("force-app/main/default/profiles/Admin.profile-meta.xml");
+    assert!(ok(&["--catalog", catalog, "--version"]).starts_with("sfperms "));
+    assert!(ok(&["--catalog", catalog, "--help"]).contains("Usage"));
+    ok(&["--catalog", catalog, "fmt", "--check", profile.to_str().unwrap()]);
+    let err = input_error(&["--catalog", catalog, "gen", "--for", "planhat", "--sync", "two-way"]);
+    assert!(err.contains("broken.toml"), "{err}");
 }

@@ -47,6 +47,14 @@ fn the_catalog_format_example_loads_and_generates() {
     let xml = ok(&["--catalog", catalog, "gen", "--for", "example", "--feature", "logging"]);
     assert!(xml.contains("<name>ModifyMetadata</name>"), "{xml}");
     assert!(xml.contains("<object>ex__Log__c</object>"), "{xml}");
+    let explain = ok(&["--catalog", catalog, "explain", "--for", "example"]);
+    assert!(explain.contains("platform requirement: the integration works through Salesforce's API"), "{explain}");
+    assert!(explain.contains("authorizes through an OAuth connected app (Example): \"Connect by authorizing the Example app as the sync user.\""), "{explain}");
+    assert!(explain.contains("the vendor accepts the Salesforce Integration user licence: \"The sync user may hold a Salesforce Integration user license.\""), "{explain}");
+    let show = ok(&["--catalog", catalog, "show", "example"]);
+    assert!(show.contains("Connects through the API: API Enabled is granted as a platform requirement"), "{show}");
+    assert!(show.contains("Salesforce Integration user licence: accepted by the vendor"), "{show}");
+
     let output = run(&["--catalog", catalog, "gen", "--for", "example", "--feature", "logging"]);
     assert!(stderr(&output).contains("UNVERIFIED: --log-object ex__Log__c (the default)"), "{}", stderr(&output));
 

@@ -146,6 +146,7 @@ fn generated_files_are_left_alone() {
         let xml = ok(&argv);
         let doc = parse_bytes(xml.as_bytes()).unwrap();
         assert!(emit::render_fast(&doc) == xml, "{}: fmt would change a generated file", variant.name);
+        assert!(emit::is_canonical(xml.as_bytes(), |_| true), "{}: the streaming check disagrees", variant.name);
     }
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
@@ -156,12 +157,20 @@ fn generated_files_are_left_alone() {
 }
 
 #[test]
-fn the_fast_writer_writes_what_the_templates_write_on_every_corpus_file() {
+fn the_writers_and_the_streaming_check_agree_on_every_corpus_file() {
     let mut count = 0;
     for file in metadata_files(&fixtures().join("corpus"), true) {
         let doc = parse_bytes(&std::fs::read(&file).unwrap()).unwrap();
         assert!(emit::render_fast(&doc) == emit::render(&doc), "{}: the two writers disagree", file.display());
         assert!(emit::render_as_is_fast(&doc) == emit::render_as_is(&doc), "{}", file.display());
+        // The streaming check: the same verdict as writing, on the file, its canonical form and
+        // its unordered form.
+        let bytes = std::fs::read(&file).unwrap();
+        let canonical = emit::render_fast(&doc);
+        assert_eq!(emit::is_canonical(&bytes, |_| true), canonical.as_bytes() == bytes, "{}", file.display());
+        assert!(emit::is_canonical(canonical.as_bytes(), |_| true), "{}", file.display());
+        let unordered = emit::render_as_is_fast(&doc);
+        assert_eq!(emit::is_canonical(unordered.as_bytes(), |_| true), unordered == canonical, "{}", file.display());
         count += 1;
     }
     assert!(count >= 43 + 75, "{count}");
