@@ -17,7 +17,9 @@ use quick_xml::events::{BytesStart, Event};
 use super::fast::{push_escaped, push_escaped_attr};
 use crate::metadata::METADATA_NS;
 use crate::metadata::canonical::{element_rank, group_keys};
-use crate::metadata::read::{MAX_DEPTH, attribute_value, first_duplicate, forbidden_char, text_value, xml_reader};
+use crate::metadata::read::{
+    MAX_DEPTH, attribute_value, first_duplicate, forbidden_char, is_xml_name, text_value, xml_reader,
+};
 
 /// The first line of every canonical file.
 const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
@@ -114,7 +116,7 @@ fn is_escaped_attr(raw: &str, value: &str, scratch: &mut String) -> bool {
 /// `root`: the root, whose first attribute is the metadata namespace.
 fn is_canonical_start(start: &BytesStart, content: &str, root: bool, scratch: &mut String) -> bool {
     let name = &content[..start.name().as_ref().len()];
-    if needs_escape(name) {
+    if needs_escape(name) || !is_xml_name(name) {
         return false;
     }
     let mut rest = &content[name.len()..];
@@ -133,7 +135,7 @@ fn is_canonical_start(start: &BytesStart, content: &str, root: bool, scratch: &m
             return false;
         };
         let Some(after) = after.strip_prefix(raw).and_then(|r| r.strip_prefix('"')) else { return false };
-        if needs_escape(key) || !is_escaped_attr(raw, &value, scratch) {
+        if needs_escape(key) || !is_xml_name(key) || !is_escaped_attr(raw, &value, scratch) {
             return false;
         }
         rest = after;
@@ -277,6 +279,7 @@ mod tests {
             "<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label a=\"x\ny\">b</label>\n</PermissionSet>\n",
             "<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>a&#1;b</label>\n</PermissionSet>\n",
             "<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>a\u{1}b</label>\n</PermissionSet>\n",
+            "<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <a=b>x</a=b>\n</PermissionSet>\n",
             "<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label >x</label >\n</PermissionSet>\n",
             "<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>x</label>\n</PermissionSet>",
             "<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>x</label>\n</PermissionSet>\n\n",

@@ -26,41 +26,30 @@ pub fn check_api_name(name: &str) -> Result<(), String> {
     }
 }
 
-/// The first control character in `text` (a newline, a tab, U+0000…), which no name or label
-/// holds and which cannot be written into every file name or XML value.
-fn control_char(text: &str) -> Option<char> {
-    text.chars().find(|c| c.is_control())
+/// Checks a name or label people give: not blank, no control characters (a newline would split a
+/// file name or a package.xml member), at most `limit` characters. `what`: "a label", "a profile name".
+fn check_text(text: &str, what: &str, limit: usize) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err(format!("{what} may not be empty"));
+    }
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(format!("{text:?} holds the control character U+{:04X}; {what} may not", c as u32));
+    }
+    if text.chars().count() > limit {
+        return Err(format!("`{text}` is longer than the {limit} characters Salesforce allows"));
+    }
+    Ok(())
 }
 
-/// Checks a profile name: not blank, no control characters (a newline would split the file name
-/// and package.xml member), at most 255 characters. The 255 is UNVERIFIED: Setup's limit on a
-/// profile name is not in the Metadata API reference; it is the Profile `Name` field's length.
+/// Checks a profile name. The 255 is UNVERIFIED: the Metadata API reference gives no limit for a
+/// profile name; 255 is the Profile object's `Name` field length.
 pub fn check_profile_name(name: &str) -> Result<(), String> {
-    if name.trim().is_empty() {
-        return Err("a profile name may not be empty".into());
-    }
-    if let Some(c) = control_char(name) {
-        return Err(format!("{name:?} holds the control character U+{:04X}; a profile name may not", c as u32));
-    }
-    if name.chars().count() > 255 {
-        return Err(format!("`{name}` is longer than 255 characters"));
-    }
-    Ok(())
+    check_text(name, "a profile name", 255)
 }
 
-/// Checks a permission set label: not blank, no control characters, at most 80 characters (the
-/// limit Setup enforces on "Label").
+/// Checks a permission set label: at most 80 characters (the limit Setup enforces on "Label").
 pub fn check_label(label: &str) -> Result<(), String> {
-    if label.trim().is_empty() {
-        return Err("a label may not be empty".into());
-    }
-    if let Some(c) = control_char(label) {
-        return Err(format!("{label:?} holds the control character U+{:04X}; a label may not", c as u32));
-    }
-    if label.chars().count() > 80 {
-        return Err(format!("`{label}` is longer than the 80 characters Salesforce allows"));
-    }
-    Ok(())
+    check_text(label, "a label", 80)
 }
 
 /// The file-name form of a component name: ASCII outside letters, digits, space, `_` and `-` is

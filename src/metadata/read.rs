@@ -57,6 +57,36 @@ pub(crate) fn forbidden_char(text: &str) -> Option<(usize, char)> {
     text[suspect.0..].chars().next().map(|c| (suspect.0, c))
 }
 
+/// Is `c` a `NameStartChar` of XML 1.0 (production 4)?
+fn is_name_start_char(c: char) -> bool {
+    matches!(c, ':' | 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}'
+        | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// Is `name` an XML 1.0 `Name` (production 5)? quick-xml takes whatever stands before the first
+/// space as the name (`<a="b">` has the name `a="b"`), which no writer could write back.
+pub(crate) fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(is_name_start_char)
+        && chars.all(|c| {
+            is_name_start_char(c)
+                || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+        })
+}
+
+fn check_name(name: &str, line: usize) -> Result<(), ParseError> {
+    if is_xml_name(name) {
+        Ok(())
+    } else {
+        Err(ParseError {
+            line,
+            message: format!("`{name}` is not an XML name (a letter first; letters, digits, `-`, `.`, `_`, `:`)"),
+        })
+    }
+}
+
 fn forbidden_message(c: char) -> String {
     format!("character U+{:04X} is not allowed in XML 1.0 (raw or as a character reference): remove it", c as u32)
 }
@@ -68,6 +98,7 @@ fn attrs(start: &BytesStart, line: usize) -> Result<Vec<(String, String)>, Parse
     for attr in start.attributes().with_checks(false) {
         let attr = attr.map_err(|e| ParseError { line, message: format!("bad attribute: {e}") })?;
         let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        check_name(&key, line)?;
         let value = attribute_value(&attr).map_err(|message| ParseError { line, message })?.into_owned();
         out.push((key, value));
     }
@@ -236,6 +267,7 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                     return Err(fail("a second root element: a metadata file holds one".into()));
                 }
                 let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                check_name(&name, line)?;
                 let all = attrs(start, line)?;
                 if !all.iter().any(|(k, v)| k == "xmlns" && v == METADATA_NS) {
                     return Err(fail(format!("the root <{name}> is not in the metadata namespace `{METADATA_NS}`")));
@@ -251,13 +283,17 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                 }
             }
             Event::Start(start) => {
-                let mut node = Node::new(&String::from_utf8_lossy(start.name().as_ref()), Content::Text(String::new()));
+                let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                check_name(&name, line)?;
+                let mut node = Node::new(&name, Content::Text(String::new()));
                 node.attrs = attrs(&start, line)?;
                 node.comments = std::mem::take(&mut pending);
                 stack.push(Frame { node, children: Vec::new(), text: String::new(), line });
             }
             Event::Empty(start) => {
-                let mut node = Node::new(&String::from_utf8_lossy(start.name().as_ref()), Content::Text(String::new()));
+                let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                check_name(&name, line)?;
+                let mut node = Node::new(&name, Content::Text(String::new()));
                 node.attrs = attrs(&start, line)?;
                 node.comments = std::mem::take(&mut pending);
                 if stack.len() == 1 {
@@ -434,6 +470,15 @@ mod tests {
             "{HEAD}<layoutAssignments><layout>L</layout></layoutAssignments><layoutAssignments><layout>L</layout><recordType>R</recordType></layoutAssignments></PermissionSet>"
         );
         assert!(parse(&layouts).is_ok(), "a second key tells them apart");
+    }
+
+    #[test]
+    fn names_must_be_xml_names() {
+        for bad in ["<a=\"b\"/>", "<a=\"b\">x</a=\"b\">", "<a x&=\"1\">v</a>", "<1a>v</1a>"] {
+            let err = parse(&format!("{HEAD}\n{bad}</PermissionSet>")).unwrap_err();
+            assert_eq!(err.line, 3, "{bad}: {err}");
+        }
+        assert!(parse(&format!("{HEAD}<xsi:a-b.c_d\u{e9}>v</xsi:a-b.c_d\u{e9}></PermissionSet>")).is_ok());
     }
 
     #[test]

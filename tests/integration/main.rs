@@ -14,6 +14,7 @@ mod dependencies;
 mod diff;
 mod docs;
 mod fmt;
+mod fuzz_replay;
 mod gen_outputs;
 mod help;
 mod json;
