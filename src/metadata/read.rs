@@ -39,6 +39,8 @@ struct Frame {
     text: String,
     /// The line the element starts on.
     line: usize,
+    /// The keyed entries among its children so far, with their lines (made on the first one).
+    entries: Option<HashMap<EntryId, usize>>,
 }
 
 /// Is `c` a character XML 1.0 allows (production 2, `Char`)?
@@ -222,9 +224,8 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
     let mut outside: Vec<String> = Vec::new();
     let mut line = 1usize;
     let mut counted = 0usize;
-    // Anything read yet (the XML declaration must come first), and the entries of the root by key.
+    // Anything read yet (the XML declaration must come first).
     let mut started = false;
-    let mut entries: HashMap<EntryId, usize> = HashMap::new();
     loop {
         let position = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX).min(text.len());
         line += text.as_bytes()[counted..position].iter().filter(|b| **b == b'\n').count();
@@ -277,7 +278,13 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                 outside.append(&mut pending);
                 doc = Some(root);
                 if matches!(event, Event::Start(_)) {
-                    stack.push(Frame { node: Node::leaf(&name, ""), children: Vec::new(), text: String::new(), line });
+                    stack.push(Frame {
+                        node: Node::leaf(&name, ""),
+                        children: Vec::new(),
+                        text: String::new(),
+                        line,
+                        entries: None,
+                    });
                 } else {
                     root_closed = true;
                 }
@@ -288,7 +295,7 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                 let mut node = Node::new(&name, Content::Text(String::new()));
                 node.attrs = attrs(&start, line)?;
                 node.comments = std::mem::take(&mut pending);
-                stack.push(Frame { node, children: Vec::new(), text: String::new(), line });
+                stack.push(Frame { node, children: Vec::new(), text: String::new(), line, entries: None });
             }
             Event::Empty(start) => {
                 let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
@@ -296,10 +303,9 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                 let mut node = Node::new(&name, Content::Text(String::new()));
                 node.attrs = attrs(&start, line)?;
                 node.comments = std::mem::take(&mut pending);
-                if stack.len() == 1 {
-                    check_duplicate(&mut entries, &node, line)?;
-                }
-                stack.last_mut().expect("checked above").children.push(node);
+                let parent = stack.last_mut().expect("checked above");
+                check_duplicate(&mut parent.entries, &node, line)?;
+                parent.children.push(node);
             }
             Event::Text(t) => {
                 let raw = std::str::from_utf8(&t).map_err(|_| fail("text is not UTF-8".into()))?;
@@ -339,11 +345,11 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                     node.tail = std::mem::take(&mut pending);
                     Content::Children(frame.children)
                 };
-                if stack.len() == 1 {
-                    check_duplicate(&mut entries, &node, start_line)?;
-                }
                 match stack.last_mut() {
-                    Some(parent) => parent.children.push(node),
+                    Some(parent) => {
+                        check_duplicate(&mut parent.entries, &node, start_line)?;
+                        parent.children.push(node);
+                    }
                     None => {
                         let d = doc.as_mut().expect("root opened");
                         d.tail = node.comments.into_iter().chain(node.tail).collect();
@@ -368,10 +374,12 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
     Ok(doc)
 }
 
-/// Refuses a second entry of the root with the key of an earlier one (the same field twice): which
-/// one Salesforce keeps is not documented, and `gen`, `diff` and `fmt` must not each pick another.
-fn check_duplicate(entries: &mut HashMap<EntryId, usize>, node: &Node, line: usize) -> Result<(), ParseError> {
+/// Refuses a second entry with the key of an earlier sibling (the same field twice, a package.xml
+/// member twice): which one Salesforce keeps is not documented, and `gen`, `diff` and `fmt` must
+/// not each pick another.
+fn check_duplicate(entries: &mut Option<HashMap<EntryId, usize>>, node: &Node, line: usize) -> Result<(), ParseError> {
     let (Some(key), then) = entry_key(node) else { return Ok(()) };
+    let entries = entries.get_or_insert_with(HashMap::new);
     let id = (node.name.clone(), Some(key.to_string()), then.map(str::to_string));
     if let Some(first) = entries.insert(id, line) {
         let then = then.map(|t| format!(" / `{t}`")).unwrap_or_default();
