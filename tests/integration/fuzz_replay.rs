@@ -37,7 +37,8 @@ fn every_corpus_input_keeps_the_properties() {
     let out = tempfile::tempdir().unwrap();
     let mut written = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
-        let data = std::fs::read(input).unwrap();
+        // A fuzzer running in this checkout replaces corpus files as it goes.
+        let Ok(data) = std::fs::read(input) else { continue };
         if let Err(problem) = check_round_trip(&data) {
             panic!("{}: {problem}", input.display());
         }
