@@ -274,6 +274,27 @@ impl Target {
         result
     }
 
+    /// Removes the file `open` looked at (a symbolic link itself, not the file it points to), and
+    /// then its folder if that leaves it empty. Nothing to do when there was no file. A file that
+    /// is gone meanwhile is not an error.
+    pub fn remove(&self) -> Result<(), DiskError> {
+        if self.existing.is_none() {
+            return Ok(());
+        }
+        let path = absolute(&self.path)?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io(&self.path, e)),
+        }
+        if let Some(dir) = path.parent()
+            && std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+        {
+            let _ = std::fs::remove_dir(dir);
+        }
+        Ok(())
+    }
+
     fn write_via(&self, temp: &Path, bytes: &[u8]) -> Result<(), DiskError> {
         let fail = |e| io(&self.path, e);
         let _ = std::fs::remove_file(temp);

@@ -2,7 +2,10 @@
 //! layout), an mdapi folder with package.xml, or a deployable zip. Existing profiles are overlaid,
 //! not replaced (a profile deploy overlays); permission sets are replaced (a deploy replaces them).
 //! An existing file is found by the discovery `diff` and `fmt` use, must read as what it should
-//! be before it is replaced, and is written through `disk::Target`. Nothing here prints.
+//! be before it is replaced, and is written through `disk::Target`. In a project whose permission
+//! sets the sf CLI stores decomposed, a set becomes the files the CLI writes for it (its child
+//! files added, updated and removed, through `disk::Target` too, so that the CLI recomposes
+//! exactly the set). Nothing here prints.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -11,6 +14,9 @@ use std::path::{Path, PathBuf};
 use crate::catalog::OutputKind;
 use crate::disk::{DiskError, Target};
 use crate::emit;
+use crate::metadata::decomposed::{self, Decomposition};
+use crate::metadata::names::encode_file_name;
+use crate::metadata::set_folder::{self, SetFolderError};
 use crate::metadata::source::{self, FileKind, MissingDirs, Source, SourceError};
 use crate::metadata::{Document, overlay};
 use crate::project::{self, SfdxProject};
@@ -29,14 +35,21 @@ pub struct Component {
     pub document: Document,
 }
 
-/// A file to write: where (with what is there now, read through `disk::Target`) and the bytes.
+/// A file to write (or, with `remove`, to delete): where (with what is there now, read through
+/// `disk::Target`) and the bytes.
 #[derive(Debug, Clone)]
 pub struct FileOut {
     pub target: Target,
     pub bytes: Vec<u8>,
+    /// The file goes: a child file of a decomposed set whose entries the set no longer holds.
+    pub remove: bool,
 }
 
 impl FileOut {
+    pub fn new(target: Target, bytes: Vec<u8>) -> FileOut {
+        FileOut { target, bytes, remove: false }
+    }
+
     pub fn path(&self) -> &Path {
         &self.target.path
     }
@@ -46,12 +59,18 @@ impl FileOut {
     }
 
     pub fn changes(&self) -> bool {
-        self.target.changes(&self.bytes)
+        if self.remove { self.target.existing.is_some() } else { self.target.changes(&self.bytes) }
     }
 
-    /// Writes the file if its bytes change (the one write path, `disk::Target::write`).
+    /// Writes (or removes) the file if that changes anything, through the one write path
+    /// (`disk::Target::write`, `disk::Target::remove`).
     pub fn write(&self) -> Result<(), OutputError> {
-        if self.changes() {
+        if !self.changes() {
+            return Ok(());
+        }
+        if self.remove {
+            self.target.remove()?;
+        } else {
             self.target.write(&self.bytes)?;
         }
         Ok(())
@@ -70,6 +89,10 @@ pub enum OutputError {
         "{path}: not a zip archive sfperms can read ({message}); it would be replaced: remove it or choose another path"
     )]
     NotAZip { path: String, message: String },
+    #[error(transparent)]
+    SetFolder(#[from] SetFolderError),
+    #[error(transparent)]
+    Decomposed(#[from] decomposed::DecomposedError),
 }
 
 /// The bytes of `component` replacing `target`: the file there must read as the same kind (a
@@ -131,18 +154,25 @@ pub fn files_in_dir(
     let mut files = Vec::new();
     match layout {
         Layout::Source => {
+            let project = SfdxProject::open(dir)?;
             let path = match existing_component(component, dir)? {
                 Some(path) => path,
-                None => match SfdxProject::open(dir)? {
+                None => match &project {
                     Some(project) => project.default_source_path(component.kind, &component.name),
                     None => dir
                         .join(project::folder(component.kind))
                         .join(project::source_file_name(component.kind, &component.name)),
                 },
             };
+            if component.kind == OutputKind::PermissionSet {
+                let configured = project.as_ref().and_then(|p| p.decomposition);
+                if let Some(decomposed) = decomposed_files(component, &path, dir, configured)? {
+                    return Ok(decomposed);
+                }
+            }
             let target = Target::open(&path, dir)?;
             let bytes = component_bytes(component, &target)?;
-            files.push(FileOut { target, bytes });
+            files.push(FileOut::new(target, bytes));
         }
         Layout::Mdapi => {
             let path = dir
@@ -152,8 +182,8 @@ pub fn files_in_dir(
             let bytes = component_bytes(component, &target)?;
             let package_target = Target::open(&dir.join("package.xml"), dir)?;
             let package = package_bytes(component, api_version, Some(&package_target))?;
-            files.push(FileOut { target: package_target, bytes: package });
-            files.push(FileOut { target, bytes });
+            files.push(FileOut::new(package_target, package));
+            files.push(FileOut::new(target, bytes));
         }
     }
     Ok(files)
@@ -168,7 +198,46 @@ pub fn zip_file(component: &Component, path: &Path, api_version: &str) -> Result
         zip::ZipArchive::new(std::io::Cursor::new(bytes.as_slice()))
             .map_err(|e| OutputError::NotAZip { path: path.display().to_string(), message: e.to_string() })?;
     }
-    Ok(FileOut { target, bytes: zip_bytes(component, api_version)? })
+    Ok(FileOut::new(target, zip_bytes(component, api_version)?))
+}
+
+/// The files of a permission set kept decomposed, or `None` when it is kept in one file. `path`:
+/// where the set's own file is (or would go); `root`: the folder written into; `configured`: the project's preset. An existing
+/// decomposed set is rewritten in its folder and layout; a set in a project with a preset is
+/// written decomposed (a single file of it is replaced by its folder). Child files whose entries
+/// the set no longer holds are removed, since the CLI would recompose them back into the set.
+fn decomposed_files(
+    component: &Component,
+    path: &Path,
+    root: &Path,
+    configured: Option<Decomposition>,
+) -> Result<Option<Vec<FileOut>>, OutputError> {
+    let encoded = encode_file_name(&component.name);
+    let existing_folder = if path.is_file() { set_folder::locate(path, &component.name, configured)? } else { None };
+    let (dir, layout, mut old_files): (PathBuf, Decomposition, Vec<PathBuf>) = match (existing_folder, configured) {
+        (Some(folder), _) => {
+            let old = folder.files.iter().map(|r| folder.dir.join(r)).collect();
+            (folder.dir, folder.layout, old)
+        }
+        (None, Some(layout)) => {
+            let parent = path.parent().unwrap_or(Path::new("."));
+            let in_own_folder = parent.file_name().and_then(|n| n.to_str()) == Some(encoded.as_str());
+            let dir = if in_own_folder { parent.to_path_buf() } else { parent.join(&encoded) };
+            let old = if path.is_file() { vec![path.to_path_buf()] } else { Vec::new() };
+            (dir, layout, old)
+        }
+        (None, None) => return Ok(None),
+    };
+    let mut files = Vec::new();
+    for part in decomposed::split(&component.document, &encoded, layout)? {
+        let path = dir.join(&part.relative);
+        old_files.retain(|old| *old != path);
+        files.push(FileOut::new(Target::open(&path, root)?, part.text.into_bytes()));
+    }
+    for old in old_files {
+        files.push(FileOut { target: Target::open(&old, root)?, bytes: Vec::new(), remove: true });
+    }
+    Ok(Some(files))
 }
 
 /// A deployable mdapi zip (`package.xml` and `<folder>/<Name>.<suffix>` at its root): entries

@@ -8,7 +8,7 @@ use sfperms::catalog::{Catalog, Integration, OutputKind};
 use sfperms::diff::compare;
 use sfperms::emit::{self, FileMeta};
 use sfperms::metadata::names::{check_api_name, check_label, check_profile_name};
-use sfperms::metadata::read;
+use sfperms::metadata::read::{self, Namespace};
 use sfperms::output::{self, Component, FileOut, Layout};
 use sfperms::platform::DEFAULT_API_VERSION;
 use sfperms::project::SfdxProject;
@@ -41,7 +41,7 @@ impl Generated<'_> {
             .iter()
             .map(|f| {
                 json!({
-                    "path": f.path(), "changes": f.changes(), "written": !check && f.changes(),
+                    "path": f.path(), "changes": f.changes(), "written": !check && f.changes(), "removed": f.remove,
                     "summary": f.changes().then(|| semantic_summary(f)).flatten(),
                 })
             })
@@ -116,7 +116,11 @@ pub(super) fn prepare<'a>(
 /// `gen --check`'s lines: each file that would change or be created, with what changes.
 pub(super) fn print_check(files: &[FileOut]) {
     for file in files.iter().filter(|f| f.changes()) {
-        let what = if file.existing().is_some() { "would change" } else { "would be created" };
+        let what = match (file.remove, file.existing().is_some()) {
+            (true, _) => "would be removed",
+            (false, true) => "would change",
+            (false, false) => "would be created",
+        };
         println!("{what}: {}", file.path().display());
         if let Some(summary) = semantic_summary(file) {
             println!("  {summary}");
@@ -129,6 +133,8 @@ pub(super) fn print_written(files: &[FileOut]) {
     for file in files {
         let what = if !file.changes() {
             "unchanged"
+        } else if file.remove {
+            "removed"
         } else if file.existing().is_some() {
             "updated"
         } else {
@@ -142,11 +148,15 @@ pub(super) fn print_written(files: &[FileOut]) {
 /// "2 added, 1 removed, …", or that only formatting or order changes.
 fn semantic_summary(file: &FileOut) -> Option<String> {
     let existing = file.existing()?;
+    if file.remove {
+        return None;
+    }
     if file.path().extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
         return None;
     }
-    let new = read::parse_bytes(&file.bytes).ok()?;
-    match read::parse_bytes(existing) {
+    // The child files of a Beta2 decomposed set have no namespace.
+    let new = read::parse_bytes_with(&file.bytes, Namespace::Optional).ok()?;
+    match read::parse_bytes_with(existing, Namespace::Optional) {
         Ok(old) => Some(
             compare::summary(&compare::compare(&old, &new), 8)
                 .unwrap_or_else(|| "same entries; only formatting or order changes (see `sfperms fmt`)".into()),

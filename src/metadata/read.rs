@@ -184,8 +184,23 @@ fn line_of(text: &str, position: usize) -> usize {
 /// The identity of an entry for the duplicate check: element name and keys.
 type EntryId = (String, Option<String>, Option<String>);
 
+/// Whether a root outside the metadata namespace is accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Namespace {
+    /// The root must be in the metadata namespace (every file a retrieve writes).
+    Required,
+    /// The root may also have no namespace at all: the child files of a permission set the sf CLI
+    /// decomposes with `decomposePermissionSetBeta2` (`Document::in_metadata_namespace` says which).
+    Optional,
+}
+
 /// Parses the bytes of a file: UTF-8 (with or without a BOM) only.
 pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ParseError> {
+    parse_bytes_with(bytes, Namespace::Required)
+}
+
+/// `parse_bytes` with a namespace rule.
+pub fn parse_bytes_with(bytes: &[u8], namespace: Namespace) -> Result<Document, ParseError> {
     // UTF-16 with a BOM, or without one: `<` is then 3C 00 (little-endian) or 00 3C (big-endian).
     let utf16 = [[0xFF, 0xFE], [0xFE, 0xFF], [0x3C, 0x00], [0x00, 0x3C]].iter().any(|m| bytes.starts_with(m));
     if utf16 {
@@ -204,11 +219,16 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ParseError> {
             ),
         }
     })?;
-    parse(text)
+    parse_with(text, namespace)
 }
 
 /// Parses `text` (already decoded from UTF-8; a BOM is skipped).
 pub fn parse(text: &str) -> Result<Document, ParseError> {
+    parse_with(text, Namespace::Required)
+}
+
+/// `parse` with a namespace rule.
+pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = line_ends_as_lf(text);
     let text = text.as_ref();
@@ -270,10 +290,14 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                 let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
                 check_name(&name, line)?;
                 let all = attrs(start, line)?;
-                if !all.iter().any(|(k, v)| k == "xmlns" && v == METADATA_NS) {
+                let in_namespace = all.iter().any(|(k, v)| k == "xmlns" && v == METADATA_NS);
+                let no_namespace = !all.iter().any(|(k, _)| k == "xmlns");
+                let accepted = in_namespace || (namespace == Namespace::Optional && no_namespace);
+                if !accepted {
                     return Err(fail(format!("the root <{name}> is not in the metadata namespace `{METADATA_NS}`")));
                 }
                 let mut root = Document::new(&name);
+                root.in_metadata_namespace = in_namespace;
                 root.root_attrs = all.into_iter().filter(|(k, _)| k != "xmlns").collect();
                 outside.append(&mut pending);
                 doc = Some(root);

@@ -20,6 +20,7 @@ mod fuzz_replay;
 mod gen_outputs;
 mod help;
 mod json;
+mod layouts;
 mod project;
 mod reader_limits;
 mod snapshots;
