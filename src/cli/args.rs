@@ -160,7 +160,7 @@ pub struct GenArgs {
     pub layout: LayoutArg,
 
     /// Write a deployable Metadata API zip
-    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    #[arg(long, value_name = "FILE", conflicts_with = "output_dir", help_heading = "Output")]
     pub zip: Option<PathBuf>,
 
     /// Write nothing; exit 1 if the files would change

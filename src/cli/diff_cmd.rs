@@ -154,10 +154,9 @@ pub(super) fn compare(
     let entry = if source.layout == Layout::File {
         &source.entries[0]
     } else {
-        let found = source.find(kind, &component.name);
-        match found.as_slice() {
-            [one] => *one,
-            [] => {
+        match source.find_one(kind, &component.name, "point --against at one of them")? {
+            Some(one) => one,
+            None => {
                 let names = source.names(kind);
                 let word = plan.output.word();
                 let listed = if names.is_empty() {
@@ -172,16 +171,6 @@ pub(super) fn compare(
                     args.against.display(),
                     component.name,
                     catalog::hint(&component.name, names.iter().copied())
-                );
-            }
-            many => {
-                let paths: Vec<&str> = many.iter().map(|e| e.display.as_str()).collect();
-                bail!(
-                    "{}: `{}` is ambiguous, {} files have that name: {}; point --against at one of them",
-                    args.against.display(),
-                    component.name,
-                    many.len(),
-                    paths.join(", ")
                 );
             }
         }

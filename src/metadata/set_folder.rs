@@ -29,8 +29,8 @@ pub enum SetFolderError {
     Project(#[from] ProjectError),
     #[error("{path}: cannot read it: {source}")]
     Io { path: String, source: std::io::Error },
-    #[error("{path}: {size} bytes, more than the {limit} bytes sfperms reads from one metadata file")]
-    TooLarge { path: String, size: u64, limit: u64 },
+    #[error(transparent)]
+    Disk(#[from] crate::disk::DiskError),
 }
 
 fn io(path: &Path, source: std::io::Error) -> SetFolderError {
@@ -88,13 +88,9 @@ pub fn of_entry(source: &Source, entry: &Entry, name: &str) -> Result<Option<Set
     locate(path, name, configured)
 }
 
-/// Reads a file, refusing one over `MAX_FILE_BYTES`.
+/// Reads a regular file, refusing one over `MAX_FILE_BYTES` (`disk::read_regular`).
 pub fn read_file(path: &Path) -> Result<Vec<u8>, SetFolderError> {
-    let size = std::fs::metadata(path).map_err(|e| io(path, e))?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(SetFolderError::TooLarge { path: path.display().to_string(), size, limit: MAX_FILE_BYTES });
-    }
-    std::fs::read(path).map_err(|e| io(path, e))
+    Ok(crate::disk::read_regular(path, MAX_FILE_BYTES)?)
 }
 
 /// Every file of the folder with its bytes, in `files` order.
