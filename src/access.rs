@@ -77,9 +77,12 @@ impl FromStr for ObjectAccess {
 
 /// Parses `read,create,edit` (the CLI's and the catalog's spelling).
 pub fn parse_object_access_list(s: &str) -> Result<Vec<ObjectAccess>, String> {
-    let words: Vec<&str> = s.split(',').map(str::trim).filter(|w| !w.is_empty()).collect();
-    if words.is_empty() {
+    if s.trim().is_empty() {
         return Err("no access given".into());
+    }
+    let words: Vec<&str> = s.split(',').map(str::trim).collect();
+    if words.iter().any(|w| w.is_empty()) {
+        return Err(format!("`{s}` has an empty access word (two commas in a row, or one at an end)"));
     }
     words.into_iter().map(ObjectAccess::from_str).collect()
 }

@@ -157,6 +157,10 @@ pub struct GenArgs {
     #[arg(long, value_name = "LICENSE", default_value = "Salesforce", requires = "new_profile", help_heading = "File")]
     pub user_license: String,
 
+    /// Also write permission set group NAME holding the set (an existing group keeps its members)
+    #[arg(long, value_name = "NAME", requires = "output_dir", help_heading = "File")]
+    pub group: Option<String>,
+
     /// Write files under DIR (an SFDX project, or any folder) instead of printing
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub output_dir: Option<PathBuf>,
@@ -166,7 +170,7 @@ pub struct GenArgs {
     pub layout: LayoutArg,
 
     /// Write a deployable Metadata API zip
-    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    #[arg(long, value_name = "FILE", conflicts_with = "output_dir", help_heading = "Output")]
     pub zip: Option<PathBuf>,
 
     /// Write nothing; exit 1 if the files would change
