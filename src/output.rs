@@ -240,6 +240,54 @@ fn decomposed_files(
     Ok(Some(files))
 }
 
+/// Adds permission set group `group` holding set `set` to `files` (those `files_in_dir` gives for
+/// the set under `dir`): a new group file, or the existing one with the set added to its
+/// `permissionSets` (every other element kept); in the mdapi layout package.xml also names the
+/// group.
+pub fn add_group(
+    files: &mut Vec<FileOut>,
+    group: &str,
+    set: &str,
+    dir: &Path,
+    layout: Layout,
+    api_version: &str,
+) -> Result<(), OutputError> {
+    let encoded = encode_file_name(group);
+    let path = match layout {
+        Layout::Source => {
+            let file = format!("{encoded}.permissionsetgroup-meta.xml");
+            match SfdxProject::open(dir)? {
+                Some(project) => project.find_or_default(GROUP_FOLDER, &file),
+                None => dir.join(GROUP_FOLDER).join(file),
+            }
+        }
+        Layout::Mdapi => dir.join(GROUP_FOLDER).join(format!("{encoded}.permissionsetgroup")),
+    };
+    let target = Target::open(&path, dir)?;
+    let document = match &target.existing {
+        Some(bytes) => {
+            let shown = target.path.display().to_string();
+            let current = source::parse_file(&shown, Some(FileKind::PermissionSetGroup), bytes)?;
+            emit::group_with_member(&current, set)
+        }
+        None => emit::permission_set_group(group, set),
+    };
+    files.push(FileOut::new(target, emit::render(&document).into_bytes()));
+    if layout == Layout::Mdapi {
+        let members = BTreeMap::from([("PermissionSetGroup", vec![group.to_string()])]);
+        let fresh = emit::package_xml(&members, api_version);
+        if let Some(package) = files.iter_mut().find(|f| f.path() == dir.join("package.xml")) {
+            let shown = package.path().display().to_string();
+            let current = source::parse_file(&shown, Some(FileKind::Package), &package.bytes)?;
+            package.bytes = emit::render(&overlay::merge_package(&current, &fresh)).into_bytes();
+        }
+    }
+    Ok(())
+}
+
+/// The folder of permission set groups in both layouts.
+const GROUP_FOLDER: &str = "permissionsetgroups";
+
 /// A deployable mdapi zip (`package.xml` and `<folder>/<Name>.<suffix>` at its root): entries
 /// sorted, timestamps fixed at 1980-01-01 and modes fixed, so the same input gives the same bytes.
 pub fn zip_bytes(component: &Component, api_version: &str) -> Result<Vec<u8>, OutputError> {

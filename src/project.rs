@@ -91,6 +91,29 @@ impl SfdxProject {
     pub fn default_source_path(&self, kind: OutputKind, name: &str) -> PathBuf {
         self.package_dirs[0].join("main").join("default").join(folder(kind)).join(source_file_name(kind, name))
     }
+
+    /// The existing file named `file` in any package directory (sorted, hidden folders and
+    /// `node_modules` skipped, links not followed), else the default package directory's
+    /// `main/default/<folder>/<file>`. Used for permission set groups, which `metadata::source`'s
+    /// discovery does not list.
+    pub fn find_or_default(&self, folder: &str, file: &str) -> PathBuf {
+        for dir in &self.package_dirs {
+            let found = walkdir::WalkDir::new(dir)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    let name = e.file_name().to_string_lossy();
+                    e.depth() == 0 || !(name.starts_with('.') || name == "node_modules")
+                })
+                .filter_map(Result::ok)
+                .find(|e| e.file_type().is_file() && e.file_name().to_str() == Some(file));
+            if let Some(entry) = found {
+                return entry.into_path();
+            }
+        }
+        self.package_dirs[0].join("main").join("default").join(folder).join(file)
+    }
 }
 
 /// The metadata folder of a kind (`permissionsets`, `profiles`).

@@ -147,6 +147,10 @@ pub struct GenArgs {
     #[arg(long, value_name = "LICENSE", default_value = "Salesforce", requires = "new_profile", help_heading = "File")]
     pub user_license: String,
 
+    /// Also write permission set group NAME holding the set (an existing group keeps its members)
+    #[arg(long, value_name = "NAME", requires = "output_dir", help_heading = "File")]
+    pub group: Option<String>,
+
     /// Write files under DIR (an SFDX project, or any folder) instead of printing
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub output_dir: Option<PathBuf>,

@@ -106,6 +106,15 @@ pub(super) fn prepare<'a>(
             LayoutArg::Mdapi => Layout::Mdapi,
         };
         files.extend(output::files_in_dir(&component, dir, layout, &api_version)?);
+        if let Some(group) = &args.group {
+            if component.kind != OutputKind::PermissionSet {
+                bail!(
+                    "--group: a permission set group holds permission sets, not profiles: drop --as profile or --group"
+                );
+            }
+            check_api_name(group).map_err(|e| anyhow::anyhow!("--group: {e}"))?;
+            output::add_group(&mut files, group, &component.name, dir, layout, &api_version)?;
+        }
     }
     if let Some(zip) = &args.zip {
         files.push(output::zip_file(&component, zip, &api_version)?);

@@ -100,6 +100,7 @@ pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, Str
             layout: args.layout,
             zip: None,
             check: args.check,
+            group: None,
         };
         let one = gen_cmd::prepare(catalog, &user_args, user.options.clone()).with_context(|| who(&file, user))?;
         generated.push((user, one));

@@ -1,7 +1,7 @@
 //! Where existing metadata files come from, and reading them safely: one file, an SFDX project
 //! (every `packageDirectories` entry), an mdapi or any other folder, or a retrieve zip
 //! (`unpackaged/…` or flat). Files are recognised by name (`X.permissionset[-meta.xml]`,
-//! `X.profile[-meta.xml]`) and, for the child files of a permission set the sf CLI stores
+//! `X.profile[-meta.xml]`, `X.permissionsetgroup[-meta.xml]`, `X.mutingpermissionset[-meta.xml]`) and, for the child files of a permission set the sf CLI stores
 //! decomposed, by their path (`permissionsets/X/…`, see `decomposed`); folders whose name starts
 //! with `.` and `node_modules` are skipped.
 //!
@@ -37,6 +37,8 @@ pub enum FileKind {
     Package,
     /// A child file of a decomposed permission set (its name is the set's).
     PermissionSetPart,
+    PermissionSetGroup,
+    MutingPermissionSet,
 }
 
 impl FileKind {
@@ -48,6 +50,8 @@ impl FileKind {
             FileKind::Package => "Package",
             // Beta2 parts; a Beta part's root is its child type (`decomposed::is_part_root`).
             FileKind::PermissionSetPart => "PermissionSet",
+            FileKind::PermissionSetGroup => "PermissionSetGroup",
+            FileKind::MutingPermissionSet => "MutingPermissionSet",
         }
     }
 
@@ -69,6 +73,10 @@ impl FileKind {
             (name, FileKind::PermissionSet)
         } else if let Some(name) = stem.strip_suffix(".profile") {
             (name, FileKind::Profile)
+        } else if let Some(name) = stem.strip_suffix(".permissionsetgroup") {
+            (name, FileKind::PermissionSetGroup)
+        } else if let Some(name) = stem.strip_suffix(".mutingpermissionset") {
+            (name, FileKind::MutingPermissionSet)
         } else {
             return None;
         };
@@ -129,7 +137,9 @@ pub enum SourceError {
     Parse { path: String, line: usize, message: String },
     #[error("{path}: the root element is <{found}>, not <{expected}>: is it a {expected} file?")]
     WrongRoot { path: String, found: String, expected: String },
-    #[error("{path}: the root element is <{found}>; sfperms reads PermissionSet, Profile and package.xml files")]
+    #[error(
+        "{path}: the root element is <{found}>; sfperms reads PermissionSet, Profile, PermissionSetGroup, MutingPermissionSet and package.xml files"
+    )]
     UnknownRoot { path: String, found: String },
     #[error(
         "{path}: {size} bytes, more than the {limit} bytes sfperms reads from one metadata file; is it really a permission set or profile?"
@@ -557,7 +567,16 @@ fn check_root_of(display: &str, kind: Option<FileKind>, root: &str) -> Result<()
             found: root.to_string(),
             expected: kind.root().to_string(),
         }),
-        None if ![FileKind::PermissionSet, FileKind::Profile, FileKind::Package].iter().any(|k| k.root() == root) => {
+        None if ![
+            FileKind::PermissionSet,
+            FileKind::Profile,
+            FileKind::Package,
+            FileKind::PermissionSetGroup,
+            FileKind::MutingPermissionSet,
+        ]
+        .iter()
+        .any(|k| k.root() == root) =>
+        {
             Err(SourceError::UnknownRoot { path: display.to_string(), found: root.to_string() })
         }
         _ => Ok(()),
@@ -577,6 +596,14 @@ mod tests {
         assert_eq!(FileKind::from_file_name("X.permissionset"), Some((FileKind::PermissionSet, "X".into())));
         assert_eq!(FileKind::from_file_name("X.object-meta.xml"), None);
         assert_eq!(FileKind::from_file_name(".profile"), None);
+        assert_eq!(
+            FileKind::from_file_name("Jetstream.permissionsetgroup-meta.xml"),
+            Some((FileKind::PermissionSetGroup, "Jetstream".into()))
+        );
+        assert_eq!(
+            FileKind::from_file_name("Mute.mutingpermissionset"),
+            Some((FileKind::MutingPermissionSet, "Mute".into()))
+        );
     }
 
     #[test]

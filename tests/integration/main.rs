@@ -18,6 +18,7 @@ mod docs;
 mod fmt;
 mod fuzz_replay;
 mod gen_outputs;
+mod groups;
 mod help;
 mod json;
 mod layouts;
