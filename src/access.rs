@@ -122,6 +122,8 @@ pub enum Item {
     Field(String, FieldAccess),
     ApexClass(String),
     ExternalCredentialPrincipal(String),
+    /// Read access to a custom metadata type's records (`customMetadataTypeAccesses`).
+    CustomMetadataType(String),
 }
 
 impl fmt::Display for Item {
@@ -133,6 +135,7 @@ impl fmt::Display for Item {
             Item::Field(field, FieldAccess::Edit) => write!(f, "Edit {field}"),
             Item::ApexClass(class) => write!(f, "Apex class {class}"),
             Item::ExternalCredentialPrincipal(p) => write!(f, "principal {p}"),
+            Item::CustomMetadataType(t) => write!(f, "custom metadata type {t}"),
         }
     }
 }
@@ -146,6 +149,7 @@ impl Item {
             Item::Field(..) => "field",
             Item::ApexClass(_) => "apex-class",
             Item::ExternalCredentialPrincipal(_) => "external-credential-principal",
+            Item::CustomMetadataType(_) => "custom-metadata-type",
         }
     }
 
@@ -155,7 +159,8 @@ impl Item {
             | Item::Object(n, _)
             | Item::Field(n, _)
             | Item::ApexClass(n)
-            | Item::ExternalCredentialPrincipal(n) => n,
+            | Item::ExternalCredentialPrincipal(n)
+            | Item::CustomMetadataType(n) => n,
         }
     }
 

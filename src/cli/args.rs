@@ -97,6 +97,16 @@ pub struct RequestArgs {
     #[arg(long, value_name = "OBJECT.FIELD[:ACCESS]")]
     pub field: Vec<String>,
 
+    /// A user permission the catalog does not name, by its API name (repeatable); checked against
+    /// sfperms' list and explained as asked for by the admin
+    #[arg(long = "user-permission", value_name = "NAME")]
+    pub user_permission: Vec<String>,
+
+    /// The user holds the Salesforce Integration user licence: the permission set is tied to the
+    /// "Salesforce API Integration" permission set licence (refused where the vendor rejects it)
+    #[arg(long = "integration-user")]
+    pub integration_user: bool,
+
     /// Write a permission set or a profile (default: what the integration's document asks for)
     #[arg(long = "as", value_enum, value_name = "KIND")]
     pub output_kind: Option<Kind>,

@@ -4,13 +4,14 @@ use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
 use serde_json::json;
+use sfperms::access::Item;
 use sfperms::catalog::{Catalog, Integration, OutputKind};
 use sfperms::diff::compare;
 use sfperms::emit::{self, FileMeta};
 use sfperms::metadata::names::{check_api_name, check_label, check_profile_name};
 use sfperms::metadata::read::{self, Namespace};
 use sfperms::output::{self, Component, FileOut, Layout};
-use sfperms::platform::DEFAULT_API_VERSION;
+use sfperms::platform::{DEFAULT_API_VERSION, licences, versions};
 use sfperms::project::SfdxProject;
 use sfperms::solver::Plan;
 
@@ -96,9 +97,12 @@ pub(super) fn prepare<'a>(
     if args.new_profile && plan.output != OutputKind::Profile {
         bail!("--new-profile writes a profile: add --as profile");
     }
-    let new_profile = args.new_profile.then_some(args.user_license.as_str());
+    let new_profile = match args.new_profile {
+        true => Some(licences::check(&args.user_license).map_err(|e| anyhow::anyhow!("--user-license: {e}"))?.0),
+        false => None,
+    };
     let component = component(integration, &plan, args.name.as_deref(), args.label.as_deref(), new_profile)?;
-    let api_version = api_version(args)?;
+    let api_version = api_version(args, &plan)?;
     let mut files: Vec<FileOut> = Vec::new();
     if let Some(dir) = &args.output_dir {
         let layout = match args.layout {
@@ -150,6 +154,22 @@ pub(super) fn print_written(files: &[FileOut]) {
             "created"
         };
         eprintln!("{what}: {}", file.path().display());
+        for effect in effects(file) {
+            eprintln!("  {effect}");
+        }
+    }
+}
+
+/// What writing over an existing metadata file does, entry by entry (nothing for a new file, a
+/// zip, or a file that does not parse: `print_check` says so).
+fn effects(file: &FileOut) -> Vec<String> {
+    let Some(existing) = file.existing().filter(|_| file.changes()) else { return Vec::new() };
+    if file.path().extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+        return Vec::new();
+    }
+    match (read::parse_bytes(existing), read::parse_bytes(&file.bytes)) {
+        (Ok(old), Ok(new)) => compare::effects(&compare::compare(&old, &new)),
+        _ => Vec::new(),
     }
 }
 
@@ -235,21 +255,42 @@ fn description(integration: &Integration, plan: &Plan) -> String {
 }
 
 /// `--api-version`, else the SFDX project's sourceApiVersion, else the built-in default.
-fn api_version(args: &GenArgs) -> Result<String> {
-    if let Some(version) = &args.api_version {
-        let valid = version.split_once('.').is_some_and(|(major, minor)| {
-            !major.is_empty() && major.chars().all(|c| c.is_ascii_digit()) && minor == "0"
-        });
-        if !valid {
-            bail!("--api-version `{version}`: write it like `66.0`");
-        }
-        return Ok(version.clone());
-    }
-    if let Some(dir) = &args.output_dir
+fn api_version(args: &GenArgs, plan: &Plan) -> Result<String> {
+    let (version, from) = if let Some(version) = &args.api_version {
+        (version.clone(), "--api-version".to_string())
+    } else if let Some(dir) = &args.output_dir
         && let Some(project) = SfdxProject::open(dir)?
         && let Some(version) = project.source_api_version
     {
-        return Ok(version);
+        (version, format!("sourceApiVersion in {}", dir.join("sfdx-project.json").display()))
+    } else {
+        return Ok(DEFAULT_API_VERSION.to_string());
+    };
+    versions::check(&version, &elements_written(plan)).map_err(|e| anyhow::anyhow!("{from}: {e}"))?;
+    Ok(version)
+}
+
+/// The metadata type and the elements the plan's file holds, as the version table names them.
+fn elements_written(plan: &Plan) -> Vec<&'static str> {
+    let mut elements = vec![match plan.output {
+        OutputKind::PermissionSet => "PermissionSet",
+        OutputKind::Profile => "Profile",
+    }];
+    for item in plan.grants.keys() {
+        let element = match item {
+            Item::UserPermission(_) => "userPermissions",
+            Item::Object(..) => "objectPermissions",
+            Item::Field(..) => "fieldPermissions",
+            Item::ApexClass(_) => "classAccesses",
+            Item::ExternalCredentialPrincipal(_) => "externalCredentialPrincipalAccesses",
+            Item::CustomMetadataType(_) => "customMetadataTypeAccesses",
+        };
+        if !elements.contains(&element) {
+            elements.push(element);
+        }
     }
-    Ok(DEFAULT_API_VERSION.to_string())
+    if plan.licence.is_some() {
+        elements.push("license");
+    }
+    elements
 }

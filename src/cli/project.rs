@@ -65,6 +65,8 @@ pub(super) fn request(user: &DeclaredUser, root: &Path) -> RequestArgs {
         feature: user.features.clone(),
         object: user.objects.clone(),
         field: user.fields.clone(),
+        user_permission: Vec::new(),
+        integration_user: false,
         output_kind: user.output.map(|k| match k {
             sfperms::catalog::OutputKind::PermissionSet => super::args::Kind::PermissionSet,
             sfperms::catalog::OutputKind::Profile => super::args::Kind::Profile,

@@ -178,6 +178,7 @@ fn item_of(id: &EntryId, field: &str) -> Option<Item> {
         ("fieldPermissions", "readable") => Some(Item::Field(key, FieldAccess::Read)),
         ("fieldPermissions", "editable") => Some(Item::Field(key, FieldAccess::Edit)),
         ("classAccesses", "enabled") => Some(Item::ApexClass(key)),
+        ("customMetadataTypeAccesses", "enabled") => Some(Item::CustomMetadataType(key)),
         ("externalCredentialPrincipalAccesses", "enabled") => Some(Item::ExternalCredentialPrincipal(key)),
         _ => None,
     }

@@ -45,6 +45,9 @@ fn grant_entries(plan: &Plan, doc: &mut Document) {
                 *entry = (*entry).max(*access);
             }
             Item::ApexClass(class) => doc.entry("classAccesses", &[("apexClass", class), ("enabled", "true")]),
+            Item::CustomMetadataType(name) => {
+                doc.entry("customMetadataTypeAccesses", &[("enabled", "true"), ("name", name)])
+            }
             Item::ExternalCredentialPrincipal(principal) => doc.entry(
                 "externalCredentialPrincipalAccesses",
                 &[("enabled", "true"), ("externalCredentialPrincipal", principal)],
@@ -82,6 +85,9 @@ pub fn permission_set(plan: &Plan, meta: &FileMeta) -> Document {
     doc.leaf("description", truncate(&meta.description, DESCRIPTION_LIMIT));
     doc.leaf("hasActivationRequired", "false");
     doc.leaf("label", meta.label.clone());
+    if let Some(licence) = &plan.licence {
+        doc.leaf("license", licence.clone());
+    }
     grant_entries(plan, &mut doc);
     doc
 }

@@ -25,5 +25,6 @@ mod layouts;
 mod project;
 mod reader_limits;
 mod snapshots;
+mod trust;
 mod variants;
 mod write_path;
