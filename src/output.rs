@@ -76,7 +76,7 @@ fn component_bytes(component: &Component, existing: Option<&[u8]>, path: &Path) 
         }
         _ => component.document.clone(),
     };
-    Ok(emit::render(&document).into_bytes())
+    Ok(emit::render_fast(&document).into_bytes())
 }
 
 /// The package.xml naming `component`, merged into an existing one.
@@ -88,7 +88,7 @@ fn package_bytes(component: &Component, api_version: &str, existing: Option<&[u8
         .and_then(|t| read::parse(t).ok())
         .filter(|d| d.root == "Package")
         .map_or(fresh.clone(), |d| overlay::merge_package(&d, &fresh));
-    emit::render(&merged).into_bytes()
+    emit::render_fast(&merged).into_bytes()
 }
 
 /// The files `component` becomes under `dir` in `layout`.
@@ -134,7 +134,7 @@ pub fn zip_bytes(component: &Component, api_version: &str) -> Vec<u8> {
     entries.insert("package.xml".into(), package_bytes(component, api_version, None));
     let path =
         format!("{}/{}", project::folder(component.kind), project::mdapi_file_name(component.kind, &component.name));
-    entries.insert(path, emit::render(&component.document).into_bytes());
+    entries.insert(path, emit::render_fast(&component.document).into_bytes());
     let mut buffer = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut buffer);

@@ -16,7 +16,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::fast::push_escaped;
 use crate::metadata::METADATA_NS;
-use crate::metadata::canonical::{element_rank, group_keys};
+use crate::metadata::canonical::{element_rank, group_keys, is_keyed_by_own_text};
 use crate::metadata::read::{attribute_value, first_duplicate, text_value, xml_reader};
 
 /// The first line of every canonical file.
@@ -35,7 +35,8 @@ struct Frame<'a> {
     name: &'a str,
     has_children: bool,
     has_comments: bool,
-    /// The group's key children, when it is a group with a key (`canonical::group_keys`).
+    /// The group's key children, when it is a group with a key (`canonical::group_keys`), looked
+    /// up when its first child opens (most elements are leaves: no lookup for them).
     keys: Option<(&'static str, Option<&'static str>)>,
     /// The text of the first child named like the key (`None` inside: that child has children).
     key: Option<Option<Cow<'a, str>>>,
@@ -46,15 +47,7 @@ struct Frame<'a> {
 
 impl<'a> Frame<'a> {
     fn new(name: &'a str) -> Frame<'a> {
-        Frame {
-            name,
-            has_children: false,
-            has_comments: false,
-            keys: group_keys(name),
-            key: None,
-            then: None,
-            previous: None,
-        }
+        Frame { name, has_children: false, has_comments: false, keys: None, key: None, then: None, previous: None }
     }
 
     /// Notes a closed child: its text if it is the first child named like a key.
@@ -73,7 +66,13 @@ impl<'a> Frame<'a> {
         let own = |key: &str, child: Option<Option<Cow<'a, str>>>| {
             if key == "." { text.clone() } else { child.flatten() }
         };
-        let (key, then) = match self.keys {
+        // A leaf has a key only in a group keyed by its own text (package.xml `members`).
+        let keys = match text {
+            Some(_) if is_keyed_by_own_text(self.name) => group_keys(self.name),
+            Some(_) => None,
+            None => self.keys,
+        };
+        let (key, then) = match keys {
             Some((key, then)) => (own(key, self.key), then.and_then(|t| own(t, self.then))),
             None => (None, None),
         };
@@ -106,6 +105,10 @@ fn is_canonical_start(start: &BytesStart, content: &str, root: bool, scratch: &m
     let name = &content[..start.name().as_ref().len()];
     if needs_escape(name) {
         return false;
+    }
+    if content.len() == name.len() {
+        // No attributes: most elements.
+        return !root;
     }
     let mut rest = &content[name.len()..];
     let mut keys = Vec::new();
@@ -177,7 +180,12 @@ pub fn is_canonical(bytes: &[u8], root_ok: impl Fn(&str) -> bool) -> bool {
                 }
                 let name = &content[..element.name().as_ref().len()];
                 match stack.last_mut() {
-                    Some(parent) => parent.has_children = true,
+                    Some(parent) => {
+                        if !parent.has_children {
+                            parent.keys = group_keys(parent.name);
+                        }
+                        parent.has_children = true;
+                    }
                     None if root_seen || !root_ok(name) => return false,
                     None => root_seen = true,
                 }

@@ -36,6 +36,16 @@ pub(crate) fn group_keys(name: &str) -> Option<(&'static str, Option<&'static st
     entry_keys().get(name).copied()
 }
 
+/// Whether the entries of group `name` are sorted by their own text (key `.`, package.xml
+/// `members`): the only groups whose leaves have a key.
+pub(crate) fn is_keyed_by_own_text(name: &str) -> bool {
+    static GROUPS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let groups = GROUPS.get_or_init(|| {
+        entry_keys().iter().filter(|(_, (key, then))| *key == "." || *then == Some(".")).map(|(g, _)| *g).collect()
+    });
+    groups.contains(&name)
+}
+
 /// Where an element goes among its siblings.
 pub(crate) fn element_rank(name: &str) -> (usize, &str) {
     match BASE_ELEMENTS.iter().position(|b| *b == name) {
