@@ -13,6 +13,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod access;
+pub mod audit;
 pub mod catalog;
 pub mod diff;
 pub mod emit;

@@ -52,6 +52,10 @@ pub enum Command {
     /// Compare retrieved metadata with what the integration needs: missing, excess, changed
     #[command(after_long_help = HELP_FOOTER)]
     Diff(DiffArgs),
+    /// Rank a retrieved org's permission sets and profiles by their risky grants, and show what
+    /// the declared integration users hold beyond least privilege
+    #[command(after_long_help = HELP_FOOTER)]
+    Audit(AuditArgs),
     /// Write a commented sfperms.toml here, declaring the user the flags describe (if any)
     Init(InitArgs),
     /// Print the shell completion script
@@ -220,6 +224,30 @@ pub struct DiffArgs {
     /// Output format (`--json` is `--format json`)
     #[arg(long, value_enum, default_value = "text")]
     pub format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AuditFormat {
+    Text,
+    /// One JSON document (as `--json`)
+    Json,
+    /// A pull-request comment
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The retrieved org: an SFDX project, an mdapi folder or a retrieve zip
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// Output format (`--json` is `--format json`)
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: AuditFormat,
+
+    /// Risky grants listed per file (text and Markdown; JSON lists them all)
+    #[arg(long, value_name = "N", default_value = "5")]
+    pub top: usize,
 }
 
 #[derive(Debug, Args)]

@@ -104,6 +104,7 @@ fn file_text(catalog: &Catalog, user: Option<&str>) -> String {
          #   sfperms gen                          write every user's PermissionSet or Profile\n\
          #   sfperms gen --check                  exit 1 when the committed files drift (CI)\n\
          #   sfperms diff --against DIR|ZIP       compare them with a retrieve of the org\n\
+         #   sfperms audit DIR|ZIP                rank the org's sets and profiles, and each user's excess\n\
          #\n\
          # Integrations:\n",
     );

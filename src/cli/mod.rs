@@ -3,6 +3,7 @@
 //! as the sf CLI's error envelope on stdout, `envelope`) and exit 2.
 
 mod args;
+mod audit_cmd;
 mod completions;
 mod diff_cmd;
 mod envelope;
@@ -78,6 +79,7 @@ fn run(argv: &[OsString], json: bool) -> Result<u8> {
         args::Command::Explain(explain) => explain::run(&catalog, &explain, options, cli.json),
         args::Command::Fmt(fmt) => fmt_cmd::run(&fmt, cli.json),
         args::Command::Diff(diff) => diff_cmd::run(&catalog, &diff, options, cli.json),
+        args::Command::Audit(audit) => audit_cmd::run(&catalog, &audit, cli.json),
         args::Command::Init(init) => init::run(&catalog, &init, options, cli.json),
         args::Command::Completions { shell } => completions::completions(full_command(&catalog), shell, cli.json),
         args::Command::Man { command } => completions::man(full_command(&catalog), command.as_deref(), cli.json),

@@ -59,7 +59,7 @@ fn refuse_request_flags(args: &RequestArgs, options: &BTreeMap<String, String>) 
 }
 
 /// The request a declared user stands for (paths relative to the project root).
-fn request(user: &DeclaredUser, root: &Path) -> RequestArgs {
+pub(super) fn request(user: &DeclaredUser, root: &Path) -> RequestArgs {
     RequestArgs {
         integration: Some(user.integration.clone()),
         feature: user.features.clone(),

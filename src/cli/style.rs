@@ -80,6 +80,13 @@ impl Style {
     }
 }
 
+/// Whether a progress line may be drawn: only when stderr is a terminal (never in CI logs, nor
+/// when stderr is captured).
+pub fn progress_allowed() -> bool {
+    use std::io::IsTerminal as _;
+    std::io::stderr().is_terminal()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,7 @@ use crate::access::Item;
 use crate::catalog::{Integration, OutputKind};
 use crate::platform::dependencies::DependencyTable;
 
+pub use choose::cost;
 pub use closure::direct_requirements;
 pub use plan::{Choice, Note, NoteKind, Plan, Reason};
 pub use selection::{FieldRequest, ObjectRequest, Resolved, Selection, SelectionError, resolve};

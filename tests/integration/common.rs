@@ -93,3 +93,19 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The permission sets and profiles of an SFDX project's `force-app/main/default`, as the
+/// entries of a retrieve zip (`unpackaged/permissionsets/X.permissionset`, …), sorted.
+pub fn retrieve_entries(project: &Path) -> Vec<(String, Vec<u8>)> {
+    let root = project.join("force-app/main/default");
+    let mut entries = Vec::new();
+    for folder in ["permissionsets", "profiles"] {
+        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().replace("-meta.xml", "");
+            entries.push((format!("unpackaged/{folder}/{name}"), std::fs::read(&path).unwrap()));
+        }
+    }
+    entries.sort();
+    entries
+}

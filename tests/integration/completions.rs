@@ -37,7 +37,7 @@ fn bash_accepts_its_script() {
 fn the_man_page_lists_every_command() {
     let page = ok(&["man"]);
     assert!(page.contains(".TH sfperms 1"), "{page}");
-    for command in ["list", "show", "gen", "explain", "fmt", "diff", "completions", "man"] {
+    for command in ["list", "show", "gen", "explain", "fmt", "diff", "audit", "init", "completions", "man"] {
         assert!(page.contains(&format!("sfperms\\-{command}(1)")), "no `{command}` in the man page");
     }
     assert_renders(&page);

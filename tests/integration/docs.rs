@@ -227,7 +227,7 @@ fn same_shape(documented: &serde_json::Value, actual: &serde_json::Value, path: 
 fn the_json_examples_have_the_printed_shape() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json.md")).unwrap();
     let examples = console_examples(&doc);
-    for command in ["list", "show", "gen", "explain", "diff", "fmt", "init", "completions", "man"] {
+    for command in ["list", "show", "gen", "explain", "diff", "fmt", "audit", "init", "completions", "man"] {
         assert!(examples.iter().any(|(args, _)| args[0] == command), "docs/json.md has no `{command}` example");
     }
     for (args, documented) in examples {

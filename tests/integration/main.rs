@@ -4,9 +4,11 @@
 
 mod common;
 
+mod audit;
 mod bad_input;
 mod bad_metadata;
 mod catalog_dir;
+mod ci;
 mod completions;
 mod corpus;
 mod coverage;
