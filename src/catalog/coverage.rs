@@ -141,6 +141,19 @@ mod tests {
     }
 
     #[test]
+    fn every_line_of_an_excerpt_must_be_cited_whole() {
+        let excerpt = "address: https://example.com/p\ntitle: P\nread: 2026-11-26\n\nGrant API Enabled.\nAccounts: Read, Write\nKept but unused.\n";
+        let documents = std::collections::BTreeMap::from([("p.txt".to_string(), excerpt.to_string())]);
+        let text = "id = \"t\"\nname = \"T\"\nsummary = \"s\"\ndocument = \"p.txt\"\ndefault-name = \"T\"\ndefault-label = \"T\"\n[[require]]\nsource = [\"Grant API Enabled.\", \"Accounts: Read\"]\nuser-permissions = [\"ApiEnabled\"]\n";
+        let integration = crate::catalog::parse_integration(text, &documents).unwrap();
+        let document = SourceDocument::parse("p.txt", excerpt).unwrap();
+        let uncited: Vec<(usize, String)> =
+            uncited(&integration, &document).into_iter().map(|s| (s.line, s.text)).collect();
+        // A line cited in part is not enough; line numbers are the file's.
+        assert_eq!(uncited, [(6, "Accounts: Read, Write".to_string()), (7, "Kept but unused.".to_string())]);
+    }
+
+    #[test]
     fn a_sentence_inside_a_longer_quote_is_cited() {
         let quotes = vec!["One. Two three.".to_string()];
         assert_eq!(cited_share("Two three.", &quotes), 1.0);
