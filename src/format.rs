@@ -1,18 +1,24 @@
 //! `fmt`: existing PermissionSet, Profile and package.xml files in Salesforce's canonical form,
-//! without changing what they mean. A file is read (`metadata::source`, `metadata::read`), put in
+//! without changing what they mean; the child files of a decomposed permission set each in the
+//! form the sf CLI writes it (`decomposed::part_text`), none moved between files. A file is read
+//! (`metadata::source`, `metadata::read`), put in
 //! canonical order (`metadata::canonical`) and written by the canonical writer (`emit`), so
 //! formatting has the one meaning generation has. Checking reads every file in parallel and keeps
 //! only a yes/no per file; rewriting happens only when every file could be read (a malformed file
 //! means nothing is written), one atomic write per changed file. Nothing here prints.
 
 use crate::emit;
-use crate::metadata::source::{self, Entry, Source, SourceError};
+use crate::metadata::decomposed;
+use crate::metadata::source::{self, Entry, FileKind, Source, SourceError};
 use crate::output::{self, OutputError};
 
 /// The canonical text of a file, from its bytes.
 pub fn canonical_text(entry: &Entry, bytes: &[u8]) -> Result<String, SourceError> {
     let doc = source::parse_entry(entry, bytes)?;
-    Ok(emit::render_owned_fast(doc))
+    Ok(match entry.kind {
+        Some(FileKind::PermissionSetPart) => decomposed::part_text(doc),
+        _ => emit::render_owned_fast(doc),
+    })
 }
 
 /// What `fmt` found for one file.
@@ -29,7 +35,9 @@ pub enum FileStatus {
 pub fn check(source: &Source) -> Result<Vec<FileStatus>, SourceError> {
     source.map(|reader, entry| {
         let result = reader.read(entry).and_then(|bytes| {
-            if emit::is_canonical(&bytes, |root| source::check_root(entry, root).is_ok()) {
+            // A decomposed set's child file has its own form (a Beta2 one has no namespace).
+            let streamable = entry.kind != Some(FileKind::PermissionSetPart);
+            if streamable && emit::is_canonical(&bytes, |root| source::check_root(entry, root).is_ok()) {
                 return Ok(true);
             }
             Ok(canonical_text(entry, &bytes)?.as_bytes() == bytes)

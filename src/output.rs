@@ -1,7 +1,9 @@
 //! Where generated files go and what bytes they hold: stdout, an SFDX project or folder (source
 //! layout), an mdapi folder with package.xml, or a deployable zip. Existing profiles are overlaid,
 //! not replaced (a profile deploy overlays); permission sets are replaced (a deploy replaces them).
-//! Writes are atomic. Nothing here prints.
+//! In a project whose permission sets the sf CLI stores decomposed, a set becomes the files the CLI
+//! writes for it (its child files added, updated and removed so that the CLI recomposes exactly
+//! the set). Writes are atomic. Nothing here prints.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -9,6 +11,9 @@ use std::path::{Path, PathBuf};
 
 use crate::catalog::OutputKind;
 use crate::emit;
+use crate::metadata::decomposed::{self, Decomposition};
+use crate::metadata::names::encode_file_name;
+use crate::metadata::set_folder::{self, SetFolderError};
 use crate::metadata::{Document, overlay, read};
 use crate::project::{self, SfdxProject};
 
@@ -26,17 +31,23 @@ pub struct Component {
     pub document: Document,
 }
 
-/// A file to write, with what is there now.
+/// A file to write (or, with `remove`, to delete), with what is there now.
 #[derive(Debug, Clone)]
 pub struct FileOut {
     pub path: PathBuf,
     pub bytes: Vec<u8>,
     pub existing: Option<Vec<u8>>,
+    /// The file goes: a child file of a decomposed set whose entries the set no longer holds.
+    pub remove: bool,
 }
 
 impl FileOut {
+    pub fn new(path: PathBuf, bytes: Vec<u8>, existing: Option<Vec<u8>>) -> FileOut {
+        FileOut { path, bytes, existing, remove: false }
+    }
+
     pub fn changes(&self) -> bool {
-        self.existing.as_deref() != Some(self.bytes.as_slice())
+        if self.remove { self.existing.is_some() } else { self.existing.as_deref() != Some(self.bytes.as_slice()) }
     }
 }
 
@@ -48,6 +59,10 @@ pub enum OutputError {
     Project(#[from] project::ProjectError),
     #[error("`{path}`: cannot write: {source}")]
     Write { path: String, source: std::io::Error },
+    #[error(transparent)]
+    SetFolder(#[from] SetFolderError),
+    #[error(transparent)]
+    Decomposed(#[from] decomposed::DecomposedError),
 }
 
 fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
@@ -101,15 +116,22 @@ pub fn files_in_dir(
     let mut files = Vec::new();
     match layout {
         Layout::Source => {
-            let path = match SfdxProject::open(dir)? {
+            let project = SfdxProject::open(dir)?;
+            let path = match &project {
                 Some(project) => project.source_path(component.kind, &component.name),
                 None => dir
                     .join(project::folder(component.kind))
                     .join(project::source_file_name(component.kind, &component.name)),
             };
+            if component.kind == OutputKind::PermissionSet {
+                let configured = project.as_ref().and_then(|p| p.decomposition);
+                if let Some(decomposed) = decomposed_files(component, &path, configured)? {
+                    return Ok(decomposed);
+                }
+            }
             let existing = read_existing(&path)?;
             let bytes = component_bytes(component, existing.as_deref(), &path)?;
-            files.push(FileOut { path, bytes, existing });
+            files.push(FileOut::new(path, bytes, existing));
         }
         Layout::Mdapi => {
             let path = dir
@@ -120,11 +142,51 @@ pub fn files_in_dir(
             let package_path = dir.join("package.xml");
             let package_existing = read_existing(&package_path)?;
             let package = package_bytes(component, api_version, package_existing.as_deref());
-            files.push(FileOut { path: package_path, bytes: package, existing: package_existing });
-            files.push(FileOut { path, bytes, existing });
+            files.push(FileOut::new(package_path, package, package_existing));
+            files.push(FileOut::new(path, bytes, existing));
         }
     }
     Ok(files)
+}
+
+/// The files of a permission set kept decomposed, or `None` when it is kept in one file. `path`:
+/// where the set's own file is (or would go); `configured`: the project's preset. An existing
+/// decomposed set is rewritten in its folder and layout; a set in a project with a preset is
+/// written decomposed (a single file of it is replaced by its folder). Child files whose entries
+/// the set no longer holds are removed, since the CLI would recompose them back into the set.
+fn decomposed_files(
+    component: &Component,
+    path: &Path,
+    configured: Option<Decomposition>,
+) -> Result<Option<Vec<FileOut>>, OutputError> {
+    let encoded = encode_file_name(&component.name);
+    let existing_folder = if path.is_file() { set_folder::locate(path, &component.name, configured)? } else { None };
+    let (dir, layout, mut old_files): (PathBuf, Decomposition, Vec<PathBuf>) = match (existing_folder, configured) {
+        (Some(folder), _) => {
+            let old = folder.files.iter().map(|r| folder.dir.join(r)).collect();
+            (folder.dir, folder.layout, old)
+        }
+        (None, Some(layout)) => {
+            let parent = path.parent().unwrap_or(Path::new("."));
+            let in_own_folder = parent.file_name().and_then(|n| n.to_str()) == Some(encoded.as_str());
+            let dir = if in_own_folder { parent.to_path_buf() } else { parent.join(&encoded) };
+            let old = if path.is_file() { vec![path.to_path_buf()] } else { Vec::new() };
+            (dir, layout, old)
+        }
+        (None, None) => return Ok(None),
+    };
+    let mut files = Vec::new();
+    for part in decomposed::split(&component.document, &encoded, layout)? {
+        let path = dir.join(&part.relative);
+        old_files.retain(|old| *old != path);
+        let existing = read_existing(&path)?;
+        files.push(FileOut::new(path, part.text.into_bytes(), existing));
+    }
+    for old in old_files {
+        let existing = read_existing(&old)?;
+        files.push(FileOut { path: old, bytes: Vec::new(), existing, remove: true });
+    }
+    Ok(Some(files))
 }
 
 /// A deployable mdapi zip (`package.xml` and `<folder>/<Name>.<suffix>` at its root): entries
@@ -149,6 +211,23 @@ pub fn zip_bytes(component: &Component, api_version: &str) -> Vec<u8> {
         zip.finish().expect("writing to memory");
     }
     buffer.into_inner()
+}
+
+/// Removes the file at `path` (a child file of a decomposed set), and then its folder if that
+/// leaves it empty (a Beta child-type folder); the CLI never reads an empty folder.
+pub fn remove_file(path: &Path) -> Result<(), OutputError> {
+    let fail = |source: std::io::Error| OutputError::Write { path: path.display().to_string(), source };
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(fail(e)),
+    }
+    if let Some(dir) = path.parent()
+        && std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+    {
+        let _ = std::fs::remove_dir(dir);
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so an

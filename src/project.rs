@@ -1,9 +1,10 @@
 //! An SFDX project on disk: its `sfdx-project.json` (package directories, the default one,
-//! `sourceApiVersion`), and where a PermissionSet or Profile of a given name lives in it.
+//! `sourceApiVersion`, whether permission sets are stored decomposed), and where a PermissionSet or Profile of a given name lives in it.
 
 use std::path::{Path, PathBuf};
 
 use crate::catalog::OutputKind;
+use crate::metadata::decomposed::Decomposition;
 use crate::metadata::names::encode_file_name;
 
 #[derive(Debug, Clone)]
@@ -12,6 +13,10 @@ pub struct SfdxProject {
     /// Package directories, the default first.
     pub package_dirs: Vec<PathBuf>,
     pub source_api_version: Option<String>,
+    /// How the sf CLI stores permission sets here: the last `decomposePermissionSet…` preset of
+    /// `registryPresets` then `sourceBehaviorOptions` (the CLI merges them in that order, a later
+    /// preset replacing the type: source-deploy-retrieve `registry/variants.js`).
+    pub decomposition: Option<Decomposition>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +31,10 @@ struct RawProject {
     #[serde(default)]
     package_directories: Vec<RawPackageDir>,
     source_api_version: Option<String>,
+    #[serde(default)]
+    registry_presets: Vec<String>,
+    #[serde(default)]
+    source_behavior_options: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -58,10 +67,17 @@ impl SfdxProject {
                 return Err(invalid(format!("package directory `{}` leaves the project", d.path)));
             }
         }
+        let decomposition = raw
+            .registry_presets
+            .iter()
+            .chain(&raw.source_behavior_options)
+            .rev()
+            .find_map(|p| Decomposition::from_preset(p));
         Ok(Some(SfdxProject {
             root: dir.to_path_buf(),
             package_dirs: dirs.iter().map(|d| dir.join(&d.path)).collect(),
             source_api_version: raw.source_api_version,
+            decomposition,
         }))
     }
 
@@ -111,4 +127,37 @@ pub fn mdapi_file_name(kind: OutputKind, name: &str) -> String {
         OutputKind::Profile => "profile",
     };
     format!("{}.{suffix}", encode_file_name(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decomposition(json: &str) -> Option<Decomposition> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("sfdx-project.json"), json).unwrap();
+        SfdxProject::open(dir.path()).unwrap().unwrap().decomposition
+    }
+
+    #[test]
+    fn the_last_permission_set_preset_wins() {
+        let dirs = r#""packageDirectories": [{"path": "force-app", "default": true}]"#;
+        assert_eq!(decomposition(&format!("{{{dirs}}}")), None);
+        assert_eq!(
+            decomposition(&format!(
+                r#"{{{dirs}, "sourceBehaviorOptions": ["decomposeCustomLabelsBeta2", "decomposePermissionSetBeta2"]}}"#
+            )),
+            Some(Decomposition::Beta2)
+        );
+        assert_eq!(
+            decomposition(&format!(r#"{{{dirs}, "registryPresets": ["decomposePermissionSetBeta"]}}"#)),
+            Some(Decomposition::Beta)
+        );
+        assert_eq!(
+            decomposition(&format!(
+                r#"{{{dirs}, "registryPresets": ["decomposePermissionSetBeta"], "sourceBehaviorOptions": ["decomposePermissionSetBeta2"]}}"#
+            )),
+            Some(Decomposition::Beta2)
+        );
+    }
 }

@@ -10,7 +10,11 @@ use serde_json::json;
 use sfperms::catalog::{self, Catalog, OutputKind};
 use sfperms::diff::{self, Change, Effect, FlagChange, Scope, Status};
 use sfperms::metadata::Document;
-use sfperms::metadata::source::{self, FileKind, Layout, Source};
+use sfperms::metadata::decomposed::{self, LayoutNote};
+use sfperms::metadata::names::encode_file_name;
+use sfperms::metadata::set_folder::{self, SetFolder};
+use sfperms::metadata::source::{self, Entry, FileKind, Layout, Source};
+use sfperms::project::SfdxProject;
 use sfperms::solver::Reason;
 
 use super::args::{DiffArgs, DiffFormat, ScopeArg};
@@ -38,8 +42,7 @@ pub(super) struct Compared {
     pub outcome: Outcome,
     pub relative: String,
     pub warnings: Vec<String>,
-    bytes: Vec<u8>,
-    retrieved: Document,
+    read: ReadComponent,
     generated: Document,
 }
 
@@ -54,7 +57,7 @@ impl Compared {
 
     pub fn json(&self) -> serde_json::Value {
         let o = &self.outcome;
-        json!({
+        let mut doc = json!({
             "integration": o.integration,
             "command": o.command,
             "kind": o.kind,
@@ -65,20 +68,36 @@ impl Compared {
             "equal": self.equal(),
             "counts": diff::counts(&o.changes),
             "changes": o.changes,
-        })
+        });
+        if let Some(folder) = &self.read.folder {
+            doc["layout"] = json!(folder.layout);
+            doc["layout-notes"] = json!(self.read.notes);
+        }
+        doc
     }
 
-    /// The fixes as a unified diff of the retrieved file.
-    pub fn patch(&self) -> String {
-        let old = String::from_utf8_lossy(&self.bytes);
-        diff::patch::patch(
-            &self.relative,
-            &old,
-            &self.retrieved,
-            &self.generated,
-            &self.outcome.changes,
-            self.outcome.kind,
-        )
+    /// The fixes as a unified diff of the retrieved file, or of a decomposed set's files (child
+    /// files created and deleted as the fixed set needs).
+    pub fn patch(&self) -> Result<String> {
+        let (changes, retrieved) = (&self.outcome.changes, &self.read.document);
+        let Some(folder) = &self.read.folder else {
+            let old = String::from_utf8_lossy(&self.read.files[0].1);
+            return Ok(diff::patch::patch(
+                &self.relative,
+                &old,
+                retrieved,
+                &self.generated,
+                changes,
+                self.outcome.kind,
+            ));
+        };
+        let fixed = diff::patch::fixed(retrieved, &self.generated, changes, self.outcome.kind);
+        let new: Vec<(String, String)> = decomposed::split(&fixed, &encode_file_name(&folder.name), folder.layout)?
+            .into_iter()
+            .map(|f| (f.relative, f.text))
+            .collect();
+        let folder_relative = self.relative.rsplit_once('/').map_or("", |(dir, _)| dir);
+        Ok(diff::patch::patch_files(folder_relative, &self.read.files, &new))
     }
 }
 
@@ -89,13 +108,18 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
     let source = Source::open(&args.against)?;
     let compared = compare(catalog, args, options, &source)?;
     let format = if as_json { DiffFormat::Json } else { args.format };
+    if !as_json {
+        for note in &compared.read.notes {
+            eprintln!("warning: {note}");
+        }
+    }
     match format {
         DiffFormat::Json => {
             return envelope::print_result(compared.exit_code(), &compared.json(), &compared.warnings);
         }
         DiffFormat::Text => print!("{}", text(&compared.outcome, Style::stdout())),
         DiffFormat::Markdown => print!("{}", markdown(&compared.outcome, "###")),
-        DiffFormat::Patch => print!("{}", compared.patch()),
+        DiffFormat::Patch => print!("{}", compared.patch()?),
     }
     Ok(compared.exit_code())
 }
@@ -151,28 +175,68 @@ pub(super) fn compare(
             }
         }
     };
-    let bytes = source.reader()?.read(entry)?;
-    let retrieved = source::parse_entry(entry, &bytes)?;
-    if retrieved.root != kind.root() {
-        bail!("{}: the root element is <{}>, not <{}>", entry.display, retrieved.root, kind.root());
+    let read = read_component(source, entry, kind, &component.name)?;
+    if read.document.root != kind.root() {
+        bail!("{}: the root element is <{}>, not <{}>", entry.display, read.document.root, kind.root());
     }
-    let changes = diff::diff(&plan, &component.document, &retrieved, scope);
+    let changes = diff::diff(&plan, &component.document, &read.document, scope);
     let outcome = Outcome {
         integration: integration.id.clone(),
         command,
         kind: plan.output,
         name: component.name.clone(),
-        path: entry.display.clone(),
+        path: read.display.clone(),
         scope,
         changes,
     };
-    Ok(Compared {
-        outcome,
-        relative: entry.relative.clone(),
-        warnings: plan.warnings.clone(),
-        bytes,
-        retrieved,
-        generated: component.document,
+    let mut warnings = plan.warnings.clone();
+    warnings.extend(read.notes.iter().map(ToString::to_string));
+    Ok(Compared { outcome, relative: entry.relative.clone(), warnings, read, generated: component.document })
+}
+
+/// A component as read for comparison: one file, or a decomposed set's files recomposed.
+struct ReadComponent {
+    document: Document,
+    /// What people see: the file, or the set's folder.
+    display: String,
+    /// The decomposed set's folder, if it is one.
+    folder: Option<SetFolder>,
+    /// The file's bytes, or each of the set's files (relative to its folder) with theirs.
+    files: Vec<(String, Vec<u8>)>,
+    notes: Vec<LayoutNote>,
+}
+
+/// Reads `entry`; a permission set the sf CLI stores decomposed is read whole, as the CLI
+/// recomposes it (its own file plus every child file), in the layout its files and the project's
+/// `sfdx-project.json` say.
+fn read_component(source: &Source, entry: &Entry, kind: FileKind, name: &str) -> Result<ReadComponent> {
+    if kind == FileKind::PermissionSet
+        && let Some(path) = entry.path()
+    {
+        let configured = match source.layout {
+            Layout::SfdxProject => SfdxProject::open(&source.root)?.and_then(|p| p.decomposition),
+            _ => None,
+        };
+        if let Some(folder) = set_folder::locate(path, name, configured)? {
+            let files = set_folder::read_all(&folder)?;
+            let recomposed = set_folder::recompose(&folder, &files)?;
+            return Ok(ReadComponent {
+                document: recomposed.document,
+                display: folder.dir.display().to_string(),
+                folder: Some(folder),
+                files,
+                notes: recomposed.notes,
+            });
+        }
+    }
+    let bytes = source.reader()?.read(entry)?;
+    let document = source::parse_entry(entry, &bytes)?;
+    Ok(ReadComponent {
+        document,
+        display: entry.display.clone(),
+        folder: None,
+        files: vec![(entry.relative.clone(), bytes)],
+        notes: Vec::new(),
     })
 }
 

@@ -8,7 +8,7 @@ use sfperms::catalog::{Catalog, Integration, OutputKind};
 use sfperms::diff::compare;
 use sfperms::emit::{self, FileMeta};
 use sfperms::metadata::names::check_api_name;
-use sfperms::metadata::read;
+use sfperms::metadata::read::{self, Namespace};
 use sfperms::output::{self, Component, FileOut, Layout};
 use sfperms::platform::DEFAULT_API_VERSION;
 use sfperms::project::SfdxProject;
@@ -41,7 +41,7 @@ impl Generated<'_> {
             .iter()
             .map(|f| {
                 json!({
-                    "path": f.path, "changes": f.changes(), "written": !check && f.changes(),
+                    "path": f.path, "changes": f.changes(), "written": !check && f.changes(), "removed": f.remove,
                     "summary": f.changes().then(|| semantic_summary(f)).flatten(),
                 })
             })
@@ -109,7 +109,7 @@ pub(super) fn prepare<'a>(
     }
     if let Some(zip) = &args.zip {
         let existing = std::fs::read(zip).ok();
-        files.push(FileOut { path: zip.clone(), bytes: output::zip_bytes(&component, &api_version), existing });
+        files.push(FileOut::new(zip.clone(), output::zip_bytes(&component, &api_version), existing));
     }
     Ok(Generated { integration, plan, component, api_version, files })
 }
@@ -117,7 +117,11 @@ pub(super) fn prepare<'a>(
 /// `gen --check`'s lines: each file that would change or be created, with what changes.
 pub(super) fn print_check(files: &[FileOut]) {
     for file in files.iter().filter(|f| f.changes()) {
-        let what = if file.existing.is_some() { "would change" } else { "would be created" };
+        let what = match (file.remove, file.existing.is_some()) {
+            (true, _) => "would be removed",
+            (false, true) => "would change",
+            (false, false) => "would be created",
+        };
         println!("{what}: {}", file.path.display());
         if let Some(summary) = semantic_summary(file) {
             println!("  {summary}");
@@ -130,6 +134,8 @@ pub(super) fn print_written(files: &[FileOut]) {
     for file in files {
         let what = if !file.changes() {
             "unchanged"
+        } else if file.remove {
+            "removed"
         } else if file.existing.is_some() {
             "updated"
         } else {
@@ -143,11 +149,15 @@ pub(super) fn print_written(files: &[FileOut]) {
 /// "2 added, 1 removed, …", or that only formatting or order changes.
 fn semantic_summary(file: &FileOut) -> Option<String> {
     let existing = file.existing.as_deref()?;
+    if file.remove {
+        return None;
+    }
     if file.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
         return None;
     }
-    let new = read::parse_bytes(&file.bytes).ok()?;
-    match read::parse_bytes(existing) {
+    // The child files of a Beta2 decomposed set have no namespace.
+    let new = read::parse_bytes_with(&file.bytes, Namespace::Optional).ok()?;
+    match read::parse_bytes_with(existing, Namespace::Optional) {
         Ok(old) => Some(
             compare::summary(&compare::compare(&old, &new), 8)
                 .unwrap_or_else(|| "same entries; only formatting or order changes (see `sfperms fmt`)".into()),
@@ -161,7 +171,11 @@ pub(super) fn write_files(files: &[FileOut], check: bool) -> Result<()> {
         return Ok(());
     }
     for file in files.iter().filter(|f| f.changes()) {
-        output::write_atomic(&file.path, &file.bytes)?;
+        if file.remove {
+            output::remove_file(&file.path)?;
+        } else {
+            output::write_atomic(&file.path, &file.bytes)?;
+        }
     }
     Ok(())
 }

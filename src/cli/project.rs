@@ -200,7 +200,7 @@ pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String
         DiffFormat::Markdown => print!("{}", markdown(&file, &compared)),
         DiffFormat::Patch => {
             for (_, c) in &compared {
-                print!("{}", c.patch());
+                print!("{}", c.patch()?);
             }
         }
     }

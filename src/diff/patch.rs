@@ -104,6 +104,43 @@ pub fn unified(relative: &str, old: &str, new: &str) -> String {
     format!("diff --git {a} {b}\n{body}")
 }
 
+/// A unified diff that creates (`old` `None`), deletes (`new` `None`) or changes the file at
+/// `relative`, with the headers `git apply` reads for each.
+pub fn unified_file(relative: &str, old: Option<&str>, new: Option<&str>) -> String {
+    match (old, new) {
+        (Some(old), Some(new)) => unified(relative, old, new),
+        (None, None) => String::new(),
+        (old, new) => {
+            let (a, b) = (git_path("a/", relative), git_path("b/", relative));
+            let (from, to, mode) = match old {
+                None => ("/dev/null".to_string(), b.clone(), "new file mode 100644"),
+                Some(_) => (a.clone(), "/dev/null".to_string(), "deleted file mode 100644"),
+            };
+            let diff = similar::TextDiff::from_lines(old.unwrap_or(""), new.unwrap_or(""));
+            let body = diff.unified_diff().context_radius(3).header(&from, &to).to_string();
+            format!("diff --git {a} {b}\n{mode}\n{body}")
+        }
+    }
+}
+
+/// The patch that applies the fixes of `changes` to a decomposed set: `old` its files (relative to
+/// the set's folder, which is `folder` in the patch's paths) and `new` the files the fixed set
+/// becomes; files only in `old` are deleted.
+pub fn patch_files(folder: &str, old: &[(String, Vec<u8>)], new: &[(String, String)]) -> String {
+    let join = |relative: &str| if folder.is_empty() { relative.to_string() } else { format!("{folder}/{relative}") };
+    let mut relatives: Vec<&str> =
+        old.iter().map(|(r, _)| r.as_str()).chain(new.iter().map(|(r, _)| r.as_str())).collect();
+    relatives.sort_unstable();
+    relatives.dedup();
+    let mut out = String::new();
+    for relative in relatives {
+        let before = old.iter().find(|(r, _)| r == relative).map(|(_, b)| String::from_utf8_lossy(b));
+        let after = new.iter().find(|(r, _)| r == relative).map(|(_, t)| t.as_str());
+        out.push_str(&unified_file(&join(relative), before.as_deref(), after));
+    }
+    out
+}
+
 /// The patch that applies the fixes of `changes` to the retrieved file (`old` its bytes).
 pub fn patch(
     relative: &str,
@@ -132,5 +169,19 @@ mod tests {
         let patch = unified("x.xml", "a\nb\n", "a\nc\n");
         assert!(patch.starts_with("diff --git a/x.xml b/x.xml\n--- a/x.xml\n+++ b/x.xml\n@@"), "{patch}");
         assert!(unified("x.xml", "same\n", "same\n").is_empty());
+    }
+
+    #[test]
+    fn new_and_deleted_files_have_dev_null_sides() {
+        let created = unified_file("d/x.xml", None, Some("a\n"));
+        assert_eq!(
+            created,
+            "diff --git a/d/x.xml b/d/x.xml\nnew file mode 100644\n--- /dev/null\n+++ b/d/x.xml\n@@ -0,0 +1 @@\n+a\n"
+        );
+        let deleted = unified_file("d/x.xml", Some("a\n"), None);
+        assert_eq!(
+            deleted,
+            "diff --git a/d/x.xml b/d/x.xml\ndeleted file mode 100644\n--- a/d/x.xml\n+++ /dev/null\n@@ -1 +0,0 @@\n-a\n"
+        );
     }
 }

@@ -75,6 +75,7 @@ fn document() -> impl Strategy<Value = Document> {
     )
         .prop_map(|(root, root_attrs, comments, children, tail)| Document {
             root: root.to_string(),
+            in_metadata_namespace: true,
             root_attrs,
             comments,
             children,

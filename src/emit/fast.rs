@@ -84,9 +84,11 @@ pub fn render_as_is_fast(doc: &Document) -> String {
     push_comments(&mut out, &doc.comments, 0);
     out.push('<');
     push_escaped(&mut out, &doc.root);
-    out.push_str(" xmlns=\"");
-    out.push_str(METADATA_NS);
-    out.push('"');
+    if doc.in_metadata_namespace {
+        out.push_str(" xmlns=\"");
+        out.push_str(METADATA_NS);
+        out.push('"');
+    }
     push_attrs(&mut out, &doc.root_attrs);
     out.push_str(">\n");
     for child in &doc.children {

@@ -37,7 +37,7 @@ fn templates() -> &'static Tera {
 pub fn render_as_is(doc: &Document) -> String {
     let mut context = Context::new();
     context.insert("root", &doc.root);
-    context.insert("namespace", METADATA_NS);
+    context.insert("namespace", if doc.in_metadata_namespace { METADATA_NS } else { "" });
     context.insert("root_attrs", &doc.root_attrs);
     context.insert("comments", &doc.comments);
     context.insert("children", &doc.children);

@@ -15,6 +15,10 @@ pub const METADATA_NS: &str = "http://soap.sforce.com/2006/04/metadata";
 pub struct Document {
     /// `PermissionSet`, `Profile`, `Package`, …
     pub root: String,
+    /// Whether the root carries the metadata namespace (every file but the child files of a set
+    /// the sf CLI decomposes with `decomposePermissionSetBeta2`).
+    #[serde(skip)]
+    pub in_metadata_namespace: bool,
     /// Attributes of the root besides the default namespace (e.g. `xmlns:xsi`), in file order.
     pub root_attrs: Vec<(String, String)>,
     /// Comments outside the root element (written before it).
@@ -53,6 +57,7 @@ impl Document {
     pub fn new(root: &str) -> Document {
         Document {
             root: root.to_string(),
+            in_metadata_namespace: true,
             root_attrs: Vec::new(),
             comments: Vec::new(),
             children: Vec::new(),

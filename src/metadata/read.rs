@@ -86,8 +86,23 @@ fn line_of(text: &str, position: usize) -> usize {
     1 + text.as_bytes()[..position.min(text.len())].iter().filter(|b| **b == b'\n').count()
 }
 
+/// Whether a root outside the metadata namespace is accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Namespace {
+    /// The root must be in the metadata namespace (every file a retrieve writes).
+    Required,
+    /// The root may also have no namespace at all: the child files of a permission set the sf CLI
+    /// decomposes with `decomposePermissionSetBeta2` (`Document::in_metadata_namespace` says which).
+    Optional,
+}
+
 /// Parses the bytes of a file: UTF-8 (with or without a BOM) only.
 pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ParseError> {
+    parse_bytes_with(bytes, Namespace::Required)
+}
+
+/// `parse_bytes` with a namespace rule.
+pub fn parse_bytes_with(bytes: &[u8], namespace: Namespace) -> Result<Document, ParseError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(ParseError {
             line: 1,
@@ -104,11 +119,16 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ParseError> {
             ),
         }
     })?;
-    parse(text)
+    parse_with(text, namespace)
 }
 
 /// Parses `text` (already decoded from UTF-8; a BOM is skipped).
 pub fn parse(text: &str) -> Result<Document, ParseError> {
+    parse_with(text, Namespace::Required)
+}
+
+/// `parse` with a namespace rule.
+pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = xml_reader(text);
     let mut stack: Vec<Frame> = Vec::new();
@@ -149,10 +169,14 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                 }
                 let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
                 let all = attrs(start, line)?;
-                if !all.iter().any(|(k, v)| k == "xmlns" && v == METADATA_NS) {
+                let in_namespace = all.iter().any(|(k, v)| k == "xmlns" && v == METADATA_NS);
+                let no_namespace = !all.iter().any(|(k, _)| k == "xmlns");
+                let accepted = in_namespace || (namespace == Namespace::Optional && no_namespace);
+                if !accepted {
                     return Err(fail(format!("the root <{name}> is not in the metadata namespace `{METADATA_NS}`")));
                 }
                 let mut root = Document::new(&name);
+                root.in_metadata_namespace = in_namespace;
                 root.root_attrs = all.into_iter().filter(|(k, _)| k != "xmlns").collect();
                 outside.append(&mut pending);
                 doc = Some(root);

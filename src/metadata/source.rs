@@ -1,7 +1,9 @@
 //! Where existing metadata files come from, and reading them safely: one file, an SFDX project
 //! (every `packageDirectories` entry), an mdapi or any other folder, or a retrieve zip
 //! (`unpackaged/…` or flat). Files are recognised by name (`X.permissionset[-meta.xml]`,
-//! `X.profile[-meta.xml]`); folders whose name starts with `.` and `node_modules` are skipped.
+//! `X.profile[-meta.xml]`) and, for the child files of a permission set the sf CLI stores
+//! decomposed, by their path (`permissionsets/X/…`, see `decomposed`); folders whose name starts
+//! with `.` and `node_modules` are skipped.
 //!
 //! Safety: symbolic links are followed only while they stay inside the folder being read (a link
 //! out of it, or a loop, is an error); zip entries whose names escape their folder are refused
@@ -16,9 +18,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
+use super::decomposed;
 use super::document::Document;
 use super::names::decode_file_name;
-use super::read;
+use super::read::{self, Namespace};
 use crate::catalog::OutputKind;
 use crate::project::{ProjectError, SfdxProject};
 
@@ -34,6 +37,8 @@ pub enum FileKind {
     Profile,
     /// `package.xml`: read only when named on the command line.
     Package,
+    /// A child file of a decomposed permission set (its name is the set's).
+    PermissionSetPart,
 }
 
 impl FileKind {
@@ -43,6 +48,8 @@ impl FileKind {
             FileKind::PermissionSet => "PermissionSet",
             FileKind::Profile => "Profile",
             FileKind::Package => "Package",
+            // Beta2 parts; a Beta part's root is its child type (`decomposed::is_part_root`).
+            FileKind::PermissionSetPart => "PermissionSet",
         }
     }
 
@@ -240,10 +247,6 @@ impl Source {
                     continue;
                 }
                 let file = item.file_name().to_string_lossy();
-                let Some((kind, name)) = FileKind::from_file_name(&file) else { continue };
-                if kind == FileKind::Package {
-                    continue;
-                }
                 let relative = item
                     .path()
                     .strip_prefix(dir)
@@ -252,6 +255,12 @@ impl Source {
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
+                let Some((kind, name)) = FileKind::from_file_name(&file).or_else(|| part_kind(&relative)) else {
+                    continue;
+                };
+                if kind == FileKind::Package {
+                    continue;
+                }
                 let entry = Entry {
                     display: item.path().display().to_string(),
                     relative: relative.clone(),
@@ -283,7 +292,9 @@ impl Source {
             }
             let relative = file.name().trim_start_matches("./").to_string();
             let base = relative.rsplit('/').next().unwrap_or_default();
-            let Some((kind, name)) = FileKind::from_file_name(base) else { continue };
+            let Some((kind, name)) = FileKind::from_file_name(base).or_else(|| part_kind(&relative)) else {
+                continue;
+            };
             if kind == FileKind::Package {
                 continue;
             }
@@ -356,6 +367,11 @@ impl Source {
     }
 }
 
+/// A child file of a decomposed permission set, with the set's name.
+fn part_kind(relative: &str) -> Option<(FileKind, String)> {
+    decomposed::part_of(relative).map(|(set, _)| (FileKind::PermissionSetPart, set))
+}
+
 fn open_archive(path: &Path) -> Result<zip::ZipArchive<std::io::BufReader<std::fs::File>>, SourceError> {
     let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
     zip::ZipArchive::new(std::io::BufReader::new(file))
@@ -418,7 +434,9 @@ impl SourceReader {
 
 /// Parses the bytes of `entry`, checking its root element against its kind.
 pub fn parse_entry(entry: &Entry, bytes: &[u8]) -> Result<Document, SourceError> {
-    let doc = read::parse_bytes(bytes).map_err(|e| SourceError::Parse {
+    let namespace =
+        if entry.kind == Some(FileKind::PermissionSetPart) { Namespace::Optional } else { Namespace::Required };
+    let doc = read::parse_bytes_with(bytes, namespace).map_err(|e| SourceError::Parse {
         path: entry.display.clone(),
         line: e.line,
         message: e.message,
@@ -430,6 +448,7 @@ pub fn parse_entry(entry: &Entry, bytes: &[u8]) -> Result<Document, SourceError>
 /// Whether a file of `entry`'s name may have the root element `root`.
 pub fn check_root(entry: &Entry, root: &str) -> Result<(), SourceError> {
     match entry.kind {
+        Some(FileKind::PermissionSetPart) if decomposed::is_part_root(root) => Ok(()),
         Some(kind) if root != kind.root() => Err(SourceError::WrongRoot {
             path: entry.display.clone(),
             found: root.to_string(),

@@ -19,6 +19,7 @@ mod fmt;
 mod gen_outputs;
 mod help;
 mod json;
+mod layouts;
 mod project;
 mod snapshots;
 mod variants;

@@ -1,0 +1,376 @@
+//! Permission sets the sf CLI stores decomposed, on projects Salesforce's own library wrote
+//! (`tests/fixtures/decomposed/{beta,beta2}`, made by `scripts/sdr-fixtures`): diff and gen --check
+//! see the set's own file plus its child files, gen writes the layout back (files added, updated,
+//! removed; a new set written decomposed; refusals touch nothing), patches apply, fmt checks every
+//! child file. `scripts/sdr-check` repeats the round trips with the library itself.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sfperms::metadata::decomposed::Decomposition;
+use sfperms::metadata::set_folder;
+
+use crate::common::{assert_schema_valid, copy_dir, fixtures, input_error, ok, run, stderr, stdout};
+
+/// The set in the fixtures: `sfperms gen` with these flags wrote it before the library decomposed it.
+const JETSTREAM: [&str; 10] = [
+    "--for",
+    "jetstream",
+    "--feature",
+    "deploy",
+    "--feature",
+    "data",
+    "--object",
+    "Account:read,edit",
+    "--field",
+    "Account.Rating:edit",
+];
+
+const LAYOUTS: [(&str, Decomposition); 2] = [("beta", Decomposition::Beta), ("beta2", Decomposition::Beta2)];
+
+fn project(layout: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join(layout);
+    copy_dir(&fixtures().join("decomposed").join(layout), &root);
+    (dir, root)
+}
+
+fn sets(root: &Path) -> PathBuf {
+    root.join("force-app/main/default/permissionsets")
+}
+
+fn with(extra: &[&str], tail: &[&str]) -> Vec<String> {
+    JETSTREAM.iter().chain(extra).chain(tail).map(|s| s.to_string()).collect()
+}
+
+fn sfperms(command: &str, args: &[String]) -> std::process::Output {
+    let mut all: Vec<&str> = vec![command];
+    all.extend(args.iter().map(String::as_str));
+    run(&all)
+}
+
+/// What `gen` prints for the fixtures' flags plus `extra`.
+fn generated(extra: &[&str]) -> String {
+    let args = with(extra, &[]);
+    plain(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// What `gen args…` prints.
+fn plain(args: &[&str]) -> String {
+    let mut all = vec!["gen"];
+    all.extend(args);
+    ok(&all)
+}
+
+/// Every file under `dir`, relative, with its text.
+fn files(dir: &Path) -> BTreeMap<String, String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (relative, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// The set as the CLI recomposes it, rendered canonically.
+fn recomposed(root: &Path, name: &str, layout: Decomposition) -> String {
+    let stub = sets(root).join(name).join(format!("{name}.permissionset-meta.xml"));
+    let folder = set_folder::locate(&stub, name, Some(layout)).unwrap().expect("a decomposed set");
+    assert_eq!(folder.layout, layout);
+    let read = set_folder::read_all(&folder).unwrap();
+    let set = set_folder::recompose(&folder, &read).unwrap();
+    assert!(set.notes.is_empty(), "{:?}", set.notes);
+    sfperms::emit::render_fast(&set.document)
+}
+
+#[test]
+fn the_library_s_projects_hold_the_plan() {
+    for (layout, _) in LAYOUTS {
+        let (_dir, root) = project(layout);
+        let against = root.to_str().unwrap();
+        let diff = sfperms("diff", &with(&[], &["--against", against]));
+        assert_eq!(diff.status.code(), Some(0), "{layout}: {}", stdout(&diff));
+        assert!(stdout(&diff).contains("no differences"), "{layout}");
+        let check = sfperms("gen", &with(&[], &["--output-dir", against, "--check"]));
+        assert_eq!(check.status.code(), Some(0), "{layout}: {}", stdout(&check));
+    }
+}
+
+#[test]
+fn the_recomposed_set_is_what_gen_writes_and_schema_valid() {
+    let generated = generated(&[]);
+    for (layout, decomposition) in LAYOUTS {
+        let (_dir, root) = project(layout);
+        let set = recomposed(&root, "Jetstream_User", decomposition);
+        assert_eq!(set, generated, "{layout}");
+        assert_schema_valid(&set, layout);
+    }
+}
+
+#[test]
+fn a_grant_in_a_child_file_is_found() {
+    for (layout, _) in LAYOUTS {
+        let (_dir, root) = project(layout);
+        let set = sets(&root).join("Jetstream_User");
+        match layout {
+            "beta" => {
+                let api =
+                    std::fs::read_to_string(set.join("userPermissions/ApiEnabled.userPermission-meta.xml")).unwrap();
+                std::fs::write(
+                    set.join("userPermissions/ModifyAllData.userPermission-meta.xml"),
+                    api.replace("ApiEnabled", "ModifyAllData"),
+                )
+                .unwrap();
+            }
+            _ => {
+                let path = set.join("Jetstream_User.userPermission-meta.xml");
+                let text = std::fs::read_to_string(&path).unwrap();
+                let added = "    <userPermissions>\n        <enabled>true</enabled>\n        <name>ModifyAllData</name>\n    </userPermissions>\n</PermissionSet>\n";
+                std::fs::write(&path, text.replace("</PermissionSet>\n", added)).unwrap();
+            }
+        }
+        let against = root.to_str().unwrap();
+        let diff = sfperms("diff", &with(&[], &["--against", against]));
+        assert_eq!(diff.status.code(), Some(1), "{layout}");
+        let out = stdout(&diff);
+        assert!(out.contains("excess  ModifyAllData"), "{layout}: {out}");
+        assert!(out.contains("0 missing (entries lacking access the integration needs) · 1 excess"), "{layout}: {out}");
+        let check = sfperms("gen", &with(&[], &["--output-dir", against, "--check"]));
+        assert_eq!(check.status.code(), Some(1), "{layout}");
+    }
+}
+
+#[test]
+fn gen_writes_the_layout_back_and_the_set_recomposes_once() {
+    for (layout, decomposition) in LAYOUTS {
+        let (_dir, root) = project(layout);
+        let before = files(&root);
+        let against = root.to_str().unwrap();
+        let written = sfperms("gen", &with(&["--feature", "hard-delete"], &["--output-dir", against]));
+        assert_eq!(written.status.code(), Some(0), "{layout}: {}", stderr(&written));
+        let after = files(&root);
+        // Only the Jetstream set's folder changed; no single-file set appeared.
+        let changed: Vec<&String> =
+            after.keys().chain(before.keys()).filter(|k| before.get(*k) != after.get(*k)).collect();
+        assert!(!changed.is_empty());
+        for path in &changed {
+            assert!(path.starts_with("force-app/main/default/permissionsets/Jetstream_User/"), "{layout}: {path}");
+        }
+        assert!(!sets(&root).join("Jetstream_User.permissionset-meta.xml").exists());
+        let expected = generated(&["--feature", "hard-delete"]);
+        let set = recomposed(&root, "Jetstream_User", decomposition);
+        assert_eq!(set, expected, "{layout}");
+        assert_eq!(set.matches("<name>BulkApiHardDelete</name>").count(), 1, "{layout}");
+        let check = sfperms("gen", &with(&["--feature", "hard-delete"], &["--output-dir", against, "--check"]));
+        assert_eq!(check.status.code(), Some(0), "{layout}: {}", stdout(&check));
+        let fmt = run(&["fmt", "--check", against]);
+        assert_eq!(fmt.status.code(), Some(0), "{layout}: {}", stdout(&fmt));
+    }
+}
+
+#[test]
+fn gen_names_each_file_it_adds_updates_and_removes() {
+    let (_dir, root) = project("beta");
+    let against = root.to_str().unwrap();
+    // Without `data`: the object and field files go, the set's own file changes (description).
+    let check = run(&["gen", "--for", "jetstream", "--feature", "deploy", "--output-dir", against, "--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let prefix = format!("{}/", sets(&root).join("Jetstream_User").display());
+    let out = stdout(&check).replace(&prefix, "");
+    assert_eq!(
+        out,
+        "would change: Jetstream_User.permissionset-meta.xml\n  0 added, 0 removed, 1 changed: ~ description ()\nwould be removed: fieldPermissions/Account.Rating.fieldPermission-meta.xml\nwould be removed: objectPermissions/Account.objectPermission-meta.xml\n"
+    );
+    let written = run(&["gen", "--for", "jetstream", "--feature", "deploy", "--output-dir", against]);
+    assert!(written.status.success());
+    let set = sets(&root).join("Jetstream_User");
+    assert!(!set.join("fieldPermissions").exists(), "an emptied child-type folder is removed");
+    assert!(!set.join("objectPermissions").exists());
+    assert_eq!(
+        recomposed(&root, "Jetstream_User", Decomposition::Beta),
+        plain(&["--for", "jetstream", "--feature", "deploy"])
+    );
+}
+
+#[test]
+fn a_new_set_in_a_decomposed_project_is_written_decomposed() {
+    for (layout, decomposition) in LAYOUTS {
+        let (_dir, root) = project(layout);
+        let against = root.to_str().unwrap();
+        let args =
+            ["gen", "--for", "jetstream", "--feature", "deploy", "--name", "Jetstream_Deploy", "--output-dir", against];
+        assert!(run(&args).status.success());
+        assert!(!sets(&root).join("Jetstream_Deploy.permissionset-meta.xml").exists());
+        let expected = plain(&["--for", "jetstream", "--feature", "deploy", "--name", "Jetstream_Deploy"]);
+        assert_eq!(recomposed(&root, "Jetstream_Deploy", decomposition), expected, "{layout}");
+        let user_permissions = match layout {
+            "beta" => "userPermissions/ModifyMetadata.userPermission-meta.xml",
+            _ => "Jetstream_Deploy.userPermission-meta.xml",
+        };
+        assert!(sets(&root).join("Jetstream_Deploy").join(user_permissions).is_file(), "{layout}");
+    }
+}
+
+#[test]
+fn a_single_file_set_in_a_decomposed_project_becomes_its_folder() {
+    let (_dir, root) = project("beta2");
+    let single = sets(&root).join("Jetstream_Deploy.permissionset-meta.xml");
+    std::fs::write(&single, plain(&["--for", "jetstream", "--name", "Jetstream_Deploy"])).unwrap();
+    let against = root.to_str().unwrap();
+    let check = run(&[
+        "gen",
+        "--for",
+        "jetstream",
+        "--feature",
+        "deploy",
+        "--name",
+        "Jetstream_Deploy",
+        "--output-dir",
+        against,
+        "--check",
+    ]);
+    assert!(stdout(&check).contains("would be removed: "), "{}", stdout(&check));
+    assert!(
+        run(&[
+            "gen",
+            "--for",
+            "jetstream",
+            "--feature",
+            "deploy",
+            "--name",
+            "Jetstream_Deploy",
+            "--output-dir",
+            against
+        ])
+        .status
+        .success()
+    );
+    assert!(!single.exists());
+    let expected = plain(&["--for", "jetstream", "--feature", "deploy", "--name", "Jetstream_Deploy"]);
+    assert_eq!(recomposed(&root, "Jetstream_Deploy", Decomposition::Beta2), expected);
+}
+
+#[test]
+fn a_layout_that_cannot_be_read_faithfully_is_refused_and_nothing_is_touched() {
+    // A Beta2 child file in a Beta project: the folder's files and sfdx-project.json disagree.
+    let (_dir, root) = project("beta");
+    let set = sets(&root).join("Jetstream_User");
+    std::fs::write(
+        set.join("Jetstream_User.classAccess-meta.xml"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet>\n    <classAccesses>\n        <apexClass>A</apexClass>\n        <enabled>true</enabled>\n    </classAccesses>\n</PermissionSet>\n",
+    )
+    .unwrap();
+    let before = files(&root);
+    let against = root.to_str().unwrap();
+    let args = with(&["--feature", "hard-delete"], &["--output-dir", against]);
+    let mut all = vec!["gen"];
+    all.extend(args.iter().map(String::as_str));
+    let err = input_error(&all);
+    assert!(err.contains("holds both decomposePermissionSetBeta and decomposePermissionSetBeta2 files"), "{err}");
+    assert_eq!(files(&root), before, "nothing written");
+}
+
+#[test]
+fn a_stray_file_in_a_set_folder_is_refused() {
+    let (_dir, root) = project("beta2");
+    std::fs::write(sets(&root).join("Jetstream_User/notes.txt"), "mine").unwrap();
+    let before = files(&root);
+    let against = root.to_str().unwrap();
+    let err = input_error(&["gen", "--for", "jetstream", "--feature", "deploy", "--output-dir", against]);
+    assert!(err.contains("notes.txt: not a file of a decomposed permission set"), "{err}");
+    assert_eq!(files(&root), before);
+    let err = input_error(&["diff", "--for", "jetstream", "--feature", "deploy", "--against", against]);
+    assert!(err.contains("notes.txt"), "{err}");
+}
+
+#[test]
+fn patches_fix_the_right_files() {
+    for (layout, decomposition) in LAYOUTS {
+        let (_dir, root) = project(layout);
+        let set = sets(&root).join("Jetstream_User");
+        // ViewRoles goes, ModifyAllData comes.
+        match layout {
+            "beta" => {
+                let from = set.join("userPermissions/ViewRoles.userPermission-meta.xml");
+                let text = std::fs::read_to_string(&from).unwrap();
+                std::fs::remove_file(&from).unwrap();
+                std::fs::write(
+                    set.join("userPermissions/ModifyAllData.userPermission-meta.xml"),
+                    text.replace("ViewRoles", "ModifyAllData"),
+                )
+                .unwrap();
+            }
+            _ => {
+                let path = set.join("Jetstream_User.userPermission-meta.xml");
+                let text = std::fs::read_to_string(&path).unwrap();
+                std::fs::write(&path, text.replace("ViewRoles", "ModifyAllData")).unwrap();
+            }
+        }
+        let against = root.to_str().unwrap();
+        let patch = stdout(&sfperms("diff", &with(&[], &["--against", against, "--format", "patch"])));
+        let touched: Vec<&str> = patch.lines().filter(|l| l.starts_with("diff --git")).collect();
+        match layout {
+            "beta" => assert_eq!(
+                touched,
+                [
+                    "diff --git a/force-app/main/default/permissionsets/Jetstream_User/userPermissions/ModifyAllData.userPermission-meta.xml b/force-app/main/default/permissionsets/Jetstream_User/userPermissions/ModifyAllData.userPermission-meta.xml",
+                    "diff --git a/force-app/main/default/permissionsets/Jetstream_User/userPermissions/ViewRoles.userPermission-meta.xml b/force-app/main/default/permissionsets/Jetstream_User/userPermissions/ViewRoles.userPermission-meta.xml",
+                ]
+            ),
+            _ => assert_eq!(
+                touched,
+                [
+                    "diff --git a/force-app/main/default/permissionsets/Jetstream_User/Jetstream_User.userPermission-meta.xml b/force-app/main/default/permissionsets/Jetstream_User/Jetstream_User.userPermission-meta.xml"
+                ]
+            ),
+        }
+        let git =
+            |args: &[&str]| std::process::Command::new("git").current_dir(&root).args(args).output().expect("git runs");
+        assert!(git(&["init", "-q", "."]).status.success());
+        std::fs::write(root.join("fix.patch"), &patch).unwrap();
+        let applied = git(&["apply", "fix.patch"]);
+        assert!(applied.status.success(), "{layout}: {}", String::from_utf8_lossy(&applied.stderr));
+        std::fs::remove_file(root.join("fix.patch")).unwrap();
+        assert_eq!(recomposed(&root, "Jetstream_User", decomposition), generated(&[]), "{layout}");
+    }
+}
+
+#[test]
+fn fmt_checks_every_child_file_in_the_form_the_cli_writes() {
+    for (layout, _) in LAYOUTS {
+        let dir = fixtures().join("decomposed").join(layout);
+        let count = files(&dir.join("force-app")).len();
+        let out = run(&["fmt", "--check", dir.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{layout}: {}", stdout(&out));
+        assert_eq!(stderr(&out), format!("{count} files checked, 0 would change\n"), "{layout}");
+    }
+    // A Beta2 child file given the namespace, a Beta child file out of order: fmt restores both.
+    for (layout, file, from, to) in [
+        (
+            "beta2",
+            "Jetstream_User/Jetstream_User.userPermission-meta.xml",
+            "<PermissionSet>",
+            "<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">",
+        ),
+        (
+            "beta",
+            "Jetstream_User/userPermissions/ViewRoles.userPermission-meta.xml",
+            "    <enabled>true</enabled>\n    <name>ViewRoles</name>\n",
+            "    <name>ViewRoles</name>\n    <enabled>true</enabled>\n",
+        ),
+    ] {
+        let (_dir, root) = project(layout);
+        let path = sets(&root).join(file);
+        let original = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, original.replace(from, to)).unwrap();
+        let against = root.to_str().unwrap();
+        let check = run(&["fmt", "--check", against]);
+        assert_eq!(check.status.code(), Some(1));
+        assert_eq!(stdout(&check), format!("would change: {}\n", path.display()), "{layout}");
+        assert!(run(&["fmt", against]).status.success());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), original, "{layout}");
+    }
+}
