@@ -217,13 +217,10 @@ pub fn is_canonical(bytes: &[u8], root_ok: impl Fn(&str) -> bool) -> bool {
                 if let Some(parent) = stack.last_mut() {
                     parent.child_closed(frame.name, value.as_ref());
                     let key = frame.sort_key(value);
-                    // Out of order, or a second entry with the same key: not proven canonical.
-                    if let Some(previous) = &parent.previous {
-                        match previous.cmp(&key) {
-                            Ordering::Less => {}
-                            Ordering::Equal if key.key.is_none() => {}
-                            _ => return false,
-                        }
+                    // Out of order: not canonical. Equal keys keep their order (the sort is stable),
+                    // as the reader accepts them.
+                    if parent.previous.as_ref().is_some_and(|previous| previous.cmp(&key) == Ordering::Greater) {
+                        return false;
                     }
                     parent.previous = Some(key);
                 }
