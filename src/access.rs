@@ -77,9 +77,12 @@ impl FromStr for ObjectAccess {
 
 /// Parses `read,create,edit` (the CLI's and the catalog's spelling).
 pub fn parse_object_access_list(s: &str) -> Result<Vec<ObjectAccess>, String> {
-    let words: Vec<&str> = s.split(',').map(str::trim).filter(|w| !w.is_empty()).collect();
-    if words.is_empty() {
+    if s.trim().is_empty() {
         return Err("no access given".into());
+    }
+    let words: Vec<&str> = s.split(',').map(str::trim).collect();
+    if words.iter().any(|w| w.is_empty()) {
+        return Err(format!("`{s}` has an empty access word (two commas in a row, or one at an end)"));
     }
     words.into_iter().map(ObjectAccess::from_str).collect()
 }
@@ -119,6 +122,8 @@ pub enum Item {
     Field(String, FieldAccess),
     ApexClass(String),
     ExternalCredentialPrincipal(String),
+    /// Read access to a custom metadata type's records (`customMetadataTypeAccesses`).
+    CustomMetadataType(String),
 }
 
 impl fmt::Display for Item {
@@ -130,6 +135,7 @@ impl fmt::Display for Item {
             Item::Field(field, FieldAccess::Edit) => write!(f, "Edit {field}"),
             Item::ApexClass(class) => write!(f, "Apex class {class}"),
             Item::ExternalCredentialPrincipal(p) => write!(f, "principal {p}"),
+            Item::CustomMetadataType(t) => write!(f, "custom metadata type {t}"),
         }
     }
 }
@@ -143,6 +149,7 @@ impl Item {
             Item::Field(..) => "field",
             Item::ApexClass(_) => "apex-class",
             Item::ExternalCredentialPrincipal(_) => "external-credential-principal",
+            Item::CustomMetadataType(_) => "custom-metadata-type",
         }
     }
 
@@ -152,7 +159,8 @@ impl Item {
             | Item::Object(n, _)
             | Item::Field(n, _)
             | Item::ApexClass(n)
-            | Item::ExternalCredentialPrincipal(n) => n,
+            | Item::ExternalCredentialPrincipal(n)
+            | Item::CustomMetadataType(n) => n,
         }
     }
 

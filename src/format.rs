@@ -7,10 +7,12 @@
 //! only a yes/no per file; rewriting happens only when every file could be read (a malformed file
 //! means nothing is written), one atomic write per changed file. Nothing here prints.
 
+use std::path::Path;
+
+use crate::disk::{DiskError, Target};
 use crate::emit;
 use crate::metadata::decomposed;
 use crate::metadata::source::{self, Entry, FileKind, Source, SourceError};
-use crate::output::{self, OutputError};
 
 /// The canonical text of a file, from its bytes.
 pub fn canonical_text(entry: &Entry, bytes: &[u8]) -> Result<String, SourceError> {
@@ -55,14 +57,15 @@ pub enum FormatError {
     #[error(transparent)]
     Source(#[from] SourceError),
     #[error(transparent)]
-    Output(#[from] OutputError),
+    Disk(#[from] DiskError),
     #[error("{path}: inside a zip archive: sfperms does not rewrite archives; use `fmt --check`, or unzip it first")]
     InZip { path: String },
 }
 
-/// Rewrites the entries of `source` at `indices` in canonical form, each atomically. The file is
-/// read again, so nothing is held in memory between checking and writing.
-pub fn rewrite(source: &Source, indices: &[usize]) -> Result<Vec<Result<(), FormatError>>, SourceError> {
+/// Rewrites the entries of `source` at `indices` in canonical form, each through the one write
+/// path (`disk::Target`). The file is read again, so nothing is held in memory between checking
+/// and writing. `Ok(true)`: the file was written; `Ok(false)`: it was canonical after all.
+pub fn rewrite(source: &Source, indices: &[usize]) -> Result<Vec<Result<bool, FormatError>>, SourceError> {
     let subset = Source {
         root: source.root.clone(),
         layout: source.layout,
@@ -72,11 +75,18 @@ pub fn rewrite(source: &Source, indices: &[usize]) -> Result<Vec<Result<(), Form
         let Some(path) = entry.path() else {
             return Err(FormatError::InZip { path: entry.display.clone() });
         };
-        let bytes = reader.read(entry)?;
-        let text = canonical_text(entry, &bytes)?;
-        if text.as_bytes() != bytes {
-            output::write_atomic(path, text.as_bytes())?;
+        let _ = reader;
+        let root = match source.root.as_os_str().is_empty() {
+            true => Path::new("."),
+            false => source.root.as_path(),
+        };
+        let target = Target::open(path, root)?;
+        let bytes = target.existing.as_deref().ok_or_else(|| SourceError::NotFound { path: entry.display.clone() })?;
+        let text = canonical_text(entry, bytes)?;
+        if !target.changes(text.as_bytes()) {
+            return Ok(false);
         }
-        Ok(())
+        target.write(text.as_bytes())?;
+        Ok(true)
     })
 }

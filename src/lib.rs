@@ -16,6 +16,7 @@ pub mod access;
 pub mod audit;
 pub mod catalog;
 pub mod diff;
+pub mod disk;
 pub mod emit;
 pub mod format;
 pub mod metadata;

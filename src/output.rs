@@ -1,20 +1,24 @@
 //! Where generated files go and what bytes they hold: stdout, an SFDX project or folder (source
 //! layout), an mdapi folder with package.xml, or a deployable zip. Existing profiles are overlaid,
 //! not replaced (a profile deploy overlays); permission sets are replaced (a deploy replaces them).
-//! In a project whose permission sets the sf CLI stores decomposed, a set becomes the files the CLI
-//! writes for it (its child files added, updated and removed so that the CLI recomposes exactly
-//! the set). Writes are atomic. Nothing here prints.
+//! An existing file is found by the discovery `diff` and `fmt` use, must read as what it should
+//! be before it is replaced, and is written through `disk::Target`. In a project whose permission
+//! sets the sf CLI stores decomposed, a set becomes the files the CLI writes for it (its child
+//! files added, updated and removed, through `disk::Target` too, so that the CLI recomposes
+//! exactly the set). Nothing here prints.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::OutputKind;
+use crate::disk::{DiskError, Target};
 use crate::emit;
 use crate::metadata::decomposed::{self, Decomposition};
 use crate::metadata::names::encode_file_name;
 use crate::metadata::set_folder::{self, SetFolderError};
-use crate::metadata::{Document, overlay, read};
+use crate::metadata::source::{self, FileKind, MissingDirs, Source, SourceError};
+use crate::metadata::{Document, overlay};
 use crate::project::{self, SfdxProject};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,79 +35,113 @@ pub struct Component {
     pub document: Document,
 }
 
-/// A file to write (or, with `remove`, to delete), with what is there now.
+/// A file to write (or, with `remove`, to delete): where (with what is there now, read through
+/// `disk::Target`) and the bytes.
 #[derive(Debug, Clone)]
 pub struct FileOut {
-    pub path: PathBuf,
+    pub target: Target,
     pub bytes: Vec<u8>,
-    pub existing: Option<Vec<u8>>,
     /// The file goes: a child file of a decomposed set whose entries the set no longer holds.
     pub remove: bool,
 }
 
 impl FileOut {
-    pub fn new(path: PathBuf, bytes: Vec<u8>, existing: Option<Vec<u8>>) -> FileOut {
-        FileOut { path, bytes, existing, remove: false }
+    pub fn new(target: Target, bytes: Vec<u8>) -> FileOut {
+        FileOut { target, bytes, remove: false }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.target.path
+    }
+
+    pub fn existing(&self) -> Option<&[u8]> {
+        self.target.existing.as_deref()
     }
 
     pub fn changes(&self) -> bool {
-        if self.remove { self.existing.is_some() } else { self.existing.as_deref() != Some(self.bytes.as_slice()) }
+        if self.remove { self.target.existing.is_some() } else { self.target.changes(&self.bytes) }
+    }
+
+    /// Writes (or removes) the file if that changes anything, through the one write path
+    /// (`disk::Target::write`, `disk::Target::remove`).
+    pub fn write(&self) -> Result<(), OutputError> {
+        if !self.changes() {
+            return Ok(());
+        }
+        if self.remove {
+            self.target.remove()?;
+        } else {
+            self.target.write(&self.bytes)?;
+        }
+        Ok(())
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("`{path}`: {message}")]
-    Read { path: String, message: String },
     #[error(transparent)]
     Project(#[from] project::ProjectError),
-    #[error("`{path}`: cannot write: {source}")]
-    Write { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Disk(#[from] DiskError),
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(
+        "{path}: not a zip archive sfperms can read ({message}); it would be replaced: remove it or choose another path"
+    )]
+    NotAZip { path: String, message: String },
     #[error(transparent)]
     SetFolder(#[from] SetFolderError),
     #[error(transparent)]
     Decomposed(#[from] decomposed::DecomposedError),
 }
 
-fn read_existing(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(OutputError::Read { path: path.display().to_string(), message: e.to_string() }),
-    }
-}
-
-/// The bytes of `component` at `path`: a profile is overlaid on the file already there.
-fn component_bytes(component: &Component, existing: Option<&[u8]>, path: &Path) -> Result<Vec<u8>, OutputError> {
-    let document = match (component.kind, existing) {
-        (OutputKind::Profile, Some(bytes)) => {
-            let text = std::str::from_utf8(bytes)
-                .map_err(|_| OutputError::Read { path: path.display().to_string(), message: "not UTF-8".into() })?;
-            let current = read::parse(text)
-                .map_err(|e| OutputError::Read { path: path.display().to_string(), message: e.to_string() })?;
-            if current.root != "Profile" {
-                return Err(OutputError::Read {
-                    path: path.display().to_string(),
-                    message: format!("the root is <{}>, not <Profile>", current.root),
-                });
+/// The bytes of `component` replacing `target`: the file there must read as the same kind (a
+/// profile is overlaid on it; a permission set is replaced whole, as a deploy replaces it).
+fn component_bytes(component: &Component, target: &Target) -> Result<Vec<u8>, OutputError> {
+    let kind = FileKind::of_output(component.kind);
+    let document = match &target.existing {
+        None => component.document.clone(),
+        Some(bytes) => {
+            let current = source::parse_file(&target.path.display().to_string(), Some(kind), bytes)?;
+            match component.kind {
+                OutputKind::Profile => overlay::overlay(&current, &component.document),
+                OutputKind::PermissionSet => component.document.clone(),
             }
-            overlay::overlay(&current, &component.document)
         }
-        _ => component.document.clone(),
     };
     Ok(emit::render_fast(&document).into_bytes())
 }
 
-/// The package.xml naming `component`, merged into an existing one.
-fn package_bytes(component: &Component, api_version: &str, existing: Option<&[u8]>) -> Vec<u8> {
+/// The package.xml naming `component`, merged into the one at `target` (which must read as one).
+fn package_bytes(component: &Component, api_version: &str, target: Option<&Target>) -> Result<Vec<u8>, OutputError> {
     let members = BTreeMap::from([(project::type_name(component.kind), vec![component.name.clone()])]);
     let fresh = emit::package_xml(&members, api_version);
-    let merged = existing
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .and_then(|t| read::parse(t).ok())
-        .filter(|d| d.root == "Package")
-        .map_or(fresh.clone(), |d| overlay::merge_package(&d, &fresh));
-    emit::render_fast(&merged).into_bytes()
+    let merged = match target.and_then(|t| t.existing.as_deref().map(|b| (t, b))) {
+        Some((target, bytes)) => {
+            let current = source::parse_file(&target.path.display().to_string(), Some(FileKind::Package), bytes)?;
+            overlay::merge_package(&current, &fresh)
+        }
+        None => fresh,
+    };
+    Ok(emit::render_fast(&merged).into_bytes())
+}
+
+/// Where a component of this name already is under `dir` (the one discovery `diff` and `fmt`
+/// use), or `None`.
+fn existing_component(component: &Component, dir: &Path) -> Result<Option<PathBuf>, OutputError> {
+    // `dir` may be the empty path (the current folder, paths shown relative to it).
+    let probe = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    if !probe.exists() {
+        return Ok(None);
+    }
+    let source = Source::open_dir(probe, MissingDirs::Skip)?;
+    let found = source.find_one(
+        FileKind::of_output(component.kind),
+        &component.name,
+        "remove or rename all but one, or write with --output-dir into one folder",
+    )?;
+    let found = found.and_then(|e| e.path()).map(|p| if probe == dir { p } else { p.strip_prefix(probe).unwrap_or(p) });
+    Ok(found.map(Path::to_path_buf))
 }
 
 /// The files `component` becomes under `dir` in `layout`.
@@ -117,46 +155,61 @@ pub fn files_in_dir(
     match layout {
         Layout::Source => {
             let project = SfdxProject::open(dir)?;
-            let path = match &project {
-                Some(project) => project.source_path(component.kind, &component.name),
-                None => dir
-                    .join(project::folder(component.kind))
-                    .join(project::source_file_name(component.kind, &component.name)),
+            let path = match existing_component(component, dir)? {
+                Some(path) => path,
+                None => match &project {
+                    Some(project) => project.default_source_path(component.kind, &component.name),
+                    None => dir
+                        .join(project::folder(component.kind))
+                        .join(project::source_file_name(component.kind, &component.name)),
+                },
             };
             if component.kind == OutputKind::PermissionSet {
                 let configured = project.as_ref().and_then(|p| p.decomposition);
-                if let Some(decomposed) = decomposed_files(component, &path, configured)? {
+                if let Some(decomposed) = decomposed_files(component, &path, dir, configured)? {
                     return Ok(decomposed);
                 }
             }
-            let existing = read_existing(&path)?;
-            let bytes = component_bytes(component, existing.as_deref(), &path)?;
-            files.push(FileOut::new(path, bytes, existing));
+            let target = Target::open(&path, dir)?;
+            let bytes = component_bytes(component, &target)?;
+            files.push(FileOut::new(target, bytes));
         }
         Layout::Mdapi => {
             let path = dir
                 .join(project::folder(component.kind))
                 .join(project::mdapi_file_name(component.kind, &component.name));
-            let existing = read_existing(&path)?;
-            let bytes = component_bytes(component, existing.as_deref(), &path)?;
-            let package_path = dir.join("package.xml");
-            let package_existing = read_existing(&package_path)?;
-            let package = package_bytes(component, api_version, package_existing.as_deref());
-            files.push(FileOut::new(package_path, package, package_existing));
-            files.push(FileOut::new(path, bytes, existing));
+            let target = Target::open(&path, dir)?;
+            let bytes = component_bytes(component, &target)?;
+            let package_target = Target::open(&dir.join("package.xml"), dir)?;
+            let package = package_bytes(component, api_version, Some(&package_target))?;
+            files.push(FileOut::new(package_target, package));
+            files.push(FileOut::new(target, bytes));
         }
     }
     Ok(files)
 }
 
+/// The zip `component` becomes at `path`. A file already there is replaced only when it reads as
+/// a zip archive.
+pub fn zip_file(component: &Component, path: &Path, api_version: &str) -> Result<FileOut, OutputError> {
+    let root = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let target = Target::open(path, root)?;
+    if let Some(bytes) = &target.existing {
+        zip::ZipArchive::new(std::io::Cursor::new(bytes.as_slice()))
+            .map_err(|e| OutputError::NotAZip { path: path.display().to_string(), message: e.to_string() })?;
+    }
+    Ok(FileOut::new(target, zip_bytes(component, api_version)?))
+}
+
 /// The files of a permission set kept decomposed, or `None` when it is kept in one file. `path`:
-/// where the set's own file is (or would go); `configured`: the project's preset. An existing
+/// where the set's own file is (or would go); `root`: the folder written into; `configured`: the project's preset. An existing
 /// decomposed set is rewritten in its folder and layout; a set in a project with a preset is
 /// written decomposed (a single file of it is replaced by its folder). Child files whose entries
 /// the set no longer holds are removed, since the CLI would recompose them back into the set.
 fn decomposed_files(
     component: &Component,
     path: &Path,
+    root: &Path,
     configured: Option<Decomposition>,
 ) -> Result<Option<Vec<FileOut>>, OutputError> {
     let encoded = encode_file_name(&component.name);
@@ -179,21 +232,67 @@ fn decomposed_files(
     for part in decomposed::split(&component.document, &encoded, layout)? {
         let path = dir.join(&part.relative);
         old_files.retain(|old| *old != path);
-        let existing = read_existing(&path)?;
-        files.push(FileOut::new(path, part.text.into_bytes(), existing));
+        files.push(FileOut::new(Target::open(&path, root)?, part.text.into_bytes()));
     }
     for old in old_files {
-        let existing = read_existing(&old)?;
-        files.push(FileOut { path: old, bytes: Vec::new(), existing, remove: true });
+        files.push(FileOut { target: Target::open(&old, root)?, bytes: Vec::new(), remove: true });
     }
     Ok(Some(files))
 }
 
+/// Adds permission set group `group` holding set `set` to `files` (those `files_in_dir` gives for
+/// the set under `dir`): a new group file, or the existing one with the set added to its
+/// `permissionSets` (every other element kept); in the mdapi layout package.xml also names the
+/// group.
+pub fn add_group(
+    files: &mut Vec<FileOut>,
+    group: &str,
+    set: &str,
+    dir: &Path,
+    layout: Layout,
+    api_version: &str,
+) -> Result<(), OutputError> {
+    let encoded = encode_file_name(group);
+    let path = match layout {
+        Layout::Source => {
+            let file = format!("{encoded}.permissionsetgroup-meta.xml");
+            match SfdxProject::open(dir)? {
+                Some(project) => project.find_or_default(GROUP_FOLDER, &file),
+                None => dir.join(GROUP_FOLDER).join(file),
+            }
+        }
+        Layout::Mdapi => dir.join(GROUP_FOLDER).join(format!("{encoded}.permissionsetgroup")),
+    };
+    let target = Target::open(&path, dir)?;
+    let document = match &target.existing {
+        Some(bytes) => {
+            let shown = target.path.display().to_string();
+            let current = source::parse_file(&shown, Some(FileKind::PermissionSetGroup), bytes)?;
+            emit::group_with_member(&current, set)
+        }
+        None => emit::permission_set_group(group, set),
+    };
+    files.push(FileOut::new(target, emit::render_fast(&document).into_bytes()));
+    if layout == Layout::Mdapi {
+        let members = BTreeMap::from([("PermissionSetGroup", vec![group.to_string()])]);
+        let fresh = emit::package_xml(&members, api_version);
+        if let Some(package) = files.iter_mut().find(|f| f.path() == dir.join("package.xml")) {
+            let shown = package.path().display().to_string();
+            let current = source::parse_file(&shown, Some(FileKind::Package), &package.bytes)?;
+            package.bytes = emit::render_fast(&overlay::merge_package(&current, &fresh)).into_bytes();
+        }
+    }
+    Ok(())
+}
+
+/// The folder of permission set groups in both layouts.
+const GROUP_FOLDER: &str = "permissionsetgroups";
+
 /// A deployable mdapi zip (`package.xml` and `<folder>/<Name>.<suffix>` at its root): entries
 /// sorted, timestamps fixed at 1980-01-01 and modes fixed, so the same input gives the same bytes.
-pub fn zip_bytes(component: &Component, api_version: &str) -> Vec<u8> {
+pub fn zip_bytes(component: &Component, api_version: &str) -> Result<Vec<u8>, OutputError> {
     let mut entries: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    entries.insert("package.xml".into(), package_bytes(component, api_version, None));
+    entries.insert("package.xml".into(), package_bytes(component, api_version, None)?);
     let path =
         format!("{}/{}", project::folder(component.kind), project::mdapi_file_name(component.kind, &component.name));
     entries.insert(path, emit::render_fast(&component.document).into_bytes());
@@ -210,42 +309,5 @@ pub fn zip_bytes(component: &Component, api_version: &str) -> Vec<u8> {
         }
         zip.finish().expect("writing to memory");
     }
-    buffer.into_inner()
-}
-
-/// Removes the file at `path` (a child file of a decomposed set), and then its folder if that
-/// leaves it empty (a Beta child-type folder); the CLI never reads an empty folder.
-pub fn remove_file(path: &Path) -> Result<(), OutputError> {
-    let fail = |source: std::io::Error| OutputError::Write { path: path.display().to_string(), source };
-    match std::fs::remove_file(path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(fail(e)),
-    }
-    if let Some(dir) = path.parent()
-        && std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
-    {
-        let _ = std::fs::remove_dir(dir);
-    }
-    Ok(())
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so an
-/// interrupted run leaves the old file whole.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let fail = |source: std::io::Error| OutputError::Write { path: path.display().to_string(), source };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = dir.join(format!(".{file_name}.sfperms-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result.map_err(fail)
+    Ok(buffer.into_inner())
 }

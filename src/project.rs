@@ -23,6 +23,9 @@ pub struct SfdxProject {
 pub enum ProjectError {
     #[error("`{path}`: {message}")]
     Invalid { path: String, message: String },
+    /// The file could not be read (the message names it).
+    #[error("{message}")]
+    Unreadable { message: String },
 }
 
 #[derive(serde::Deserialize)]
@@ -48,11 +51,13 @@ impl SfdxProject {
     /// The project rooted at `dir`, if `dir/sfdx-project.json` exists.
     pub fn open(dir: &Path) -> Result<Option<SfdxProject>, ProjectError> {
         let file = dir.join("sfdx-project.json");
-        if !file.is_file() {
+        if !file.exists() {
             return Ok(None);
         }
         let invalid = |message: String| ProjectError::Invalid { path: file.display().to_string(), message };
-        let text = std::fs::read_to_string(&file).map_err(|e| invalid(format!("cannot read it: {e}")))?;
+        let bytes = crate::disk::read_regular(&file, crate::disk::MAX_FILE_BYTES)
+            .map_err(|e| ProjectError::Unreadable { message: e.to_string() })?;
+        let text = String::from_utf8(bytes).map_err(|_| invalid("not UTF-8: save it as UTF-8".into()))?;
         let raw: RawProject =
             serde_json::from_str(&text).map_err(|e| invalid(format!("not valid sfdx-project.json: {e}")))?;
         if raw.package_directories.is_empty() {
@@ -81,21 +86,33 @@ impl SfdxProject {
         }))
     }
 
-    /// Where a component goes: the existing file of that name in any package directory, or the
-    /// default package directory's `main/default/<folder>/`.
-    pub fn source_path(&self, kind: OutputKind, name: &str) -> PathBuf {
-        let file = source_file_name(kind, name);
+    /// Where a new component goes: the default package directory's `main/default/<folder>/`
+    /// (an existing file of that name is found by `metadata::source`'s discovery first).
+    pub fn default_source_path(&self, kind: OutputKind, name: &str) -> PathBuf {
+        self.package_dirs[0].join("main").join("default").join(folder(kind)).join(source_file_name(kind, name))
+    }
+
+    /// The existing file named `file` in any package directory (sorted, hidden folders and
+    /// `node_modules` skipped, links not followed), else the default package directory's
+    /// `main/default/<folder>/<file>`. Used for permission set groups, which `metadata::source`'s
+    /// discovery does not list.
+    pub fn find_or_default(&self, folder: &str, file: &str) -> PathBuf {
         for dir in &self.package_dirs {
             let found = walkdir::WalkDir::new(dir)
                 .follow_links(false)
+                .sort_by_file_name()
                 .into_iter()
+                .filter_entry(|e| {
+                    let name = e.file_name().to_string_lossy();
+                    e.depth() == 0 || !(name.starts_with('.') || name == "node_modules")
+                })
                 .filter_map(Result::ok)
-                .find(|e| e.file_type().is_file() && e.file_name().to_str() == Some(file.as_str()));
+                .find(|e| e.file_type().is_file() && e.file_name().to_str() == Some(file));
             if let Some(entry) = found {
                 return entry.into_path();
             }
         }
-        self.package_dirs[0].join("main").join("default").join(folder(kind)).join(file)
+        self.package_dirs[0].join("main").join("default").join(folder).join(file)
     }
 }
 

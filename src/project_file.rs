@@ -153,7 +153,11 @@ pub fn load(path: &Path, catalog: &Catalog) -> Result<ProjectFile, ProjectFileEr
         file: file.clone(),
         problems: vec![ProjectFileProblem { line, message }],
     };
-    let text = std::fs::read_to_string(path).map_err(|e| fail(0, format!("cannot read it: {e}")))?;
+    let bytes = crate::disk::read_regular(path, crate::disk::MAX_FILE_BYTES)
+        .map_err(|e| fail(0, format!("cannot read it: {}", e.reason())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        fail(0, format!("not UTF-8 (byte {} is invalid): save it as UTF-8", e.utf8_error().valid_up_to() + 1))
+    })?;
     let users = parse(&text, catalog).map_err(|problems| ProjectFileError { file: file.clone(), problems })?;
     Ok(ProjectFile { path: path.to_path_buf(), users })
 }

@@ -98,6 +98,9 @@ fn file_name(path: &str) -> String {
     Path::new(path).file_name().map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
+/// The largest catalog file (TOML or vendor document) read: the shipped ones are a few kilobytes.
+const MAX_CATALOG_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Adds (or replaces, by id) the integrations of `dir/*.toml`; documents come from `dir/sources/`,
 /// `dir` itself, or the built-in ones.
 pub fn add_dir(catalog: &mut Catalog, dir: &Path) -> Result<(), CatalogErrors> {
@@ -117,8 +120,14 @@ pub fn add_dir(catalog: &mut Catalog, dir: &Path) -> Result<(), CatalogErrors> {
         if ext != Some("toml") && ext != Some("txt") {
             continue;
         }
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| fail(format!("cannot read `{}`: {e}", path.display())))?;
+        let bytes = crate::disk::read_regular(&path, MAX_CATALOG_FILE_BYTES).map_err(|e| fail(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            fail(format!(
+                "`{}`: not UTF-8 (byte {} is invalid): save it as UTF-8",
+                path.display(),
+                e.utf8_error().valid_up_to() + 1
+            ))
+        })?;
         if ext == Some("toml") {
             files.push((path.display().to_string(), text));
         } else {

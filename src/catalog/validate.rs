@@ -40,6 +40,8 @@ pub const RESERVED_OPTION_NAMES: &[&str] = &[
     "output-dir",
     "scope",
     "user-license",
+    "user-permission",
+    "integration-user",
     "version",
     "zip",
 ];

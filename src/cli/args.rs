@@ -97,6 +97,16 @@ pub struct RequestArgs {
     #[arg(long, value_name = "OBJECT.FIELD[:ACCESS]")]
     pub field: Vec<String>,
 
+    /// A user permission the catalog does not name, by its API name (repeatable); checked against
+    /// sfperms' list and explained as asked for by the admin
+    #[arg(long = "user-permission", value_name = "NAME")]
+    pub user_permission: Vec<String>,
+
+    /// The user holds the Salesforce Integration user licence: the permission set is tied to the
+    /// "Salesforce API Integration" permission set licence (refused where the vendor rejects it)
+    #[arg(long = "integration-user")]
+    pub integration_user: bool,
+
     /// Write a permission set or a profile (default: what the integration's document asks for)
     #[arg(long = "as", value_enum, value_name = "KIND")]
     pub output_kind: Option<Kind>,
@@ -147,6 +157,10 @@ pub struct GenArgs {
     #[arg(long, value_name = "LICENSE", default_value = "Salesforce", requires = "new_profile", help_heading = "File")]
     pub user_license: String,
 
+    /// Also write permission set group NAME holding the set (an existing group keeps its members)
+    #[arg(long, value_name = "NAME", requires = "output_dir", help_heading = "File")]
+    pub group: Option<String>,
+
     /// Write files under DIR (an SFDX project, or any folder) instead of printing
     #[arg(long, value_name = "DIR", help_heading = "Output")]
     pub output_dir: Option<PathBuf>,
@@ -156,7 +170,7 @@ pub struct GenArgs {
     pub layout: LayoutArg,
 
     /// Write a deployable Metadata API zip
-    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    #[arg(long, value_name = "FILE", conflicts_with = "output_dir", help_heading = "Output")]
     pub zip: Option<PathBuf>,
 
     /// Write nothing; exit 1 if the files would change

@@ -14,7 +14,9 @@ use serde_json::json;
 use sfperms::audit::{self, Audit};
 use sfperms::catalog::Catalog;
 use sfperms::diff::{Change, Effect, Status};
-use sfperms::metadata::source::{self, FileKind, Source};
+use sfperms::metadata::Document;
+use sfperms::metadata::set_folder;
+use sfperms::metadata::source::{self, Entry, FileKind, Source};
 use sfperms::platform::permissions;
 use sfperms::project_file::{self, DeclaredUser, ProjectFile};
 
@@ -123,7 +125,7 @@ fn audit_files(source: &Source) -> Result<(Vec<File>, Vec<String>)> {
     let done = AtomicUsize::new(0);
     let results = source.map(|reader, entry| {
         let kind = entry.kind.filter(|k| matches!(k, FileKind::PermissionSet | FileKind::Profile))?;
-        let read = reader.read(entry).and_then(|bytes| source::parse_entry(entry, &bytes));
+        let read = read_whole(source, reader, entry);
         if progress {
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if n.is_multiple_of(20) || n == total {
@@ -150,6 +152,18 @@ fn audit_files(source: &Source) -> Result<(Vec<File>, Vec<String>)> {
         }
     }
     Ok((files, errors))
+}
+
+/// A file's document; a decomposed permission set's own file is read with its child files, as
+/// the sf CLI recomposes the set.
+fn read_whole(source: &Source, reader: &mut source::SourceReader, entry: &Entry) -> Result<Document, String> {
+    match set_folder::of_entry(source, entry, &entry.name).map_err(|e| e.to_string())? {
+        Some(folder) => {
+            let files = set_folder::read_all(&folder).map_err(|e| e.to_string())?;
+            Ok(set_folder::recompose(&folder, &files).map_err(|e| e.to_string())?.document)
+        }
+        None => reader.read(entry).and_then(|bytes| source::parse_entry(entry, &bytes)).map_err(|e| e.to_string()),
+    }
 }
 
 /// The project file, if the current folder or one above has one (audit works without).

@@ -8,13 +8,13 @@ use std::fmt::Write as _;
 use anyhow::{Result, bail};
 use serde_json::json;
 use sfperms::catalog::{self, Catalog, OutputKind};
+use sfperms::diff::muting::{self, GroupMuting};
 use sfperms::diff::{self, Change, Effect, FlagChange, Scope, Status};
 use sfperms::metadata::Document;
 use sfperms::metadata::decomposed::{self, LayoutNote};
 use sfperms::metadata::names::encode_file_name;
 use sfperms::metadata::set_folder::{self, SetFolder};
 use sfperms::metadata::source::{self, Entry, FileKind, Layout, Source};
-use sfperms::project::SfdxProject;
 use sfperms::solver::Reason;
 
 use super::args::{DiffArgs, DiffFormat, ScopeArg};
@@ -44,6 +44,11 @@ pub(super) struct Compared {
     pub warnings: Vec<String>,
     read: ReadComponent,
     generated: Document,
+    /// The changes to the set's own files (without those a group's muting causes), which the
+    /// patch fixes.
+    set_changes: Vec<Change>,
+    /// How many of `warnings` come from the plan (the rest are about the files read).
+    plan_warnings: usize,
 }
 
 impl Compared {
@@ -79,7 +84,7 @@ impl Compared {
     /// The fixes as a unified diff of the retrieved file, or of a decomposed set's files (child
     /// files created and deleted as the fixed set needs).
     pub fn patch(&self) -> Result<String> {
-        let (changes, retrieved) = (&self.outcome.changes, &self.read.document);
+        let (changes, retrieved) = (&self.set_changes, &self.read.document);
         let Some(folder) = &self.read.folder else {
             let old = String::from_utf8_lossy(&self.read.files[0].1);
             return Ok(diff::patch::patch(
@@ -109,8 +114,14 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
     let compared = compare(catalog, args, options, &source)?;
     let format = if as_json { DiffFormat::Json } else { args.format };
     if !as_json {
-        for note in &compared.read.notes {
-            eprintln!("warning: {note}");
+        // The plan's own warnings are `explain`'s to print; these are about the files read.
+        for warning in compared.warnings.iter().skip(compared.plan_warnings) {
+            eprintln!("warning: {warning}");
+        }
+        if matches!(format, DiffFormat::Patch) && compared.set_changes.len() < compared.outcome.changes.len() {
+            eprintln!(
+                "warning: the patch fixes the set's files only; un-mute what a group's muting permission set takes away by hand"
+            );
         }
     }
     match format {
@@ -143,10 +154,9 @@ pub(super) fn compare(
     let entry = if source.layout == Layout::File {
         &source.entries[0]
     } else {
-        let found = source.find(kind, &component.name);
-        match found.as_slice() {
-            [one] => *one,
-            [] => {
+        match source.find_one(kind, &component.name, "point --against at one of them")? {
+            Some(one) => one,
+            None => {
                 let names = source.names(kind);
                 let word = plan.output.word();
                 let listed = if names.is_empty() {
@@ -163,23 +173,21 @@ pub(super) fn compare(
                     catalog::hint(&component.name, names.iter().copied())
                 );
             }
-            many => {
-                let paths: Vec<&str> = many.iter().map(|e| e.display.as_str()).collect();
-                bail!(
-                    "{}: `{}` is ambiguous, {} files have that name: {}; point --against at one of them",
-                    args.against.display(),
-                    component.name,
-                    many.len(),
-                    paths.join(", ")
-                );
-            }
         }
     };
     let read = read_component(source, entry, kind, &component.name)?;
     if read.document.root != kind.root() {
         bail!("{}: the root element is <{}>, not <{}>", entry.display, read.document.root, kind.root());
     }
-    let changes = diff::diff(&plan, &component.document, &read.document, scope);
+    let set_changes = diff::diff(&plan, &component.document, &read.document, scope);
+    let mut changes = set_changes.clone();
+    let mut warnings = plan.warnings.clone();
+    warnings.extend(read.notes.iter().map(ToString::to_string));
+    if plan.output == OutputKind::PermissionSet && source.layout != Layout::File {
+        let (muted, group_warnings) = muted_in_groups(source, &plan, &component.document, &component.name)?;
+        changes.extend(muted);
+        warnings.extend(group_warnings);
+    }
     let outcome = Outcome {
         integration: integration.id.clone(),
         command,
@@ -189,9 +197,53 @@ pub(super) fn compare(
         scope,
         changes,
     };
-    let mut warnings = plan.warnings.clone();
-    warnings.extend(read.notes.iter().map(ToString::to_string));
-    Ok(Compared { outcome, relative: entry.relative.clone(), warnings, read, generated: component.document })
+    Ok(Compared {
+        outcome,
+        relative: entry.relative.clone(),
+        warnings,
+        read,
+        generated: component.document,
+        set_changes,
+        plan_warnings: plan.warnings.len(),
+    })
+}
+
+/// The needed grants that the muting permission set of a group holding set `name` takes away
+/// (missing for that group's users), and warnings about muting sets `source` does not hold.
+fn muted_in_groups(
+    source: &Source,
+    plan: &sfperms::solver::Plan,
+    generated: &Document,
+    name: &str,
+) -> Result<(Vec<Change>, Vec<String>)> {
+    let mut reader = source.reader()?;
+    let mut groups = Vec::new();
+    for entry in source.entries.iter().filter(|e| e.kind == Some(FileKind::PermissionSetGroup)) {
+        let group = reader.load(entry)?;
+        if muting::members(&group, "permissionSets").contains(&name) {
+            groups.push((entry.name.clone(), group));
+        }
+    }
+    let mut warnings = Vec::new();
+    let mut mutings = Vec::new();
+    for (group, document) in &groups {
+        for muting_set in muting::members(document, "mutingPermissionSets") {
+            match source.find(FileKind::MutingPermissionSet, muting_set).as_slice() {
+                [one] => mutings.push((group.as_str(), muting_set, reader.load(one)?)),
+                [] => warnings.push(format!(
+                    "permission set group `{group}` holds `{name}` and mutes with `{muting_set}`, which {} does not hold: what it mutes is not checked",
+                    source.root.display()
+                )),
+                many => warnings.push(format!(
+                    "muting permission set `{muting_set}` of group `{group}` is in {} files; not checked",
+                    many.len()
+                )),
+            }
+        }
+    }
+    let views: Vec<GroupMuting> =
+        mutings.iter().map(|(group, muting_set, muting)| GroupMuting { group, muting_set, muting }).collect();
+    Ok((muting::muted(plan, generated, name, &views), warnings))
 }
 
 /// A component as read for comparison: one file, or a decomposed set's files recomposed.
@@ -211,23 +263,17 @@ struct ReadComponent {
 /// `sfdx-project.json` say.
 fn read_component(source: &Source, entry: &Entry, kind: FileKind, name: &str) -> Result<ReadComponent> {
     if kind == FileKind::PermissionSet
-        && let Some(path) = entry.path()
+        && let Some(folder) = set_folder::of_entry(source, entry, name)?
     {
-        let configured = match source.layout {
-            Layout::SfdxProject => SfdxProject::open(&source.root)?.and_then(|p| p.decomposition),
-            _ => None,
-        };
-        if let Some(folder) = set_folder::locate(path, name, configured)? {
-            let files = set_folder::read_all(&folder)?;
-            let recomposed = set_folder::recompose(&folder, &files)?;
-            return Ok(ReadComponent {
-                document: recomposed.document,
-                display: folder.dir.display().to_string(),
-                folder: Some(folder),
-                files,
-                notes: recomposed.notes,
-            });
-        }
+        let files = set_folder::read_all(&folder)?;
+        let recomposed = set_folder::recompose(&folder, &files)?;
+        return Ok(ReadComponent {
+            document: recomposed.document,
+            display: folder.dir.display().to_string(),
+            folder: Some(folder),
+            files,
+            notes: recomposed.notes,
+        });
     }
     let bytes = source.reader()?.read(entry)?;
     let document = source::parse_entry(entry, &bytes)?;

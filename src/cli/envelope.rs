@@ -95,7 +95,7 @@ impl ErrorKind {
                 ErrorKind::SfdxProject
             } else if cause.is::<ExportError>() {
                 ErrorKind::DependencyExport
-            } else if cause.is::<OutputError>() {
+            } else if cause.is::<OutputError>() || cause.is::<sfperms::disk::DiskError>() {
                 ErrorKind::Output
             } else if cause.is::<clap::Error>() {
                 ErrorKind::Usage

@@ -11,6 +11,7 @@ use anyhow::Result;
 use serde_json::json;
 use sfperms::access::Item;
 use sfperms::catalog::{Catalog, Integration};
+use sfperms::platform::connected_apps;
 use sfperms::platform::permissions::{self, Risk};
 use sfperms::solver::{Note, NoteKind, Plan, Reason};
 
@@ -260,13 +261,25 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
         }
     }
 
-    if integration.connected_app.is_some() || integration.integration_licence.is_some() {
+    if integration.connected_app.is_some() || integration.integration_licence.is_some() || plan.licence.is_some() {
         let _ = writeln!(out, "{h2}Connection and licence");
+        if let Some(licence) = &plan.licence {
+            let _ = writeln!(
+                out,
+                "{bullet}for a user on the Salesforce Integration user licence: the permission set is tied to the \"{licence}\" permission set licence (assign that licence to the user first; Salesforce Help, \"Give Integration Users API Only Access\")"
+            );
+        }
         if let Some(app) = &integration.connected_app {
             let name = app.name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
             let _ = writeln!(out, "{bullet}authorizes through an OAuth connected app{name}: \"{}\"", app.source);
             if let Some(note) = &app.note {
                 let _ = writeln!(out, "{sub}{note}");
+            }
+            let _ = writeln!(out, "{sub}recommended: {}", connected_apps::INSTALL_AND_PRE_AUTHORIZE);
+            let _ = writeln!(out, "{sub}not in this file: {}", connected_apps::NOT_IN_THIS_FILE);
+            let _ = writeln!(out, "{sub}the alternative: {}", connected_apps::APPROVE_UNINSTALLED);
+            for rule in connected_apps::RULES {
+                let _ = writeln!(out, "{sub}since {}: {} (source: {})", rule.since, rule.rule, rule.source);
             }
         }
         if let Some(licence) = &integration.integration_licence {

@@ -45,7 +45,7 @@ pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
         let summary = format!("nothing written: {} of {checked} files could not be read", errors.len());
         if as_json {
             let message = format!("{}\n{summary}", errors.join("\n"));
-            let data = json!({ "files": listed, "written": false });
+            let data = json!({ "files": listed, "written": 0 });
             envelope::print_error(envelope::ErrorKind::Metadata, &message, Some(&data));
         } else {
             for error in &errors {
@@ -58,7 +58,7 @@ pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
     if args.check {
         let status = if changed.is_empty() { SUCCESS } else { DIFFERENCES };
         if as_json {
-            return envelope::print_result(status, &json!({ "files": listed, "written": false }), &[]);
+            return envelope::print_result(status, &json!({ "files": listed, "written": 0 }), &[]);
         } else {
             for (s, i) in &changed {
                 println!("would change: {}", sources[*s].entries[*i].display);
@@ -67,29 +67,46 @@ pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
         }
         return Ok(status);
     }
+    // `written` counts the files actually replaced; each file's status says what became of it.
+    let mut written = 0usize;
     let mut failures = Vec::new();
     for (s, source) in sources.iter().enumerate() {
         let indices: Vec<usize> = changed.iter().filter(|(cs, _)| *cs == s).map(|(_, i)| *i).collect();
         for (i, result) in indices.iter().zip(format::rewrite(source, &indices)?) {
-            match result {
-                Ok(()) if !as_json => eprintln!("formatted: {}", source.entries[*i].display),
-                Ok(()) => {}
-                Err(e) if as_json => failures.push(e.to_string()),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    failures.push(e.to_string());
+            let display = &source.entries[*i].display;
+            let word = match result {
+                Ok(true) => {
+                    written += 1;
+                    if !as_json {
+                        eprintln!("formatted: {display}");
+                    }
+                    "formatted"
                 }
+                Ok(false) => "canonical",
+                Err(e) => {
+                    if !as_json {
+                        eprintln!("error: {e}");
+                    }
+                    failures.push(e.to_string());
+                    "error"
+                }
+            };
+            if let Some(item) = listed.iter_mut().find(|f| f["path"] == json!(display)) {
+                item["status"] = json!(word);
             }
         }
     }
     if as_json {
-        let result = json!({ "files": listed, "written": failures.is_empty() });
+        let result = json!({ "files": listed, "written": written });
         if failures.is_empty() {
             return envelope::print_result(SUCCESS, &result, &[]);
         }
-        envelope::print_error(envelope::ErrorKind::Output, &failures.join("\n"), Some(&result));
+        let message = format!("{}\n{written} written, {} could not be written", failures.join("\n"), failures.len());
+        envelope::print_error(envelope::ErrorKind::Output, &message, Some(&result));
+    } else if failures.is_empty() {
+        eprintln!("{checked} files checked, {written} formatted");
     } else {
-        eprintln!("{checked} files checked, {} formatted", changed.len());
+        eprintln!("{checked} files checked, {written} formatted, {} could not be written", failures.len());
     }
     Ok(if failures.is_empty() { SUCCESS } else { ERROR })
 }

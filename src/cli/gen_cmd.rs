@@ -4,13 +4,14 @@ use std::collections::BTreeMap;
 
 use anyhow::{Result, bail};
 use serde_json::json;
+use sfperms::access::Item;
 use sfperms::catalog::{Catalog, Integration, OutputKind};
 use sfperms::diff::compare;
 use sfperms::emit::{self, FileMeta};
-use sfperms::metadata::names::check_api_name;
+use sfperms::metadata::names::{check_api_name, check_label, check_profile_name};
 use sfperms::metadata::read::{self, Namespace};
 use sfperms::output::{self, Component, FileOut, Layout};
-use sfperms::platform::DEFAULT_API_VERSION;
+use sfperms::platform::{DEFAULT_API_VERSION, licences, versions};
 use sfperms::project::SfdxProject;
 use sfperms::solver::Plan;
 
@@ -41,7 +42,7 @@ impl Generated<'_> {
             .iter()
             .map(|f| {
                 json!({
-                    "path": f.path, "changes": f.changes(), "written": !check && f.changes(), "removed": f.remove,
+                    "path": f.path(), "changes": f.changes(), "written": !check && f.changes(), "removed": f.remove,
                     "summary": f.changes().then(|| semantic_summary(f)).flatten(),
                 })
             })
@@ -96,9 +97,12 @@ pub(super) fn prepare<'a>(
     if args.new_profile && plan.output != OutputKind::Profile {
         bail!("--new-profile writes a profile: add --as profile");
     }
-    let new_profile = args.new_profile.then_some(args.user_license.as_str());
+    let new_profile = match args.new_profile {
+        true => Some(licences::check(&args.user_license).map_err(|e| anyhow::anyhow!("--user-license: {e}"))?.0),
+        false => None,
+    };
     let component = component(integration, &plan, args.name.as_deref(), args.label.as_deref(), new_profile)?;
-    let api_version = api_version(args)?;
+    let api_version = api_version(args, &plan)?;
     let mut files: Vec<FileOut> = Vec::new();
     if let Some(dir) = &args.output_dir {
         let layout = match args.layout {
@@ -106,10 +110,18 @@ pub(super) fn prepare<'a>(
             LayoutArg::Mdapi => Layout::Mdapi,
         };
         files.extend(output::files_in_dir(&component, dir, layout, &api_version)?);
+        if let Some(group) = &args.group {
+            if component.kind != OutputKind::PermissionSet {
+                bail!(
+                    "--group: a permission set group holds permission sets, not profiles: drop --as profile or --group"
+                );
+            }
+            check_api_name(group).map_err(|e| anyhow::anyhow!("--group: {e}"))?;
+            output::add_group(&mut files, group, &component.name, dir, layout, &api_version)?;
+        }
     }
     if let Some(zip) = &args.zip {
-        let existing = std::fs::read(zip).ok();
-        files.push(FileOut::new(zip.clone(), output::zip_bytes(&component, &api_version), existing));
+        files.push(output::zip_file(&component, zip, &api_version)?);
     }
     Ok(Generated { integration, plan, component, api_version, files })
 }
@@ -117,12 +129,12 @@ pub(super) fn prepare<'a>(
 /// `gen --check`'s lines: each file that would change or be created, with what changes.
 pub(super) fn print_check(files: &[FileOut]) {
     for file in files.iter().filter(|f| f.changes()) {
-        let what = match (file.remove, file.existing.is_some()) {
+        let what = match (file.remove, file.existing().is_some()) {
             (true, _) => "would be removed",
             (false, true) => "would change",
             (false, false) => "would be created",
         };
-        println!("{what}: {}", file.path.display());
+        println!("{what}: {}", file.path().display());
         if let Some(summary) = semantic_summary(file) {
             println!("  {summary}");
         }
@@ -136,23 +148,39 @@ pub(super) fn print_written(files: &[FileOut]) {
             "unchanged"
         } else if file.remove {
             "removed"
-        } else if file.existing.is_some() {
+        } else if file.existing().is_some() {
             "updated"
         } else {
             "created"
         };
-        eprintln!("{what}: {}", file.path.display());
+        eprintln!("{what}: {}", file.path().display());
+        for effect in effects(file) {
+            eprintln!("  {effect}");
+        }
+    }
+}
+
+/// What writing over an existing metadata file does, entry by entry (nothing for a new file, a
+/// zip, or a file that does not parse: `print_check` says so).
+fn effects(file: &FileOut) -> Vec<String> {
+    let Some(existing) = file.existing().filter(|_| file.changes()) else { return Vec::new() };
+    if file.path().extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+        return Vec::new();
+    }
+    match (read::parse_bytes(existing), read::parse_bytes(&file.bytes)) {
+        (Ok(old), Ok(new)) => compare::effects(&compare::compare(&old, &new)),
+        _ => Vec::new(),
     }
 }
 
 /// What a change to an existing metadata file means, entry by entry (the comparison `diff` uses):
 /// "2 added, 1 removed, …", or that only formatting or order changes.
 fn semantic_summary(file: &FileOut) -> Option<String> {
-    let existing = file.existing.as_deref()?;
+    let existing = file.existing()?;
     if file.remove {
         return None;
     }
-    if file.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+    if file.path().extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
         return None;
     }
     // The child files of a Beta2 decomposed set have no namespace.
@@ -170,12 +198,8 @@ pub(super) fn write_files(files: &[FileOut], check: bool) -> Result<()> {
     if check {
         return Ok(());
     }
-    for file in files.iter().filter(|f| f.changes()) {
-        if file.remove {
-            output::remove_file(&file.path)?;
-        } else {
-            output::write_atomic(&file.path, &file.bytes)?;
-        }
+    for file in files {
+        file.write()?;
     }
     Ok(())
 }
@@ -199,13 +223,10 @@ pub(super) fn component(
     };
     match kind {
         OutputKind::PermissionSet => check_api_name(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?,
-        OutputKind::Profile if name.trim().is_empty() => bail!("--name: a profile name may not be empty"),
-        OutputKind::Profile => {}
+        OutputKind::Profile => check_profile_name(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?,
     }
     let label = label.map_or_else(|| integration.default_label.clone(), str::to_string);
-    if label.chars().count() > 80 {
-        bail!("--label: `{label}` is longer than the 80 characters Salesforce allows");
-    }
+    check_label(&label).map_err(|e| anyhow::anyhow!("--label: {e}"))?;
     let meta = FileMeta { name: name.clone(), label, description: description(integration, plan) };
     let document = match kind {
         OutputKind::PermissionSet => emit::permission_set(plan, &meta),
@@ -234,21 +255,42 @@ fn description(integration: &Integration, plan: &Plan) -> String {
 }
 
 /// `--api-version`, else the SFDX project's sourceApiVersion, else the built-in default.
-fn api_version(args: &GenArgs) -> Result<String> {
-    if let Some(version) = &args.api_version {
-        let valid = version.split_once('.').is_some_and(|(major, minor)| {
-            !major.is_empty() && major.chars().all(|c| c.is_ascii_digit()) && minor == "0"
-        });
-        if !valid {
-            bail!("--api-version `{version}`: write it like `66.0`");
-        }
-        return Ok(version.clone());
-    }
-    if let Some(dir) = &args.output_dir
+fn api_version(args: &GenArgs, plan: &Plan) -> Result<String> {
+    let (version, from) = if let Some(version) = &args.api_version {
+        (version.clone(), "--api-version".to_string())
+    } else if let Some(dir) = &args.output_dir
         && let Some(project) = SfdxProject::open(dir)?
         && let Some(version) = project.source_api_version
     {
-        return Ok(version);
+        (version, format!("sourceApiVersion in {}", dir.join("sfdx-project.json").display()))
+    } else {
+        return Ok(DEFAULT_API_VERSION.to_string());
+    };
+    versions::check(&version, &elements_written(plan)).map_err(|e| anyhow::anyhow!("{from}: {e}"))?;
+    Ok(version)
+}
+
+/// The metadata type and the elements the plan's file holds, as the version table names them.
+fn elements_written(plan: &Plan) -> Vec<&'static str> {
+    let mut elements = vec![match plan.output {
+        OutputKind::PermissionSet => "PermissionSet",
+        OutputKind::Profile => "Profile",
+    }];
+    for item in plan.grants.keys() {
+        let element = match item {
+            Item::UserPermission(_) => "userPermissions",
+            Item::Object(..) => "objectPermissions",
+            Item::Field(..) => "fieldPermissions",
+            Item::ApexClass(_) => "classAccesses",
+            Item::ExternalCredentialPrincipal(_) => "externalCredentialPrincipalAccesses",
+            Item::CustomMetadataType(_) => "customMetadataTypeAccesses",
+        };
+        if !elements.contains(&element) {
+            elements.push(element);
+        }
     }
-    Ok(DEFAULT_API_VERSION.to_string())
+    if plan.licence.is_some() {
+        elements.push("license");
+    }
+    elements
 }

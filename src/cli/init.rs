@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::{Result, bail};
 use serde_json::json;
 use sfperms::catalog::{Catalog, OutputKind};
-use sfperms::output;
+use sfperms::disk::Target;
 use sfperms::project_file::{self, FILE_NAME};
 
 use super::args::InitArgs;
@@ -42,7 +42,7 @@ pub fn run(catalog: &Catalog, args: &InitArgs, options: BTreeMap<String, String>
     {
         bail!("the file init would write does not read back (please report this): {problems:?}");
     }
-    output::write_atomic(path, text.as_bytes())?;
+    Target::open(path, Path::new("."))?.write(text.as_bytes())?;
     let has_sfdx = Path::new("sfdx-project.json").is_file();
     if as_json {
         let result = json!({ "path": FILE_NAME, "users": usize::from(user.is_some()), "sfdx-project": has_sfdx });

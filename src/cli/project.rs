@@ -65,6 +65,8 @@ pub(super) fn request(user: &DeclaredUser, root: &Path) -> RequestArgs {
         feature: user.features.clone(),
         object: user.objects.clone(),
         field: user.fields.clone(),
+        user_permission: Vec::new(),
+        integration_user: false,
         output_kind: user.output.map(|k| match k {
             sfperms::catalog::OutputKind::PermissionSet => super::args::Kind::PermissionSet,
             sfperms::catalog::OutputKind::Profile => super::args::Kind::Profile,
@@ -100,6 +102,7 @@ pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, Str
             layout: args.layout,
             zip: None,
             check: args.check,
+            group: None,
         };
         let one = gen_cmd::prepare(catalog, &user_args, user.options.clone()).with_context(|| who(&file, user))?;
         generated.push((user, one));

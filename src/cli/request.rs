@@ -50,6 +50,8 @@ pub fn selection(args: &RequestArgs, options: BTreeMap<String, String>) -> Resul
         options,
         objects,
         fields,
+        user_permissions: args.user_permission.clone(),
+        integration_user: args.integration_user,
         output: args.output_kind.map(|k| match k {
             Kind::PermissionSet => OutputKind::PermissionSet,
             Kind::Profile => OutputKind::Profile,

@@ -149,6 +149,31 @@ pub fn field_diffs(old: &Fields, new: &Fields) -> Vec<FieldDiff> {
         .collect()
 }
 
+/// What each change does to the access the file gives, one line per entry and flag: `grants`
+/// (a new entry, or a flag turned on), `reduces` (a flag turned off), `removes` (an entry left
+/// out), `changes` (any other value).
+pub fn effects(changes: &[(EntryId, EntryDiff)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (id, diff) in changes {
+        match diff {
+            EntryDiff::Added => out.push(format!("grants {id}")),
+            EntryDiff::Removed => out.push(format!("removes {id}")),
+            EntryDiff::Changed { fields } => {
+                for f in fields {
+                    let (old, new) = (f.old.as_deref().unwrap_or("(none)"), f.new.as_deref().unwrap_or("(none)"));
+                    let verb = match (f.old.as_deref().and_then(boolean), f.new.as_deref().and_then(boolean)) {
+                        (Some(true), Some(false) | None) => "reduces",
+                        (Some(false) | None, Some(true)) => "grants",
+                        _ => "changes",
+                    };
+                    out.push(format!("{verb} {id}: {} {old} → {new}", f.field));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// "2 added, 1 removed, 3 changed: + userPermissions ViewRoles, ~ objectPermissions Account, …",
 /// or `None` when the documents mean the same.
 pub fn summary(changes: &[(EntryId, EntryDiff)], limit: usize) -> Option<String> {

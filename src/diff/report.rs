@@ -155,7 +155,7 @@ fn grants_value(field: &str, value: Option<&str>) -> bool {
 }
 
 /// The flags of an entry that grant something.
-fn granting_flags(node: &Node) -> Vec<String> {
+pub(crate) fn granting_flags(node: &Node) -> Vec<String> {
     compare::fields(node)
         .into_iter()
         .filter(|(f, v)| is_grant_flag(f) && grants_value(f, Some(v)))
@@ -178,12 +178,13 @@ fn item_of(id: &EntryId, field: &str) -> Option<Item> {
         ("fieldPermissions", "readable") => Some(Item::Field(key, FieldAccess::Read)),
         ("fieldPermissions", "editable") => Some(Item::Field(key, FieldAccess::Edit)),
         ("classAccesses", "enabled") => Some(Item::ApexClass(key)),
+        ("customMetadataTypeAccesses", "enabled") => Some(Item::CustomMetadataType(key)),
         ("externalCredentialPrincipalAccesses", "enabled") => Some(Item::ExternalCredentialPrincipal(key)),
         _ => None,
     }
 }
 
-fn reasons_for(plan: &Plan, id: &EntryId, flags: &[String]) -> Vec<Reason> {
+pub(crate) fn reasons_for(plan: &Plan, id: &EntryId, flags: &[String]) -> Vec<Reason> {
     let mut out: Vec<Reason> = Vec::new();
     for flag in flags {
         let Some(item) = item_of(id, flag) else { continue };

@@ -7,17 +7,34 @@
 
 use crate::metadata::{Content, Document, METADATA_NS, Node, canonical};
 
-/// Appends `input` to `out` with the five entities a retrieve writes (`&amp; &lt; &gt; &quot;
-/// &apos;`) and nothing else escaped; `render::escape_xml` is this for the templates.
+/// Appends the text value `input` to `out` with the five entities a retrieve writes (`&amp; &lt;
+/// &gt; &quot; &apos;`); a CR is written as it came when a LF follows it (a line break typed in
+/// Setup, as a retrieve writes it) and as `&#13;` otherwise, so that it reads back as a CR and
+/// not as a line end (docs/design.md, "Carriage returns"). `render::escape_xml` is this for the
+/// templates.
 pub(super) fn push_escaped(out: &mut String, input: &str) {
+    push_escaped_with(out, input, false);
+}
+
+/// Appends an attribute value: as `push_escaped`, and tab, LF and CR as references, which a reader
+/// would otherwise turn into spaces (XML 1.0 §3.3.3).
+pub(super) fn push_escaped_attr(out: &mut String, input: &str) {
+    push_escaped_with(out, input, true);
+}
+
+fn push_escaped_with(out: &mut String, input: &str, attribute: bool) {
+    let bytes = input.as_bytes();
     let mut last = 0;
-    for (i, b) in input.bytes().enumerate() {
+    for (i, &b) in bytes.iter().enumerate() {
         let entity = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&apos;",
+            b'\r' if attribute || bytes.get(i + 1) != Some(&b'\n') => "&#13;",
+            b'\n' if attribute => "&#10;",
+            b'\t' if attribute => "&#9;",
             _ => continue,
         };
         out.push_str(&input[last..i]);
@@ -32,7 +49,7 @@ fn push_attrs(out: &mut String, attrs: &[(String, String)]) {
         out.push(' ');
         push_escaped(out, key);
         out.push_str("=\"");
-        push_escaped(out, value);
+        push_escaped_attr(out, value);
         out.push('"');
     }
 }
@@ -52,28 +69,50 @@ fn push_indent(out: &mut String, depth: usize) {
     }
 }
 
-fn push_node(out: &mut String, node: &Node, depth: usize) {
-    push_comments(out, &node.comments, depth);
-    push_indent(out, depth);
-    out.push('<');
-    push_escaped(out, &node.name);
-    push_attrs(out, &node.attrs);
-    out.push('>');
-    match &node.content {
-        // The template treats an element without children as a leaf (`{% if node.children %}`).
-        Content::Children(children) if !children.is_empty() => {
-            out.push('\n');
-            for child in children {
-                push_node(out, child, depth + 1);
+/// A step of the writer's own stack: open an element (and queue its children), or close one.
+enum Step<'a> {
+    Open(&'a Node, usize),
+    Close(&'a Node, usize),
+}
+
+/// Writes `nodes` at `depth`, with an explicit stack: nothing recurses on the input's structure.
+fn push_nodes(out: &mut String, nodes: &[Node], depth: usize) {
+    let mut steps: Vec<Step> = nodes.iter().rev().map(|n| Step::Open(n, depth)).collect();
+    while let Some(step) = steps.pop() {
+        match step {
+            Step::Open(node, depth) => {
+                push_comments(out, &node.comments, depth);
+                push_indent(out, depth);
+                out.push('<');
+                push_escaped(out, &node.name);
+                push_attrs(out, &node.attrs);
+                out.push('>');
+                match &node.content {
+                    // The template treats an element without children as a leaf (`{% if node.children %}`).
+                    Content::Children(children) if !children.is_empty() => {
+                        out.push('\n');
+                        steps.push(Step::Close(node, depth));
+                        steps.extend(children.iter().rev().map(|c| Step::Open(c, depth + 1)));
+                    }
+                    Content::Children(_) => push_end(out, &node.name),
+                    Content::Text(text) => {
+                        push_escaped(out, text);
+                        push_end(out, &node.name);
+                    }
+                }
             }
-            push_comments(out, &node.tail, depth + 1);
-            push_indent(out, depth);
+            Step::Close(node, depth) => {
+                push_comments(out, &node.tail, depth + 1);
+                push_indent(out, depth);
+                push_end(out, &node.name);
+            }
         }
-        Content::Children(_) => {}
-        Content::Text(text) => push_escaped(out, text),
     }
+}
+
+fn push_end(out: &mut String, name: &str) {
     out.push_str("</");
-    push_escaped(out, &node.name);
+    push_escaped(out, name);
     out.push_str(">\n");
 }
 
@@ -91,9 +130,7 @@ pub fn render_as_is_fast(doc: &Document) -> String {
     }
     push_attrs(&mut out, &doc.root_attrs);
     out.push_str(">\n");
-    for child in &doc.children {
-        push_node(&mut out, child, 1);
-    }
+    push_nodes(&mut out, &doc.children, 1);
     push_comments(&mut out, &doc.tail, 1);
     out.push_str("</");
     push_escaped(&mut out, &doc.root);
@@ -138,6 +175,8 @@ mod tests {
     <empty></empty>
     <spaced>
     </spaced>
+    <cr a="x&#10;y&#13;&#9;z">line&#13;
+next&#13;end</cr>
     <!-- end -->
 </Profile>"#;
         let doc = parse(text).unwrap();

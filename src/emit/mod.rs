@@ -13,5 +13,5 @@ mod render;
 
 pub use check::is_canonical;
 pub use fast::{render_as_is_fast, render_fast, render_owned_fast};
-pub use files::{FileMeta, package_xml, permission_set, profile};
+pub use files::{FileMeta, group_with_member, package_xml, permission_set, permission_set_group, profile};
 pub use render::{escape_xml, render, render_as_is};

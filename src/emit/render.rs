@@ -14,17 +14,27 @@ use crate::metadata::{Document, METADATA_NS, canonical};
 const METADATA_TEMPLATE: &str = include_str!("../../templates/metadata.xml.tera");
 const NODE_TEMPLATE: &str = include_str!("../../templates/node.xml.tera");
 
-/// The five entities a retrieve writes in text; nothing else is escaped.
+/// The five entities a retrieve writes in text, and a CR as `&#13;` unless a LF follows it
+/// (`fast::push_escaped`).
 pub fn escape_xml(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     super::fast::push_escaped(&mut out, input);
     out
 }
 
+/// The `xml_attr` filter of the templates: an attribute value, with tab, LF and CR as references.
+fn xml_attr(value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let text = value.as_str().ok_or_else(|| tera::Error::msg("xml_attr takes a string"))?;
+    let mut out = String::with_capacity(text.len());
+    super::fast::push_escaped_attr(&mut out, text);
+    Ok(tera::Value::String(out))
+}
+
 fn templates() -> &'static Tera {
     static TERA: OnceLock<Tera> = OnceLock::new();
     TERA.get_or_init(|| {
         let mut tera = Tera::default();
+        tera.register_filter("xml_attr", xml_attr);
         tera.add_raw_templates(vec![("node.xml.tera", NODE_TEMPLATE), ("metadata.xml.tera", METADATA_TEMPLATE)])
             .expect("the built-in templates parse");
         tera.autoescape_on(vec![".xml.tera"]);

@@ -92,21 +92,18 @@ fn sort_siblings(nodes: &mut [Node]) {
     }
 }
 
-fn canonicalize_node(node: &mut Node) {
-    if let Content::Children(children) = &mut node.content {
-        for child in children.iter_mut() {
-            canonicalize_node(child);
-        }
-        sort_siblings(children);
-    }
-}
-
-/// Puts `doc` into canonical order, in place.
+/// Puts `doc` into canonical order, in place. An explicit stack of sibling lists: nothing recurses
+/// on the input's structure.
 pub fn canonicalize(doc: &mut Document) {
-    for child in &mut doc.children {
-        canonicalize_node(child);
+    let mut pending: Vec<&mut Vec<Node>> = vec![&mut doc.children];
+    while let Some(siblings) = pending.pop() {
+        sort_siblings(siblings);
+        for node in siblings {
+            if let Content::Children(children) = &mut node.content {
+                pending.push(children);
+            }
+        }
     }
-    sort_siblings(&mut doc.children);
 }
 
 #[cfg(test)]

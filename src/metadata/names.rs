@@ -26,6 +26,32 @@ pub fn check_api_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// Checks a name or label people give: not blank, no control characters (a newline would split a
+/// file name or a package.xml member), at most `limit` characters. `what`: "a label", "a profile name".
+fn check_text(text: &str, what: &str, limit: usize) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err(format!("{what} may not be empty"));
+    }
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(format!("{text:?} holds the control character U+{:04X}; {what} may not", c as u32));
+    }
+    if text.chars().count() > limit {
+        return Err(format!("`{text}` is longer than the {limit} characters Salesforce allows"));
+    }
+    Ok(())
+}
+
+/// Checks a profile name. The 255 is UNVERIFIED: the Metadata API reference gives no limit for a
+/// profile name; 255 is the Profile object's `Name` field length.
+pub fn check_profile_name(name: &str) -> Result<(), String> {
+    check_text(name, "a profile name", 255)
+}
+
+/// Checks a permission set label: at most 80 characters (the limit Setup enforces on "Label").
+pub fn check_label(label: &str) -> Result<(), String> {
+    check_text(label, "a label", 80)
+}
+
 /// The file-name form of a component name: ASCII outside letters, digits, space, `_` and `-` is
 /// percent-encoded. Seen in retrieves for `.`, `:`, `(` and `)`; the rest of the set is UNVERIFIED
 /// (chosen so every name maps to a portable file name and back).
@@ -72,6 +98,18 @@ mod tests {
         assert!(check_api_name("Plan__hat").is_err());
         assert!(check_api_name("Planhat_").is_err());
         assert!(check_api_name("Plan hat").is_err());
+    }
+
+    #[test]
+    fn labels_and_profile_names() {
+        assert!(check_label("Planhat").is_ok());
+        for bad in ["", "  ", "a\u{7}b", "a\nb", &"x".repeat(81)] {
+            assert!(check_label(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_profile_name("E&F Management").is_ok());
+        for bad in ["", "a\nb", "a\tb", "a\u{0}"] {
+            assert!(check_profile_name(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

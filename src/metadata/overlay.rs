@@ -18,11 +18,44 @@ pub fn overlay(existing: &Document, fragment: &Document) -> Document {
         let id = identity(node);
         let keyed = id.1.is_some() || matches!(node.content, Content::Text(_));
         match out.children.iter_mut().find(|n| keyed && identity(n) == id) {
-            Some(slot) => *slot = node.clone(),
+            Some(slot) => {
+                let mut new = node.clone();
+                carry_over(slot, &mut new);
+                *slot = new;
+            }
             None => out.children.push(node.clone()),
         }
     }
     out
+}
+
+/// Keeps what a person wrote on an entry the fragment replaces: its comments and attributes, and
+/// those of each of its values the fragment writes again (matched by element name, in order).
+fn carry_over(old: &Node, new: &mut Node) {
+    if new.comments.is_empty() {
+        new.comments = old.comments.clone();
+    }
+    if new.attrs.is_empty() {
+        new.attrs = old.attrs.clone();
+    }
+    if new.tail.is_empty() {
+        new.tail = old.tail.clone();
+    }
+    if let Content::Children(children) = &mut new.content {
+        let mut used = vec![false; old.children().len()];
+        for child in children.iter_mut() {
+            let found = old.children().iter().enumerate().find(|(i, c)| !used[*i] && c.name == child.name);
+            if let Some((i, old_child)) = found {
+                used[i] = true;
+                if child.comments.is_empty() {
+                    child.comments = old_child.comments.clone();
+                }
+                if child.attrs.is_empty() {
+                    child.attrs = old_child.attrs.clone();
+                }
+            }
+        }
+    }
 }
 
 /// package.xml `existing` with the members of `fragment` added to their types, and its version.
@@ -66,5 +99,27 @@ mod tests {
         assert_eq!(merged.children.len(), 4);
         let account = merged.children.iter().find(|n| n.child_text("object") == Some("Account")).unwrap();
         assert_eq!(account.child_text("allowRead"), Some("true"));
+    }
+
+    #[test]
+    fn comments_and_attributes_on_a_replaced_entry_stay() {
+        let mut existing = Document::new("Profile");
+        let mut entry = Node::entry("userPermissions", &[("enabled", "false"), ("name", "ApiEnabled")]);
+        entry.comments = vec![" needed by the sync ".into()];
+        entry.attrs = vec![("xsi:type".into(), "X".into())];
+        entry.tail = vec![" end ".into()];
+        if let Content::Children(children) = &mut entry.content {
+            children[0].comments = vec![" was off ".into()];
+        }
+        existing.children.push(entry);
+        let mut fragment = Document::new("Profile");
+        fragment.entry("userPermissions", &[("enabled", "true"), ("name", "ApiEnabled")]);
+        let merged = overlay(&existing, &fragment);
+        let node = &merged.children[0];
+        assert_eq!(node.child_text("enabled"), Some("true"));
+        assert_eq!(node.comments, [" needed by the sync "]);
+        assert_eq!(node.attrs, [("xsi:type".to_string(), "X".to_string())]);
+        assert_eq!(node.tail, [" end "]);
+        assert_eq!(node.children()[0].comments, [" was off "]);
     }
 }

@@ -1,19 +1,30 @@
 //! Reads a metadata XML file into a `Document` with quick-xml, keeping every element, attribute,
 //! value and comment (ones sfperms never writes and ones newer than it knows included), so that a
-//! read and a write lose nothing. Values stay verbatim (a `False` stays `False`); only line ends
-//! inside values become LF, as every XML parser reads them (XML 1.0 §2.11).
+//! read and a write lose nothing. Values stay verbatim (a `False` stays `False`). Line ends follow
+//! what a retrieve is (docs/design.md, "Carriage returns"): a file whose line ends are all CRLF,
+//! or all CR, is read as if they were LF; in any other file a CR inside a value is data and kept.
 //!
-//! Refuses what a retrieve never holds and a parser should not trust: bytes that are not UTF-8, a
-//! DOCTYPE (and so entity definitions: only the five predefined entities and character
-//! references are read), mixed text and elements, a root outside the metadata namespace. Which
-//! root a file should have is the caller's business (`source`). This module does no I/O.
+//! Refuses what a retrieve never holds and a parser should not trust: bytes that are not UTF-8
+//! (UTF-16 named as such, BOM or not), a DOCTYPE (and so entity definitions: only the five
+//! predefined entities and character references are read), any character XML 1.0 forbids (raw or
+//! as a reference such as `&#1;`), anything before the XML declaration, nesting deeper than
+//! `MAX_DEPTH`, mixed text and elements, two entries with the same key (both lines named), a root
+//! outside the metadata namespace. Which root a file should have is the caller's business
+//! (`source`). The reader keeps its own stack: nothing recurses on the input's structure. This
+//! module does no I/O.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use super::canonical::entry_key;
 use super::document::{Content, Document, METADATA_NS, Node};
+
+/// How deep elements may nest, the root counting as 1. PermissionSet, Profile and package.xml
+/// nest 3 deep (root, entry, value); the rest is room for elements newer than sfperms.
+pub const MAX_DEPTH: usize = 12;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {message}")]
@@ -26,6 +37,60 @@ struct Frame {
     node: Node,
     children: Vec<Node>,
     text: String,
+    /// The line the element starts on.
+    line: usize,
+    /// The keyed entries among its children so far, with their lines (made on the first one).
+    entries: Option<HashMap<EntryId, usize>>,
+}
+
+/// Is `c` a character XML 1.0 allows (production 2, `Char`)?
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// The first character XML 1.0 forbids in `text`, with its byte offset.
+pub(crate) fn forbidden_char(text: &str) -> Option<(usize, char)> {
+    // Fast path on bytes: C0 controls other than tab, LF, CR, and U+FFFE/U+FFFF (EF BF BE/BF).
+    let bytes = text.as_bytes();
+    let suspect = bytes.iter().enumerate().find(|&(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || (b == 0xEF && bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+    })?;
+    text[suspect.0..].chars().next().map(|c| (suspect.0, c))
+}
+
+/// Is `c` a `NameStartChar` of XML 1.0 (production 4)?
+fn is_name_start_char(c: char) -> bool {
+    matches!(c, ':' | 'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}'
+        | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// Is `name` an XML 1.0 `Name` (production 5)? quick-xml takes whatever stands before the first
+/// space as the name (`<a="b">` has the name `a="b"`), which no writer could write back.
+pub(crate) fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(is_name_start_char)
+        && chars.all(|c| {
+            is_name_start_char(c)
+                || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+        })
+}
+
+fn check_name(name: &str, line: usize) -> Result<(), ParseError> {
+    if is_xml_name(name) {
+        Ok(())
+    } else {
+        Err(ParseError {
+            line,
+            message: format!("`{name}` is not an XML name (a letter first; letters, digits, `-`, `.`, `_`, `:`)"),
+        })
+    }
+}
+
+fn forbidden_message(c: char) -> String {
+    format!("character U+{:04X} is not allowed in XML 1.0 (raw or as a character reference): remove it", c as u32)
 }
 
 fn attrs(start: &BytesStart, line: usize) -> Result<Vec<(String, String)>, ParseError> {
@@ -35,6 +100,7 @@ fn attrs(start: &BytesStart, line: usize) -> Result<Vec<(String, String)>, Parse
     for attr in start.attributes().with_checks(false) {
         let attr = attr.map_err(|e| ParseError { line, message: format!("bad attribute: {e}") })?;
         let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        check_name(&key, line)?;
         let value = attribute_value(&attr).map_err(|message| ParseError { line, message })?.into_owned();
         out.push((key, value));
     }
@@ -44,9 +110,21 @@ fn attrs(start: &BytesStart, line: usize) -> Result<Vec<(String, String)>, Parse
     Ok(out)
 }
 
-/// The value of an attribute, its entities replaced.
+/// The value of an attribute, its entities replaced. XML 1.0 §3.3.3: a raw tab, CR or LF in it is
+/// read as a space (CRLF as one); only references keep them. A character XML forbids is refused.
 pub(crate) fn attribute_value<'a>(attr: &quick_xml::events::attributes::Attribute<'a>) -> Result<Cow<'a, str>, String> {
-    attr.unescape_value().map_err(|e| format!("bad attribute value: {e}"))
+    let raw = std::str::from_utf8(&attr.value).map_err(|_| "an attribute value is not UTF-8".to_string())?;
+    let value = if raw.contains(['\t', '\n', '\r']) {
+        let normalized = raw.replace("\r\n", " ").replace(['\t', '\n', '\r'], " ");
+        let value = quick_xml::escape::unescape(&normalized).map(|v| Cow::Owned(v.into_owned()));
+        value.map_err(|e| format!("bad attribute value: {e}"))?
+    } else {
+        attr.unescape_value().map_err(|e| format!("bad attribute value: {e}"))?
+    };
+    if let Some(c) = value.chars().find(|c| !is_xml_char(*c)) {
+        return Err(forbidden_message(c));
+    }
+    Ok(value)
 }
 
 /// A key that occurs twice among `keys`, in O(n log n).
@@ -58,13 +136,18 @@ pub(crate) fn first_duplicate(mut keys: Vec<&str>) -> Option<&str> {
     keys.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
 
-/// A text node's value: line ends normalised, entities replaced (borrowed when there are none).
+/// A text node's value, entities replaced (borrowed when there are none). Line ends were settled
+/// for the whole file (`line_ends_as_lf`); a character reference to a character XML forbids
+/// (`&#1;`) is refused.
 pub(crate) fn text_value(raw: &str) -> Result<Cow<'_, str>, String> {
-    let value = match normalize_line_ends(raw) {
-        Cow::Borrowed(raw) => quick_xml::escape::unescape(raw),
-        Cow::Owned(normalized) => quick_xml::escape::unescape(&normalized).map(|v| Cow::Owned(v.into_owned())),
-    };
-    value.map_err(|e| format!("bad text: {e} (only &amp; &lt; &gt; &quot; &apos; and &#…; are allowed)"))
+    let value = quick_xml::escape::unescape(raw)
+        .map_err(|e| format!("bad text: {e} (only &amp; &lt; &gt; &quot; &apos; and &#…; are allowed)"))?;
+    if raw.contains("&#")
+        && let Some(c) = value.chars().find(|c| !is_xml_char(*c))
+    {
+        return Err(forbidden_message(c));
+    }
+    Ok(value)
 }
 
 /// The reader every metadata file is read with: nothing trimmed, end tags and comments checked.
@@ -77,14 +160,29 @@ pub(crate) fn xml_reader(text: &str) -> Reader<&[u8]> {
     reader
 }
 
-/// `\r\n` and lone `\r` become `\n`, as XML 1.0 §2.11 has every parser do.
-fn normalize_line_ends(raw: &str) -> Cow<'_, str> {
-    if raw.contains('\r') { raw.replace("\r\n", "\n").replace('\r', "\n").into() } else { raw.into() }
+/// How a file ends its lines: LF (CRs are then data, kept in values), or CRLF or CR throughout
+/// (read as LF).
+fn line_ends_as_lf(text: &str) -> Cow<'_, str> {
+    if !text.contains('\r') {
+        return text.into();
+    }
+    let bytes = text.as_bytes();
+    let lf_alone = bytes.iter().enumerate().any(|(i, &b)| b == b'\n' && (i == 0 || bytes[i - 1] != b'\r'));
+    if lf_alone {
+        text.into()
+    } else if text.contains('\n') {
+        text.replace("\r\n", "\n").into()
+    } else {
+        text.replace('\r', "\n").into()
+    }
 }
 
 fn line_of(text: &str, position: usize) -> usize {
     1 + text.as_bytes()[..position.min(text.len())].iter().filter(|b| **b == b'\n').count()
 }
+
+/// The identity of an entry for the duplicate check: element name and keys.
+type EntryId = (String, Option<String>, Option<String>);
 
 /// Whether a root outside the metadata namespace is accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +201,9 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ParseError> {
 
 /// `parse_bytes` with a namespace rule.
 pub fn parse_bytes_with(bytes: &[u8], namespace: Namespace) -> Result<Document, ParseError> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+    // UTF-16 with a BOM, or without one: `<` is then 3C 00 (little-endian) or 00 3C (big-endian).
+    let utf16 = [[0xFF, 0xFE], [0xFE, 0xFF], [0x3C, 0x00], [0x00, 0x3C]].iter().any(|m| bytes.starts_with(m));
+    if utf16 {
         return Err(ParseError {
             line: 1,
             message: "the file is UTF-16; metadata files are UTF-8: convert it (iconv -f UTF-16 -t UTF-8)".into(),
@@ -130,6 +230,11 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
 /// `parse` with a namespace rule.
 pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = line_ends_as_lf(text);
+    let text = text.as_ref();
+    if let Some((at, c)) = forbidden_char(text) {
+        return Err(ParseError { line: line_of(text, at), message: forbidden_message(c) });
+    }
     let mut reader = xml_reader(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut doc: Option<Document> = None;
@@ -139,6 +244,8 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
     let mut outside: Vec<String> = Vec::new();
     let mut line = 1usize;
     let mut counted = 0usize;
+    // Anything read yet (the XML declaration must come first).
+    let mut started = false;
     loop {
         let position = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX).min(text.len());
         line += text.as_bytes()[counted..position].iter().filter(|b| **b == b'\n').count();
@@ -151,6 +258,19 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
                 return Err(ParseError { line: line_of(text, at), message: format!("malformed XML: {e}") });
             }
         };
+        let is_decl = matches!(event, Event::Decl(_));
+        if is_decl && (started || position > 0) {
+            return Err(fail(
+                "the XML declaration must come first in the file, before anything else (even spaces or a comment)"
+                    .into(),
+            ));
+        }
+        started = started || !matches!(event, Event::Eof);
+        if matches!(event, Event::Start(_)) && stack.len() >= MAX_DEPTH {
+            return Err(fail(format!(
+                "elements nest more than {MAX_DEPTH} deep; permission sets and profiles nest 3 deep: is it a metadata file?"
+            )));
+        }
         match event {
             Event::DocType(_) => return Err(fail("a DOCTYPE is not allowed in metadata files: remove it".into())),
             Event::Decl(decl) => {
@@ -168,6 +288,7 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
                     return Err(fail("a second root element: a metadata file holds one".into()));
                 }
                 let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                check_name(&name, line)?;
                 let all = attrs(start, line)?;
                 let in_namespace = all.iter().any(|(k, v)| k == "xmlns" && v == METADATA_NS);
                 let no_namespace = !all.iter().any(|(k, _)| k == "xmlns");
@@ -181,22 +302,34 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
                 outside.append(&mut pending);
                 doc = Some(root);
                 if matches!(event, Event::Start(_)) {
-                    stack.push(Frame { node: Node::leaf(&name, ""), children: Vec::new(), text: String::new() });
+                    stack.push(Frame {
+                        node: Node::leaf(&name, ""),
+                        children: Vec::new(),
+                        text: String::new(),
+                        line,
+                        entries: None,
+                    });
                 } else {
                     root_closed = true;
                 }
             }
             Event::Start(start) => {
-                let mut node = Node::new(&String::from_utf8_lossy(start.name().as_ref()), Content::Text(String::new()));
+                let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                check_name(&name, line)?;
+                let mut node = Node::new(&name, Content::Text(String::new()));
                 node.attrs = attrs(&start, line)?;
                 node.comments = std::mem::take(&mut pending);
-                stack.push(Frame { node, children: Vec::new(), text: String::new() });
+                stack.push(Frame { node, children: Vec::new(), text: String::new(), line, entries: None });
             }
             Event::Empty(start) => {
-                let mut node = Node::new(&String::from_utf8_lossy(start.name().as_ref()), Content::Text(String::new()));
+                let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                check_name(&name, line)?;
+                let mut node = Node::new(&name, Content::Text(String::new()));
                 node.attrs = attrs(&start, line)?;
                 node.comments = std::mem::take(&mut pending);
-                stack.last_mut().expect("checked above").children.push(node);
+                let parent = stack.last_mut().expect("checked above");
+                check_duplicate(&mut parent.entries, &node, line)?;
+                parent.children.push(node);
             }
             Event::Text(t) => {
                 let raw = std::str::from_utf8(&t).map_err(|_| fail("text is not UTF-8".into()))?;
@@ -212,7 +345,7 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
                 let value =
                     String::from_utf8(t.into_inner().into_owned()).map_err(|_| fail("CDATA is not UTF-8".into()))?;
                 match stack.last_mut() {
-                    Some(frame) => frame.text.push_str(&normalize_line_ends(&value)),
+                    Some(frame) => frame.text.push_str(&value),
                     None => return Err(fail("CDATA outside the root element".into())),
                 }
             }
@@ -223,6 +356,7 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
             }
             Event::End(_) => {
                 let frame = stack.pop().expect("quick-xml checks end tags");
+                let start_line = frame.line;
                 let has_text = !frame.text.trim().is_empty();
                 let mut node = frame.node;
                 node.content = if frame.children.is_empty() {
@@ -236,7 +370,10 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
                     Content::Children(frame.children)
                 };
                 match stack.last_mut() {
-                    Some(parent) => parent.children.push(node),
+                    Some(parent) => {
+                        check_duplicate(&mut parent.entries, &node, start_line)?;
+                        parent.children.push(node);
+                    }
                     None => {
                         let d = doc.as_mut().expect("root opened");
                         d.tail = node.comments.into_iter().chain(node.tail).collect();
@@ -261,6 +398,26 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
     Ok(doc)
 }
 
+/// Refuses a second entry with the key of an earlier sibling (the same field twice, a package.xml
+/// member twice): which one Salesforce keeps is not documented, and `gen`, `diff` and `fmt` must
+/// not each pick another.
+fn check_duplicate(entries: &mut Option<HashMap<EntryId, usize>>, node: &Node, line: usize) -> Result<(), ParseError> {
+    let (Some(key), then) = entry_key(node) else { return Ok(()) };
+    let entries = entries.get_or_insert_with(HashMap::new);
+    let id = (node.name.clone(), Some(key.to_string()), then.map(str::to_string));
+    if let Some(first) = entries.insert(id, line) {
+        let then = then.map(|t| format!(" / `{t}`")).unwrap_or_default();
+        return Err(ParseError {
+            line,
+            message: format!(
+                "<{}> for `{key}`{then} appears twice, at lines {first} and {line}: keep one (which one Salesforce would use is not documented)",
+                node.name
+            ),
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,8 +428,9 @@ mod tests {
     #[test]
     fn keeps_comments_with_the_element_that_follows() {
         let text = format!(
-            "<!-- header -->\n{HEAD}\n<!-- a -->\n<label>X</label>\n<userPermissions><!-- b --><enabled>true</enabled><name>A</name><!-- c --></userPermissions>\n<!-- end -->\n</PermissionSet>\n"
+            "{HEAD}\n<!-- a -->\n<label>X</label>\n<userPermissions><!-- b --><enabled>true</enabled><name>A</name><!-- c --></userPermissions>\n<!-- end -->\n</PermissionSet>\n"
         );
+        let text = text.replacen("\n<PermissionSet", "\n<!-- header -->\n<PermissionSet", 1);
         let doc = parse(&text).unwrap();
         assert_eq!(doc.comments, [" header "]);
         assert_eq!(doc.children[0].comments, [" a "]);
@@ -283,10 +441,84 @@ mod tests {
 
     #[test]
     fn values_verbatim_line_ends_normalised() {
-        let text = format!("{HEAD}\r\n<description>a\r\nb &apos;c&apos;</description><x>False</x></PermissionSet>");
+        // CRLF throughout: read as LF.
+        let text = format!("{HEAD}\n<description>a\nb &apos;c&apos;</description><x>False</x></PermissionSet>")
+            .replace('\n', "\r\n");
         let doc = parse(&text).unwrap();
         assert_eq!(doc.children[0].text(), Some("a\nb 'c'"));
         assert_eq!(doc.children[1].text(), Some("False"));
+        // LF lines with a CR inside a value (a line break typed in Setup): the CR is kept.
+        let text = format!("{HEAD}\n<description>a\r\nb&#13;c</description></PermissionSet>\n");
+        assert_eq!(parse(&text).unwrap().children[0].text(), Some("a\r\nb\rc"));
+        // CR-only lines: read as LF, and errors name the right line.
+        let text = format!("{HEAD}\n<description>a\nb</description>\n<x>&bad;</x></PermissionSet>").replace('\n', "\r");
+        assert_eq!(parse(&text).unwrap_err().line, 5);
+        // Raw white space in an attribute is a space; references keep it.
+        let text = format!("{HEAD}<a x=\"1\r\n2\t3&#10;4\">v</a></PermissionSet>");
+        assert_eq!(parse(&text).unwrap().children[0].attrs[0].1, "1 2 3\n4");
+    }
+
+    #[test]
+    fn refuses_characters_xml_forbids() {
+        for bad in ["\u{0}", "\u{1}", "\u{1b}", "&#1;", "&#0;", "&#xFFFE;", "&#xffff;", "\u{fffe}", "&#xD800;"] {
+            let text = format!("{HEAD}\n<label>a{bad}b</label></PermissionSet>");
+            let err = parse(&text).unwrap_err();
+            assert_eq!(err.line, 3, "{bad:?}: {err}");
+            let text = format!("{HEAD}\n<label x=\"{bad}\">a</label></PermissionSet>");
+            assert!(parse(&text).is_err(), "{bad:?} in an attribute");
+        }
+        assert!(parse(&format!("{HEAD}<label>tab\there &#x10FFFF; &#xE000;</label></PermissionSet>")).is_ok());
+    }
+
+    #[test]
+    fn the_declaration_comes_first() {
+        for before in [" ", "\n", "<!-- c -->", "<?pi x?>"] {
+            let err = parse(&format!("{before}{HEAD}</PermissionSet>")).unwrap_err();
+            assert!(err.message.contains("must come first"), "{before:?}: {err}");
+        }
+        assert!(parse(&format!("\u{feff}{HEAD}</PermissionSet>")).is_ok());
+        let second = format!("{HEAD}<?xml version=\"1.0\"?></PermissionSet>");
+        assert!(parse(&second).unwrap_err().message.contains("must come first"));
+    }
+
+    #[test]
+    fn depth_is_limited_without_recursion() {
+        let deep = |n: usize| format!("{HEAD}{}{}</PermissionSet>", "<a>".repeat(n), "</a>".repeat(n));
+        assert!(parse(&deep(MAX_DEPTH - 1)).is_ok());
+        let err = parse(&deep(MAX_DEPTH)).unwrap_err();
+        assert!(err.message.contains("nest more than"), "{err}");
+        assert!(parse(&deep(200_000)).is_err());
+    }
+
+    #[test]
+    fn duplicate_entries_name_both_lines() {
+        let text = format!(
+            "{HEAD}\n<fieldPermissions><field>A.B</field><readable>true</readable></fieldPermissions>\n<label>x</label>\n<fieldPermissions>\n<field>A.B</field><readable>false</readable></fieldPermissions></PermissionSet>"
+        );
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.line, 5, "{err}");
+        assert!(err.message.contains("lines 3 and 5") && err.message.contains("`A.B`"), "{err}");
+        let layouts = format!(
+            "{HEAD}<layoutAssignments><layout>L</layout></layoutAssignments><layoutAssignments><layout>L</layout><recordType>R</recordType></layoutAssignments></PermissionSet>"
+        );
+        assert!(parse(&layouts).is_ok(), "a second key tells them apart");
+    }
+
+    #[test]
+    fn names_must_be_xml_names() {
+        for bad in ["<a=\"b\"/>", "<a=\"b\">x</a=\"b\">", "<a x&=\"1\">v</a>", "<1a>v</1a>"] {
+            let err = parse(&format!("{HEAD}\n{bad}</PermissionSet>")).unwrap_err();
+            assert_eq!(err.line, 3, "{bad}: {err}");
+        }
+        assert!(parse(&format!("{HEAD}<xsi:a-b.c_d\u{e9}>v</xsi:a-b.c_d\u{e9}></PermissionSet>")).is_ok());
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_named() {
+        let bytes: Vec<u8> = format!("{HEAD}</PermissionSet>").encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert!(parse_bytes(&bytes).unwrap_err().message.contains("UTF-16"));
+        let bytes: Vec<u8> = format!("{HEAD}</PermissionSet>").encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert!(parse_bytes(&bytes).unwrap_err().message.contains("UTF-16"));
     }
 
     #[test]
@@ -311,7 +543,8 @@ mod tests {
             parse(&twice).unwrap_err(),
             ParseError { line: 3, message: "the attribute `b` is given twice".into() }
         );
-        let two_roots = format!("{HEAD}</PermissionSet>{HEAD}</PermissionSet>");
+        let root = HEAD.split_once('\n').unwrap().1;
+        let two_roots = format!("{HEAD}</PermissionSet>{root}</PermissionSet>");
         assert!(parse(&two_roots).unwrap_err().message.contains("second root"));
     }
 }

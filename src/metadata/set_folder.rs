@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use super::decomposed::{self, DecomposedError, Decomposition, PartFile, Recomposed};
 use super::names::encode_file_name;
-use super::source::MAX_FILE_BYTES;
+use super::source::{Entry, FileKind, Layout, MAX_FILE_BYTES, Source};
+use crate::project::{ProjectError, SfdxProject};
 
 /// The folder of a decomposed set and the files in it.
 #[derive(Debug, Clone)]
@@ -24,10 +25,12 @@ pub struct SetFolder {
 pub enum SetFolderError {
     #[error(transparent)]
     Decomposed(#[from] DecomposedError),
+    #[error(transparent)]
+    Project(#[from] ProjectError),
     #[error("{path}: cannot read it: {source}")]
     Io { path: String, source: std::io::Error },
-    #[error("{path}: {size} bytes, more than the {limit} bytes sfperms reads from one metadata file")]
-    TooLarge { path: String, size: u64, limit: u64 },
+    #[error(transparent)]
+    Disk(#[from] crate::disk::DiskError),
 }
 
 fn io(path: &Path, source: std::io::Error) -> SetFolderError {
@@ -73,13 +76,21 @@ pub fn locate(stub: &Path, name: &str, configured: Option<Decomposition>) -> Res
     Ok(Some(SetFolder { dir: dir.to_path_buf(), name: name.to_string(), layout, files }))
 }
 
-/// Reads a file, refusing one over `MAX_FILE_BYTES`.
+/// The decomposed set whose own file is `entry` of `source` (named `name`), or `None`: the entry is
+/// not a PermissionSet file on disk, or the set is kept in one file. In an SFDX project its
+/// `sfdx-project.json` preset applies.
+pub fn of_entry(source: &Source, entry: &Entry, name: &str) -> Result<Option<SetFolder>, SetFolderError> {
+    let Some(path) = entry.path().filter(|_| entry.kind == Some(FileKind::PermissionSet)) else { return Ok(None) };
+    let configured = match source.layout {
+        Layout::SfdxProject => SfdxProject::open(&source.root)?.and_then(|p| p.decomposition),
+        _ => None,
+    };
+    locate(path, name, configured)
+}
+
+/// Reads a regular file, refusing one over `MAX_FILE_BYTES` (`disk::read_regular`).
 pub fn read_file(path: &Path) -> Result<Vec<u8>, SetFolderError> {
-    let size = std::fs::metadata(path).map_err(|e| io(path, e))?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(SetFolderError::TooLarge { path: path.display().to_string(), size, limit: MAX_FILE_BYTES });
-    }
-    std::fs::read(path).map_err(|e| io(path, e))
+    Ok(crate::disk::read_regular(path, MAX_FILE_BYTES)?)
 }
 
 /// Every file of the folder with its bytes, in `files` order.

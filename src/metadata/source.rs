@@ -1,7 +1,7 @@
 //! Where existing metadata files come from, and reading them safely: one file, an SFDX project
 //! (every `packageDirectories` entry), an mdapi or any other folder, or a retrieve zip
 //! (`unpackaged/…` or flat). Files are recognised by name (`X.permissionset[-meta.xml]`,
-//! `X.profile[-meta.xml]`) and, for the child files of a permission set the sf CLI stores
+//! `X.profile[-meta.xml]`, `X.permissionsetgroup[-meta.xml]`, `X.mutingpermissionset[-meta.xml]`) and, for the child files of a permission set the sf CLI stores
 //! decomposed, by their path (`permissionsets/X/…`, see `decomposed`); folders whose name starts
 //! with `.` and `node_modules` are skipped.
 //!
@@ -23,11 +23,9 @@ use super::document::Document;
 use super::names::decode_file_name;
 use super::read::{self, Namespace};
 use crate::catalog::OutputKind;
+pub use crate::disk::MAX_FILE_BYTES;
+use crate::disk::{self, DiskError};
 use crate::project::{ProjectError, SfdxProject};
-
-/// The largest metadata file sfperms reads. The largest real profiles are a few megabytes; this
-/// leaves room for an order of magnitude more and refuses anything that is clearly not one.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The metadata files sfperms reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -39,6 +37,8 @@ pub enum FileKind {
     Package,
     /// A child file of a decomposed permission set (its name is the set's).
     PermissionSetPart,
+    PermissionSetGroup,
+    MutingPermissionSet,
 }
 
 impl FileKind {
@@ -50,6 +50,8 @@ impl FileKind {
             FileKind::Package => "Package",
             // Beta2 parts; a Beta part's root is its child type (`decomposed::is_part_root`).
             FileKind::PermissionSetPart => "PermissionSet",
+            FileKind::PermissionSetGroup => "PermissionSetGroup",
+            FileKind::MutingPermissionSet => "MutingPermissionSet",
         }
     }
 
@@ -71,6 +73,10 @@ impl FileKind {
             (name, FileKind::PermissionSet)
         } else if let Some(name) = stem.strip_suffix(".profile") {
             (name, FileKind::Profile)
+        } else if let Some(name) = stem.strip_suffix(".permissionsetgroup") {
+            (name, FileKind::PermissionSetGroup)
+        } else if let Some(name) = stem.strip_suffix(".mutingpermissionset") {
+            (name, FileKind::MutingPermissionSet)
         } else {
             return None;
         };
@@ -123,13 +129,17 @@ enum Location {
 pub enum SourceError {
     #[error("{path}: no such file or folder")]
     NotFound { path: String },
-    #[error("{path}: cannot read it: {source}")]
-    Io { path: String, source: std::io::Error },
+    #[error("{path}: cannot read it: {error}")]
+    Io { path: String, error: std::io::Error },
+    #[error(transparent)]
+    Disk(#[from] DiskError),
     #[error("{path}:{line}: {message}")]
     Parse { path: String, line: usize, message: String },
     #[error("{path}: the root element is <{found}>, not <{expected}>: is it a {expected} file?")]
     WrongRoot { path: String, found: String, expected: String },
-    #[error("{path}: the root element is <{found}>; sfperms reads PermissionSet, Profile and package.xml files")]
+    #[error(
+        "{path}: the root element is <{found}>; sfperms reads PermissionSet, Profile, PermissionSetGroup, MutingPermissionSet and package.xml files"
+    )]
     UnknownRoot { path: String, found: String },
     #[error(
         "{path}: {size} bytes, more than the {limit} bytes sfperms reads from one metadata file; is it really a permission set or profile?"
@@ -141,8 +151,14 @@ pub enum SourceError {
     LinkOutside { path: String, target: String, root: String },
     #[error("{path}: symbolic link loop (back to `{ancestor}`): remove the link")]
     LinkLoop { path: String, ancestor: String },
-    #[error("{path}: entry `{entry}` leaves its folder (absolute or `..` path); refusing the whole archive")]
+    #[error(
+        "{path}: entry `{entry}` leaves its folder (absolute, drive letter or `..` path); refusing the whole archive"
+    )]
     ZipEscape { path: String, entry: String },
+    #[error("{path}: entry `{entry}` is in the archive twice; refusing the whole archive")]
+    ZipDuplicate { path: String, entry: String },
+    #[error("{path}: `{name}` is ambiguous, {count} files have that name: {paths}; {hint}")]
+    Ambiguous { path: String, name: String, count: usize, paths: String, hint: &'static str },
     #[error("{path}: not a readable zip archive: {message}")]
     Zip { path: String, message: String },
     #[error(transparent)]
@@ -159,20 +175,37 @@ pub struct Source {
     pub entries: Vec<Entry>,
 }
 
-fn io_error(path: &Path, source: std::io::Error) -> SourceError {
-    if source.kind() == std::io::ErrorKind::NotFound {
+fn io_error(path: &Path, error: std::io::Error) -> SourceError {
+    if error.kind() == std::io::ErrorKind::NotFound {
         SourceError::NotFound { path: path.display().to_string() }
     } else {
-        SourceError::Io { path: path.display().to_string(), source }
+        SourceError::Io { path: path.display().to_string(), error }
     }
 }
 
+/// A zip by its extension or its first bytes (`path` is known to be a regular file).
 fn is_zip(path: &Path) -> bool {
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
         return true;
     }
     let mut magic = [0u8; 4];
     std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && magic == *b"PK\x03\x04"
+}
+
+/// Does a zip entry name leave the archive's folder? Absolute paths, drive letters (`C:`) and
+/// `..` components count, with `\\` taken as a separator too (archives made on Windows).
+fn zip_name_escapes(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    drive || name.starts_with(['/', '\\']) || name.split(['/', '\\']).any(|part| part == "..")
+}
+
+/// What the discovery does with a package directory that does not exist: an error when reading
+/// (`diff`, `fmt`), nothing found when about to write (`gen` creates it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingDirs {
+    Refuse,
+    Skip,
 }
 
 fn skipped_folder(name: &std::ffi::OsStr) -> bool {
@@ -185,8 +218,9 @@ impl Source {
     pub fn open(path: &Path) -> Result<Source, SourceError> {
         let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
         if meta.is_dir() {
-            return Source::open_dir(path);
+            return Source::open_dir(path, MissingDirs::Refuse);
         }
+        disk::check_regular(path, &meta)?;
         if is_zip(path) {
             return Source::open_zip(path);
         }
@@ -206,7 +240,10 @@ impl Source {
         Ok(Source { root, layout: Layout::File, entries: vec![entry] })
     }
 
-    fn open_dir(dir: &Path) -> Result<Source, SourceError> {
+    /// The metadata files under the folder `dir`: every package directory of an SFDX project, else
+    /// the whole folder; sorted, skipping hidden folders and `node_modules`, refusing links out of
+    /// `dir`. The one discovery `gen`, `diff` and `fmt` share.
+    pub fn open_dir(dir: &Path, missing: MissingDirs) -> Result<Source, SourceError> {
         let (layout, dirs) = match SfdxProject::open(dir)? {
             Some(project) => (Layout::SfdxProject, project.package_dirs),
             None => (Layout::Folder, vec![dir.to_path_buf()]),
@@ -215,6 +252,9 @@ impl Source {
         let mut found = std::collections::BTreeMap::new();
         for start in dirs {
             if !start.is_dir() {
+                if missing == MissingDirs::Skip && !start.exists() {
+                    continue;
+                }
                 return Err(SourceError::NotFound { path: start.display().to_string() });
             }
             let walk = walkdir::WalkDir::new(&start)
@@ -228,8 +268,8 @@ impl Source {
                     match e.loop_ancestor() {
                         Some(ancestor) => SourceError::LinkLoop { path, ancestor: ancestor.display().to_string() },
                         None => match e.into_io_error() {
-                            Some(source) => SourceError::Io { path, source },
-                            None => SourceError::Io { path, source: std::io::Error::other("unreadable") },
+                            Some(error) => SourceError::Io { path, error },
+                            None => SourceError::Io { path, error: std::io::Error::other("unreadable") },
                         },
                     }
                 })?;
@@ -276,13 +316,23 @@ impl Source {
 
     fn open_zip(path: &Path) -> Result<Source, SourceError> {
         let mut archive = open_archive(path)?;
+        if let Some(entry) = duplicate_zip_entry(path).map_err(|e| io_error(path, e))? {
+            return Err(SourceError::ZipDuplicate { path: path.display().to_string(), entry });
+        }
         let mut entries = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
         for index in 0..archive.len() {
             let file = archive
                 .by_index_raw(index)
                 .map_err(|e| SourceError::Zip { path: path.display().to_string(), message: e.to_string() })?;
-            if file.enclosed_name().is_none() {
+            if file.enclosed_name().is_none() || zip_name_escapes(file.name()) {
                 return Err(SourceError::ZipEscape {
+                    path: path.display().to_string(),
+                    entry: file.name().to_string(),
+                });
+            }
+            if !seen.insert(file.name().trim_start_matches("./").to_string()) {
+                return Err(SourceError::ZipDuplicate {
                     path: path.display().to_string(),
                     entry: file.name().to_string(),
                 });
@@ -358,6 +408,22 @@ impl Source {
         self.entries.iter().filter(|e| e.kind == Some(kind) && e.name == name).collect()
     }
 
+    /// The one entry of `kind` named `name`, if any; two or more (the same name in two folders, or
+    /// an encoded and a plain file name such as `E%26F X` and `E&F X`) are an error naming them.
+    pub fn find_one(&self, kind: FileKind, name: &str, hint: &'static str) -> Result<Option<&Entry>, SourceError> {
+        match self.find(kind, name).as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(*one)),
+            many => Err(SourceError::Ambiguous {
+                path: self.root.display().to_string(),
+                name: name.to_string(),
+                count: many.len(),
+                paths: many.iter().map(|e| e.display.as_str()).collect::<Vec<_>>().join(", "),
+                hint,
+            }),
+        }
+    }
+
     /// The names of every component of `kind`, for "did you mean" lists.
     pub fn names(&self, kind: FileKind) -> Vec<&str> {
         let mut names: Vec<&str> =
@@ -365,6 +431,50 @@ impl Source {
         names.dedup();
         names
     }
+}
+
+/// The first name the central directory of the zip at `path` lists twice. The zip crate keeps one
+/// entry per name and drops the others silently, so the directory is read here. A zip64 archive
+/// (over 65,535 entries or 4 GiB) is not scanned.
+fn duplicate_zip_entry(path: &Path) -> std::io::Result<Option<String>> {
+    use std::io::{Seek as _, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let tail_len = len.min(22 + 65_535);
+    file.seek(SeekFrom::Start(len - tail_len))?;
+    let mut tail = vec![0; usize::try_from(tail_len).unwrap_or(0)];
+    file.read_exact(&mut tail)?;
+    let Some(eocd) = tail.windows(4).rposition(|w| w == b"PK\x05\x06") else { return Ok(None) };
+    let record = &tail[eocd..];
+    if record.len() < 22 {
+        return Ok(None);
+    }
+    let u16_at = |b: &[u8], i: usize| u64::from(u16::from_le_bytes([b[i], b[i + 1]]));
+    let u32_at = |b: &[u8], i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+    let cd_size = u32_at(record, 12);
+    if u16_at(record, 10) == 0xFFFF || cd_size == 0xFFFF_FFFF {
+        return Ok(None);
+    }
+    // The directory ends where the end record starts (robust to data prepended to the archive).
+    let cd_end = len - tail_len + eocd as u64;
+    if cd_size > cd_end || cd_size > MAX_FILE_BYTES {
+        return Ok(None);
+    }
+    file.seek(SeekFrom::Start(cd_end - cd_size))?;
+    let mut directory = vec![0; usize::try_from(cd_size).unwrap_or(0)];
+    file.read_exact(&mut directory)?;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut at = 0usize;
+    while at + 46 <= directory.len() && &directory[at..at + 4] == b"PK\x01\x02" {
+        let name_len = u16_at(&directory, at + 28) as usize;
+        let skip = name_len + (u16_at(&directory, at + 30) + u16_at(&directory, at + 32)) as usize;
+        let Some(name) = directory.get(at + 46..at + 46 + name_len) else { break };
+        if !seen.insert(name.to_vec()) {
+            return Ok(Some(String::from_utf8_lossy(name).into_owned()));
+        }
+        at += 46 + skip;
+    }
+    Ok(None)
 }
 
 /// A child file of a decomposed permission set, with the set's name.
@@ -391,19 +501,11 @@ impl SourceReader {
     /// The bytes of `entry`, refusing files over `MAX_FILE_BYTES` before reading them.
     pub fn read(&mut self, entry: &Entry) -> Result<Vec<u8>, SourceError> {
         match (&entry.location, &mut self.archive) {
-            (Location::Path(path), _) => {
-                let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
-                let size = file.metadata().map_err(|e| io_error(path, e))?.len();
-                if size > MAX_FILE_BYTES {
-                    return Err(too_large(entry, size));
-                }
-                let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-                file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| io_error(path, e))?;
-                if bytes.len() as u64 > MAX_FILE_BYTES {
-                    return Err(too_large(entry, bytes.len() as u64));
-                }
-                Ok(bytes)
-            }
+            (Location::Path(path), _) => disk::read_regular(path, MAX_FILE_BYTES).map_err(|e| match e {
+                DiskError::TooLarge { size, .. } => too_large(entry, size),
+                DiskError::NotFound { .. } => SourceError::NotFound { path: entry.display.clone() },
+                other => SourceError::Disk(other),
+            }),
             (Location::ZipIndex(index), Some(archive)) => {
                 let zip_error = |message: String| SourceError::Zip { path: entry.display.clone(), message };
                 let file = archive.by_index(*index).map_err(|e| zip_error(e.to_string()))?;
@@ -434,28 +536,48 @@ impl SourceReader {
 
 /// Parses the bytes of `entry`, checking its root element against its kind.
 pub fn parse_entry(entry: &Entry, bytes: &[u8]) -> Result<Document, SourceError> {
-    let namespace =
-        if entry.kind == Some(FileKind::PermissionSetPart) { Namespace::Optional } else { Namespace::Required };
+    parse_file(&entry.display, entry.kind, bytes)
+}
+
+/// Parses the bytes of the file shown as `display`, checking its root element against `kind`
+/// (any of the three kinds when `None`). A child file of a decomposed permission set may have no
+/// namespace.
+pub fn parse_file(display: &str, kind: Option<FileKind>, bytes: &[u8]) -> Result<Document, SourceError> {
+    let namespace = if kind == Some(FileKind::PermissionSetPart) { Namespace::Optional } else { Namespace::Required };
     let doc = read::parse_bytes_with(bytes, namespace).map_err(|e| SourceError::Parse {
-        path: entry.display.clone(),
+        path: display.to_string(),
         line: e.line,
         message: e.message,
     })?;
-    check_root(entry, &doc.root)?;
+    check_root_of(display, kind, &doc.root)?;
     Ok(doc)
 }
 
 /// Whether a file of `entry`'s name may have the root element `root`.
 pub fn check_root(entry: &Entry, root: &str) -> Result<(), SourceError> {
-    match entry.kind {
+    check_root_of(&entry.display, entry.kind, root)
+}
+
+/// Whether the file shown as `display`, of the kind its name says, may have the root `root`.
+fn check_root_of(display: &str, kind: Option<FileKind>, root: &str) -> Result<(), SourceError> {
+    match kind {
         Some(FileKind::PermissionSetPart) if decomposed::is_part_root(root) => Ok(()),
         Some(kind) if root != kind.root() => Err(SourceError::WrongRoot {
-            path: entry.display.clone(),
+            path: display.to_string(),
             found: root.to_string(),
             expected: kind.root().to_string(),
         }),
-        None if ![FileKind::PermissionSet, FileKind::Profile, FileKind::Package].iter().any(|k| k.root() == root) => {
-            Err(SourceError::UnknownRoot { path: entry.display.clone(), found: root.to_string() })
+        None if ![
+            FileKind::PermissionSet,
+            FileKind::Profile,
+            FileKind::Package,
+            FileKind::PermissionSetGroup,
+            FileKind::MutingPermissionSet,
+        ]
+        .iter()
+        .any(|k| k.root() == root) =>
+        {
+            Err(SourceError::UnknownRoot { path: display.to_string(), found: root.to_string() })
         }
         _ => Ok(()),
     }
@@ -474,5 +596,23 @@ mod tests {
         assert_eq!(FileKind::from_file_name("X.permissionset"), Some((FileKind::PermissionSet, "X".into())));
         assert_eq!(FileKind::from_file_name("X.object-meta.xml"), None);
         assert_eq!(FileKind::from_file_name(".profile"), None);
+        assert_eq!(
+            FileKind::from_file_name("Jetstream.permissionsetgroup-meta.xml"),
+            Some((FileKind::PermissionSetGroup, "Jetstream".into()))
+        );
+        assert_eq!(
+            FileKind::from_file_name("Mute.mutingpermissionset"),
+            Some((FileKind::MutingPermissionSet, "Mute".into()))
+        );
+    }
+
+    #[test]
+    fn zip_names_that_escape() {
+        for name in ["../x.profile", "..\\..\\x.profile", "C:/x.profile", "c:x.profile", "/x", "\\x", "a/../../x"] {
+            assert!(zip_name_escapes(name), "{name}");
+        }
+        for name in ["unpackaged/profiles/x.profile", "profiles/a..b.profile", "package.xml"] {
+            assert!(!zip_name_escapes(name), "{name}");
+        }
     }
 }

@@ -50,10 +50,10 @@ struct Row {
 /// Reads `path` (CSV or JSON, told apart by its first character) into a dependency table.
 pub fn load(path: &Path) -> Result<DependencyTable, ExportError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| ExportError {
+    let bytes = crate::disk::read_regular(path, crate::disk::MAX_FILE_BYTES).map_err(|e| ExportError {
         file: file.clone(),
         line: 0,
-        message: format!("cannot read the PermissionDependency export: {e}"),
+        message: format!("cannot read the PermissionDependency export: {}", e.reason()),
     })?;
     let text = String::from_utf8(bytes).map_err(|e| ExportError {
         file: file.clone(),

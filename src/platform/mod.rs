@@ -5,12 +5,15 @@
 
 mod tsv;
 
+pub mod connected_apps;
 pub mod dependencies;
 pub mod dependency_export;
 pub mod fields;
+pub mod licences;
 pub mod needs;
 pub mod objects;
 pub mod permissions;
+pub mod versions;
 
 /// The API version the built-in data and the bundled schema were checked against: the Metadata API
 /// schema sfperms validates its output with is v66.0 (tests/fixtures/metadata-api-v66.xsd).

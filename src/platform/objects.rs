@@ -84,21 +84,76 @@ fn standard_objects() -> &'static BTreeMap<&'static str, Vec<ObjectAccess>> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectKind {
     Standard,
+    /// `__c`.
     Custom,
+    /// `__mdt`: written as customMetadataTypeAccesses, not objectPermissions.
+    CustomMetadataType,
+    /// `__e`: Read and Create only.
     PlatformEvent,
+    /// `__x`: an external object (Salesforce Connect).
+    External,
+    /// `__b`: a big object.
+    BigObject,
+    /// `__Share`, `__History`, `__Feed`, `__ChangeEvent`, `__Tag` (and the same rows of a standard
+    /// object, `AccountShare`): they take no object permissions. Says why.
+    NoObjectPermissions(&'static str),
+    /// Another namespaced suffix (`__kav`, `__dlm`…): passed through as written.
     Other,
 }
 
+/// Where the "takes no object permissions" kinds come from.
+pub const ASSOCIATED_OBJECTS_SOURCE: &str = "Object Reference, \"Associated Objects\" (Share, History, Feed and ChangeEvent objects belong to their parent object); none of them appears in objectPermissions of the full v67 System Administrator retrieve";
+
+/// Suffixes of the rows that belong to another object, and how access to them is had.
+const ASSOCIATED: [(&str, &str); 5] = [
+    ("Share", "a sharing table: its rows come from sharing settings and rules on the parent object"),
+    ("History", "a field history table: readable with the parent record"),
+    ("Feed", "a Chatter feed: visible with the parent record"),
+    ("ChangeEvent", "a change data capture event: delivered to subscribers who can read the parent object"),
+    ("Tag", "a tag table: tags are visible with the parent record"),
+];
+
 pub fn kind(object: &str) -> ObjectKind {
-    if object.ends_with("__c") {
-        ObjectKind::Custom
-    } else if object.ends_with("__e") {
-        ObjectKind::PlatformEvent
-    } else if object.contains("__") {
-        ObjectKind::Other
-    } else {
-        ObjectKind::Standard
+    if let Some((_, suffix)) = object.rsplit_once("__") {
+        if let Some((_, why)) = ASSOCIATED.iter().find(|(s, _)| suffix.eq_ignore_ascii_case(s)) {
+            return ObjectKind::NoObjectPermissions(why);
+        }
+        return match suffix.to_ascii_lowercase().as_str() {
+            "c" => ObjectKind::Custom,
+            "mdt" => ObjectKind::CustomMetadataType,
+            "e" => ObjectKind::PlatformEvent,
+            "x" => ObjectKind::External,
+            "b" => ObjectKind::BigObject,
+            _ => ObjectKind::Other,
+        };
     }
+    if !is_known_standard(object) && !is_non_permissionable(object) {
+        // `AccountShare`, `CaseHistory`: the associated rows of a known standard object.
+        for (suffix, why) in ASSOCIATED {
+            if let Some(parent) = object.strip_suffix(suffix)
+                && is_known_standard(parent)
+            {
+                return ObjectKind::NoObjectPermissions(why);
+            }
+        }
+    }
+    ObjectKind::Standard
+}
+
+/// A standard object's name as Salesforce writes it (`account` → `Account`); other names as given.
+pub fn true_case(object: &str) -> String {
+    static TABLE: OnceLock<BTreeMap<String, &'static str>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut map = BTreeMap::new();
+        for name in standard_objects().keys().chain(mappings().keys().map(|(o, _)| o)) {
+            map.insert(name.to_ascii_lowercase(), *name);
+        }
+        map
+    });
+    if object.contains("__") {
+        return object.to_string();
+    }
+    table.get(&object.to_ascii_lowercase()).map_or_else(|| object.to_string(), |n| n.to_string())
 }
 
 /// Whether the reference org lists this standard object as permissionable.
@@ -160,5 +215,24 @@ mod tests {
         assert!(check_flag("DevopsEnvDeployment", ObjectAccess::ViewAll).is_ok());
         assert!(check_flag("Thing__e", ObjectAccess::Edit).is_err());
         assert!(check_flag("Thing__c", ObjectAccess::ModifyAll).is_ok());
+    }
+
+    #[test]
+    fn names_are_classified_by_suffix_and_written_in_true_case() {
+        assert_eq!(kind("Foo__c"), ObjectKind::Custom);
+        assert_eq!(kind("ns__Foo__mdt"), ObjectKind::CustomMetadataType);
+        assert_eq!(kind("Foo__e"), ObjectKind::PlatformEvent);
+        assert_eq!(kind("Foo__x"), ObjectKind::External);
+        assert_eq!(kind("Foo__b"), ObjectKind::BigObject);
+        for name in
+            ["Foo__Share", "Foo__History", "Foo__Feed", "Foo__ChangeEvent", "Foo__Tag", "AccountShare", "CaseHistory"]
+        {
+            assert!(matches!(kind(name), ObjectKind::NoObjectPermissions(_)), "{name}");
+        }
+        assert_eq!(kind("ApiPrtcPolicyChangeEvent"), ObjectKind::Standard, "a standard object of that name");
+        assert_eq!(true_case("account"), "Account");
+        assert_eq!(true_case("OPPORTUNITY"), "Opportunity");
+        assert_eq!(true_case("task"), "Task");
+        assert_eq!(true_case("Nope"), "Nope");
     }
 }

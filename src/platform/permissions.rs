@@ -1,4 +1,5 @@
-//! Every user permission API name (a v64.0 PermissionSet describe) with its Setup label, and the
+//! Every user permission API name (a v64.0 PermissionSet describe, and newer names from real
+//! retrieves, each with its source) with its Setup label, and the
 //! privilege rank sfperms uses to choose among a vendor's alternatives.
 
 use std::collections::BTreeMap;
@@ -7,6 +8,7 @@ use std::sync::OnceLock;
 use super::tsv;
 
 const USER_PERMISSIONS: &str = include_str!("data/user-permissions.tsv");
+const CORPUS_PERMISSIONS: &str = include_str!("data/user-permissions-corpus.tsv");
 const PRIVILEGE: &str = include_str!("data/privilege.tsv");
 
 /// The rank of a permission the privilege table does not list.
@@ -38,6 +40,9 @@ pub fn labels() -> &'static BTreeMap<&'static str, &'static str> {
                 map.insert(name, label);
             }
         }
+        tsv::for_each_row(CORPUS_PERMISSIONS, |row| {
+            map.entry(row.get("name")).or_insert(row.get("label"));
+        });
         map
     })
 }
@@ -46,8 +51,25 @@ pub fn is_known(name: &str) -> bool {
     labels().contains_key(name)
 }
 
+/// The Setup label, where a source gives one.
 pub fn label(name: &str) -> Option<&'static str> {
-    labels().get(name).copied()
+    labels().get(name).copied().filter(|l| !l.is_empty())
+}
+
+/// Where sfperms knows a permission name from: the v64.0 describe, or the retrieve that holds it.
+pub fn source(name: &str) -> Option<&'static str> {
+    static TABLE: OnceLock<BTreeMap<&'static str, &'static str>> = OnceLock::new();
+    let corpus = TABLE.get_or_init(|| {
+        let mut map = BTreeMap::new();
+        tsv::for_each_row(CORPUS_PERMISSIONS, |row| {
+            map.insert(row.get("name"), row.get("source"));
+        });
+        map
+    });
+    if USER_PERMISSIONS.lines().any(|l| l.split('\t').next() == Some(name)) {
+        return Some("a v64.0 PermissionSet describe (anthonyreilly/NetCoreForce@539d50fa89fd SfPermissionSet.cs)");
+    }
+    corpus.get(name).copied()
 }
 
 fn privileges() -> &'static BTreeMap<&'static str, Privilege> {
@@ -95,6 +117,32 @@ fn normalise(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_permission_from_a_retrieve_is_in_the_file_it_cites() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus");
+        tsv::for_each_row(CORPUS_PERMISSIONS, |row| {
+            let source = row.get("source");
+            let path = match source.strip_prefix("org retrieve tests/fixtures/corpus/") {
+                Some(path) => format!("{root}/{path}"),
+                None => {
+                    let path = source.split_once(' ').expect("`repo@commit path`").1;
+                    assert!(source.starts_with("Ameyzone/Agentforce_Roomie@"), "{source}");
+                    format!("{root}/public/Ameyzone__Agentforce_Roomie/{path}")
+                }
+            };
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert!(text.contains(&format!("<name>{}</name>", row.get("name"))), "{} not in {path}", row.get("name"));
+            assert!(is_known(row.get("name")) && source_of_is_known(row.get("name")));
+        });
+        for name in ["ManageTranslation", "ManageSandboxes", "ManageEntitlements", "CanApproveUninstalledApps"] {
+            assert!(is_known(name), "{name}");
+        }
+    }
+
+    fn source_of_is_known(name: &str) -> bool {
+        super::source(name).is_some()
+    }
 
     #[test]
     fn knows_the_names_vendor_pages_get_wrong() {

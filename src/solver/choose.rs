@@ -28,7 +28,7 @@ pub fn cost(item: &Item) -> u64 {
         },
         Item::Field(_, FieldAccess::Read) => 1,
         Item::Field(_, FieldAccess::Edit) => 2,
-        Item::ApexClass(_) | Item::ExternalCredentialPrincipal(_) => 1,
+        Item::ApexClass(_) | Item::ExternalCredentialPrincipal(_) | Item::CustomMetadataType(_) => 1,
     }
 }
 

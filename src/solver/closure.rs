@@ -3,14 +3,40 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::access::{FieldAccess, Item};
+use crate::access::{FieldAccess, Item, ObjectAccess};
 use crate::platform::dependencies::{DependencyTable, object_implications};
+use crate::platform::objects::{self, ObjectKind, Outcome};
 
 use super::plan::Reason;
 
 /// Source of the one field rule.
 const FIELD_EDIT_NEEDS_READ: &str =
     "FieldPermissions: PermissionsEdit requires PermissionsRead (SOAP API developer guide, FieldPermissions)";
+
+/// Source of the rule that a field permission needs access to its object.
+const FIELD_NEEDS_OBJECT: &str = "Salesforce Help, \"Permissions for UI Elements, Records, and Fields\" (help.salesforce.com, xcloud.getstart_access.htm): to view a field, Read on its type of record; to edit a record field, Edit";
+
+/// The object access a field permission is useless without: Read for a readable field, Edit for
+/// an editable one (Edit pulls Read in turn), mapped like any object without objectPermissions
+/// (a Task field's Edit is Edit Task). `None` where the object takes no object permissions.
+fn object_access_for_field(field: &str, access: FieldAccess) -> Option<Item> {
+    let (object, _) = field.split_once('.')?;
+    let mut wanted = if access == FieldAccess::Edit { ObjectAccess::Edit } else { ObjectAccess::Read };
+    if let Some(mapping) = objects::non_permissionable(object, wanted) {
+        return match mapping.outcome {
+            Outcome::Grant(permission) => Some(Item::UserPermission(permission.to_string())),
+            Outcome::Parent(parent, parent_access) => Some(Item::Object(parent.to_string(), parent_access)),
+            Outcome::Implicit | Outcome::Unsupported => None,
+        };
+    }
+    if matches!(objects::kind(object), ObjectKind::CustomMetadataType | ObjectKind::NoObjectPermissions(_)) {
+        return None;
+    }
+    if objects::check_flag(object, wanted).is_err() {
+        wanted = ObjectAccess::Read;
+    }
+    Some(Item::Object(object.to_string(), wanted))
+}
 
 /// What `item` requires directly, with the source of each pair.
 pub fn direct_requirements(item: &Item, table: &DependencyTable) -> Vec<(Item, String)> {
@@ -26,8 +52,13 @@ pub fn direct_requirements(item: &Item, table: &DependencyTable) -> Vec<(Item, S
                 }
             }
         }
-        Item::Field(field, FieldAccess::Edit) => {
-            out.push((Item::Field(field.clone(), FieldAccess::Read), FIELD_EDIT_NEEDS_READ.to_string()));
+        Item::Field(field, access) => {
+            if *access == FieldAccess::Edit {
+                out.push((Item::Field(field.clone(), FieldAccess::Read), FIELD_EDIT_NEEDS_READ.to_string()));
+            }
+            if let Some(object_access) = object_access_for_field(field, *access) {
+                out.push((object_access, FIELD_NEEDS_OBJECT.to_string()));
+            }
         }
         _ => {}
     }

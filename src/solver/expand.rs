@@ -137,9 +137,31 @@ impl Builder<'_> {
         self.alt.items.push((item, reason));
     }
 
-    fn object(&mut self, object: &str, access: ObjectAccess, flag: Option<String>) {
+    fn object(&mut self, object: &str, access: ObjectAccess, flag: Option<String>) -> Result<(), SelectionError> {
+        let object = objects::true_case(object);
+        let object = object.as_str();
         let subject = format!("{} {object}", access.label());
         self.alt.label.push(subject.clone());
+        match objects::kind(object) {
+            ObjectKind::NoObjectPermissions(why) => {
+                return Err(SelectionError::NoObjectPermissions {
+                    object: object.to_string(),
+                    why: why.to_string(),
+                    source_text: objects::ASSOCIATED_OBJECTS_SOURCE.to_string(),
+                });
+            }
+            ObjectKind::CustomMetadataType => {
+                let reason = self.with_flag(flag);
+                if access != ObjectAccess::Read {
+                    let why = "custom metadata type records are read through customMetadataTypeAccesses; they take no Create, Edit or Delete (Metadata API: PermissionSetCustomMetadataTypeAccess has only `enabled`)";
+                    self.alt.warnings.push(format!("{subject}: granted as read access: {why}"));
+                    self.note(NoteKind::Reduced, subject, format!("granted as read access: {why}"));
+                }
+                self.alt.items.push((Item::CustomMetadataType(object.to_string()), reason));
+                return Ok(());
+            }
+            _ => {}
+        }
         if let Some(mapping) = objects::non_permissionable(object, access) {
             if !mapping.verified {
                 self.alt
@@ -162,47 +184,68 @@ impl Builder<'_> {
                     self.note(NoteKind::Unsupported, subject, mapping.explanation.to_string());
                 }
             }
-            return;
+            return Ok(());
         }
         if let Err(why) = objects::check_flag(object, access) {
             self.alt.warnings.push(format!("not granted: {subject}: {why}"));
             self.note(NoteKind::Unsupported, subject, why);
-            return;
+            return Ok(());
         }
         if objects::kind(object) == ObjectKind::Standard && !objects::is_known_standard(object) {
             self.alt.warnings.push(format!(
-                "`{object}` is not among {}: check that it exists in your org (and takes object permissions) before deploying",
+                "UNVERIFIED: `{object}` is not among {}: check that it exists in your org (and takes object permissions) before deploying",
                 objects::STANDARD_OBJECTS_SOURCE
             ));
         }
         let reason = self.with_flag(flag);
         self.alt.items.push((Item::Object(object.to_string(), access), reason));
+        Ok(())
     }
 
-    fn field(&mut self, field: &str, access: FieldAccess, flag: Option<String>) {
-        let subject = format!("{} {field}", if access == FieldAccess::Edit { "Edit" } else { "Read" });
-        self.alt.label.push(subject.clone());
+    fn field(&mut self, field: &str, access: FieldAccess, flag: Option<String>) -> Result<(), SelectionError> {
+        let verb = if access == FieldAccess::Edit { "Edit" } else { "Read" };
+        self.alt.label.push(format!("{verb} {field}"));
         let reason = self.with_flag(flag);
-        match fields::rule(field) {
-            FieldRule::AlwaysAccessible(why) => {
-                self.note(
-                    NoteKind::AlwaysAccessible,
-                    field.to_string(),
-                    format!("always accessible, never in fieldPermissions: {why}"),
+        let (field, admin_read_only) = match fields::rule(field) {
+            FieldRule::Typo { field, suggestion } => return Err(SelectionError::UnknownField { field, suggestion }),
+            FieldRule::NotPermissionable { field, why, source } => {
+                if source.starts_with("UNVERIFIED") {
+                    self.alt
+                        .warnings
+                        .push(format!("UNVERIFIED: {field}: left out of fieldPermissions as {why}; {source}"));
+                }
+                let message = format!("not a permissionable field, readable with its object: {why} (source: {source})");
+                self.note(NoteKind::AlwaysAccessible, field, message);
+                return Ok(());
+            }
+            FieldRule::Component { component, compound } => {
+                let message = format!(
+                    "granted as {compound}: address and geolocation components take field-level security through their compound field (source: {})",
+                    fields::COMPOUND_SOURCE
                 );
+                self.note(NoteKind::Mapped, component, message);
+                match fields::rule(&compound) {
+                    FieldRule::Permissionable { field, admin_read_only, .. } => (field, admin_read_only),
+                    _ => (compound, false),
+                }
             }
-            FieldRule::Permissionable { admin_read_only: true } if access == FieldAccess::Edit => {
-                let why = "System Administrator holds it read-only in the reference v67 org, so it is computed or read-only: editable would fail the deploy";
-                self.alt.warnings.push(format!("{field}: granted read, not edit: {why}"));
-                self.note(NoteKind::Reduced, field.to_string(), format!("granted read instead of edit: {why}"));
-                self.alt.items.push((Item::Field(field.to_string(), FieldAccess::Read), reason));
+            FieldRule::Unknown { field } => {
+                self.alt.warnings.push(format!(
+                    "UNVERIFIED: {field}: not in sfperms' field data (real retrieves and the reference org), so granted as asked; check that the field exists in your org and is not required before deploying, or pass your org's field list with --fields"
+                ));
+                (field, false)
             }
-            FieldRule::Unverified => {
-                self.alt.warnings.push(format!("{field}: its object's fields are not in the reference data; check it is not a required field before deploying"));
-                self.alt.items.push((Item::Field(field.to_string(), access), reason));
-            }
-            FieldRule::Permissionable { .. } => self.alt.items.push((Item::Field(field.to_string(), access), reason)),
+            FieldRule::Permissionable { field, admin_read_only, .. } => (field, admin_read_only),
+        };
+        if admin_read_only && access == FieldAccess::Edit {
+            let why = "System Administrator holds it read-only in the reference v67 org, so it is computed or read-only: editable would fail the deploy";
+            self.alt.warnings.push(format!("{field}: granted read, not edit: {why}"));
+            self.note(NoteKind::Reduced, field.clone(), format!("granted read instead of edit: {why}"));
+            self.alt.items.push((Item::Field(field, FieldAccess::Read), reason));
+        } else {
+            self.alt.items.push((Item::Field(field, access), reason));
         }
+        Ok(())
     }
 }
 
@@ -248,14 +291,14 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
                             let chosen = request.access.as_ref().unwrap_or(accesses);
                             let flag = request.access.as_ref().map(|_| request.flag());
                             for access in chosen {
-                                b.object(&request.object, *access, flag.clone());
+                                b.object(&request.object, *access, flag.clone())?;
                             }
                         }
                     }
                     Template::Object(pattern, accesses) => {
                         if let Some(object) = b.fill("object", pattern, integration, resolved) {
                             for access in accesses {
-                                b.object(&object, *access, None);
+                                b.object(&object, *access, None)?;
                             }
                         }
                     }
@@ -263,12 +306,12 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
                         for (i, request) in resolved.fields.iter().enumerate() {
                             field_used[i] = true;
                             let flag = request.access.map(|_| request.flag());
-                            b.field(&request.field, request.access.unwrap_or(*access), flag);
+                            b.field(&request.field, request.access.unwrap_or(*access), flag)?;
                         }
                     }
                     Template::Field(pattern, access) => {
                         if let Some(field) = b.fill("field", pattern, integration, resolved) {
-                            b.field(&field, *access, None);
+                            b.field(&field, *access, None)?;
                         }
                     }
                     Template::ApexClass(pattern) => {
@@ -316,7 +359,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
             quote: &command_line,
         };
         for access in accesses {
-            b.object(&request.object, *access, None);
+            b.object(&request.object, *access, None)?;
         }
         extra = b.alt;
     }
@@ -332,8 +375,13 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
             reason: Reason::CommandLine { flag: request.flag() },
             quote: &command_line,
         };
-        b.field(&request.field, access, None);
+        b.field(&request.field, access, None)?;
         extra = b.alt;
+    }
+    for name in &resolved.user_permissions {
+        let reason = Reason::CommandLine { flag: format!("--user-permission {name}") };
+        extra.label.push(name.clone());
+        extra.items.push((Item::UserPermission(name.clone()), reason));
     }
     if !extra.items.is_empty() || !extra.notes.is_empty() {
         needs.push(Need { quote: command_line, context: "command line".into(), alternatives: vec![extra] });

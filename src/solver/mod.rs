@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use crate::access::Item;
 use crate::catalog::{Integration, OutputKind};
 use crate::platform::dependencies::DependencyTable;
+use crate::platform::licences;
 
 pub use choose::cost;
 pub use closure::direct_requirements;
@@ -106,7 +107,7 @@ pub fn solve(
                 })
                 .collect();
             warnings.push(format!(
-                "`{name}` is not in sfperms' list of user permissions (a v64.0 describe){}: check that your org has it before deploying",
+                "`{name}` is not in sfperms' list of user permissions (a v64.0 describe and real retrieves){}: check that your org has it before deploying",
                 if from.is_empty() { String::new() } else { format!("; it comes from {}", from.join(", ")) }
             ));
         }
@@ -122,6 +123,16 @@ pub fn solve(
             names.join(", ")
         ));
     }
+    if integration.connected_app.is_some() {
+        warnings.push(format!(
+            "connected app: since September 2025 an uninstalled app is blocked: {}; this file cannot hold that (see `sfperms explain`)",
+            crate::platform::connected_apps::INSTALL_AND_PRE_AUTHORIZE
+        ));
+    }
+    let licence = resolved.integration_user.then(|| {
+        warnings.extend(integration_user_warnings(integration, &grants));
+        licences::INTEGRATION_PERMISSION_SET_LICENCE.to_string()
+    });
     warnings.extend(catalog_warnings);
     let notes = merge_notes(notes);
     let mut seen = std::collections::BTreeSet::new();
@@ -139,7 +150,36 @@ pub fn solve(
         package_permission_sets,
         conflicts,
         dependencies: table.origin.clone(),
+        licence,
     })
+}
+
+/// What sfperms cannot confirm for a user on the Salesforce Integration licence: whether the
+/// vendor accepts it (when its document does not say) and whether the permission set licence
+/// allows each user permission granted (no stored Salesforce source lists what it allows).
+fn integration_user_warnings(integration: &Integration, grants: &BTreeMap<Item, Vec<Reason>>) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if integration.integration_licence.is_none() {
+        warnings.push(format!(
+            "UNVERIFIED: {}'s document does not say whether it works with the Salesforce Integration user licence: check with the vendor",
+            integration.name
+        ));
+    }
+    let unchecked: Vec<&str> = grants
+        .keys()
+        .filter_map(|i| match i {
+            Item::UserPermission(name) if name != "ApiEnabled" => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !unchecked.is_empty() {
+        warnings.push(format!(
+            "UNVERIFIED: whether the {} permission set licence allows {}: no stored Salesforce source lists what it allows; a deploy or assignment fails where it does not",
+            licences::INTEGRATION_PERMISSION_SET_LICENCE,
+            unchecked.join(", ")
+        ));
+    }
+    warnings
 }
 
 /// Notes that say the same thing about several accesses become one (`Read Note, Edit Note: …`).

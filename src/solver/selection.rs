@@ -103,6 +103,10 @@ pub struct Selection {
     pub options: BTreeMap<String, String>,
     pub objects: Vec<ObjectRequest>,
     pub fields: Vec<FieldRequest>,
+    /// `--user-permission NAME`: user permissions the admin adds by API name.
+    pub user_permissions: Vec<String>,
+    /// `--integration-user`: the user holds the Salesforce Integration user licence.
+    pub integration_user: bool,
     pub output: Option<OutputKind>,
 }
 
@@ -113,6 +117,8 @@ pub struct Resolved {
     pub options: BTreeMap<String, String>,
     pub objects: Vec<ObjectRequest>,
     pub fields: Vec<FieldRequest>,
+    pub user_permissions: Vec<String>,
+    pub integration_user: bool,
     pub output: OutputKind,
 }
 
@@ -136,6 +142,26 @@ pub enum SelectionError {
     BadAccess { what: String, message: String },
     #[error("{flag}: say which access, e.g. `{example}` (`{integration}` has no default access for it{context})")]
     NeedsAccess { flag: String, example: String, integration: String, context: String },
+    #[error(
+        "--user-permission {name}: not a user permission sfperms knows{hint}; use an API name such as `ApiEnabled` (src/platform/data/user-permissions.tsv)"
+    )]
+    UnknownUserPermission { name: String, hint: String },
+    #[error(
+        "`{field}` is not a field sfperms knows; did you mean `{suggestion}`? (a field that does not exist fails the deploy)"
+    )]
+    UnknownField { field: String, suggestion: String },
+    #[error(
+        "`{object}` takes no object permissions: it is {why} ({source_text}); grant access to its parent object instead"
+    )]
+    NoObjectPermissions { object: String, why: String, source_text: String },
+    #[error(
+        "--integration-user: `{integration}` does not accept the Salesforce Integration user licence (the vendor document: \"{source_quote}\"); give the integration user a Salesforce licence instead"
+    )]
+    IntegrationLicenceRejected { integration: String, source_quote: String },
+    #[error(
+        "--integration-user writes a permission set: an Integration user's profile is the standard \"Minimum Access - API Only Integrations\" profile (Salesforce Help, \"Give Integration Users API Only Access\"), so grant through a permission set (--as permission-set)"
+    )]
+    IntegrationUserProfile,
 }
 
 fn list(values: &[String]) -> String {
@@ -245,11 +271,35 @@ pub fn resolve(integration: &Integration, selection: &Selection) -> Result<Resol
             });
         }
     }
+    let output = selection.output.unwrap_or(integration.output);
+    if selection.integration_user {
+        if let Some(licence) = integration.integration_licence.as_ref().filter(|l| !l.accepts) {
+            return Err(SelectionError::IntegrationLicenceRejected {
+                integration: integration.id.clone(),
+                source_quote: licence.source.to_string(),
+            });
+        }
+        if output == OutputKind::Profile {
+            return Err(SelectionError::IntegrationUserProfile);
+        }
+    }
+    for name in &selection.user_permissions {
+        if !crate::platform::permissions::is_known(name) {
+            let suggestions = crate::platform::permissions::suggestions(name);
+            let hint = match suggestions.first() {
+                Some(s) => format!("; did you mean `{s}`?"),
+                None => String::new(),
+            };
+            return Err(SelectionError::UnknownUserPermission { name: name.clone(), hint });
+        }
+    }
     Ok(Resolved {
         features,
         options,
         objects: selection.objects.clone(),
         fields: selection.fields.clone(),
-        output: selection.output.unwrap_or(integration.output),
+        user_permissions: selection.user_permissions.clone(),
+        integration_user: selection.integration_user,
+        output,
     })
 }

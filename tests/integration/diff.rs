@@ -26,15 +26,22 @@ fn diff_in(dir: &Path, request: &[&str], extra: &[&str]) -> Output {
     run_in(dir, &args)
 }
 
-/// The carestone project with sfperms' Jetstream permission set in it, hand-edited: ViewRoles
-/// (a dependency of ViewSetup) removed and Modify All Data added.
-fn org_with_edited_permission_set() -> tempfile::TempDir {
+/// A copy of the carestone project, in `org/` of a temporary folder, with what `gen request…`
+/// writes into it.
+fn org_generated(request: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let org = dir.path().join("org");
     copy_dir(&carestone(), &org);
     let generate: Vec<&str> =
-        ["gen"].iter().chain(&JETSTREAM).chain(["--output-dir", org.to_str().unwrap()].iter()).copied().collect();
+        ["gen"].iter().chain(request).chain(["--output-dir", org.to_str().unwrap()].iter()).copied().collect();
     ok(&generate);
+    dir
+}
+
+/// The carestone project with sfperms' Jetstream permission set in it, hand-edited: ViewRoles
+/// (a dependency of ViewSetup) removed and Modify All Data added.
+fn org_with_edited_permission_set() -> tempfile::TempDir {
+    let dir = org_generated(&JETSTREAM);
     let file = dir.path().join(PERMSET);
     let text = std::fs::read_to_string(&file).unwrap();
     let user_permission = |name: &str| {
@@ -371,4 +378,33 @@ fn colour_follows_the_color_flag() {
         .output()
         .unwrap();
     assert!(!stdout(&output).contains('\u{1b}'));
+}
+
+/// The case that asked for counting by effect: a profile whose rows exist but grant no Read
+/// (as a retrieved "Minimum Access - API Only Integrations" profile does) lacks access on every
+/// one of them; the headline says so instead of "0 missing · N changed".
+#[test]
+fn rows_without_read_count_as_missing_access() {
+    let dir = org_generated(&PLANHAT);
+    let file = dir.path().join(PROFILE);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let rows = text.matches("<allowRead>true</allowRead>").count() + text.matches("<readable>true</readable>").count();
+    assert!(rows >= 10, "{rows}");
+    let no_read = text
+        .replace("<allowRead>true</allowRead>", "<allowRead>false</allowRead>")
+        .replace("<readable>true</readable>", "<readable>false</readable>");
+    std::fs::write(&file, no_read).unwrap();
+    let output = diff_in(dir.path(), &PLANHAT, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).ends_with(&format!(
+            "\n{rows} missing (entries lacking access the integration needs) · 0 excess (entries granting more than least privilege) · 0 other changes · 0 not in the retrieve\n"
+        )),
+        "{}",
+        stdout(&output)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&diff_in(dir.path(), &PLANHAT, &["--json"]))).unwrap();
+    assert_eq!(json["result"]["counts"]["missing"], rows);
+    let markdown = stdout(&diff_in(dir.path(), &PLANHAT, &["--format", "markdown"]));
+    assert!(markdown.contains(&format!("**{rows} missing** (entries lacking access")), "{markdown}");
 }

@@ -120,3 +120,22 @@ fn help_stays_text_with_json() {
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).starts_with("Generate the PermissionSet"), "{}", stdout(&output));
 }
+
+#[test]
+fn project_file_and_audit_errors_are_named_too() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sfperms.toml"), "[[user]]\nfor = \"jetstream\"\nfeatures = \"deploy\"\n").unwrap();
+    let output = crate::common::sfperms().current_dir(dir.path()).args(["gen", "--check", "--json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stderr(&output), "");
+    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(doc["name"], "ProjectFileError");
+    assert!(doc["message"].as_str().unwrap().starts_with("sfperms.toml:3: unknown key `features`"), "{doc}");
+
+    let bad = dir.path().join("Bad.permissionset-meta.xml");
+    std::fs::write(&bad, "<PermissionSet><label>x</PermissionSet>").unwrap();
+    let (code, doc) = envelope(&["audit", dir.path().to_str().unwrap(), "--json"]);
+    assert_eq!(code, 2);
+    assert_eq!(doc["name"], "MetadataError");
+    assert_eq!(doc["data"]["errors"].as_array().unwrap().len(), 1);
+}

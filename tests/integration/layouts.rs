@@ -13,7 +13,7 @@ use sfperms::metadata::set_folder;
 use crate::common::{assert_schema_valid, copy_dir, fixtures, input_error, ok, run, stderr, stdout};
 
 /// The set in the fixtures: `sfperms gen` with these flags wrote it before the library decomposed it.
-const JETSTREAM: [&str; 10] = [
+pub(crate) const JETSTREAM: [&str; 10] = [
     "--for",
     "jetstream",
     "--feature",
@@ -86,6 +86,32 @@ fn recomposed(root: &Path, name: &str, layout: Decomposition) -> String {
     sfperms::emit::render_fast(&set.document)
 }
 
+/// Grants ModifyAllData in a child file of `Jetstream_User` as the layout stores it, in place of
+/// the user permission `replacing` (else beside the others).
+fn grant_modify_all_data(root: &Path, layout: &str, replacing: Option<&str>) {
+    let set = sets(root).join("Jetstream_User");
+    if layout == "beta" {
+        let from = set.join(format!("userPermissions/{}.userPermission-meta.xml", replacing.unwrap_or("ApiEnabled")));
+        let text = std::fs::read_to_string(&from).unwrap();
+        if replacing.is_some() {
+            std::fs::remove_file(&from).unwrap();
+        }
+        let to = set.join("userPermissions/ModifyAllData.userPermission-meta.xml");
+        std::fs::write(to, text.replace(replacing.unwrap_or("ApiEnabled"), "ModifyAllData")).unwrap();
+        return;
+    }
+    let path = set.join("Jetstream_User.userPermission-meta.xml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = match replacing {
+        Some(name) => text.replace(name, "ModifyAllData"),
+        None => text.replace(
+            "</PermissionSet>\n",
+            "    <userPermissions>\n        <enabled>true</enabled>\n        <name>ModifyAllData</name>\n    </userPermissions>\n</PermissionSet>\n",
+        ),
+    };
+    std::fs::write(&path, changed).unwrap();
+}
+
 #[test]
 fn the_library_s_projects_hold_the_plan() {
     for (layout, _) in LAYOUTS {
@@ -114,24 +140,7 @@ fn the_recomposed_set_is_what_gen_writes_and_schema_valid() {
 fn a_grant_in_a_child_file_is_found() {
     for (layout, _) in LAYOUTS {
         let (_dir, root) = project(layout);
-        let set = sets(&root).join("Jetstream_User");
-        match layout {
-            "beta" => {
-                let api =
-                    std::fs::read_to_string(set.join("userPermissions/ApiEnabled.userPermission-meta.xml")).unwrap();
-                std::fs::write(
-                    set.join("userPermissions/ModifyAllData.userPermission-meta.xml"),
-                    api.replace("ApiEnabled", "ModifyAllData"),
-                )
-                .unwrap();
-            }
-            _ => {
-                let path = set.join("Jetstream_User.userPermission-meta.xml");
-                let text = std::fs::read_to_string(&path).unwrap();
-                let added = "    <userPermissions>\n        <enabled>true</enabled>\n        <name>ModifyAllData</name>\n    </userPermissions>\n</PermissionSet>\n";
-                std::fs::write(&path, text.replace("</PermissionSet>\n", added)).unwrap();
-            }
-        }
+        grant_modify_all_data(&root, layout, None);
         let against = root.to_str().unwrap();
         let diff = sfperms("diff", &with(&[], &["--against", against]));
         assert_eq!(diff.status.code(), Some(1), "{layout}");
@@ -290,25 +299,7 @@ fn a_stray_file_in_a_set_folder_is_refused() {
 fn patches_fix_the_right_files() {
     for (layout, decomposition) in LAYOUTS {
         let (_dir, root) = project(layout);
-        let set = sets(&root).join("Jetstream_User");
-        // ViewRoles goes, ModifyAllData comes.
-        match layout {
-            "beta" => {
-                let from = set.join("userPermissions/ViewRoles.userPermission-meta.xml");
-                let text = std::fs::read_to_string(&from).unwrap();
-                std::fs::remove_file(&from).unwrap();
-                std::fs::write(
-                    set.join("userPermissions/ModifyAllData.userPermission-meta.xml"),
-                    text.replace("ViewRoles", "ModifyAllData"),
-                )
-                .unwrap();
-            }
-            _ => {
-                let path = set.join("Jetstream_User.userPermission-meta.xml");
-                let text = std::fs::read_to_string(&path).unwrap();
-                std::fs::write(&path, text.replace("ViewRoles", "ModifyAllData")).unwrap();
-            }
-        }
+        grant_modify_all_data(&root, layout, Some("ViewRoles"));
         let against = root.to_str().unwrap();
         let patch = stdout(&sfperms("diff", &with(&[], &["--against", against, "--format", "patch"])));
         let touched: Vec<&str> = patch.lines().filter(|l| l.starts_with("diff --git")).collect();
@@ -372,5 +363,22 @@ fn fmt_checks_every_child_file_in_the_form_the_cli_writes() {
         assert_eq!(stdout(&check), format!("would change: {}\n", path.display()), "{layout}");
         assert!(run(&["fmt", against]).status.success());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), original, "{layout}");
+    }
+}
+
+#[test]
+fn audit_sees_a_grant_in_a_child_file() {
+    for (layout, _) in LAYOUTS {
+        let (_dir, root) = project(layout);
+        grant_modify_all_data(&root, layout, None);
+        let output = run(&["audit", root.to_str().unwrap(), "--json"]);
+        assert_ne!(output.status.code(), Some(2), "{layout}: {}", stderr(&output));
+        let doc: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+        let files = doc["result"]["files"].as_array().unwrap();
+        let set = files.iter().find(|f| f["name"] == "Jetstream_User").expect("the set is audited");
+        let grants: Vec<&str> = set["grants"].as_array().unwrap().iter().filter_map(|g| g["name"].as_str()).collect();
+        assert!(grants.contains(&"ModifyAllData"), "{layout}: {grants:?}");
+        // One entry per set: the child files are not audited on their own.
+        assert_eq!(files.iter().filter(|f| f["name"] == "Jetstream_User").count(), 1, "{layout}");
     }
 }

@@ -89,6 +89,20 @@ fn drift_in_one_user_exits_1_and_names_it() {
             .ends_with("3 users checked (sfperms.toml), 1 would change: the `jetstream` user (sfperms.toml:7)\n")
     );
 
+    let json = run_in(dir.path(), &["gen", "--check", "--json"]);
+    assert_eq!(code(&json), 1);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["status"], 1);
+    assert_eq!(doc["result"]["project-file"], "sfperms.toml");
+    let changed: Vec<bool> = doc["result"]["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["generated"]["files"][0]["changes"].as_bool().unwrap())
+        .collect();
+    assert_eq!(changed, [false, true, false]);
+    assert!(doc["warnings"][0].as_str().unwrap().starts_with("the `planhat` user (sfperms.toml:3): "), "{doc}");
+
     let diff = run_in(dir.path(), &["diff", "--against", "."]);
     assert_eq!(code(&diff), 1);
     assert!(stdout(&diff).contains("  jetstream `Jetstream_User` (sfperms.toml:7): 1 missing"), "{}", stdout(&diff));

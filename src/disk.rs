@@ -1,0 +1,421 @@
+//! The one way sfperms touches files on disk: reading a regular file with a size cap (never a FIFO,
+//! a device or an endless stream), and the one write path every output takes (metadata files,
+//! package.xml, zips, `fmt`). A write replaces only a regular file the caller read first, keeps its
+//! mode and owner, writes through a symbolic link only when the link's target stays inside the
+//! folder being written (else refuses), and goes through a temporary file in the same folder and a
+//! rename, so an interrupted run leaves the old file whole. Temporary files a killed run left
+//! behind (`.NAME.sfperms-PID.tmp`, PID no longer running) are removed by the next write in that
+//! folder. Nothing here prints.
+
+use std::fs::{File, Metadata};
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+/// The largest file sfperms reads: metadata files, package.xml, an existing zip, catalog files.
+/// The largest real profiles are a few megabytes; this leaves room for an order of magnitude more
+/// and refuses anything that is clearly not one.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiskError {
+    #[error("{path}: no such file or folder")]
+    NotFound { path: String },
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
+    #[error("{path}: {what}, not a regular file: sfperms reads and replaces regular files only")]
+    NotRegular { path: String, what: &'static str },
+    #[error(
+        "{path}: {size} bytes or more, over the {limit} bytes sfperms reads from one file; is it really the file you meant?"
+    )]
+    TooLarge { path: String, size: u64, limit: u64 },
+    #[error(
+        "{path}: symbolic link to `{target}`, outside `{root}`: sfperms does not write through links out of the folder it writes"
+    )]
+    LinkOutside { path: String, target: String, root: String },
+    #[error("{path}: the folder `{ancestor}` leads outside `{root}` (a symbolic link?): sfperms writes only inside it")]
+    FolderOutside { path: String, ancestor: String, root: String },
+    #[error("{path}: `{blocker}` is a file, not a folder")]
+    NotAFolder { path: String, blocker: String },
+    #[error("{path}: cannot keep the file's owner (uid {uid}, gid {gid}): {error}; nothing written")]
+    Owner { path: String, uid: u32, gid: u32, error: std::io::Error },
+}
+
+impl DiskError {
+    /// The message without the leading path, for callers that name the file themselves.
+    pub fn reason(&self) -> String {
+        let path = match self {
+            DiskError::NotFound { path }
+            | DiskError::Io { path, .. }
+            | DiskError::NotRegular { path, .. }
+            | DiskError::TooLarge { path, .. }
+            | DiskError::LinkOutside { path, .. }
+            | DiskError::FolderOutside { path, .. }
+            | DiskError::NotAFolder { path, .. }
+            | DiskError::Owner { path, .. } => path,
+        };
+        let text = self.to_string();
+        text.strip_prefix(&format!("{path}: ")).map_or_else(|| text.clone(), str::to_string)
+    }
+}
+
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn io(path: &Path, error: std::io::Error) -> DiskError {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        DiskError::NotFound { path: shown(path) }
+    } else {
+        DiskError::Io { path: shown(path), error }
+    }
+}
+
+/// What a file system entry is, in words, when it is not a regular file.
+fn kind_word(meta: &Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if t.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    if t.is_dir() {
+        return Some("a folder");
+    }
+    if t.is_symlink() {
+        return Some("a symbolic link");
+    }
+    Some("a special file")
+}
+
+/// Checks `meta` describes a regular file.
+pub fn check_regular(path: &Path, meta: &Metadata) -> Result<(), DiskError> {
+    match kind_word(meta) {
+        Some(what) => Err(DiskError::NotRegular { path: shown(path), what }),
+        None => Ok(()),
+    }
+}
+
+/// The bytes of the regular file at `path` (links followed), refusing anything else before
+/// opening it (a FIFO would block), and anything over `limit` bytes without reading past it.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, DiskError> {
+    let meta = std::fs::metadata(path).map_err(|e| io(path, e))?;
+    check_regular(path, &meta)?;
+    if meta.len() > limit {
+        return Err(DiskError::TooLarge { path: shown(path), size: meta.len(), limit });
+    }
+    let file = File::open(path).map_err(|e| io(path, e))?;
+    // The entry could have been swapped between the check and the open.
+    check_regular(path, &file.metadata().map_err(|e| io(path, e))?)?;
+    read_capped(file, path, limit)
+}
+
+/// Reads `reader` to its end, failing once more than `limit` bytes come.
+pub fn read_capped(reader: impl std::io::Read, path: &Path, limit: u64) -> Result<Vec<u8>, DiskError> {
+    let mut bytes = Vec::new();
+    reader.take(limit + 1).read_to_end(&mut bytes).map_err(|e| io(path, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(DiskError::TooLarge { path: shown(path), size: bytes.len() as u64, limit });
+    }
+    Ok(bytes)
+}
+
+/// A file about to be written: where the bytes really go, and what is there now.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The path as given (what messages show).
+    pub path: PathBuf,
+    /// Where the bytes go: `path`, or the file a symbolic link at `path` points to.
+    real: PathBuf,
+    /// The bytes there now; `None` when there is no file yet.
+    pub existing: Option<Vec<u8>>,
+    #[cfg(unix)]
+    owner: Option<(u32, u32, u32)>,
+}
+
+/// The path with `.` and `..` resolved lexically, made absolute against the current folder.
+fn absolute(path: &Path) -> Result<PathBuf, DiskError> {
+    let path = if path.as_os_str().is_empty() { Path::new(".") } else { path };
+    std::path::absolute(path).map_err(|e| io(path, e))
+}
+
+/// `path` with links resolved in the part that exists (the rest appended as it is): where a
+/// folder about to be created will be.
+fn resolve(path: &Path) -> Result<PathBuf, DiskError> {
+    let mut rest = Vec::new();
+    let mut existing = path;
+    loop {
+        match existing.canonicalize() {
+            Ok(real) => return Ok(rest.iter().rev().fold(real, |p, c| p.join(c))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => return Err(io(path, e)),
+            },
+            Err(e) => return Err(io(existing, e)),
+        }
+    }
+}
+
+/// Checks the deepest existing entry above `path`: it must be a folder (not a file, which would
+/// make every write fail with a puzzling "File exists"), and, when it lies below `root`, it must
+/// stay inside `root` once links are resolved. `root` itself is the user's choice and is trusted,
+/// links and all. Both paths are absolute.
+fn check_ancestors(path: &Path, root: &Path) -> Result<(), DiskError> {
+    let mut ancestor = path.parent();
+    while let Some(dir) = ancestor {
+        match std::fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => {
+                if dir == root || !dir.starts_with(root) {
+                    return Ok(());
+                }
+                let real = dir.canonicalize().map_err(|e| io(dir, e))?;
+                if !real.starts_with(resolve(root)?) {
+                    return Err(DiskError::FolderOutside {
+                        path: shown(path),
+                        ancestor: shown(dir),
+                        root: shown(root),
+                    });
+                }
+                return Ok(());
+            }
+            Ok(_) => return Err(DiskError::NotAFolder { path: shown(path), blocker: shown(dir) }),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
+                ancestor = dir.parent();
+            }
+            Err(e) => return Err(io(dir, e)),
+        }
+    }
+    Ok(())
+}
+
+impl Target {
+    /// Looks at `path` before a write under `root` (the folder the command writes into): reads
+    /// the regular file there (with the size cap), resolves a symbolic link whose target stays
+    /// inside `root`, and refuses anything else.
+    pub fn open(path: &Path, root: &Path) -> Result<Target, DiskError> {
+        let path_abs = absolute(path)?;
+        let root_abs = absolute(root)?;
+        check_ancestors(&path_abs, &root_abs)?;
+        let link = match std::fs::symlink_metadata(&path_abs) {
+            Ok(meta) => Some(meta),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io(path, e)),
+        };
+        let Some(link) = link else {
+            return Ok(Target {
+                path: path.to_path_buf(),
+                real: path_abs,
+                existing: None,
+                #[cfg(unix)]
+                owner: None,
+            });
+        };
+        let real = if link.file_type().is_symlink() {
+            let target = path_abs.canonicalize().map_err(|e| io(path, e))?;
+            let canonical_root = resolve(&root_abs)?;
+            if !target.starts_with(&canonical_root) {
+                return Err(DiskError::LinkOutside { path: shown(path), target: shown(&target), root: shown(root) });
+            }
+            target
+        } else {
+            path_abs
+        };
+        let meta = std::fs::metadata(&real).map_err(|e| io(path, e))?;
+        check_regular(path, &meta)?;
+        let bytes = read_regular(&real, MAX_FILE_BYTES).map_err(|e| match e {
+            DiskError::TooLarge { size, limit, .. } => DiskError::TooLarge { path: shown(path), size, limit },
+            other => other,
+        })?;
+        #[cfg(unix)]
+        let owner = {
+            use std::os::unix::fs::MetadataExt as _;
+            Some((meta.mode() & 0o7777, meta.uid(), meta.gid()))
+        };
+        Ok(Target {
+            path: path.to_path_buf(),
+            real,
+            existing: Some(bytes),
+            #[cfg(unix)]
+            owner,
+        })
+    }
+
+    /// Does writing `bytes` change anything?
+    pub fn changes(&self, bytes: &[u8]) -> bool {
+        self.existing.as_deref() != Some(bytes)
+    }
+
+    /// Writes `bytes` where `open` looked: a temporary file in the same folder with the old file's
+    /// mode and owner, then a rename over it. On any failure the temporary file is removed and the
+    /// old file is left as it was.
+    pub fn write(&self, bytes: &[u8]) -> Result<(), DiskError> {
+        let dir = self.real.parent().unwrap_or(Path::new("/"));
+        std::fs::create_dir_all(dir).map_err(|e| io(&self.path, e))?;
+        let file_name = self.real.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        remove_stale_temporaries(dir);
+        let temp = dir.join(format!(".{file_name}.{TEMP_MARK}{}.tmp", std::process::id()));
+        let result = self.write_via(&temp, bytes);
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        result
+    }
+
+    /// Removes the file `open` looked at (a symbolic link itself, not the file it points to), and
+    /// then its folder if that leaves it empty. Nothing to do when there was no file. A file that
+    /// is gone meanwhile is not an error.
+    pub fn remove(&self) -> Result<(), DiskError> {
+        if self.existing.is_none() {
+            return Ok(());
+        }
+        let path = absolute(&self.path)?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io(&self.path, e)),
+        }
+        if let Some(dir) = path.parent()
+            && std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+        {
+            let _ = std::fs::remove_dir(dir);
+        }
+        Ok(())
+    }
+
+    fn write_via(&self, temp: &Path, bytes: &[u8]) -> Result<(), DiskError> {
+        let fail = |e| io(&self.path, e);
+        let _ = std::fs::remove_file(temp);
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(temp).map_err(fail)?;
+        #[cfg(unix)]
+        if let Some((mode, uid, gid)) = self.owner {
+            use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+            let now = file.metadata().map_err(fail)?;
+            if now.uid() != uid || now.gid() != gid {
+                std::os::unix::fs::fchown(&file, Some(uid), Some(gid)).map_err(|error| DiskError::Owner {
+                    path: shown(&self.path),
+                    uid,
+                    gid,
+                    error,
+                })?;
+            }
+            file.set_permissions(std::fs::Permissions::from_mode(mode)).map_err(fail)?;
+        }
+        file.write_all(bytes).map_err(fail)?;
+        file.sync_all().map_err(fail)?;
+        drop(file);
+        std::fs::rename(temp, &self.real).map_err(fail)
+    }
+}
+
+/// What marks sfperms' temporary files: `.NAME.sfperms-PID.tmp`.
+const TEMP_MARK: &str = "sfperms-";
+
+/// Removes temporary files in `dir` left by sfperms runs that are no longer running (killed
+/// mid-write). Where the running processes cannot be listed (`/proc`), only files older than a
+/// day are removed.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let proc_listed = Path::new("/proc/self").exists();
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = stale_candidate_pid(&name) else { continue };
+        let stale = if proc_listed {
+            pid != std::process::id() && !Path::new("/proc").join(pid.to_string()).exists()
+        } else {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 24 * 3600)
+        };
+        if stale && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The PID in a temporary file name `.NAME.sfperms-PID.tmp`.
+fn stale_candidate_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (_, pid) = rest.rsplit_once(TEMP_MARK)?;
+    pid.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_names() {
+        assert_eq!(stale_candidate_pid(".X.profile-meta.xml.sfperms-123.tmp"), Some(123));
+        assert_eq!(stale_candidate_pid("X.profile-meta.xml"), None);
+        assert_eq!(stale_candidate_pid(".X.sfperms-abc.tmp"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keeps_mode_and_writes_through_a_link_inside() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.xml");
+        std::fs::write(&real, "old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let link = dir.path().join("link.xml");
+        std::os::unix::fs::symlink("real.xml", &link).unwrap();
+        let target = Target::open(&link, dir.path()).unwrap();
+        assert_eq!(target.existing.as_deref(), Some(&b"old"[..]));
+        target.write(b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        assert_eq!(std::fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o600);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(Result::ok).collect();
+        assert_eq!(left.len(), 2, "no temporary file left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_links_out_and_special_files() {
+        let outside = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("x.xml"), "x").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("x.xml"), dir.path().join("x.xml")).unwrap();
+        let err = Target::open(&dir.path().join("x.xml"), dir.path()).unwrap_err();
+        assert!(matches!(err, DiskError::LinkOutside { .. }), "{err}");
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("linked")).unwrap();
+        let err = Target::open(&dir.path().join("linked/new/y.xml"), dir.path()).unwrap_err();
+        assert!(matches!(err, DiskError::FolderOutside { .. }), "{err}");
+        let err = Target::open(Path::new("/dev/null"), Path::new("/")).unwrap_err();
+        assert!(matches!(err, DiskError::NotRegular { .. }), "{err}");
+        std::fs::write(dir.path().join("file"), "x").unwrap();
+        let err = Target::open(&dir.path().join("file/y.zip"), dir.path()).unwrap_err();
+        assert!(matches!(err, DiskError::NotAFolder { .. }), "{err}");
+    }
+
+    #[test]
+    fn stale_temporaries_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        // PID 4194304 is above Linux's pid_max, so it cannot be running.
+        let stale = dir.path().join(".a.xml.sfperms-4194304.tmp");
+        std::fs::write(&stale, "half").unwrap();
+        let target = Target::open(&dir.path().join("a.xml"), dir.path()).unwrap();
+        target.write(b"whole").unwrap();
+        if Path::new("/proc/self").exists() {
+            assert!(!stale.exists());
+        }
+        assert_eq!(std::fs::read(dir.path().join("a.xml")).unwrap(), b"whole");
+    }
+}

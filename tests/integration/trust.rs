@@ -1,0 +1,245 @@
+//! What an admin types beyond the defaults — their own fields and objects, a licence, an API
+//! version — comes out right, refused (exit 2, the reason, nothing written), or granted with a
+//! warning that says it is unverified (issue 11).
+
+use crate::common::{assert_schema_valid, input_error, ok, run, stderr, stdout};
+
+const DATA: [&str; 5] = ["gen", "--for", "jetstream", "--feature", "data"];
+
+fn granted(extra: &[&str]) -> (String, String) {
+    let args: Vec<&str> = DATA.iter().chain(extra).copied().collect();
+    let output = run(&args);
+    assert!(output.status.success(), "sfperms {args:?}: {}", stderr(&output));
+    let xml = stdout(&output);
+    assert_schema_valid(&xml, &format!("{args:?}"));
+    (xml, stderr(&output))
+}
+
+fn refused(extra: &[&str]) -> String {
+    let args: Vec<&str> = DATA.iter().chain(extra).copied().collect();
+    input_error(&args)
+}
+
+#[test]
+fn an_unknown_field_is_granted_with_an_unverified_warning_not_called_always_accessible() {
+    let (xml, warnings) = granted(&["--field", "Account.NoSuchField:read"]);
+    assert!(xml.contains("<field>Account.NoSuchField</field>"), "{xml}");
+    assert!(warnings.contains("UNVERIFIED: Account.NoSuchField: not in sfperms' field data"), "{warnings}");
+    let explain = ok(&["explain", "--for", "jetstream", "--feature", "data", "--field", "Pricebook2.Description:read"]);
+    assert!(!explain.contains("always accessible"), "{explain}");
+    assert!(
+        explain.contains("Unverified: check before deploying\n  Pricebook2.Description: not in sfperms' field data"),
+        "{explain}"
+    );
+}
+
+#[test]
+fn a_field_close_to_a_known_one_is_a_typo() {
+    let err = refused(&["--field", "Account.AcountNumber:read"]);
+    assert_eq!(
+        err,
+        "error: `Account.AcountNumber` is not a field sfperms knows; did you mean `Account.AccountNumber`? (a field that does not exist fails the deploy)\n"
+    );
+}
+
+#[test]
+fn an_address_component_is_granted_through_its_compound_field() {
+    let (xml, _) = granted(&["--field", "Account.BillingStreet:edit"]);
+    assert!(xml.contains("<editable>true</editable>\n        <field>Account.BillingAddress</field>"), "{xml}");
+    assert!(!xml.contains("BillingStreet"), "{xml}");
+    let explain = ok(&["explain", "--for", "jetstream", "--feature", "data", "--field", "account.billingstreet:edit"]);
+    assert!(explain.contains("Account.BillingStreet: granted as Account.BillingAddress"), "{explain}");
+}
+
+#[test]
+fn a_field_from_a_real_retrieve_is_permissionable_with_its_source() {
+    // Pricebook2 fields are not in the reference org's profile; a public Admin profile grants this one.
+    let (xml, warnings) = granted(&["--field", "Account.DunsNumber:read"]);
+    assert!(xml.contains("<field>Account.DunsNumber</field>"), "{xml}");
+    assert!(!warnings.contains("DunsNumber"), "{warnings}");
+}
+
+#[test]
+fn a_field_grant_pulls_the_object_access_it_needs() {
+    let (xml, _) = granted(&["--object", "Account:read", "--field", "Opportunity.Amount:edit"]);
+    let opportunity = xml.split("<objectPermissions>").find(|e| e.contains("<object>Opportunity</object>")).unwrap();
+    assert!(opportunity.contains("<allowEdit>true</allowEdit>") && opportunity.contains("<allowRead>true</allowRead>"));
+    let explain = ok(&[
+        "explain",
+        "--for",
+        "jetstream",
+        "--feature",
+        "data",
+        "--object",
+        "Account:read",
+        "--field",
+        "Opportunity.Amount:edit",
+    ]);
+    assert!(explain.contains("  Edit Opportunity\n      - required by Salesforce: Edit Opportunity ← Edit Opportunity.Amount ← feature data (Salesforce Help, \"Permissions for UI Elements, Records, and Fields\""), "{explain}");
+}
+
+#[test]
+fn objects_are_classified_by_kind() {
+    let (xml, _) = granted(&["--object", "Settings__mdt:read"]);
+    assert!(
+        xml.contains(
+            "<customMetadataTypeAccesses>\n        <enabled>true</enabled>\n        <name>Settings__mdt</name>"
+        ),
+        "{xml}"
+    );
+    assert!(!xml.contains("<object>Settings__mdt</object>"), "{xml}");
+    for (object, why) in [
+        ("Foo__Share", "a sharing table"),
+        ("Foo__History", "a field history table"),
+        ("Foo__Feed", "a Chatter feed"),
+        ("Foo__ChangeEvent", "a change data capture event"),
+        ("Foo__Tag", "a tag table"),
+        ("AccountShare", "a sharing table"),
+    ] {
+        let err = refused(&["--object", &format!("{object}:read")]);
+        assert!(err.starts_with(&format!("error: `{object}` takes no object permissions: it is {why}")), "{err}");
+    }
+    let (xml, warnings) = granted(&["--object", "Alert__e:read,create,edit"]);
+    assert!(xml.contains("<object>Alert__e</object>") && xml.contains("<allowEdit>false</allowEdit>"), "{xml}");
+    assert!(warnings.contains("not granted: Edit Alert__e: platform events take only Read and Create"), "{warnings}");
+}
+
+#[test]
+fn standard_object_names_match_in_any_case_and_are_written_once_in_true_case() {
+    let (xml, _) = granted(&["--object", "account:read", "--object", "Account:edit"]);
+    assert_eq!(xml.matches("<object>Account</object>").count(), 1, "{xml}");
+    assert!(!xml.contains("<object>account</object>"), "{xml}");
+    let (_, warnings) = granted(&["--object", "Widget:read"]);
+    assert!(warnings.contains("UNVERIFIED: `Widget` is not among the standard objects"), "{warnings}");
+}
+
+#[test]
+fn api_versions_outside_what_sfperms_knows_are_refused() {
+    let base = ["gen", "--for", "jetstream", "--feature", "deploy", "--api-version"];
+    for (version, expected) in [
+        ("0.0", "`0.0` is not an API version: write it like `66.0`"),
+        ("1.0", "API version 1.0 does not have PermissionSet"),
+        ("999.0", "API version 999.0 is newer than the newest sfperms knows (67.0"),
+        ("abc", "`abc` is not an API version"),
+    ] {
+        let args: Vec<&str> = base.iter().copied().chain([version]).collect();
+        let err = input_error(&args);
+        assert!(err.starts_with(&format!("error: --api-version: {expected}")), "{err}");
+    }
+    let principal = [
+        "gen",
+        "--for",
+        "external-credential",
+        "--protocol",
+        "basic",
+        "--external-credential",
+        "Ext",
+        "--principal",
+        "Main",
+        "--api-version",
+        "30.0",
+    ];
+    assert!(input_error(&principal).contains("does not have externalCredentialPrincipalAccesses"));
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sfdx-project.json"),
+        r#"{"packageDirectories":[{"path":"force-app","default":true}],"sourceApiVersion":"abc"}"#,
+    )
+    .unwrap();
+    let out = dir.path().to_str().unwrap();
+    let err = input_error(&["gen", "--for", "jetstream", "--feature", "deploy", "--output-dir", out]);
+    assert!(err.contains("sourceApiVersion in") && err.contains("`abc` is not an API version"), "{err}");
+    assert!(!dir.path().join("force-app").exists(), "nothing is written");
+}
+
+#[test]
+fn a_user_licence_is_validated_with_a_did_you_mean() {
+    let args = ["gen", "--for", "planhat", "--sync", "two-way", "--new-profile", "--user-license"];
+    let err = input_error(&args.iter().copied().chain(["Salesforce Platfrom"]).collect::<Vec<_>>());
+    assert!(err.contains("did you mean `Salesforce Platform`"), "{err}");
+    input_error(&args.iter().copied().chain(["Bogus"]).collect::<Vec<_>>());
+    let xml = ok(&args.iter().copied().chain(["salesforce integration"]).collect::<Vec<_>>());
+    assert!(xml.contains("<userLicense>Salesforce Integration</userLicense>"), "{xml}");
+}
+
+#[test]
+fn merge_gets_api_enabled_as_a_platform_requirement() {
+    let xml = ok(&["gen", "--for", "merge", "--feature", "cases"]);
+    assert!(xml.contains("<name>ApiEnabled</name>"), "{xml}");
+    let explain = ok(&["explain", "--for", "merge", "--feature", "cases"]);
+    assert!(
+        explain.contains(
+            "  ApiEnabled (API Enabled)\n      - platform requirement: the integration works through Salesforce's API"
+        ),
+        "{explain}"
+    );
+}
+
+#[test]
+fn an_integration_user_target_ties_the_set_to_the_permission_set_licence() {
+    let output = run(&["gen", "--for", "jetstream", "--feature", "deploy", "--integration-user"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let xml = stdout(&output);
+    assert_schema_valid(&xml, "jetstream for an Integration user");
+    assert!(xml.contains("<label>Jetstream User</label>\n    <license>Salesforce API Integration</license>"), "{xml}");
+    let warnings = stderr(&output);
+    assert!(warnings.contains("UNVERIFIED: Jetstream's document does not say whether it works with the Salesforce Integration user licence"), "{warnings}");
+    assert!(
+        warnings.contains(
+            "UNVERIFIED: whether the Salesforce API Integration permission set licence allows ModifyMetadata"
+        ),
+        "{warnings}"
+    );
+
+    let err = input_error(&["gen", "--for", "planhat", "--sync", "two-way", "--integration-user"]);
+    assert!(err.contains("--integration-user writes a permission set"), "{err}");
+}
+
+#[test]
+fn a_vendor_that_rejects_the_integration_licence_is_refused_for_that_target() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sources")).unwrap();
+    std::fs::write(
+        dir.path().join("sources/acme.txt"),
+        "Grant API Enabled. The Salesforce Integration license is not supported.",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("acme.toml"),
+        "id = \"acme\"\nname = \"Acme\"\nsummary = \"s\"\ndocument = \"acme.txt\"\ntitle = \"T\"\ndefault-name = \"Acme\"\ndefault-label = \"Acme\"\n\n[integration-licence]\naccepts = false\nsource = \"The Salesforce Integration license is not supported.\"\n\n[[require]]\nsource = \"Grant API Enabled.\"\nuser-permissions = [\"ApiEnabled\"]\n",
+    )
+    .unwrap();
+    let catalog = dir.path().to_str().unwrap();
+    let err = input_error(&["--catalog", catalog, "gen", "--for", "acme", "--integration-user"]);
+    assert!(err.contains("`acme` does not accept the Salesforce Integration user licence (the vendor document: \"The Salesforce Integration license is not supported.\")"), "{err}");
+    let xml = ok(&["--catalog", catalog, "gen", "--for", "acme"]);
+    assert!(!xml.contains("<license>"), "{xml}");
+}
+
+#[test]
+fn a_user_permission_the_catalog_does_not_name_is_checked_and_explained() {
+    let xml = ok(&["gen", "--for", "jetstream", "--feature", "deploy", "--user-permission", "ManageTranslation"]);
+    assert!(xml.contains("<name>ManageTranslation</name>"), "{xml}");
+    let explain = ok(&["explain", "--for", "jetstream", "--feature", "deploy", "--user-permission", "ManageSandboxes"]);
+    assert!(
+        explain.contains("  ManageSandboxes\n      - asked for with --user-permission ManageSandboxes"),
+        "{explain}"
+    );
+    let err = input_error(&["gen", "--for", "jetstream", "--feature", "deploy", "--user-permission", "ApiEnabeld"]);
+    assert!(
+        err.contains("--user-permission ApiEnabeld: not a user permission sfperms knows; did you mean `ApiEnabled`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn writing_over_a_file_says_what_it_grants_removes_and_reduces() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    ok(&["gen", "--for", "jetstream", "--feature", "all", "--output-dir", out]);
+    let output = run(&["gen", "--for", "jetstream", "--feature", "deploy", "--output-dir", out]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(said.contains("updated: ") && said.contains("\n  removes userPermissions BulkApiHardDelete\n"), "{said}");
+}
