@@ -49,7 +49,7 @@ impl Generated<'_> {
             .collect();
         json!({
             "integration": self.integration.id, "kind": self.component.kind, "name": self.component.name,
-            "api-version": self.api_version, "xml": emit::render(&self.component.document), "files": listed,
+            "api-version": self.api_version, "xml": emit::render_fast(&self.component.document), "files": listed,
             "plan": self.plan,
         })
     }
@@ -75,7 +75,7 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
         eprintln!("warning: {warning}");
     }
     if files.is_empty() {
-        print!("{}", emit::render(&generated.component.document));
+        print!("{}", emit::render_fast(&generated.component.document));
         return Ok(SUCCESS);
     }
     if args.check {
