@@ -108,7 +108,7 @@ fn component_bytes(component: &Component, target: &Target) -> Result<Vec<u8>, Ou
             }
         }
     };
-    Ok(emit::render(&document).into_bytes())
+    Ok(emit::render_fast(&document).into_bytes())
 }
 
 /// The package.xml naming `component`, merged into the one at `target` (which must read as one).
@@ -122,7 +122,7 @@ fn package_bytes(component: &Component, api_version: &str, target: Option<&Targe
         }
         None => fresh,
     };
-    Ok(emit::render(&merged).into_bytes())
+    Ok(emit::render_fast(&merged).into_bytes())
 }
 
 /// Where a component of this name already is under `dir` (the one discovery `diff` and `fmt`
@@ -272,14 +272,14 @@ pub fn add_group(
         }
         None => emit::permission_set_group(group, set),
     };
-    files.push(FileOut::new(target, emit::render(&document).into_bytes()));
+    files.push(FileOut::new(target, emit::render_fast(&document).into_bytes()));
     if layout == Layout::Mdapi {
         let members = BTreeMap::from([(kind.root(), vec![group.to_string()])]);
         let fresh = emit::package_xml(&members, api_version);
         if let Some(package) = files.iter_mut().find(|f| f.path() == dir.join("package.xml")) {
             let shown = package.path().display().to_string();
             let current = source::parse_file(&shown, Some(FileKind::Package), &package.bytes)?;
-            package.bytes = emit::render(&overlay::merge_package(&current, &fresh)).into_bytes();
+            package.bytes = emit::render_fast(&overlay::merge_package(&current, &fresh)).into_bytes();
         }
     }
     Ok(())
@@ -292,7 +292,7 @@ pub fn zip_bytes(component: &Component, api_version: &str) -> Result<Vec<u8>, Ou
     entries.insert("package.xml".into(), package_bytes(component, api_version, None)?);
     let placement = component.kind.placement();
     let path = format!("{}/{}", placement.folder, placement.mdapi_file_name(&component.name));
-    entries.insert(path, emit::render(&component.document).into_bytes());
+    entries.insert(path, emit::render_fast(&component.document).into_bytes());
     let mut buffer = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut buffer);
