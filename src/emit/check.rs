@@ -6,7 +6,7 @@
 //! The answer is one-sided: `true` only when reading the file, ordering it and writing it gives
 //! back its exact bytes, and the reader would accept it; `false` means "not proven" and stops at
 //! the first difference. Callers then read the file fully to learn whether it is malformed or only
-//! out of order (`format::check`). Tests hold this to the writers on every corpus file and on
+//! out of order (`project::format::check`). Tests hold this to the writers on every corpus file and on
 //! generated documents (`tests/integration/fmt.rs`, `the_check_agrees_with_the_writer` below).
 
 use std::borrow::Cow;
@@ -16,7 +16,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::fast::{push_escaped, push_escaped_attr};
 use crate::metadata::METADATA_NS;
-use crate::metadata::canonical::{element_rank, group_keys};
+use crate::metadata::canonical::{element_rank, group_keys, is_keyed_by_own_text};
 use crate::metadata::read::{
     MAX_DEPTH, attribute_value, first_duplicate, forbidden_char, is_xml_name, text_value, xml_reader,
 };
@@ -37,7 +37,8 @@ struct Frame<'a> {
     name: &'a str,
     has_children: bool,
     has_comments: bool,
-    /// The group's key children, when it is a group with a key (`canonical::group_keys`).
+    /// The group's key children, when it is a group with a key (`canonical::group_keys`), looked
+    /// up when its first child opens (most elements are leaves: no lookup for them).
     keys: Option<(&'static str, Option<&'static str>)>,
     /// The text of the first child named like the key (`None` inside: that child has children).
     key: Option<Option<Cow<'a, str>>>,
@@ -48,15 +49,7 @@ struct Frame<'a> {
 
 impl<'a> Frame<'a> {
     fn new(name: &'a str) -> Frame<'a> {
-        Frame {
-            name,
-            has_children: false,
-            has_comments: false,
-            keys: group_keys(name),
-            key: None,
-            then: None,
-            previous: None,
-        }
+        Frame { name, has_children: false, has_comments: false, keys: None, key: None, then: None, previous: None }
     }
 
     /// Notes a closed child: its text if it is the first child named like a key.
@@ -75,7 +68,13 @@ impl<'a> Frame<'a> {
         let own = |key: &str, child: Option<Option<Cow<'a, str>>>| {
             if key == "." { text.clone() } else { child.flatten() }
         };
-        let (key, then) = match self.keys {
+        // A leaf has a key only in a group keyed by its own text (package.xml `members`).
+        let keys = match text {
+            Some(_) if is_keyed_by_own_text(self.name) => group_keys(self.name),
+            Some(_) => None,
+            None => self.keys,
+        };
+        let (key, then) = match keys {
             Some((key, then)) => (own(key, self.key), then.and_then(|t| own(t, self.then))),
             None => (None, None),
         };
@@ -118,6 +117,10 @@ fn is_canonical_start(start: &BytesStart, content: &str, root: bool, scratch: &m
     let name = &content[..start.name().as_ref().len()];
     if needs_escape(name) || !is_xml_name(name) {
         return false;
+    }
+    if content.len() == name.len() {
+        // No attributes: most elements.
+        return !root;
     }
     let mut rest = &content[name.len()..];
     let mut keys = Vec::new();
@@ -193,7 +196,12 @@ pub fn is_canonical(bytes: &[u8], root_ok: impl Fn(&str) -> bool) -> bool {
                 }
                 let name = &content[..element.name().as_ref().len()];
                 match stack.last_mut() {
-                    Some(parent) => parent.has_children = true,
+                    Some(parent) => {
+                        if !parent.has_children {
+                            parent.keys = group_keys(parent.name);
+                        }
+                        parent.has_children = true;
+                    }
                     None if root_seen || !root_ok(name) => return false,
                     None => root_seen = true,
                 }
@@ -225,7 +233,8 @@ pub fn is_canonical(bytes: &[u8], root_ok: impl Fn(&str) -> bool) -> bool {
                 if let Some(parent) = stack.last_mut() {
                     parent.child_closed(frame.name, value.as_ref());
                     let key = frame.sort_key(value);
-                    // Out of order, or a second entry with the same key: not proven canonical.
+                    // Out of order, or a second entry with the same key (which the reader refuses):
+                    // not proven canonical. Entries without a key keep their order (the sort is stable).
                     if let Some(previous) = &parent.previous {
                         match previous.cmp(&key) {
                             Ordering::Less => {}

@@ -1,8 +1,9 @@
-//! The canonical writer without the template engine, for `fmt` and `diff` over whole orgs: tera
-//! turns the tree into JSON values and copies every subtree into each macro call, which made it
-//! the bottleneck at hundreds of multi-megabyte profiles (numbers in `docs/performance.md`).
-//! It writes exactly what `templates/*.xml.tera` write; `render_agrees_with_the_templates` below
-//! and the corpus tests in `tests/integration/fmt.rs` check that byte for byte on every file.
+//! The canonical writer without the template engine, for every file sfperms writes: tera turns
+//! the tree into JSON values and copies every subtree into each macro call, which made it the
+//! bottleneck at hundreds of multi-megabyte profiles, and parsing the templates alone cost a
+//! millisecond per run (numbers in `docs/performance.md`). It writes exactly what
+//! `templates/*.xml.tera` write; `render_agrees_with_the_templates` below, the corpus tests in
+//! `tests/integration/fmt.rs` and the property test in `check_properties` check that byte for byte.
 
 use crate::metadata::{Content, Document, METADATA_NS, Node, canonical};
 

@@ -1,6 +1,8 @@
-//! Emitters: a `Plan` becomes a PermissionSet, a Profile fragment or a package.xml `Document`, and
-//! `render` writes any `Document` through the templates; `fast` writes the same bytes without the
-//! template engine, for whole orgs. Ordering is `metadata::canonical`'s.
+//! Emitters: a `Plan` becomes a PermissionSet, a Profile fragment or a package.xml `Document`;
+//! `render` writes any `Document` through the templates (the definition of the canonical text),
+//! `fast` writes the same bytes without the template engine (what every run writes), and `check`
+//! says whether a file already is those bytes without building a tree. Ordering is
+//! `metadata::canonical`'s.
 
 mod check;
 #[cfg(test)]

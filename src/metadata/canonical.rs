@@ -36,6 +36,16 @@ pub(crate) fn group_keys(name: &str) -> Option<(&'static str, Option<&'static st
     entry_keys().get(name).copied()
 }
 
+/// Whether the entries of group `name` are sorted by their own text (key `.`, package.xml
+/// `members`): the only groups whose leaves have a key.
+pub(crate) fn is_keyed_by_own_text(name: &str) -> bool {
+    static GROUPS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let groups = GROUPS.get_or_init(|| {
+        entry_keys().iter().filter(|(_, (key, then))| *key == "." || *then == Some(".")).map(|(g, _)| *g).collect()
+    });
+    groups.contains(&name)
+}
+
 /// Where an element goes among its siblings.
 pub(crate) fn element_rank(name: &str) -> (usize, &str) {
     match BASE_ELEMENTS.iter().position(|b| *b == name) {
@@ -63,10 +73,23 @@ pub fn entry_key(node: &Node) -> (Option<&str>, Option<&str>) {
     }
 }
 
+/// Sorts siblings by rank, then key (stable). Each node's key is found once (a table lookup and a
+/// scan of its children), not once per comparison; nodes move only when the order changes.
 fn sort_siblings(nodes: &mut [Node]) {
-    nodes.sort_by(|a, b| {
-        element_rank(&a.name).cmp(&element_rank(&b.name)).then_with(|| entry_key(a).cmp(&entry_key(b)))
-    });
+    let order: Vec<usize> = {
+        let mut keyed: Vec<(usize, _)> =
+            nodes.iter().enumerate().map(|(i, n)| (i, (element_rank(&n.name), entry_key(n)))).collect();
+        keyed.sort_by(|a, b| a.1.cmp(&b.1));
+        keyed.into_iter().map(|(i, _)| i).collect()
+    };
+    if order.iter().enumerate().all(|(at, i)| at == *i) {
+        return;
+    }
+    let mut taken: Vec<Option<Node>> =
+        nodes.iter_mut().map(|n| Some(std::mem::replace(n, Node::new("", Content::Text(String::new()))))).collect();
+    for (slot, i) in nodes.iter_mut().zip(order) {
+        *slot = taken[i].take().expect("each index once");
+    }
 }
 
 /// Puts `doc` into canonical order, in place. An explicit stack of sibling lists: nothing recurses

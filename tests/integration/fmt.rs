@@ -154,7 +154,7 @@ fn tool_mangled_files_come_back_byte_for_byte() {
 fn generated_files_are_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    gen_writing(&["--for", "planhat", "--sync", "two-way", "--feature", "all"], &["--output-dir", d]);
+    gen_writing(&["--for", "planhat", "--sync", "two-way", "--feature", "all"], &["--new-profile", "--output-dir", d]);
     gen_writing(&["--for", "jetstream", "--feature", "all"], &["--output-dir", d, "--layout", "mdapi"]);
     let output = run(&["fmt", "--check", d]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));

@@ -92,7 +92,7 @@ fn mdapi_layout_writes_package_xml_with_the_project_api_version() {
     let d = dir.path().to_str().unwrap();
     let report = gen_writing(
         &["--for", "planhat", "--sync", "two-way"],
-        &["--output-dir", d, "--layout", "mdapi", "--api-version", "64.0"],
+        &["--new-profile", "--output-dir", d, "--layout", "mdapi", "--api-version", "64.0"],
     );
     assert_eq!(report, format!("created: {d}/package.xml\ncreated: {d}/profiles/Planhat Integration.profile\n"));
     let package = std::fs::read_to_string(dir.path().join("package.xml")).unwrap();

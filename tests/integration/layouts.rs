@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use sfperms::metadata::decomposed::Decomposition;
-use sfperms::metadata::set_folder;
+use sfperms::project::set_folder;
 
 use crate::common::{
     CONNECTED_APP_WARNING, argv, assert_all_schema_valid, fixture_copy, fixtures, input_error, ok_with_stderr, run,
