@@ -15,23 +15,15 @@ use super::set_folder::{self, SetFolderError};
 use super::sfdx::{ProjectError, SfdxProject};
 use super::source::{self, MissingDirs, Source, SourceError};
 use crate::disk::{DiskError, Target};
-use crate::emit;
+use crate::emit::{self, Component};
 use crate::metadata::decomposed::{self, Decomposition};
 use crate::metadata::names::encode_file_name;
-use crate::metadata::{Document, FileKind, OutputKind, overlay};
+use crate::metadata::{FileKind, OutputKind, overlay};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
     Source,
     Mdapi,
-}
-
-/// One generated component.
-#[derive(Debug, Clone)]
-pub struct Component {
-    pub kind: OutputKind,
-    pub name: String,
-    pub document: Document,
 }
 
 /// A file to write (or, with `remove`, to delete): where (with what is there now, read through
