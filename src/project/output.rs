@@ -295,3 +295,42 @@ pub fn zip_bytes(component: &Component, api_version: &str) -> Result<Vec<u8>, Ou
     }
     Ok(buffer.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group_file(dir: &Path, relative: &str) -> PathBuf {
+        let path = dir.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, emit::render_fast(&emit::permission_set_group("G", "Other"))).unwrap();
+        path
+    }
+
+    #[test]
+    fn an_existing_group_is_found_where_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let existing = group_file(dir.path(), "elsewhere/permissionsetgroups/G.permissionsetgroup-meta.xml");
+        let mut files = Vec::new();
+        add_group(&mut files, "G", "Set", dir.path(), Layout::Source, "66.0").unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].path(), existing);
+        let text = String::from_utf8(files[0].bytes.clone()).unwrap();
+        assert!(
+            text.contains("<permissionSets>Other</permissionSets>")
+                && text.contains("<permissionSets>Set</permissionSets>")
+        );
+    }
+
+    #[test]
+    fn a_new_group_goes_to_the_default_folder_and_two_copies_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        add_group(&mut files, "G", "Set", dir.path(), Layout::Source, "66.0").unwrap();
+        assert_eq!(files[0].path(), dir.path().join("permissionsetgroups/G.permissionsetgroup-meta.xml"));
+        group_file(dir.path(), "a/G.permissionsetgroup-meta.xml");
+        group_file(dir.path(), "b/G.permissionsetgroup-meta.xml");
+        let err = add_group(&mut Vec::new(), "G", "Set", dir.path(), Layout::Source, "66.0").unwrap_err();
+        assert!(err.to_string().contains("ambiguous"), "{err}");
+    }
+}
