@@ -5,14 +5,15 @@ use std::collections::BTreeMap;
 use anyhow::{Result, bail};
 use serde_json::json;
 use sfperms::access::Item;
-use sfperms::catalog::{Catalog, Integration, OutputKind};
+use sfperms::catalog::{Catalog, Integration};
 use sfperms::diff::compare;
 use sfperms::emit::{self, FileMeta};
+use sfperms::metadata::OutputKind;
 use sfperms::metadata::names::{check_api_name, check_label, check_profile_name};
 use sfperms::metadata::read::{self, Namespace};
-use sfperms::output::{self, Component, FileOut, Layout};
 use sfperms::platform::{DEFAULT_API_VERSION, licences, versions};
 use sfperms::project::SfdxProject;
+use sfperms::project::output::{self, Component, FileOut, Layout};
 use sfperms::solver::Plan;
 
 use super::args::{GenArgs, LayoutArg};
@@ -43,7 +44,7 @@ impl Generated<'_> {
             .map(|f| {
                 json!({
                     "path": f.path(), "changes": f.changes(), "written": !check && f.changes(), "removed": f.remove,
-                    "summary": f.changes().then(|| semantic_summary(f)).flatten(),
+                    "summary": f.changes().then(|| semantic_summary(f)).flatten(), "effects": effects(f),
                 })
             })
             .collect();
@@ -119,11 +120,30 @@ pub(super) fn prepare<'a>(
             check_api_name(group).map_err(|e| anyhow::anyhow!("--group: {e}"))?;
             output::add_group(&mut files, group, &component.name, dir, layout, &api_version)?;
         }
+        if component.kind == OutputKind::Profile && new_profile.is_none() {
+            refuse_fragment_without_profile(&component.name, dir, &files)?;
+        }
     }
     if let Some(zip) = &args.zip {
         files.push(output::zip_file(&component, zip, &api_version)?);
     }
     Ok(Generated { integration, plan, component, api_version, files })
+}
+
+/// A profile fragment updates a profile that exists (a profile deploy overlays the org's
+/// profile: Metadata API Developer Guide, "Profile"); written where the project has no such
+/// profile it would be a file for a profile nobody has, so `gen` stops and says what to do.
+fn refuse_fragment_without_profile(name: &str, dir: &std::path::Path, files: &[FileOut]) -> Result<()> {
+    let is_profile = |f: &&FileOut| !f.path().ends_with("package.xml");
+    let Some(file) = files.iter().find(is_profile) else { return Ok(()) };
+    if file.existing().is_some() {
+        return Ok(());
+    }
+    bail!(
+        "no profile named `{name}` in {} (looked for {}): a profile is written as a fragment that updates an existing profile, and there is none to update. Retrieve the profile into the project first (sf project retrieve start --metadata \"Profile:{name}\"), name a profile the project has with --name, write a complete new profile with --new-profile --user-license LICENSE, or generate a permission set with --as permission-set; nothing written",
+        dir.display(),
+        file.path().display()
+    )
 }
 
 /// `gen --check`'s lines: each file that would change or be created, with what changes.
@@ -272,10 +292,7 @@ fn api_version(args: &GenArgs, plan: &Plan) -> Result<String> {
 
 /// The metadata type and the elements the plan's file holds, as the version table names them.
 fn elements_written(plan: &Plan) -> Vec<&'static str> {
-    let mut elements = vec![match plan.output {
-        OutputKind::PermissionSet => "PermissionSet",
-        OutputKind::Profile => "Profile",
-    }];
+    let mut elements = vec![plan.output.type_name()];
     for item in plan.grants.keys() {
         let element = match item {
             Item::UserPermission(_) => "userPermissions",

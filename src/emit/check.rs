@@ -10,7 +10,7 @@
 //! back its exact bytes, and the reader would accept it (its parser's rules are restated where the
 //! canonical text could meet them: comments, end names, depth, references); `false` means "not
 //! proven" and stops at the first difference. Callers then read the file fully to learn whether it
-//! is malformed or only out of order (`format::check`). Tests hold this to the writers on every
+//! is malformed or only out of order (`project::format::check`). Tests hold this to the writers on every
 //! corpus file and on generated documents and edits of them (`tests/integration/fmt.rs`,
 //! `check_properties`, `the_check_agrees_with_the_writer` below).
 

@@ -125,7 +125,7 @@ fn generated_files_are_equal_in_a_project_an_mdapi_folder_and_a_zip() {
         let args: Vec<&str> = ["gen"].iter().chain(&PLANHAT).chain(extra).copied().collect();
         ok(&args);
     };
-    generate(&["--output-dir", o, "--layout", "mdapi"]);
+    generate(&["--output-dir", o, "--layout", "mdapi", "--new-profile"]);
     let output = diff_in(dir.path(), &PLANHAT, &[]);
     assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
     assert!(stdout(&output).contains("no differences"), "{}", stdout(&output));
@@ -385,7 +385,7 @@ fn colour_follows_the_color_flag() {
 /// one of them; the headline says so instead of "0 missing · N changed".
 #[test]
 fn rows_without_read_count_as_missing_access() {
-    let dir = org_generated(&PLANHAT);
+    let dir = org_generated(&[&PLANHAT[..], &["--new-profile"]].concat());
     let file = dir.path().join(PROFILE);
     let text = std::fs::read_to_string(&file).unwrap();
     let rows = text.matches("<allowRead>true</allowRead>").count() + text.matches("<readable>true</readable>").count();

@@ -150,7 +150,7 @@ fn generated_files_are_left_alone() {
     }
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    ok(&["gen", "--for", "planhat", "--sync", "two-way", "--feature", "all", "--output-dir", d]);
+    ok(&["gen", "--for", "planhat", "--sync", "two-way", "--feature", "all", "--new-profile", "--output-dir", d]);
     ok(&["gen", "--for", "jetstream", "--feature", "all", "--output-dir", d, "--layout", "mdapi"]);
     let output = run(&["fmt", "--check", d]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));

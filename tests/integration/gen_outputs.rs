@@ -90,6 +90,7 @@ fn mdapi_layout_writes_package_xml_with_the_project_api_version() {
         "planhat",
         "--sync",
         "two-way",
+        "--new-profile",
         "--output-dir",
         d,
         "--layout",

@@ -12,6 +12,7 @@ const THREE_USERS: &str = r#"# three integration users
 [[user]]
 for = "planhat"
 sync = "receive-only"
+new-profile = true
 
 [[user]]
 for = "jetstream"
@@ -81,12 +82,12 @@ fn drift_in_one_user_exits_1_and_names_it() {
     assert_eq!(
         stdout(&check),
         format!(
-            "the `jetstream` user (sfperms.toml:7):\nwould change: {JETSTREAM}\n  1 added, 1 removed, 0 changed: - userPermissions ViewAllData; + userPermissions ViewRoles\n"
+            "the `jetstream` user (sfperms.toml:8):\nwould change: {JETSTREAM}\n  1 added, 1 removed, 0 changed: - userPermissions ViewAllData; + userPermissions ViewRoles\n"
         )
     );
     assert!(
         stderr(&check)
-            .ends_with("3 users checked (sfperms.toml), 1 would change: the `jetstream` user (sfperms.toml:7)\n")
+            .ends_with("3 users checked (sfperms.toml), 1 would change: the `jetstream` user (sfperms.toml:8)\n")
     );
 
     let json = run_in(dir.path(), &["gen", "--check", "--json"]);
@@ -105,7 +106,7 @@ fn drift_in_one_user_exits_1_and_names_it() {
 
     let diff = run_in(dir.path(), &["diff", "--against", "."]);
     assert_eq!(code(&diff), 1);
-    assert!(stdout(&diff).contains("  jetstream `Jetstream_User` (sfperms.toml:7): 1 missing"), "{}", stdout(&diff));
+    assert!(stdout(&diff).contains("  jetstream `Jetstream_User` (sfperms.toml:8): 1 missing"), "{}", stdout(&diff));
 
     let markdown = run_in(dir.path(), &["diff", "--against", ".", "--format", "markdown"]);
     assert_eq!(code(&markdown), 1);
@@ -117,7 +118,7 @@ fn drift_in_one_user_exits_1_and_names_it() {
     assert_eq!(doc["result"]["equal"], false);
     let users = doc["result"]["users"].as_array().unwrap();
     assert_eq!(users.len(), 3);
-    assert_eq!(users[1]["line"], 7);
+    assert_eq!(users[1]["line"], 8);
     assert_eq!(users[1]["diff"]["counts"]["excess"], 1);
     assert_eq!(users[0]["diff"]["equal"], true);
 }

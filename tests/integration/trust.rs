@@ -243,3 +243,100 @@ fn writing_over_a_file_says_what_it_grants_removes_and_reduces() {
     let said = stderr(&output);
     assert!(said.contains("updated: ") && said.contains("\n  removes userPermissions BulkApiHardDelete\n"), "{said}");
 }
+
+/// An existing profile (hand-made, as a retrieve holds it) with full access to Account and two
+/// entries sfperms does not manage.
+const EXISTING_PLANHAT_PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Profile xmlns="http://soap.sforce.com/2006/04/metadata">
+    <custom>true</custom>
+    <fieldPermissions>
+        <editable>true</editable>
+        <field>Account.Description</field>
+        <readable>true</readable>
+    </fieldPermissions>
+    <objectPermissions>
+        <allowCreate>true</allowCreate>
+        <allowDelete>true</allowDelete>
+        <allowEdit>true</allowEdit>
+        <allowRead>true</allowRead>
+        <modifyAllRecords>true</modifyAllRecords>
+        <object>Account</object>
+        <viewAllRecords>true</viewAllRecords>
+    </objectPermissions>
+    <userLicense>Salesforce</userLicense>
+    <userPermissions>
+        <enabled>true</enabled>
+        <name>ModifyAllData</name>
+    </userPermissions>
+</Profile>
+"#;
+
+#[test]
+fn a_profile_the_target_does_not_hold_is_refused_with_the_ways_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let err = input_error(&["gen", "--for", "planhat", "--sync", "two-way", "--output-dir", out]);
+    assert_eq!(
+        err,
+        format!(
+            "error: no profile named `Planhat Integration` in {out} (looked for {out}/profiles/Planhat Integration.profile-meta.xml): a profile is written as a fragment that updates an existing profile, and there is none to update. Retrieve the profile into the project first (sf project retrieve start --metadata \"Profile:Planhat Integration\"), name a profile the project has with --name, write a complete new profile with --new-profile --user-license LICENSE, or generate a permission set with --as permission-set; nothing written\n"
+        )
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+    let mdapi =
+        input_error(&["gen", "--for", "planhat", "--sync", "two-way", "--output-dir", out, "--layout", "mdapi"]);
+    assert!(mdapi.contains("(looked for") && mdapi.contains("profiles/Planhat Integration.profile)"), "{mdapi}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no package.xml either");
+
+    // Each way out works: a complete new profile, or a permission set.
+    let new = ["gen", "--for", "planhat", "--sync", "two-way", "--new-profile", "--user-license"];
+    ok(&[&new[..], &["Salesforce Platform", "--output-dir", out]].concat());
+    let written = std::fs::read_to_string(dir.path().join("profiles/Planhat Integration.profile-meta.xml")).unwrap();
+    assert!(
+        written.contains("<custom>true</custom>") && written.contains("<userLicense>Salesforce Platform</userLicense>")
+    );
+    ok(&["gen", "--for", "planhat", "--sync", "two-way", "--as", "permission-set", "--output-dir", out]);
+    assert!(dir.path().join("permissionsets/Planhat_Integration.permissionset-meta.xml").is_file());
+}
+
+#[test]
+fn overlaying_an_existing_profile_prints_every_reduction() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("profiles");
+    std::fs::create_dir_all(&profiles).unwrap();
+    let file = profiles.join("Planhat Integration.profile-meta.xml");
+    std::fs::write(&file, EXISTING_PLANHAT_PROFILE).unwrap();
+    let out = dir.path().to_str().unwrap();
+    let planhat = ["gen", "--for", "planhat", "--sync", "receive-only", "--output-dir", out];
+
+    let check = run(&[&planhat[..], &["--check"]].concat());
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert!(
+        stdout(&check).contains(
+            "~ objectPermissions Account (allowCreate, allowDelete, allowEdit, modifyAllRecords, viewAllRecords)"
+        ),
+        "{}",
+        stdout(&check)
+    );
+
+    let json = run(&[&planhat[..], &["--check", "--json"]].concat());
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let listed = doc["result"]["files"][0]["effects"].as_array().unwrap();
+    assert_eq!(listed.len(), 15, "{listed:?}");
+    assert!(listed.contains(&"reduces objectPermissions Account: modifyAllRecords true → false".into()), "{listed:?}");
+
+    let output = run(&planhat);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stderr(&output);
+    let effects = said.split_once("updated: ").map(|(_, rest)| rest).unwrap_or_default();
+    assert_eq!(
+        effects,
+        format!(
+            "{}\n  grants fieldPermissions Contact.AccountId\n  grants fieldPermissions Contact.Email\n  grants fieldPermissions Contact.Phone\n  grants fieldPermissions Contact.Title\n  grants fieldPermissions Task.ActivityDate\n  grants fieldPermissions Task.Description\n  reduces objectPermissions Account: allowCreate true → false\n  reduces objectPermissions Account: allowDelete true → false\n  reduces objectPermissions Account: allowEdit true → false\n  reduces objectPermissions Account: modifyAllRecords true → false\n  reduces objectPermissions Account: viewAllRecords true → false\n  grants objectPermissions Case\n  grants objectPermissions Contact\n  grants objectPermissions Opportunity\n  grants userPermissions ApiEnabled\n",
+            file.display()
+        )
+    );
+    // What sfperms does not manage stays as it was: a profile deploy overlays.
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.contains("<name>ModifyAllData</name>") && written.contains("<field>Account.Description</field>"));
+}

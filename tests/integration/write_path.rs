@@ -200,7 +200,7 @@ fn temporary_files_of_a_killed_run_are_removed() {
     // PID 4194304 is above Linux's largest pid_max: no such process is running.
     let stale = profiles(dir.path()).join(format!(".{PROFILE_FILE}.sfperms-4194304.tmp"));
     std::fs::write(&stale, "half a file").unwrap();
-    ok(&[&PLANHAT[..], &["--output-dir", dir.path().to_str().unwrap()]].concat());
+    ok(&[&PLANHAT[..], &["--new-profile", "--output-dir", dir.path().to_str().unwrap()]].concat());
     if Path::new("/proc/self").exists() {
         assert!(!stale.exists(), "the stale temporary file is removed");
     }
