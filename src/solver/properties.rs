@@ -12,6 +12,7 @@ use super::closure::{closure_set, direct_requirements};
 use super::*;
 use crate::access::{Item, ObjectAccess};
 use crate::catalog::{Condition, Integration, OutputKind, Quote, Requirement, Template};
+use crate::platform::dependencies::DependencySource;
 
 /// Real permission names with very different privilege ranks, so alternatives matter.
 const PERMISSIONS: [&str; 12] = [
@@ -88,7 +89,7 @@ fn table() -> impl Strategy<Value = DependencyTable> {
                 table.add(
                     Item::UserPermission(PERMISSIONS[a].into()),
                     Item::UserPermission(PERMISSIONS[b].into()),
-                    "generated".into(),
+                    DependencySource::Rule("generated"),
                 );
             }
         }
