@@ -37,7 +37,7 @@ impl ObjectAccess {
     }
 
     /// The objectPermissions child element that carries this flag.
-    pub fn element(self) -> &'static str {
+    pub const fn element(self) -> &'static str {
         match self {
             ObjectAccess::Read => "allowRead",
             ObjectAccess::Create => "allowCreate",

@@ -86,9 +86,9 @@ pub fn audit(doc: &Document) -> Audit {
             }
             "objectPermissions" => {
                 // Modify All carries View All: name the larger one only.
-                let (access, why) = if enabled(&fields, "modifyAllRecords") {
+                let (access, why) = if enabled(&fields, ObjectAccess::ModifyAll.element()) {
                     (ObjectAccess::ModifyAll, MODIFY_ALL_WHY)
-                } else if enabled(&fields, "viewAllRecords") {
+                } else if enabled(&fields, ObjectAccess::ViewAll.element()) {
                     (ObjectAccess::ViewAll, VIEW_ALL_WHY)
                 } else {
                     continue;

@@ -6,8 +6,10 @@
 //! → `solver` (requirements, the cheapest alternatives, closure under dependencies, reasons)
 //! → `solver::Plan` (grants with reasons, mapped and omitted items, warnings)
 //! → `emit` (PermissionSet / Profile / package.xml through the templates)
-//! and, for existing files, `metadata::source` + `metadata::read` → `format` (canonical form) or
-//! `diff` (against a plan) → renderers in the binary.
+//! → `project::output` (where the files go, through `disk`'s one write path);
+//! and, for existing files, `project::source` + `metadata::read` → `project::format` (canonical
+//! form) or `diff` (against a plan) → renderers in the binary. No module uses one above it (the
+//! map atop `docs/design.md`; `module_graph` tests there is no cycle).
 //!
 //! The library never prints and never exits; the binary (`src/main.rs`, `src/cli/`) does.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -18,10 +20,10 @@ pub mod catalog;
 pub mod diff;
 pub mod disk;
 pub mod emit;
-pub mod format;
 pub mod metadata;
-pub mod output;
+#[cfg(test)]
+mod module_graph;
 pub mod platform;
 pub mod project;
-pub mod project_file;
 pub mod solver;
+pub mod suggest;

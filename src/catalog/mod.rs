@@ -11,7 +11,7 @@ mod raw;
 mod validate;
 
 pub use document::{ExcerptHeader, SourceDocument};
-pub use error::{CatalogError, CatalogErrors, did_you_mean, hint};
+pub use error::{CatalogError, CatalogErrors};
 pub use load::{
     add_dir, builtin, builtin_checked, builtin_document, builtin_files, builtin_only, builtin_source,
     builtin_source_names,

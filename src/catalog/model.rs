@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::access::{FieldAccess, ObjectAccess};
+use crate::metadata::OutputKind;
 
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
@@ -19,31 +20,6 @@ impl Catalog {
 
     pub fn ids(&self) -> Vec<&str> {
         self.integrations.keys().map(String::as_str).collect()
-    }
-}
-
-/// The kind of file an integration's access is written as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum OutputKind {
-    PermissionSet,
-    Profile,
-}
-
-impl OutputKind {
-    pub fn word(self) -> &'static str {
-        match self {
-            OutputKind::PermissionSet => "permission-set",
-            OutputKind::Profile => "profile",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<OutputKind> {
-        match s {
-            "permission-set" => Some(OutputKind::PermissionSet),
-            "profile" => Some(OutputKind::Profile),
-            _ => None,
-        }
     }
 }
 

@@ -8,11 +8,13 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::document::SourceDocument;
-use super::error::{CatalogError, hint};
+use super::error::CatalogError;
 use super::model::*;
 use super::raw;
 use crate::access::{FieldAccess, parse_object_access_list};
+use crate::metadata::OutputKind;
 use crate::platform::permissions;
+use crate::suggest::hint;
 
 /// Placeholders every integration may use: one expansion per `--object` / `--field` given.
 pub const OBJECT_PLACEHOLDER: &str = "{object}";
@@ -243,7 +245,7 @@ pub fn integration(
 
     let options = options(&mut c, parsed.option);
     let features = features(&mut c, parsed.feature);
-    let scope = Scope { options: &options, features: &features };
+    let scope = Declared { options: &options, features: &features };
 
     let admin_shortcut = parsed.admin_shortcut.map(|s| AdminShortcut {
         source: c.quote(s.source),
@@ -407,7 +409,8 @@ pub fn integration(
     })
 }
 
-struct Scope<'a> {
+/// What an integration declares, against which its conditions and placeholders are checked.
+struct Declared<'a> {
     options: &'a [OptionDef],
     features: &'a [Feature],
 }
@@ -502,7 +505,7 @@ fn features(c: &mut Checker, raw: Vec<raw::Feature>) -> Vec<Feature> {
 
 fn condition(
     c: &mut Checker,
-    scope: &Scope,
+    scope: &Declared,
     feature: Option<Spanned<raw::OneOrMany>>,
     when: BTreeMap<String, Spanned<raw::OneOrMany>>,
     as_output: Option<Spanned<String>>,
@@ -569,7 +572,7 @@ fn user_permission(c: &mut Checker, name: Spanned<String>) -> String {
 }
 
 /// Checks that every `{placeholder}` in `name` is an option (or, where allowed, `{object}`/`{field}`).
-fn check_placeholders(c: &mut Checker, scope: &Scope, name: &str, span: Range<usize>, whole: Option<&str>) {
+fn check_placeholders(c: &mut Checker, scope: &Declared, name: &str, span: Range<usize>, whole: Option<&str>) {
     if Some(name) == whole {
         return;
     }
@@ -583,7 +586,7 @@ fn check_placeholders(c: &mut Checker, scope: &Scope, name: &str, span: Range<us
     }
 }
 
-fn grants(c: &mut Checker, scope: &Scope, g: raw::Grants) -> Vec<Template> {
+fn grants(c: &mut Checker, scope: &Declared, g: raw::Grants) -> Vec<Template> {
     let mut out = Vec::new();
     for p in g.user_permissions {
         out.push(Template::UserPermission(user_permission(c, p)));

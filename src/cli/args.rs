@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use clap::builder::TypedValueParser;
 use clap::{Arg, ArgMatches, Args, Parser, Subcommand, ValueEnum};
 use sfperms::catalog::Catalog;
+use sfperms::metadata::OutputKind;
 
 use super::exit::HELP_FOOTER;
 use super::style::ColorArg;
@@ -108,8 +110,8 @@ pub struct RequestArgs {
     pub integration_user: bool,
 
     /// Write a permission set or a profile (default: what the integration's document asks for)
-    #[arg(long = "as", value_enum, value_name = "KIND")]
-    pub output_kind: Option<Kind>,
+    #[arg(long = "as", value_parser = output_kind_parser(), value_name = "KIND")]
+    pub output_kind: Option<OutputKind>,
 
     /// The org's PermissionDependency export (CSV or JSON from `sf data query --use-tooling-api
     /// --query "SELECT Permission, RequiredPermission, PermissionType, RequiredPermissionType FROM
@@ -118,10 +120,10 @@ pub struct RequestArgs {
     pub dependencies: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Kind {
-    PermissionSet,
-    Profile,
+/// `--as`: the library's kinds, by their words (`permission-set`, `profile`).
+fn output_kind_parser() -> impl TypedValueParser<Value = OutputKind> {
+    clap::builder::PossibleValuesParser::new(OutputKind::ALL.map(OutputKind::word))
+        .map(|word| OutputKind::parse(&word).expect("clap accepts only the possible values"))
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -15,10 +15,11 @@ use sfperms::audit::{self, Audit};
 use sfperms::catalog::Catalog;
 use sfperms::diff::{Change, Effect, Status};
 use sfperms::metadata::Document;
-use sfperms::metadata::set_folder;
-use sfperms::metadata::source::{self, Entry, FileKind, Source};
+use sfperms::metadata::FileKind;
 use sfperms::platform::permissions;
-use sfperms::project_file::{self, DeclaredUser, ProjectFile};
+use sfperms::project::config::{self, DeclaredUser, ProjectFile};
+use sfperms::project::set_folder;
+use sfperms::project::source::{self, Entry, Source};
 
 use super::args::{AuditArgs, AuditFormat, DiffArgs, DiffFormat, ScopeArg};
 use super::diff_cmd::{self, Compared};
@@ -53,7 +54,7 @@ impl UserCheck<'_> {
     fn excess(&self) -> Vec<&Change> {
         let Some(c) = &self.compared else { return Vec::new() };
         let mut excess: Vec<&Change> = c
-            .outcome
+            .report
             .changes
             .iter()
             .filter(|ch| ch.status == Status::Excess || ch.flags.iter().any(|f| f.effect == Effect::Excess))
@@ -169,7 +170,7 @@ fn read_whole(source: &Source, reader: &mut source::SourceReader, entry: &Entry)
 /// The project file, if the current folder or one above has one (audit works without).
 fn project_file_near(catalog: &Catalog) -> Result<Option<ProjectFile>> {
     let here = std::env::current_dir().context("cannot read the current folder")?;
-    if project_file::find(&here).is_none() {
+    if config::find(&here).is_none() {
         return Ok(None);
     }
     project::load(catalog).map(Some)
@@ -194,7 +195,7 @@ fn check_user<'a>(
     };
     let (integration, plan) = request::plan(catalog, &diff_args.request, user.options.clone()).with_context(who)?;
     let name = component(integration, &plan, user.name.as_deref(), user.label.as_deref(), None).with_context(who)?.name;
-    let kind = FileKind::of_output(plan.output);
+    let kind = plan.output.file_kind();
     let compared = if source.find(kind, &name).is_empty() {
         None
     } else {
@@ -210,7 +211,7 @@ fn user_json(project: Option<&ProjectFile>, u: &UserCheck<'_>) -> serde_json::Va
         "project-file": project.map(|p| &p.path),
         "kind": u.kind,
         "name": u.name,
-        "path": u.compared.as_ref().map(|c| &c.outcome.path),
+        "path": u.compared.as_ref().map(|c| &c.report.path),
         "in-retrieve": u.compared.is_some(),
         "excess": u.excess(),
     })
@@ -293,7 +294,7 @@ fn users_text(out: &mut String, project: Option<&ProjectFile>, users: &[UserChec
         let _ = writeln!(
             out,
             "\nNo {}: declare the integration users (`sfperms init`) to check their grants beyond least privilege.",
-            project_file::FILE_NAME
+            config::FILE_NAME
         );
         return;
     };
@@ -317,7 +318,7 @@ fn users_text(out: &mut String, project: Option<&ProjectFile>, users: &[UserChec
                     out,
                     "  {head}: {} beyond least privilege in {}",
                     style.paint(Tone::Excess, &entries(excess.len())),
-                    c.outcome.path
+                    c.report.path
                 );
                 for change in excess.iter().take(top) {
                     let note = change.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
@@ -366,7 +367,7 @@ fn markdown(args: &AuditArgs, files: &[File], project: Option<&ProjectFile>, use
     }
     match project {
         None => {
-            let _ = writeln!(out, "\nNo `{}`: no declared integration users to check.", project_file::FILE_NAME);
+            let _ = writeln!(out, "\nNo `{}`: no declared integration users to check.", config::FILE_NAME);
         }
         Some(project) => {
             let _ = writeln!(out, "\n### Declared integration users (`{}`)\n", project.path.display());

@@ -5,7 +5,6 @@
 use anyhow::{Result, bail};
 use clap_complete::Shell;
 use serde_json::json;
-use sfperms::catalog;
 
 use super::envelope;
 use super::exit::SUCCESS;
@@ -32,7 +31,7 @@ pub fn man(command: clap::Command, sub: Option<&str>, as_json: bool) -> Result<u
                 let names: Vec<&str> = command.get_subcommands().map(clap::Command::get_name).collect();
                 bail!(
                     "no command `{name}`{}; the commands are: {}",
-                    catalog::hint(name, names.iter().copied()),
+                    sfperms::suggest::hint(name, names.iter().copied()),
                     names.join(", ")
                 );
             };

@@ -7,14 +7,16 @@ use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
 use serde_json::json;
-use sfperms::catalog::{self, Catalog, OutputKind};
+use sfperms::catalog::Catalog;
 use sfperms::diff::muting::{self, GroupMuting};
 use sfperms::diff::{self, Change, Effect, FlagChange, Scope, Status};
 use sfperms::metadata::Document;
+use sfperms::metadata::FileKind;
+use sfperms::metadata::OutputKind;
 use sfperms::metadata::decomposed::{self, LayoutNote};
 use sfperms::metadata::names::encode_file_name;
-use sfperms::metadata::set_folder::{self, SetFolder};
-use sfperms::metadata::source::{self, Entry, FileKind, Layout, Source};
+use sfperms::project::set_folder::{self, SetFolder};
+use sfperms::project::source::{self, Entry, Origin, Source};
 use sfperms::solver::Reason;
 
 use super::args::{DiffArgs, DiffFormat, ScopeArg};
@@ -26,8 +28,8 @@ use super::project;
 use super::request;
 use super::style::{Style, Tone};
 
-/// Everything a renderer needs.
-pub(super) struct Outcome {
+/// One comparison of a file against a plan: everything a renderer needs.
+pub(super) struct DiffReport {
     pub integration: String,
     pub command: String,
     pub kind: OutputKind,
@@ -39,7 +41,7 @@ pub(super) struct Outcome {
 
 /// One comparison, with what the patch needs.
 pub(super) struct Compared {
-    pub outcome: Outcome,
+    pub report: DiffReport,
     pub relative: String,
     pub warnings: Vec<String>,
     read: ReadComponent,
@@ -53,7 +55,7 @@ pub(super) struct Compared {
 
 impl Compared {
     pub fn equal(&self) -> bool {
-        diff::is_equal(&self.outcome.changes)
+        diff::is_equal(&self.report.changes)
     }
 
     pub fn exit_code(&self) -> u8 {
@@ -61,7 +63,7 @@ impl Compared {
     }
 
     pub fn json(&self) -> serde_json::Value {
-        let o = &self.outcome;
+        let o = &self.report;
         let mut doc = json!({
             "integration": o.integration,
             "command": o.command,
@@ -87,19 +89,12 @@ impl Compared {
         let (changes, retrieved) = (&self.set_changes, &self.read.document);
         let Some(folder) = &self.read.folder else {
             let old = String::from_utf8_lossy(&self.read.files[0].1);
-            return Ok(diff::patch::patch(
-                &self.relative,
-                &old,
-                retrieved,
-                &self.generated,
-                changes,
-                self.outcome.kind,
-            ));
+            return Ok(diff::patch::patch(&self.relative, &old, retrieved, &self.generated, changes, self.report.kind));
         };
-        let fixed = diff::patch::fixed(retrieved, &self.generated, changes, self.outcome.kind);
+        let fixed = diff::patch::fixed(retrieved, &self.generated, changes, self.report.kind);
         let new: Vec<(String, String)> = decomposed::split(&fixed, &encode_file_name(&folder.name), folder.layout)?
             .into_iter()
-            .map(|f| (f.relative, f.text))
+            .map(|f| (f.relative, sfperms::emit::render_owned_fast(f.document)))
             .collect();
         let folder_relative = self.relative.rsplit_once('/').map_or("", |(dir, _)| dir);
         Ok(diff::patch::patch_files(folder_relative, &self.read.files, &new))
@@ -118,7 +113,7 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
         for warning in compared.warnings.iter().skip(compared.plan_warnings) {
             eprintln!("warning: {warning}");
         }
-        if matches!(format, DiffFormat::Patch) && compared.set_changes.len() < compared.outcome.changes.len() {
+        if matches!(format, DiffFormat::Patch) && compared.set_changes.len() < compared.report.changes.len() {
             eprintln!(
                 "warning: the patch fixes the set's files only; un-mute what a group's muting permission set takes away by hand"
             );
@@ -128,8 +123,8 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
         DiffFormat::Json => {
             return envelope::print_result(compared.exit_code(), &compared.json(), &compared.warnings);
         }
-        DiffFormat::Text => print!("{}", text(&compared.outcome, Style::stdout())),
-        DiffFormat::Markdown => print!("{}", markdown(&compared.outcome, "###")),
+        DiffFormat::Text => print!("{}", text(&compared.report, Style::stdout())),
+        DiffFormat::Markdown => print!("{}", markdown(&compared.report, "###")),
         DiffFormat::Patch => print!("{}", compared.patch()?),
     }
     Ok(compared.exit_code())
@@ -150,8 +145,8 @@ pub(super) fn compare(
         (OutputKind::Profile, ScopeArg::Fragment) => Scope::Fragment,
         _ => Scope::Full,
     };
-    let kind = FileKind::of_output(plan.output);
-    let entry = if source.layout == Layout::File {
+    let kind = plan.output.file_kind();
+    let entry = if source.origin == Origin::File {
         &source.entries[0]
     } else {
         match source.find_one(kind, &component.name, "point --against at one of them")? {
@@ -170,7 +165,7 @@ pub(super) fn compare(
                     "{}: no {word} named `{}`{}; {listed}; choose one with --name",
                     args.against.display(),
                     component.name,
-                    catalog::hint(&component.name, names.iter().copied())
+                    sfperms::suggest::hint(&component.name, names.iter().copied())
                 );
             }
         }
@@ -183,12 +178,12 @@ pub(super) fn compare(
     let mut changes = set_changes.clone();
     let mut warnings = super::warnings::texts(&plan);
     warnings.extend(read.notes.iter().map(ToString::to_string));
-    if plan.output == OutputKind::PermissionSet && source.layout != Layout::File {
+    if plan.output == OutputKind::PermissionSet && source.origin != Origin::File {
         let (muted, group_warnings) = muted_in_groups(source, &plan, &component.document, &component.name)?;
         changes.extend(muted);
         warnings.extend(group_warnings);
     }
-    let outcome = Outcome {
+    let report = DiffReport {
         integration: integration.id.clone(),
         command,
         kind: plan.output,
@@ -198,7 +193,7 @@ pub(super) fn compare(
         changes,
     };
     Ok(Compared {
-        outcome,
+        report,
         relative: entry.relative.clone(),
         warnings,
         read,
@@ -295,22 +290,12 @@ fn command_line(args: &DiffArgs, options: &BTreeMap<String, String>) -> String {
     parts.extend(r.object.iter().map(|o| format!("--object {o}")));
     parts.extend(r.field.iter().map(|f| format!("--field {f}")));
     if let Some(kind) = r.output_kind {
-        parts.push(format!(
-            "--as {}",
-            if matches!(kind, super::args::Kind::Profile) { "profile" } else { "permission-set" }
-        ));
+        parts.push(format!("--as {}", kind.word()));
     }
     if let Some(name) = &args.name {
         parts.push(format!("--name '{name}'"));
     }
     parts.join(" ")
-}
-
-fn kind_title(kind: OutputKind) -> &'static str {
-    match kind {
-        OutputKind::PermissionSet => "PermissionSet",
-        OutputKind::Profile => "Profile",
-    }
 }
 
 fn status_word(status: Status) -> &'static str {
@@ -363,10 +348,10 @@ fn by_group(changes: &[Change]) -> BTreeMap<&str, Vec<&Change>> {
     groups
 }
 
-pub(super) fn text(o: &Outcome, style: Style) -> String {
+pub(super) fn text(o: &DiffReport, style: Style) -> String {
     let mut out = String::new();
     let _ =
-        writeln!(out, "{}", style.paint(Tone::Heading, &format!("{} `{}`: {}", kind_title(o.kind), o.name, o.path)));
+        writeln!(out, "{}", style.paint(Tone::Heading, &format!("{} `{}`: {}", o.kind.type_name(), o.name, o.path)));
     let scope = if o.kind == OutputKind::Profile {
         format!(" (scope: {})", if o.scope == Scope::Full { "full" } else { "fragment" })
     } else {
@@ -428,9 +413,9 @@ fn why_cell(reasons: &[Reason]) -> String {
 }
 
 /// The report as Markdown; `level` is its heading's (`###`), the groups' one deeper.
-pub(super) fn markdown(o: &Outcome, level: &str) -> String {
+pub(super) fn markdown(o: &DiffReport, level: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{level} sfperms diff: {} `{}`\n", kind_title(o.kind), o.name);
+    let _ = writeln!(out, "{level} sfperms diff: {} `{}`\n", o.kind.type_name(), o.name);
     let scope = if o.kind == OutputKind::Profile {
         format!(" (scope: {})", if o.scope == Scope::Full { "full" } else { "fragment" })
     } else {
@@ -468,7 +453,7 @@ pub(super) fn markdown(o: &Outcome, level: &str) -> String {
 mod tests {
     use super::*;
 
-    fn outcome() -> Outcome {
+    fn report() -> DiffReport {
         let change = Change {
             id: sfperms::diff::EntryId { group: "userPermissions".into(), key: "ModifyAllData".into() },
             status: Status::Excess,
@@ -477,7 +462,7 @@ mod tests {
             fix: "delete it".into(),
             note: None,
         };
-        Outcome {
+        DiffReport {
             integration: "jetstream".into(),
             command: "sfperms gen --for jetstream".into(),
             kind: OutputKind::PermissionSet,
@@ -490,9 +475,9 @@ mod tests {
 
     #[test]
     fn colour_only_when_asked() {
-        let coloured = text(&outcome(), Style { on: true });
+        let coloured = text(&report(), Style { on: true });
         assert!(coloured.contains("\x1b[33mexcess \x1b[0m ModifyAllData"), "{coloured:?}");
-        assert!(!text(&outcome(), Style { on: false }).contains('\x1b'));
+        assert!(!text(&report(), Style { on: false }).contains('\x1b'));
     }
 
     #[test]

@@ -74,13 +74,13 @@ impl ErrorKind {
     /// The kind of the first library error in the chain (the outermost that sfperms knows).
     pub fn of(err: &anyhow::Error) -> ErrorKind {
         use sfperms::catalog::CatalogErrors;
-        use sfperms::format::FormatError;
         use sfperms::metadata::read::ParseError;
-        use sfperms::metadata::source::SourceError;
-        use sfperms::output::OutputError;
         use sfperms::platform::dependency_export::ExportError;
         use sfperms::project::ProjectError;
-        use sfperms::project_file::ProjectFileError;
+        use sfperms::project::config::ProjectFileError;
+        use sfperms::project::format::FormatError;
+        use sfperms::project::output::OutputError;
+        use sfperms::project::source::SourceError;
         use sfperms::solver::SelectionError;
         for cause in err.chain() {
             let kind = if cause.is::<SelectionError>() {

@@ -4,8 +4,8 @@
 
 use anyhow::{Result, bail};
 use serde_json::json;
-use sfperms::format::{self, FileStatus};
-use sfperms::metadata::source::{Layout, Source};
+use sfperms::project::format::{self, FileStatus};
+use sfperms::project::source::{Origin, Source};
 
 use super::args::FmtArgs;
 use super::envelope;
@@ -13,7 +13,7 @@ use super::exit::{DIFFERENCES, ERROR, SUCCESS};
 
 pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
     let sources = args.paths.iter().map(|p| Source::open(p)).collect::<Result<Vec<_>, _>>()?;
-    if let Some(zip) = sources.iter().find(|s| s.layout == Layout::Zip).filter(|_| !args.check) {
+    if let Some(zip) = sources.iter().find(|s| s.origin == Origin::Zip).filter(|_| !args.check) {
         bail!(
             "{}: a zip archive: sfperms does not rewrite archives; use `fmt --check`, or unzip it first",
             zip.root.display()

@@ -5,14 +5,15 @@ use std::collections::BTreeMap;
 use anyhow::{Result, bail};
 use serde_json::json;
 use sfperms::access::Item;
-use sfperms::catalog::{Catalog, Integration, OutputKind};
+use sfperms::catalog::{Catalog, Integration};
 use sfperms::diff::compare;
 use sfperms::emit::{self, FileMeta};
+use sfperms::metadata::OutputKind;
 use sfperms::metadata::names::{check_api_name, check_label, check_profile_name};
 use sfperms::metadata::read::{self, Namespace};
-use sfperms::output::{self, Component, FileOut, Layout};
 use sfperms::platform::{DEFAULT_API_VERSION, licences, versions};
 use sfperms::project::SfdxProject;
+use sfperms::project::output::{self, Component, FileOut, Layout};
 use sfperms::solver::Plan;
 
 use super::args::{GenArgs, LayoutArg};
@@ -292,10 +293,7 @@ fn api_version(args: &GenArgs, plan: &Plan) -> Result<String> {
 
 /// The metadata type and the elements the plan's file holds, as the version table names them.
 fn elements_written(plan: &Plan) -> Vec<&'static str> {
-    let mut elements = vec![match plan.output {
-        OutputKind::PermissionSet => "PermissionSet",
-        OutputKind::Profile => "Profile",
-    }];
+    let mut elements = vec![plan.output.type_name()];
     for item in plan.grants.keys() {
         let element = match item {
             Item::UserPermission(_) => "userPermissions",

@@ -8,9 +8,10 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 use serde_json::json;
-use sfperms::catalog::{Catalog, OutputKind};
+use sfperms::catalog::Catalog;
 use sfperms::disk::Target;
-use sfperms::project_file::{self, FILE_NAME};
+use sfperms::metadata::OutputKind;
+use sfperms::project::config::{self, FILE_NAME};
 
 use super::args::InitArgs;
 use super::envelope;
@@ -38,7 +39,7 @@ pub fn run(catalog: &Catalog, args: &InitArgs, options: BTreeMap<String, String>
     let text = file_text(catalog, user.as_deref());
     // What init writes, gen must read back.
     if user.is_some()
-        && let Err(problems) = project_file::parse(&text, catalog)
+        && let Err(problems) = config::parse(&text, catalog)
     {
         bail!("the file init would write does not read back (please report this): {problems:?}");
     }

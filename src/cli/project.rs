@@ -10,8 +10,8 @@ use anyhow::{Context, Result, bail};
 use serde_json::json;
 use sfperms::catalog::Catalog;
 use sfperms::diff;
-use sfperms::metadata::source::Source;
-use sfperms::project_file::{self, DeclaredUser, ProjectFile};
+use sfperms::project::config::{self, DeclaredUser, ProjectFile};
+use sfperms::project::source::Source;
 
 use super::args::{DiffArgs, DiffFormat, GenArgs, RequestArgs};
 use super::diff_cmd::{self, Compared};
@@ -24,15 +24,15 @@ use super::warnings;
 /// The project file for a command run without `--for`.
 pub fn load(catalog: &Catalog) -> Result<ProjectFile> {
     let here = std::env::current_dir().context("cannot read the current folder")?;
-    let Some(path) = project_file::find(&here) else {
+    let Some(path) = config::find(&here) else {
         bail!(
             "no --for, and no {} here or in a folder above: give --for ID, or declare the integration users with `sfperms init`",
-            project_file::FILE_NAME
+            config::FILE_NAME
         );
     };
     // Shown relative to where the command runs, as the user typed nothing.
     let shown = path.strip_prefix(&here).map(Path::to_path_buf).unwrap_or(path);
-    Ok(project_file::load(&shown, catalog)?)
+    Ok(config::load(&shown, catalog)?)
 }
 
 /// Without `--for`, the request's flags have no integration to go to: they belong in the file.
@@ -53,7 +53,7 @@ fn refuse_request_flags(args: &RequestArgs, options: &BTreeMap<String, String>) 
         bail!(
             "{} without --for: add --for ID, or put them in a `[[user]]` table of {}",
             given.join(", "),
-            project_file::FILE_NAME
+            config::FILE_NAME
         );
     }
     Ok(())
@@ -68,10 +68,7 @@ pub(super) fn request(user: &DeclaredUser, root: &Path) -> RequestArgs {
         field: user.fields.clone(),
         user_permission: Vec::new(),
         integration_user: false,
-        output_kind: user.output.map(|k| match k {
-            sfperms::catalog::OutputKind::PermissionSet => super::args::Kind::PermissionSet,
-            sfperms::catalog::OutputKind::Profile => super::args::Kind::Profile,
-        }),
+        output_kind: user.output,
         dependencies: user.dependencies.as_ref().map(|d| root.join(d)),
     }
 }
@@ -197,7 +194,7 @@ pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String
         DiffFormat::Text => {
             let style = Style::stdout();
             for (_, c) in &compared {
-                println!("{}", diff_cmd::text(&c.outcome, style));
+                println!("{}", diff_cmd::text(&c.report, style));
             }
             print!("{}", summary_text(&file, &compared));
         }
@@ -215,12 +212,12 @@ pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String
 fn summary_text(file: &ProjectFile, compared: &[(&DeclaredUser, Compared)]) -> String {
     let mut out = format!("{} integration users ({}):\n", compared.len(), file.path.display());
     for (user, c) in compared {
-        let state = if c.equal() { "no differences".to_string() } else { diff_cmd::headline(&c.outcome.changes, "") };
+        let state = if c.equal() { "no differences".to_string() } else { diff_cmd::headline(&c.report.changes, "") };
         let _ = writeln!(
             out,
             "  {} `{}` ({}:{}): {state}",
             user.integration,
-            c.outcome.name,
+            c.report.name,
             file.path.display(),
             user.line
         );
@@ -235,7 +232,7 @@ fn markdown(file: &ProjectFile, compared: &[(&DeclaredUser, Compared)]) -> Strin
         "| User | File | Missing | Excess | Other | Not in the retrieve |\n| --- | --- | --- | --- | --- | --- |\n",
     );
     for (user, c) in compared {
-        let n = diff::counts(&c.outcome.changes);
+        let n = diff::counts(&c.report.changes);
         let _ = writeln!(
             out,
             "| {} (line {}) | `{}` | {} | {} | {} | {} |",
@@ -244,7 +241,7 @@ fn markdown(file: &ProjectFile, compared: &[(&DeclaredUser, Compared)]) -> Strin
     }
     for (_, c) in compared {
         out.push('\n');
-        out.push_str(&diff_cmd::markdown(&c.outcome, "###"));
+        out.push_str(&diff_cmd::markdown(&c.report, "###"));
     }
     out
 }

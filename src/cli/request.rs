@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use sfperms::catalog::{self, Catalog, Integration, OutputKind};
+use sfperms::catalog::{self, Catalog, Integration};
 use sfperms::platform::dependencies::DependencyTable;
 use sfperms::platform::dependency_export;
 use sfperms::solver::{self, FieldRequest, ObjectRequest, Plan, Selection};
 
-use super::args::{CatalogNeed, Kind, RequestArgs};
+use super::args::{CatalogNeed, RequestArgs};
 
 /// The part of the catalog a command needs, and all of a `--catalog DIR` when one is needed.
 pub fn load_catalog(need: &CatalogNeed, dir: Option<&Path>) -> Result<Catalog> {
@@ -35,7 +35,7 @@ pub fn integration<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Integration
             let ids = catalog.ids();
             bail!(
                 "unknown integration `{id}`{}; the catalog has: {}",
-                catalog::hint(id, ids.iter().copied()),
+                sfperms::suggest::hint(id, ids.iter().copied()),
                 ids.join(", ")
             )
         }
@@ -52,10 +52,7 @@ pub fn selection(args: &RequestArgs, options: BTreeMap<String, String>) -> Resul
         fields,
         user_permissions: args.user_permission.clone(),
         integration_user: args.integration_user,
-        output: args.output_kind.map(|k| match k {
-            Kind::PermissionSet => OutputKind::PermissionSet,
-            Kind::Profile => OutputKind::Profile,
-        }),
+        output: args.output_kind,
     })
 }
 

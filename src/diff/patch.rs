@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use super::compare::{self, EntryId};
 use super::report::{Change, Effect, Status};
-use crate::catalog::OutputKind;
 use crate::emit;
+use crate::metadata::OutputKind;
 use crate::metadata::{Content, Document, Node};
 
 fn set_field(node: &mut Node, field: &str, value: &str) {

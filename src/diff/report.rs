@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::compare::{self, EntryDiff, EntryId, boolean};
 use crate::access::{FieldAccess, Item, ObjectAccess};
-use crate::catalog::OutputKind;
+use crate::metadata::OutputKind;
 use crate::metadata::{Document, Node};
 use crate::platform::permissions::{self, Risk};
 use crate::solver::{Plan, Reason};
@@ -127,16 +127,16 @@ pub fn is_equal(changes: &[Change]) -> bool {
 
 /// Child elements that grant access when true.
 const GRANT_FLAGS: [&str; 12] = [
-    "allowCreate",
-    "allowDelete",
-    "allowEdit",
-    "allowRead",
+    ObjectAccess::Create.element(),
+    ObjectAccess::Delete.element(),
+    ObjectAccess::Edit.element(),
+    ObjectAccess::Read.element(),
     "editable",
     "enabled",
-    "modifyAllRecords",
+    ObjectAccess::ModifyAll.element(),
     "readable",
     "viewAllFields",
-    "viewAllRecords",
+    ObjectAccess::ViewAll.element(),
     "visible",
     "visibility",
 ];

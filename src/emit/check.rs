@@ -6,7 +6,7 @@
 //! The answer is one-sided: `true` only when reading the file, ordering it and writing it gives
 //! back its exact bytes, and the reader would accept it; `false` means "not proven" and stops at
 //! the first difference. Callers then read the file fully to learn whether it is malformed or only
-//! out of order (`format::check`). Tests hold this to the writers on every corpus file and on
+//! out of order (`project::format::check`). Tests hold this to the writers on every corpus file and on
 //! generated documents (`tests/integration/fmt.rs`, `the_check_agrees_with_the_writer` below).
 
 use std::borrow::Cow;

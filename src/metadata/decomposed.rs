@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use super::document::{Content, Document, Node};
+use super::kind::{FileKind, OutputKind};
 use super::read::{self, Namespace};
 use super::{canonical, names};
 
@@ -104,12 +105,20 @@ pub enum PartPath {
     Part(Decomposition),
 }
 
+/// The root element of a set (and of a Beta2 part).
+const SET_ROOT: &str = FileKind::PermissionSet.root();
+
+/// The set's own file in its folder, from the set's file-name form: `X.permissionset-meta.xml`.
+fn stub_file_name(set: &str) -> String {
+    format!("{set}.{}-meta.xml", OutputKind::PermissionSet.placement().suffix)
+}
+
 /// Classifies `relative` (with `/`) inside the folder of set `set` (its file-name form).
 pub fn classify(set: &str, relative: &str) -> Option<PartPath> {
     let parts: Vec<&str> = relative.split('/').collect();
     match parts.as_slice() {
         [file] => {
-            if *file == format!("{set}.permissionset-meta.xml") {
+            if *file == stub_file_name(set) {
                 return Some(PartPath::Stub);
             }
             let suffix = file.strip_prefix(set)?.strip_prefix('.')?.strip_suffix("-meta.xml")?;
@@ -254,17 +263,17 @@ pub fn recompose(
     layout: Decomposition,
     files: &[PartFile],
 ) -> Result<Recomposed, DecomposedError> {
-    let stub_name = format!("{set}.permissionset-meta.xml");
+    let stub_name = stub_file_name(set);
     let stub = files
         .iter()
         .find(|f| f.relative == stub_name)
         .ok_or_else(|| DecomposedError::NoStub { folder: folder.to_string(), stub: stub_name.clone() })?;
     let mut document = parse(stub, Namespace::Required)?;
-    if document.root != "PermissionSet" {
+    if document.root != SET_ROOT {
         return Err(DecomposedError::WrongRoot {
             path: stub.display.to_string(),
             found: document.root,
-            expected: "PermissionSet".into(),
+            expected: SET_ROOT.into(),
             layout,
         });
     }
@@ -274,11 +283,11 @@ pub fn recompose(
         Decomposition::Beta2 => {
             for file in parts {
                 let part = parse(file, Namespace::Optional)?;
-                if part.root != "PermissionSet" {
+                if part.root != SET_ROOT {
                     return Err(DecomposedError::WrongRoot {
                         path: file.display.to_string(),
                         found: part.root,
-                        expected: "PermissionSet".into(),
+                        expected: SET_ROOT.into(),
                         layout,
                     });
                 }
@@ -363,11 +372,12 @@ fn file_name_safe(id: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// One file of a split set: its path relative to the set's folder (`/`), and its text.
+/// One file of a split set: its path relative to the set's folder (`/`), and its document, in the
+/// form the CLI writes it (the canonical writer, `emit::render_owned_fast`, gives its text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SplitFile {
     pub relative: String,
-    pub text: String,
+    pub document: Document,
 }
 
 fn unwritable(group: &str, id: &str, layout: Decomposition, reason: impl Into<String>) -> DecomposedError {
@@ -400,7 +410,7 @@ pub fn split(document: &Document, set: &str, layout: Decomposition) -> Result<Ve
                     format!("{set}.{}-meta.xml", child.beta2_suffix)
                 };
                 let part = parts.entry(relative).or_insert_with(|| {
-                    let mut d = Document::new("PermissionSet");
+                    let mut d = Document::new(SET_ROOT);
                     d.in_metadata_namespace = false;
                     d
                 });
@@ -426,25 +436,23 @@ pub fn split(document: &Document, set: &str, layout: Decomposition) -> Result<Ve
             }
         }
     }
-    let mut files = vec![SplitFile {
-        relative: format!("{set}.permissionset-meta.xml"),
-        text: crate::emit::render_owned_fast(stub),
-    }];
-    files.extend(parts.into_iter().map(|(relative, part)| SplitFile { relative, text: part_text(part) }));
+    let mut files = vec![SplitFile { relative: stub_file_name(set), document: stub }];
+    files.extend(parts.into_iter().map(|(relative, part)| SplitFile { relative, document: part_form(part) }));
     files.sort_by(|a, b| a.relative.cmp(&b.relative));
     Ok(files)
 }
 
-/// The canonical text of a part (Beta2: `<PermissionSet>` without a namespace, its entries in
-/// canonical order; Beta: the child type's fields in alphabetical order, as the CLI writes them).
-pub fn part_text(mut part: Document) -> String {
-    part.in_metadata_namespace = part.root != "PermissionSet";
-    crate::emit::render_owned_fast(part)
+/// A part in the form the CLI writes it, for the canonical writer (Beta2: `<PermissionSet>`
+/// without a namespace, its entries in canonical order; Beta: the child type's fields in
+/// alphabetical order, in the namespace).
+pub fn part_form(mut part: Document) -> Document {
+    part.in_metadata_namespace = part.root != SET_ROOT;
+    part
 }
 
 /// The roots a part file may have: `PermissionSet` (Beta2) or a child type (Beta).
 pub fn is_part_root(root: &str) -> bool {
-    root == "PermissionSet" || child_types().iter().any(|c| c.type_name == root)
+    root == SET_ROOT || child_types().iter().any(|c| c.type_name == root)
 }
 
 #[cfg(test)]
@@ -479,6 +487,11 @@ mod tests {
         assert_eq!(part_of("permissionsets/X/X.permissionset-meta.xml"), None);
     }
 
+    /// The text of each file, as the writer writes it.
+    fn texts(files: &[SplitFile]) -> Vec<String> {
+        files.iter().map(|f| crate::emit::render_fast(&f.document)).collect()
+    }
+
     fn set() -> Document {
         let mut d = Document::new("PermissionSet");
         d.leaf("label", "X");
@@ -498,9 +511,10 @@ mod tests {
             paths,
             ["X.permissionset-meta.xml", "X.userPermission-meta.xml", "objectSettings/Account.objectSettings-meta.xml"]
         );
-        assert!(files[1].text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet>\n"));
-        assert!(files[1].text.find("ApiEnabled").unwrap() < files[1].text.find("ViewSetup").unwrap());
-        assert!(files[0].text.contains("<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">"));
+        let texts = texts(&files);
+        assert!(texts[1].starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet>\n"));
+        assert!(texts[1].find("ApiEnabled").unwrap() < texts[1].find("ViewSetup").unwrap());
+        assert!(texts[0].contains("<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">"));
     }
 
     #[test]
@@ -519,7 +533,8 @@ mod tests {
             ]
         );
         assert!(
-            files[5].text.contains("<UserPermission xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <enabled>")
+            texts(&files)[5]
+                .contains("<UserPermission xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <enabled>")
         );
     }
 
@@ -527,9 +542,11 @@ mod tests {
     fn split_then_recompose_is_the_set() {
         for layout in [Decomposition::Beta, Decomposition::Beta2] {
             let files = split(&set(), "X", layout).unwrap();
+            let texts = texts(&files);
             let parts: Vec<PartFile> = files
                 .iter()
-                .map(|f| PartFile { relative: &f.relative, display: &f.relative, bytes: f.text.as_bytes() })
+                .zip(&texts)
+                .map(|(f, text)| PartFile { relative: &f.relative, display: &f.relative, bytes: text.as_bytes() })
                 .collect();
             let back = recompose("X", "X", layout, &parts).unwrap();
             assert!(back.notes.is_empty());

@@ -1,15 +1,16 @@
-//! Metadata files as Salesforce writes them: the element tree (`document`), its canonical order
-//! (`canonical`), the reader (`read`), names and file names (`names`), what a profile deploy does
-//! (`overlay`), where existing files are found and how they are read safely (`source`), and
-//! permission sets the sf CLI stores decomposed (`decomposed`, on disk `set_folder`).
+//! Metadata files as Salesforce writes them: their kinds and every name a kind goes by (`kind`),
+//! the element tree (`document`), its canonical order (`canonical`), the reader (`read`), names
+//! and file names (`names`), what a profile deploy does (`overlay`), and permission sets the sf
+//! CLI stores decomposed (`decomposed`). Nothing here touches the file system: finding, reading
+//! and writing files on disk is `project`'s.
 
 pub mod canonical;
 pub mod decomposed;
 pub mod document;
+pub mod kind;
 pub mod names;
 pub mod overlay;
 pub mod read;
-pub mod set_folder;
-pub mod source;
 
 pub use document::{Content, Document, METADATA_NS, Node};
+pub use kind::{FileKind, OutputKind, Placement};

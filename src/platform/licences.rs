@@ -35,7 +35,7 @@ pub fn check(name: &str) -> Result<(&'static str, &'static str), String> {
     if let Some((known, source)) = licences().iter().find(|(n, _)| n.eq_ignore_ascii_case(name.trim())) {
         return Ok((known, source));
     }
-    let hint = crate::catalog::hint(name, names());
+    let hint = crate::suggest::hint(name, names());
     Err(format!(
         "`{name}` is not a user licence sfperms knows{hint}; the known licences are: {} (src/platform/data/user-licences.tsv)",
         names().join(", ")

@@ -18,7 +18,8 @@ mod tests;
 use std::collections::BTreeMap;
 
 use crate::access::Item;
-use crate::catalog::{Integration, OutputKind};
+use crate::catalog::Integration;
+use crate::metadata::OutputKind;
 use crate::platform::dependencies::DependencyTable;
 use crate::platform::licences;
 

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::access::Item;
-use crate::catalog::{Conflict, OutputKind, PackagePermissionSet, Quote};
+use crate::catalog::{Conflict, PackagePermissionSet, Quote};
+use crate::metadata::OutputKind;
 use crate::platform::dependencies::DependencySource;
 use crate::platform::needs::PlatformNeed;
 

@@ -11,7 +11,8 @@ use super::choose::{cost, total_cost};
 use super::closure::{closure_set, direct_requirements};
 use super::*;
 use crate::access::{Item, ObjectAccess};
-use crate::catalog::{Condition, Integration, OutputKind, Quote, Requirement, Template};
+use crate::catalog::{Condition, Integration, Quote, Requirement, Template};
+use crate::metadata::OutputKind;
 use crate::platform::dependencies::DependencySource;
 
 /// Real permission names with very different privilege ranks, so alternatives matter.

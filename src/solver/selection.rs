@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::access::{FieldAccess, ObjectAccess, parse_object_access_list};
-use crate::catalog::{Integration, OptionKind, OutputKind, hint};
+use crate::catalog::{Integration, OptionKind};
+use crate::metadata::OutputKind;
+use crate::suggest::hint;
 
 /// `--object NAME[:ACCESS]`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -78,7 +78,7 @@ fn an_oversize_file_is_refused_before_it_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("Huge.profile-meta.xml");
     let file = std::fs::File::create(&big).unwrap();
-    file.set_len(sfperms::metadata::source::MAX_FILE_BYTES + 1).unwrap();
+    file.set_len(sfperms::project::source::MAX_FILE_BYTES + 1).unwrap();
     let err = input_error(&["fmt", "--check", big.to_str().unwrap()]);
     assert!(err.contains(&big.display().to_string()), "{err}");
     assert!(err.contains("more than the 67108864 bytes"), "{err}");

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use sfperms::access::{FieldAccess, Item, ObjectAccess};
-use sfperms::catalog::OutputKind;
 use sfperms::emit::{self, FileMeta};
+use sfperms::metadata::OutputKind;
 use sfperms::metadata::read::parse;
 use sfperms::solver::Plan;
 

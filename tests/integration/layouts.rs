@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use sfperms::metadata::decomposed::Decomposition;
-use sfperms::metadata::set_folder;
+use sfperms::project::set_folder;
 
 use crate::common::{assert_schema_valid, copy_dir, fixtures, input_error, ok, run, stderr, stdout};
 

@@ -3,9 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::catalog::OutputKind;
+use crate::metadata::OutputKind;
 use crate::metadata::decomposed::Decomposition;
-use crate::metadata::names::encode_file_name;
 
 #[derive(Debug, Clone)]
 pub struct SfdxProject {
@@ -87,14 +86,15 @@ impl SfdxProject {
     }
 
     /// Where a new component goes: the default package directory's `main/default/<folder>/`
-    /// (an existing file of that name is found by `metadata::source`'s discovery first).
+    /// (an existing file of that name is found by `source`'s discovery first).
     pub fn default_source_path(&self, kind: OutputKind, name: &str) -> PathBuf {
-        self.package_dirs[0].join("main").join("default").join(folder(kind)).join(source_file_name(kind, name))
+        let placement = kind.placement();
+        self.package_dirs[0].join("main").join("default").join(placement.folder).join(placement.source_file_name(name))
     }
 
     /// The existing file named `file` in any package directory (sorted, hidden folders and
     /// `node_modules` skipped, links not followed), else the default package directory's
-    /// `main/default/<folder>/<file>`. Used for permission set groups, which `metadata::source`'s
+    /// `main/default/<folder>/<file>`. Used for permission set groups, which `source`'s
     /// discovery does not list.
     pub fn find_or_default(&self, folder: &str, file: &str) -> PathBuf {
         for dir in &self.package_dirs {
@@ -114,36 +114,6 @@ impl SfdxProject {
         }
         self.package_dirs[0].join("main").join("default").join(folder).join(file)
     }
-}
-
-/// The metadata folder of a kind (`permissionsets`, `profiles`).
-pub fn folder(kind: OutputKind) -> &'static str {
-    match kind {
-        OutputKind::PermissionSet => "permissionsets",
-        OutputKind::Profile => "profiles",
-    }
-}
-
-/// The metadata type name (`PermissionSet`, `Profile`).
-pub fn type_name(kind: OutputKind) -> &'static str {
-    match kind {
-        OutputKind::PermissionSet => "PermissionSet",
-        OutputKind::Profile => "Profile",
-    }
-}
-
-/// `Name.permissionset-meta.xml` / `Name.profile-meta.xml`.
-pub fn source_file_name(kind: OutputKind, name: &str) -> String {
-    format!("{}-meta.xml", mdapi_file_name(kind, name))
-}
-
-/// `Name.permissionset` / `Name.profile`.
-pub fn mdapi_file_name(kind: OutputKind, name: &str) -> String {
-    let suffix = match kind {
-        OutputKind::PermissionSet => "permissionset",
-        OutputKind::Profile => "profile",
-    };
-    format!("{}.{suffix}", encode_file_name(name))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `fmt`: existing PermissionSet, Profile and package.xml files in Salesforce's canonical form,
 //! without changing what they mean; the child files of a decomposed permission set each in the
-//! form the sf CLI writes it (`decomposed::part_text`), none moved between files. A file is read
-//! (`metadata::source`, `metadata::read`), put in
+//! form the sf CLI writes it (`decomposed::part_form`), none moved between files. A file is read
+//! (`project::source`, `metadata::read`), put in
 //! canonical order (`metadata::canonical`) and written by the canonical writer (`emit`), so
 //! formatting has the one meaning generation has. Checking reads every file in parallel and keeps
 //! only a yes/no per file; rewriting happens only when every file could be read (a malformed file
@@ -9,16 +9,17 @@
 
 use std::path::Path;
 
+use super::source::{self, Entry, Source, SourceError};
 use crate::disk::{DiskError, Target};
 use crate::emit;
+use crate::metadata::FileKind;
 use crate::metadata::decomposed;
-use crate::metadata::source::{self, Entry, FileKind, Source, SourceError};
 
 /// The canonical text of a file, from its bytes.
 pub fn canonical_text(entry: &Entry, bytes: &[u8]) -> Result<String, SourceError> {
     let doc = source::parse_entry(entry, bytes)?;
     Ok(match entry.kind {
-        Some(FileKind::PermissionSetPart) => decomposed::part_text(doc),
+        Some(FileKind::PermissionSetPart) => emit::render_owned_fast(decomposed::part_form(doc)),
         _ => emit::render_owned_fast(doc),
     })
 }
@@ -68,7 +69,7 @@ pub enum FormatError {
 pub fn rewrite(source: &Source, indices: &[usize]) -> Result<Vec<Result<bool, FormatError>>, SourceError> {
     let subset = Source {
         root: source.root.clone(),
-        layout: source.layout,
+        origin: source.origin,
         entries: indices.iter().filter_map(|i| source.entries.get(*i).cloned()).collect(),
     };
     subset.map(|reader, entry| {

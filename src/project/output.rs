@@ -11,15 +11,14 @@ use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::OutputKind;
+use super::set_folder::{self, SetFolderError};
+use super::sfdx::{ProjectError, SfdxProject};
+use super::source::{self, MissingDirs, Source, SourceError};
 use crate::disk::{DiskError, Target};
 use crate::emit;
 use crate::metadata::decomposed::{self, Decomposition};
 use crate::metadata::names::encode_file_name;
-use crate::metadata::set_folder::{self, SetFolderError};
-use crate::metadata::source::{self, FileKind, MissingDirs, Source, SourceError};
-use crate::metadata::{Document, overlay};
-use crate::project::{self, SfdxProject};
+use crate::metadata::{Document, FileKind, OutputKind, overlay};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
@@ -80,7 +79,7 @@ impl FileOut {
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     #[error(transparent)]
-    Project(#[from] project::ProjectError),
+    Project(#[from] ProjectError),
     #[error(transparent)]
     Disk(#[from] DiskError),
     #[error(transparent)]
@@ -98,7 +97,7 @@ pub enum OutputError {
 /// The bytes of `component` replacing `target`: the file there must read as the same kind (a
 /// profile is overlaid on it; a permission set is replaced whole, as a deploy replaces it).
 fn component_bytes(component: &Component, target: &Target) -> Result<Vec<u8>, OutputError> {
-    let kind = FileKind::of_output(component.kind);
+    let kind = component.kind.file_kind();
     let document = match &target.existing {
         None => component.document.clone(),
         Some(bytes) => {
@@ -114,7 +113,7 @@ fn component_bytes(component: &Component, target: &Target) -> Result<Vec<u8>, Ou
 
 /// The package.xml naming `component`, merged into the one at `target` (which must read as one).
 fn package_bytes(component: &Component, api_version: &str, target: Option<&Target>) -> Result<Vec<u8>, OutputError> {
-    let members = BTreeMap::from([(project::type_name(component.kind), vec![component.name.clone()])]);
+    let members = BTreeMap::from([(component.kind.type_name(), vec![component.name.clone()])]);
     let fresh = emit::package_xml(&members, api_version);
     let merged = match target.and_then(|t| t.existing.as_deref().map(|b| (t, b))) {
         Some((target, bytes)) => {
@@ -136,7 +135,7 @@ fn existing_component(component: &Component, dir: &Path) -> Result<Option<PathBu
     }
     let source = Source::open_dir(probe, MissingDirs::Skip)?;
     let found = source.find_one(
-        FileKind::of_output(component.kind),
+        component.kind.file_kind(),
         &component.name,
         "remove or rename all but one, or write with --output-dir into one folder",
     )?;
@@ -159,9 +158,10 @@ pub fn files_in_dir(
                 Some(path) => path,
                 None => match &project {
                     Some(project) => project.default_source_path(component.kind, &component.name),
-                    None => dir
-                        .join(project::folder(component.kind))
-                        .join(project::source_file_name(component.kind, &component.name)),
+                    None => {
+                        let placement = component.kind.placement();
+                        dir.join(placement.folder).join(placement.source_file_name(&component.name))
+                    }
                 },
             };
             if component.kind == OutputKind::PermissionSet {
@@ -175,9 +175,8 @@ pub fn files_in_dir(
             files.push(FileOut::new(target, bytes));
         }
         Layout::Mdapi => {
-            let path = dir
-                .join(project::folder(component.kind))
-                .join(project::mdapi_file_name(component.kind, &component.name));
+            let placement = component.kind.placement();
+            let path = dir.join(placement.folder).join(placement.mdapi_file_name(&component.name));
             let target = Target::open(&path, dir)?;
             let bytes = component_bytes(component, &target)?;
             let package_target = Target::open(&dir.join("package.xml"), dir)?;
@@ -232,7 +231,7 @@ fn decomposed_files(
     for part in decomposed::split(&component.document, &encoded, layout)? {
         let path = dir.join(&part.relative);
         old_files.retain(|old| *old != path);
-        files.push(FileOut::new(Target::open(&path, root)?, part.text.into_bytes()));
+        files.push(FileOut::new(Target::open(&path, root)?, emit::render_owned_fast(part.document).into_bytes()));
     }
     for old in old_files {
         files.push(FileOut { target: Target::open(&old, root)?, bytes: Vec::new(), remove: true });
@@ -252,29 +251,30 @@ pub fn add_group(
     layout: Layout,
     api_version: &str,
 ) -> Result<(), OutputError> {
-    let encoded = encode_file_name(group);
+    let kind = FileKind::PermissionSetGroup;
+    let placement = kind.placement().expect("a permission set group is a component");
     let path = match layout {
         Layout::Source => {
-            let file = format!("{encoded}.permissionsetgroup-meta.xml");
+            let file = placement.source_file_name(group);
             match SfdxProject::open(dir)? {
-                Some(project) => project.find_or_default(GROUP_FOLDER, &file),
-                None => dir.join(GROUP_FOLDER).join(file),
+                Some(project) => project.find_or_default(placement.folder, &file),
+                None => dir.join(placement.folder).join(file),
             }
         }
-        Layout::Mdapi => dir.join(GROUP_FOLDER).join(format!("{encoded}.permissionsetgroup")),
+        Layout::Mdapi => dir.join(placement.folder).join(placement.mdapi_file_name(group)),
     };
     let target = Target::open(&path, dir)?;
     let document = match &target.existing {
         Some(bytes) => {
             let shown = target.path.display().to_string();
-            let current = source::parse_file(&shown, Some(FileKind::PermissionSetGroup), bytes)?;
+            let current = source::parse_file(&shown, Some(kind), bytes)?;
             emit::group_with_member(&current, set)
         }
         None => emit::permission_set_group(group, set),
     };
     files.push(FileOut::new(target, emit::render_fast(&document).into_bytes()));
     if layout == Layout::Mdapi {
-        let members = BTreeMap::from([("PermissionSetGroup", vec![group.to_string()])]);
+        let members = BTreeMap::from([(kind.root(), vec![group.to_string()])]);
         let fresh = emit::package_xml(&members, api_version);
         if let Some(package) = files.iter_mut().find(|f| f.path() == dir.join("package.xml")) {
             let shown = package.path().display().to_string();
@@ -285,16 +285,13 @@ pub fn add_group(
     Ok(())
 }
 
-/// The folder of permission set groups in both layouts.
-const GROUP_FOLDER: &str = "permissionsetgroups";
-
 /// A deployable mdapi zip (`package.xml` and `<folder>/<Name>.<suffix>` at its root): entries
 /// sorted, timestamps fixed at 1980-01-01 and modes fixed, so the same input gives the same bytes.
 pub fn zip_bytes(component: &Component, api_version: &str) -> Result<Vec<u8>, OutputError> {
     let mut entries: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     entries.insert("package.xml".into(), package_bytes(component, api_version, None)?);
-    let path =
-        format!("{}/{}", project::folder(component.kind), project::mdapi_file_name(component.kind, &component.name));
+    let placement = component.kind.placement();
+    let path = format!("{}/{}", placement.folder, placement.mdapi_file_name(&component.name));
     entries.insert(path, emit::render_fast(&component.document).into_bytes());
     let mut buffer = std::io::Cursor::new(Vec::new());
     {

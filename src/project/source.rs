@@ -18,76 +18,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
-use super::decomposed;
-use super::document::Document;
-use super::names::decode_file_name;
-use super::read::{self, Namespace};
-use crate::catalog::OutputKind;
+use super::sfdx::{ProjectError, SfdxProject};
 pub use crate::disk::MAX_FILE_BYTES;
 use crate::disk::{self, DiskError};
-use crate::project::{ProjectError, SfdxProject};
-
-/// The metadata files sfperms reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FileKind {
-    PermissionSet,
-    Profile,
-    /// `package.xml`: read only when named on the command line.
-    Package,
-    /// A child file of a decomposed permission set (its name is the set's).
-    PermissionSetPart,
-    PermissionSetGroup,
-    MutingPermissionSet,
-}
-
-impl FileKind {
-    /// The root element a file of this kind has.
-    pub fn root(self) -> &'static str {
-        match self {
-            FileKind::PermissionSet => "PermissionSet",
-            FileKind::Profile => "Profile",
-            FileKind::Package => "Package",
-            // Beta2 parts; a Beta part's root is its child type (`decomposed::is_part_root`).
-            FileKind::PermissionSetPart => "PermissionSet",
-            FileKind::PermissionSetGroup => "PermissionSetGroup",
-            FileKind::MutingPermissionSet => "MutingPermissionSet",
-        }
-    }
-
-    pub fn of_output(kind: OutputKind) -> FileKind {
-        match kind {
-            OutputKind::PermissionSet => FileKind::PermissionSet,
-            OutputKind::Profile => FileKind::Profile,
-        }
-    }
-
-    /// The kind and component name a file name says: `Work%2Ecom Only User.profile-meta.xml` →
-    /// (Profile, `Work.com Only User`).
-    pub fn from_file_name(file: &str) -> Option<(FileKind, String)> {
-        if file == "package.xml" {
-            return Some((FileKind::Package, String::new()));
-        }
-        let stem = file.strip_suffix("-meta.xml").unwrap_or(file);
-        let (name, kind) = if let Some(name) = stem.strip_suffix(".permissionset") {
-            (name, FileKind::PermissionSet)
-        } else if let Some(name) = stem.strip_suffix(".profile") {
-            (name, FileKind::Profile)
-        } else if let Some(name) = stem.strip_suffix(".permissionsetgroup") {
-            (name, FileKind::PermissionSetGroup)
-        } else if let Some(name) = stem.strip_suffix(".mutingpermissionset") {
-            (name, FileKind::MutingPermissionSet)
-        } else {
-            return None;
-        };
-        (!name.is_empty()).then(|| (kind, decode_file_name(name)))
-    }
-}
+use crate::metadata::decomposed;
+use crate::metadata::document::Document;
+use crate::metadata::kind::FileKind;
+use crate::metadata::read::{self, Namespace};
 
 /// What kind of place the files come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Layout {
+pub enum Origin {
     File,
     SfdxProject,
     Folder,
@@ -170,7 +112,7 @@ pub enum SourceError {
 pub struct Source {
     /// The folder paths are relative to (a single file's folder; the zip for a zip).
     pub root: PathBuf,
-    pub layout: Layout,
+    pub origin: Origin,
     /// Sorted by relative path.
     pub entries: Vec<Entry>,
 }
@@ -237,16 +179,16 @@ impl Source {
             name,
             location: Location::Path(path.into()),
         };
-        Ok(Source { root, layout: Layout::File, entries: vec![entry] })
+        Ok(Source { root, origin: Origin::File, entries: vec![entry] })
     }
 
     /// The metadata files under the folder `dir`: every package directory of an SFDX project, else
     /// the whole folder; sorted, skipping hidden folders and `node_modules`, refusing links out of
     /// `dir`. The one discovery `gen`, `diff` and `fmt` share.
     pub fn open_dir(dir: &Path, missing: MissingDirs) -> Result<Source, SourceError> {
-        let (layout, dirs) = match SfdxProject::open(dir)? {
-            Some(project) => (Layout::SfdxProject, project.package_dirs),
-            None => (Layout::Folder, vec![dir.to_path_buf()]),
+        let (origin, dirs) = match SfdxProject::open(dir)? {
+            Some(project) => (Origin::SfdxProject, project.package_dirs),
+            None => (Origin::Folder, vec![dir.to_path_buf()]),
         };
         let root = dir.canonicalize().map_err(|e| io_error(dir, e))?;
         let mut found = std::collections::BTreeMap::new();
@@ -311,7 +253,7 @@ impl Source {
                 found.insert(relative, entry);
             }
         }
-        Ok(Source { root: dir.to_path_buf(), layout, entries: found.into_values().collect() })
+        Ok(Source { root: dir.to_path_buf(), origin, entries: found.into_values().collect() })
     }
 
     fn open_zip(path: &Path) -> Result<Source, SourceError> {
@@ -357,13 +299,13 @@ impl Source {
             });
         }
         entries.sort_by(|a, b| a.relative.cmp(&b.relative));
-        Ok(Source { root: path.to_path_buf(), layout: Layout::Zip, entries })
+        Ok(Source { root: path.to_path_buf(), origin: Origin::Zip, entries })
     }
 
     /// A reader for this source (a zip is opened once per reader).
     pub fn reader(&self) -> Result<SourceReader, SourceError> {
-        let archive = match self.layout {
-            Layout::Zip => Some(open_archive(&self.root)?),
+        let archive = match self.origin {
+            Origin::Zip => Some(open_archive(&self.root)?),
             _ => None,
         };
         Ok(SourceReader { archive })
@@ -586,25 +528,6 @@ fn check_root_of(display: &str, kind: Option<FileKind>, root: &str) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_names() {
-        assert_eq!(
-            FileKind::from_file_name("Work%2Ecom Only User.profile-meta.xml"),
-            Some((FileKind::Profile, "Work.com Only User".into()))
-        );
-        assert_eq!(FileKind::from_file_name("X.permissionset"), Some((FileKind::PermissionSet, "X".into())));
-        assert_eq!(FileKind::from_file_name("X.object-meta.xml"), None);
-        assert_eq!(FileKind::from_file_name(".profile"), None);
-        assert_eq!(
-            FileKind::from_file_name("Jetstream.permissionsetgroup-meta.xml"),
-            Some((FileKind::PermissionSetGroup, "Jetstream".into()))
-        );
-        assert_eq!(
-            FileKind::from_file_name("Mute.mutingpermissionset"),
-            Some((FileKind::MutingPermissionSet, "Mute".into()))
-        );
-    }
 
     #[test]
     fn zip_names_that_escape() {

@@ -4,10 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::decomposed::{self, DecomposedError, Decomposition, PartFile, Recomposed};
-use super::names::encode_file_name;
-use super::source::{Entry, FileKind, Layout, MAX_FILE_BYTES, Source};
-use crate::project::{ProjectError, SfdxProject};
+use super::sfdx::{ProjectError, SfdxProject};
+use super::source::{Entry, MAX_FILE_BYTES, Origin, Source};
+use crate::metadata::FileKind;
+use crate::metadata::decomposed::{self, DecomposedError, Decomposition, PartFile, Recomposed};
+use crate::metadata::names::encode_file_name;
 
 /// The folder of a decomposed set and the files in it.
 #[derive(Debug, Clone)]
@@ -81,8 +82,8 @@ pub fn locate(stub: &Path, name: &str, configured: Option<Decomposition>) -> Res
 /// `sfdx-project.json` preset applies.
 pub fn of_entry(source: &Source, entry: &Entry, name: &str) -> Result<Option<SetFolder>, SetFolderError> {
     let Some(path) = entry.path().filter(|_| entry.kind == Some(FileKind::PermissionSet)) else { return Ok(None) };
-    let configured = match source.layout {
-        Layout::SfdxProject => SfdxProject::open(&source.root)?.and_then(|p| p.decomposition),
+    let configured = match source.origin {
+        Origin::SfdxProject => SfdxProject::open(&source.root)?.and_then(|p| p.decomposition),
         _ => None,
     };
     locate(path, name, configured)

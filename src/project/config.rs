@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::catalog::{Catalog, OptionKind, OutputKind, did_you_mean};
+use crate::catalog::{Catalog, OptionKind};
+use crate::metadata::OutputKind;
+use crate::suggest::did_you_mean;
 
 /// The project file's name, at the SFDX project root.
 pub const FILE_NAME: &str = "sfperms.toml";
