@@ -177,7 +177,7 @@ pub(super) fn compare(
     }
     let set_changes = diff::diff(&plan, &component.document, &read.document, scope);
     let mut changes = set_changes.clone();
-    let mut warnings = plan.warnings.clone();
+    let mut warnings = super::warnings::texts(&plan);
     warnings.extend(read.notes.iter().map(ToString::to_string));
     if plan.output == OutputKind::PermissionSet && source.origin != Origin::File {
         let (muted, group_warnings) = muted_in_groups(source, &plan, &component.document, &component.name)?;
@@ -404,7 +404,7 @@ fn why_cell(reasons: &[Reason]) -> String {
     let short: Vec<String> = reasons
         .iter()
         .map(|r| match r {
-            Reason::Requirement { context, .. } => context.clone(),
+            Reason::Requirement { context, .. } => context.to_string(),
             Reason::CommandLine { flag } => format!("asked for with {flag}"),
             Reason::Platform { .. } => "platform requirement".to_string(),
             Reason::Dependency { of, .. } => format!("required by {of}"),

@@ -21,6 +21,7 @@ use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::project;
 use super::request;
+use super::warnings;
 
 /// What `gen` computes for one request, before anything is written or printed.
 pub(super) struct Generated<'a> {
@@ -51,7 +52,7 @@ impl Generated<'_> {
         json!({
             "integration": self.integration.id, "kind": self.component.kind, "name": self.component.name,
             "api-version": self.api_version, "xml": emit::render_fast(&self.component.document), "files": listed,
-            "plan": self.plan,
+            "plan": warnings::plan_json(&self.plan),
         })
     }
 }
@@ -69,10 +70,10 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
     if as_json {
         write_files(files, args.check)?;
         let status = if args.check && generated.changes() { DIFFERENCES } else { SUCCESS };
-        return envelope::print_result(status, &generated.json(args.check), &generated.plan.warnings);
+        return envelope::print_result(status, &generated.json(args.check), &warnings::texts(&generated.plan));
     }
 
-    for warning in &generated.plan.warnings {
+    for warning in warnings::texts(&generated.plan) {
         eprintln!("warning: {warning}");
     }
     if files.is_empty() {
