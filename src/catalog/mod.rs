@@ -17,7 +17,7 @@ pub use load::{
     builtin_source_names,
 };
 pub use model::*;
-pub use validate::placeholders;
+pub use validate::{RESERVED_OPTION_NAMES, placeholders};
 
 /// Validates one integration file against `documents` (file name → text): for tests that build
 /// small catalogs of their own.

@@ -20,19 +20,25 @@ use crate::suggest::hint;
 pub const OBJECT_PLACEHOLDER: &str = "{object}";
 pub const FIELD_PLACEHOLDER: &str = "{field}";
 
-/// Option names become `sfperms gen --NAME` flags, so they may not be one of sfperms' own flags.
+/// Option names become `sfperms gen --NAME` flags, so they may not be one of sfperms' own flags:
+/// every long flag of gen, explain, diff and init, the global ones, `--help` and `--version`. The
+/// library does not see the CLI's definition; a test of the binary (`cli::tests`) asserts that
+/// this list is exactly the set clap defines.
 pub const RESERVED_OPTION_NAMES: &[&str] = &[
     "against",
     "api-version",
     "as",
     "catalog",
     "check",
+    "color",
     "dependencies",
     "feature",
     "field",
     "for",
     "format",
+    "group",
     "help",
+    "integration-user",
     "json",
     "label",
     "layout",
@@ -43,7 +49,6 @@ pub const RESERVED_OPTION_NAMES: &[&str] = &[
     "scope",
     "user-license",
     "user-permission",
-    "integration-user",
     "version",
     "zip",
 ];

@@ -375,6 +375,23 @@ pub fn color_from_argv(argv: &[OsString]) -> ColorArg {
 /// Commands that take integration options.
 const TAKES_OPTIONS: [&str; 4] = ["gen", "explain", "diff", "init"];
 
+/// Every long flag of the commands that take integration options, global ones, `--help` and
+/// `--version` included: the names an integration option may not take (the catalog's
+/// `RESERVED_OPTION_NAMES` must be this set; a test holds them together).
+#[cfg(test)]
+pub fn own_flag_names() -> std::collections::BTreeSet<String> {
+    use clap::CommandFactory as _;
+    let mut command = Cli::command();
+    command.build();
+    let mut names: std::collections::BTreeSet<String> =
+        command.get_arguments().filter_map(|a| a.get_long().map(str::to_string)).collect();
+    names.insert("version".into());
+    for sub in command.get_subcommands().filter(|s| TAKES_OPTIONS.contains(&s.get_name())) {
+        names.extend(sub.get_arguments().filter_map(|a| a.get_long().map(str::to_string)));
+    }
+    names
+}
+
 /// Adds one `--NAME VALUE` flag per integration option in the catalog to the commands that take them.
 pub fn with_integration_options(mut command: clap::Command, catalog: &Catalog) -> clap::Command {
     let mut by_name: BTreeMap<&str, Vec<String>> = BTreeMap::new();

@@ -10,6 +10,7 @@ use serde_json::json;
 use sfperms::catalog::Catalog;
 use sfperms::diff::muting::{self, GroupMuting};
 use sfperms::diff::{self, Change, Effect, FlagChange, Scope, Status};
+use sfperms::emit::{self, Naming};
 use sfperms::metadata::Document;
 use sfperms::metadata::FileKind;
 use sfperms::metadata::OutputKind;
@@ -23,7 +24,6 @@ use super::args::{DiffArgs, DiffFormat, ScopeArg};
 use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::explain::reason_text;
-use super::gen_cmd::component;
 use super::project;
 use super::request;
 use super::style::{Style, Tone};
@@ -94,7 +94,7 @@ impl Compared {
         let fixed = diff::patch::fixed(retrieved, &self.generated, changes, self.report.kind);
         let new: Vec<(String, String)> = decomposed::split(&fixed, &encode_file_name(&folder.name), folder.layout)?
             .into_iter()
-            .map(|f| (f.relative, sfperms::emit::render_owned_fast(f.document)))
+            .map(|f| (f.relative, emit::render_owned_fast(f.document)))
             .collect();
         let folder_relative = self.relative.rsplit_once('/').map_or("", |(dir, _)| dir);
         Ok(diff::patch::patch_files(folder_relative, &self.read.files, &new))
@@ -139,7 +139,8 @@ pub(super) fn compare(
 ) -> Result<Compared> {
     let command = command_line(args, &options);
     let (integration, plan) = request::plan(catalog, &args.request, options)?;
-    let component = component(integration, &plan, args.name.as_deref(), args.label.as_deref(), None)?;
+    let naming = Naming { name: args.name.as_deref(), label: args.label.as_deref(), new_profile: None };
+    let component = emit::component(integration, &plan, naming).map_err(request::component_error)?;
     // A permission set deploy replaces the whole set, so it is always compared whole.
     let scope = match (plan.output, args.scope) {
         (OutputKind::Profile, ScopeArg::Fragment) => Scope::Fragment,
@@ -176,7 +177,7 @@ pub(super) fn compare(
     }
     let set_changes = diff::diff(&plan, &component.document, &read.document, scope);
     let mut changes = set_changes.clone();
-    let mut warnings = plan.warnings.clone();
+    let mut warnings = super::warnings::texts(&plan);
     warnings.extend(read.notes.iter().map(ToString::to_string));
     if plan.output == OutputKind::PermissionSet && source.origin != Origin::File {
         let (muted, group_warnings) = muted_in_groups(source, &plan, &component.document, &component.name)?;
@@ -403,7 +404,7 @@ fn why_cell(reasons: &[Reason]) -> String {
     let short: Vec<String> = reasons
         .iter()
         .map(|r| match r {
-            Reason::Requirement { context, .. } => context.clone(),
+            Reason::Requirement { context, .. } => context.to_string(),
             Reason::CommandLine { flag } => format!("asked for with {flag}"),
             Reason::Platform { .. } => "platform requirement".to_string(),
             Reason::Dependency { of, .. } => format!("required by {of}"),

@@ -12,31 +12,33 @@ use serde_json::json;
 use sfperms::access::Item;
 use sfperms::catalog::{Catalog, Integration};
 use sfperms::platform::connected_apps;
+use sfperms::platform::dependencies::DependencySource;
 use sfperms::platform::permissions::{self, Risk};
-use sfperms::solver::{Note, NoteKind, Plan, Reason};
+use sfperms::solver::{ChainLink, Context, Note, NoteKind, Plan, Reason, Warning};
 
 use super::args::{ExplainArgs, ExplainFormat};
 use super::request;
+use super::warnings;
 
 pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
     let (integration, plan) = request::plan(catalog, &args.request, options)?;
     if as_json {
-        let (unverified, warnings) = split_warnings(&plan);
+        let (unverified, other) = split_warnings(&plan);
         let doc = json!({
             "integration": integration.id,
             "document": integration.document,
             "sources": integration.sources,
-            "plan": plan,
+            "plan": warnings::plan_json(&plan),
             "risky": risky(&plan).iter().map(|(n, p)| json!({"name": n, "label": permissions::label(n), "risk": p.risk, "rank": p.rank, "why": p.why})).collect::<Vec<_>>(),
-            "unverified": unverified,
-            "other-warnings": warnings,
+            "unverified": unverified.iter().map(|w| warnings::text(w)).collect::<Vec<_>>(),
+            "other-warnings": other.iter().map(|w| warnings::text(w)).collect::<Vec<_>>(),
             "verification-query": plan.verification_query(),
             "admin-shortcut": integration.admin_shortcut.as_ref().map(|s| json!({"source": s.source, "user-permissions": s.user_permissions, "note": s.note})),
             "connects-through-api": integration.connects_through_api,
             "connected-app": integration.connected_app,
             "integration-licence": integration.integration_licence,
         });
-        return super::envelope::print_result(0, &doc, &plan.warnings);
+        return super::envelope::print_result(0, &doc, &warnings::texts(&plan));
     }
     let text = render(integration, &plan, matches!(args.format, ExplainFormat::Markdown));
     print!("{text}");
@@ -52,21 +54,21 @@ fn risky(plan: &Plan) -> Vec<(&str, permissions::Privilege)> {
 }
 
 /// Warnings that flag an unverified name or rule, and the rest.
-fn split_warnings(plan: &Plan) -> (Vec<&str>, Vec<&str>) {
-    plan.warnings.iter().map(String::as_str).partition(|w| w.starts_with("UNVERIFIED"))
+fn split_warnings(plan: &Plan) -> (Vec<&Warning>, Vec<&Warning>) {
+    plan.warnings.iter().partition(|w| w.unverified())
 }
 
 /// Where a dependency pair comes from, in words.
-fn dependency_source(source: &str) -> String {
+fn dependency_source(source: &DependencySource) -> String {
     match source {
-        "setup-tooltip" => "Setup's \"requires\" tooltip, built-in table".into(),
-        "deploy-error" => "a quoted Salesforce deploy error, built-in table".into(),
-        other => other.into(),
+        DependencySource::SetupTooltip => "Setup's \"requires\" tooltip, built-in table".into(),
+        DependencySource::DeployError => "a quoted Salesforce deploy error, built-in table".into(),
+        other => other.to_string(),
     }
 }
 
 fn requirement_text(
-    context: &str,
+    context: &Context,
     quote: &impl std::fmt::Display,
     via: &Option<String>,
     flag: &Option<String>,
@@ -96,8 +98,11 @@ pub(super) fn reason_text(reason: &Reason) -> String {
 }
 
 /// `ViewRoles ← ViewSetup ← ModifyMetadata ← feature deploy`.
-fn chain_text(item: &Item, chain: &[String]) -> String {
-    let words = chain.iter().map(|c| if c == "always" { "every use".to_string() } else { c.clone() });
+fn chain_text(item: &Item, chain: &[ChainLink]) -> String {
+    let words = chain.iter().map(|c| match c {
+        ChainLink::Context(Context::Always) => "every use".to_string(),
+        other => other.to_string(),
+    });
     std::iter::once(item.to_string()).chain(words).collect::<Vec<_>>().join(" ← ")
 }
 
@@ -301,17 +306,17 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
         let _ = writeln!(out, "{bullet}would grant: {}", shortcut.note);
     }
 
-    let (unverified, warnings) = split_warnings(plan);
+    let (unverified, other) = split_warnings(plan);
     if !unverified.is_empty() {
         let _ = writeln!(out, "{h2}Unverified: check before deploying");
         for warning in unverified {
-            let _ = writeln!(out, "{bullet}{}", warning.trim_start_matches("UNVERIFIED: "));
+            let _ = writeln!(out, "{bullet}{}", warnings::body(warning));
         }
     }
-    if !warnings.is_empty() {
+    if !other.is_empty() {
         let _ = writeln!(out, "{h2}Warnings");
-        for warning in warnings {
-            let _ = writeln!(out, "{bullet}{warning}");
+        for warning in other {
+            let _ = writeln!(out, "{bullet}{}", warnings::text(warning));
         }
     }
 

@@ -17,6 +17,7 @@ mod project;
 mod request;
 mod show;
 mod style;
+mod warnings;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -100,6 +101,13 @@ mod tests {
         Cli::command().debug_assert();
         let catalog = sfperms::catalog::builtin().unwrap();
         args::with_integration_options(Cli::command(), &catalog).debug_assert();
+    }
+
+    #[test]
+    fn the_catalog_reserves_exactly_the_flags_of_the_commands_that_take_options() {
+        let reserved: std::collections::BTreeSet<String> =
+            sfperms::catalog::RESERVED_OPTION_NAMES.iter().map(|n| n.to_string()).collect();
+        assert_eq!(reserved, args::own_flag_names());
     }
 
     fn need(line: &str) -> args::CatalogNeed {

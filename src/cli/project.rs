@@ -19,6 +19,7 @@ use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::gen_cmd::{self, Generated};
 use super::style::Style;
+use super::warnings;
 
 /// The project file for a command run without `--for`.
 pub fn load(catalog: &Catalog) -> Result<ProjectFile> {
@@ -114,7 +115,7 @@ pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, Str
         .iter()
         .flat_map(|(user, g)| {
             let who = who(&file, user);
-            g.plan.warnings.iter().map(move |w| format!("{who}: {w}"))
+            warnings::texts(&g.plan).into_iter().map(move |w| format!("{who}: {w}"))
         })
         .collect();
     if as_json {

@@ -12,12 +12,53 @@ const BUILTIN: &str = include_str!("data/permission-dependencies.tsv");
 const LICENCE_BOUND: &str = include_str!("data/licence-bound-dependencies.tsv");
 const OBJECT_RULES: &str = include_str!("data/object-access-rules.tsv");
 
+/// Where a required pair comes from. Written as the data files and `--json` have always spelled
+/// it: `setup-tooltip`, `deploy-error`, `org export deps.csv:2`, or the rule's own sentence.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DependencySource {
+    /// The built-in table: Setup's "requires" tooltip.
+    SetupTooltip,
+    /// The built-in table: a quoted Salesforce deploy error.
+    DeployError,
+    /// A row of the org's own PermissionDependency export.
+    OrgExport { file: String, line: usize },
+    /// A rule that holds in every org, with its source (object flags, field-level security).
+    Rule(&'static str),
+}
+
+impl DependencySource {
+    /// The `source` column of `data/permission-dependencies.tsv`.
+    fn from_column(value: &str) -> Option<DependencySource> {
+        match value {
+            "setup-tooltip" => Some(DependencySource::SetupTooltip),
+            "deploy-error" => Some(DependencySource::DeployError),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for DependencySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DependencySource::SetupTooltip => f.write_str("setup-tooltip"),
+            DependencySource::DeployError => f.write_str("deploy-error"),
+            DependencySource::OrgExport { file, line } => write!(f, "org export {file}:{line}"),
+            DependencySource::Rule(text) => f.write_str(text),
+        }
+    }
+}
+
+impl serde::Serialize for DependencySource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// One required pair: granting `item` requires `requires`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
     pub requires: Item,
-    /// Where the pair comes from: `setup-tooltip`, `deploy-error`, or the org export's file name.
-    pub source: String,
+    pub source: DependencySource,
 }
 
 /// The dependency pairs in force for one run.
@@ -57,8 +98,10 @@ impl DependencyTable {
             tsv::for_each_row(BUILTIN, |row| {
                 let item = Item::UserPermission(row.get("permission").to_string());
                 let requires = Item::UserPermission(row.get("requires").to_string());
+                let source = DependencySource::from_column(row.get("source"))
+                    .unwrap_or_else(|| panic!("permission-dependencies.tsv:{}: unknown source", row.line));
                 if !table.licence_bound.iter().any(|l| l.item == item && l.requires == requires) {
-                    table.add(item, requires, row.get("source").to_string());
+                    table.add(item, requires, source);
                 }
             });
             table
@@ -69,7 +112,7 @@ impl DependencyTable {
         DependencyTable { edges: BTreeMap::new(), origin: origin.into(), licence_bound: Vec::new() }
     }
 
-    pub fn add(&mut self, item: Item, requires: Item, source: String) {
+    pub fn add(&mut self, item: Item, requires: Item, source: DependencySource) {
         let edges = self.edges.entry(item).or_default();
         if !edges.iter().any(|e| e.requires == requires) {
             edges.push(Edge { requires, source });

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::dependencies::DependencyTable;
+use super::dependencies::{DependencySource, DependencyTable};
 use super::permissions;
 use crate::access::{Item, ObjectAccess};
 
@@ -84,7 +84,7 @@ pub fn parse(file: &str, text: &str) -> Result<DependencyTable, ExportError> {
         match (from, to) {
             (Ok(from), Ok(to)) => {
                 if from != to {
-                    table.add(from, to, format!("org export {file}:{}", row.line));
+                    table.add(from, to, DependencySource::OrgExport { file: file.to_string(), line: row.line });
                 }
             }
             (Err(why), _) | (_, Err(why)) => *skipped.entry(why).or_default() += 1,
@@ -352,7 +352,7 @@ mod tests {
         assert_eq!(requires(&table, &up("ImportPersonal")), vec![Item::Object("Contact".into(), ObjectAccess::Create)]);
         // The duplicate row folds into one pair; the first row's line is its source.
         assert_eq!(table.len(), 3);
-        assert_eq!(table.requirements_of(&up("ViewSetup"))[0].source, "org export deps.csv:2");
+        assert_eq!(table.requirements_of(&up("ViewSetup"))[0].source.to_string(), "org export deps.csv:2");
         assert!(table.origin.contains("deps.csv (4 rows, 3 distinct pairs)"), "{}", table.origin);
     }
 
@@ -387,8 +387,8 @@ mod tests {
         let modify_all = Item::Object("Case".into(), ObjectAccess::ModifyAll);
         assert_eq!(requires(&table, &modify_all), vec![Item::Object("Case".into(), ObjectAccess::ViewAll)]);
         // Lines point at each record's opening brace, strings with brackets notwithstanding.
-        assert_eq!(table.requirements_of(&up("ModifyMetadata"))[0].source, "org export deps.json:5");
-        assert_eq!(table.requirements_of(&modify_all)[0].source, "org export deps.json:12");
+        assert_eq!(table.requirements_of(&up("ModifyMetadata"))[0].source.to_string(), "org export deps.json:5");
+        assert_eq!(table.requirements_of(&modify_all)[0].source.to_string(), "org export deps.json:12");
     }
 
     #[test]

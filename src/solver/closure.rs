@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::access::{FieldAccess, Item, ObjectAccess};
-use crate::platform::dependencies::{DependencyTable, object_implications};
+use crate::platform::dependencies::{DependencySource, DependencyTable, object_implications};
 use crate::platform::objects::{self, ObjectKind, Outcome};
 
-use super::plan::Reason;
+use super::plan::{ChainLink, Context, Reason};
 
 /// Source of the one field rule.
 const FIELD_EDIT_NEEDS_READ: &str =
@@ -39,8 +39,8 @@ fn object_access_for_field(field: &str, access: FieldAccess) -> Option<Item> {
 }
 
 /// What `item` requires directly, with the source of each pair.
-pub fn direct_requirements(item: &Item, table: &DependencyTable) -> Vec<(Item, String)> {
-    let mut out: Vec<(Item, String)> =
+pub fn direct_requirements(item: &Item, table: &DependencyTable) -> Vec<(Item, DependencySource)> {
+    let mut out: Vec<(Item, DependencySource)> =
         table.requirements_of(item).iter().map(|e| (e.requires.clone(), e.source.clone())).collect();
     match item {
         Item::Object(object, access) => {
@@ -48,16 +48,19 @@ pub fn direct_requirements(item: &Item, table: &DependencyTable) -> Vec<(Item, S
             for (implied, source) in object_implications(*access) {
                 let implied = Item::Object(object.clone(), implied);
                 if !out.iter().any(|(i, _)| *i == implied) {
-                    out.push((implied, source.to_string()));
+                    out.push((implied, DependencySource::Rule(source)));
                 }
             }
         }
         Item::Field(field, access) => {
             if *access == FieldAccess::Edit {
-                out.push((Item::Field(field.clone(), FieldAccess::Read), FIELD_EDIT_NEEDS_READ.to_string()));
+                out.push((
+                    Item::Field(field.clone(), FieldAccess::Read),
+                    DependencySource::Rule(FIELD_EDIT_NEEDS_READ),
+                ));
             }
             if let Some(object_access) = object_access_for_field(field, *access) {
-                out.push((object_access, FIELD_NEEDS_OBJECT.to_string()));
+                out.push((object_access, DependencySource::Rule(FIELD_NEEDS_OBJECT)));
             }
         }
         _ => {}
@@ -103,16 +106,16 @@ pub fn close(grants: &mut BTreeMap<Item, Vec<Reason>>, table: &DependencyTable) 
 /// required it back to a grant a requirement (or the command line) asked for.
 pub fn fill_chains(grants: &mut BTreeMap<Item, Vec<Reason>>) {
     let by_name: BTreeMap<String, &Item> = grants.keys().map(|i| (i.to_string(), i)).collect();
-    let origin = |item: &Item| -> Option<String> {
+    let origin = |item: &Item| -> Option<ChainLink> {
         grants.get(item)?.iter().find_map(|r| match r {
-            Reason::Requirement { context, .. } => Some(context.clone()),
-            Reason::CommandLine { flag } => Some(flag.clone()),
-            Reason::Platform { .. } => Some("platform requirement".to_string()),
+            Reason::Requirement { context, .. } => Some(ChainLink::Context(context.clone())),
+            Reason::CommandLine { flag } => Some(ChainLink::Flag(flag.clone())),
+            Reason::Platform { .. } => Some(ChainLink::Context(Context::Platform)),
             Reason::Dependency { .. } => None,
         })
     };
     // Breadth first from each `of`, so the chain is the shortest one (ties: the first reason).
-    let chain_from = |start: &str| -> Vec<String> {
+    let chain_from = |start: &str| -> Vec<ChainLink> {
         let mut paths: Vec<Vec<String>> = vec![vec![start.to_string()]];
         let mut seen: BTreeSet<String> = BTreeSet::from([start.to_string()]);
         while !paths.is_empty() {
@@ -120,9 +123,9 @@ pub fn fill_chains(grants: &mut BTreeMap<Item, Vec<Reason>>) {
             for path in paths {
                 let last = path.last().expect("paths are never empty");
                 let Some(item) = by_name.get(last) else { continue };
-                if let Some(context) = origin(item) {
-                    let mut done = path.clone();
-                    done.push(context);
+                if let Some(link) = origin(item) {
+                    let mut done: Vec<ChainLink> = path.iter().cloned().map(ChainLink::Grant).collect();
+                    done.push(link);
                     return done;
                 }
                 for reason in grants.get(*item).into_iter().flatten() {
@@ -137,9 +140,9 @@ pub fn fill_chains(grants: &mut BTreeMap<Item, Vec<Reason>>) {
             }
             paths = next;
         }
-        vec![start.to_string()]
+        vec![ChainLink::Grant(start.to_string())]
     };
-    let chains: Vec<(Item, usize, Vec<String>)> = grants
+    let chains: Vec<(Item, usize, Vec<ChainLink>)> = grants
         .iter()
         .flat_map(|(item, reasons)| {
             reasons.iter().enumerate().filter_map(move |(i, r)| match r {

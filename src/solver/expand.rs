@@ -8,14 +8,15 @@ use crate::platform::fields::{self, FieldRule};
 use crate::platform::needs::PlatformNeed;
 use crate::platform::objects::{self, ObjectKind, Outcome};
 
-use super::plan::{Note, NoteKind, Reason};
+use super::plan::{Chosen, Context, Note, NoteKind, Reason};
 use super::selection::{Resolved, SelectionError};
+use super::warning::Warning;
 
 /// One requirement as it applies here: all of one alternative must be granted.
 #[derive(Debug, Clone)]
 pub struct Need {
     pub quote: Quote,
-    pub context: String,
+    pub context: Context,
     pub alternatives: Vec<Alternative>,
 }
 
@@ -25,11 +26,11 @@ pub struct Alternative {
     pub label: Vec<String>,
     pub items: Vec<(Item, Reason)>,
     pub notes: Vec<Note>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// What made a condition true, in the admin's words; `None` when it does not hold.
-pub fn context(condition: &Condition, resolved: &Resolved) -> Option<String> {
+pub fn context(condition: &Condition, resolved: &Resolved) -> Option<Context> {
     if let Some(output) = condition.output
         && output != resolved.output
     {
@@ -41,16 +42,16 @@ pub fn context(condition: &Condition, resolved: &Resolved) -> Option<String> {
         if on.is_empty() {
             return None;
         }
-        parts.push(on.iter().map(|f| format!("feature {f}")).collect::<Vec<_>>().join(", "));
+        parts.push(Chosen::Features(on.into_iter().cloned().collect()));
     }
     for (option, values) in &condition.options {
         let value = resolved.options.get(option)?;
         if !values.contains(value) {
             return None;
         }
-        parts.push(format!("--{option} {value}"));
+        parts.push(Chosen::Option { name: option.clone(), value: value.clone() });
     }
-    Some(if parts.is_empty() { "always".to_string() } else { parts.join(", ") })
+    Some(if parts.is_empty() { Context::Always } else { Context::When(parts) })
 }
 
 /// Replaces `{option}` placeholders; `Err` names every option the name needs that was not given
@@ -107,7 +108,11 @@ impl Builder<'_> {
                     if let (Some(why), Some(default)) = (&def.unverified, &def.default)
                         && resolved.options.get(option) == Some(default)
                     {
-                        self.alt.warnings.push(format!("UNVERIFIED: --{option} {default} (the default): {why}"));
+                        self.alt.warnings.push(Warning::UnverifiedDefault {
+                            option: option.to_string(),
+                            default: default.clone(),
+                            why: why.clone(),
+                        });
                     }
                 }
                 Some(name)
@@ -116,7 +121,8 @@ impl Builder<'_> {
                 let flags: Vec<String> = missing.iter().map(|o| format!("--{o}")).collect();
                 let subject = format!("{what} {pattern}");
                 let message = format!("not granted: give {} to grant it", flags.join(" and "));
-                self.alt.warnings.push(format!("{subject}: {message}"));
+                let options = missing.iter().map(|o| o.to_string()).collect();
+                self.alt.warnings.push(Warning::NeedsOption { subject: subject.clone(), options });
                 self.note(NoteKind::NeedsOption, subject, message);
                 None
             }
@@ -154,7 +160,7 @@ impl Builder<'_> {
                 let reason = self.with_flag(flag);
                 if access != ObjectAccess::Read {
                     let why = "custom metadata type records are read through customMetadataTypeAccesses; they take no Create, Edit or Delete (Metadata API: PermissionSetCustomMetadataTypeAccess has only `enabled`)";
-                    self.alt.warnings.push(format!("{subject}: granted as read access: {why}"));
+                    self.alt.warnings.push(Warning::MetadataTypeReadOnly { subject: subject.clone(), why: why.into() });
                     self.note(NoteKind::Reduced, subject, format!("granted as read access: {why}"));
                 }
                 self.alt.items.push((Item::CustomMetadataType(object.to_string()), reason));
@@ -164,9 +170,10 @@ impl Builder<'_> {
         }
         if let Some(mapping) = objects::non_permissionable(object, access) {
             if !mapping.verified {
-                self.alt
-                    .warnings
-                    .push(format!("UNVERIFIED: {object}: {} (no primary source found)", mapping.explanation));
+                self.alt.warnings.push(Warning::UnverifiedObjectRule {
+                    object: object.to_string(),
+                    explanation: mapping.explanation.to_string(),
+                });
             }
             match mapping.outcome {
                 Outcome::Grant(permission) => {
@@ -180,22 +187,24 @@ impl Builder<'_> {
                 }
                 Outcome::Implicit => self.note(NoteKind::Implicit, subject, mapping.explanation.to_string()),
                 Outcome::Unsupported => {
-                    self.alt.warnings.push(format!("not granted: {subject}: {}", mapping.explanation));
+                    self.alt
+                        .warnings
+                        .push(Warning::NotGranted { subject: subject.clone(), why: mapping.explanation.to_string() });
                     self.note(NoteKind::Unsupported, subject, mapping.explanation.to_string());
                 }
             }
             return Ok(());
         }
         if let Err(why) = objects::check_flag(object, access) {
-            self.alt.warnings.push(format!("not granted: {subject}: {why}"));
+            self.alt.warnings.push(Warning::NotGranted { subject: subject.clone(), why: why.clone() });
             self.note(NoteKind::Unsupported, subject, why);
             return Ok(());
         }
         if objects::kind(object) == ObjectKind::Standard && !objects::is_known_standard(object) {
-            self.alt.warnings.push(format!(
-                "UNVERIFIED: `{object}` is not among {}: check that it exists in your org (and takes object permissions) before deploying",
-                objects::STANDARD_OBJECTS_SOURCE
-            ));
+            self.alt.warnings.push(Warning::UnknownStandardObject {
+                object: object.to_string(),
+                known: objects::STANDARD_OBJECTS_SOURCE,
+            });
         }
         let reason = self.with_flag(flag);
         self.alt.items.push((Item::Object(object.to_string(), access), reason));
@@ -210,9 +219,11 @@ impl Builder<'_> {
             FieldRule::Typo { field, suggestion } => return Err(SelectionError::UnknownField { field, suggestion }),
             FieldRule::NotPermissionable { field, why, source } => {
                 if source.starts_with("UNVERIFIED") {
-                    self.alt
-                        .warnings
-                        .push(format!("UNVERIFIED: {field}: left out of fieldPermissions as {why}; {source}"));
+                    self.alt.warnings.push(Warning::UnverifiedFieldRule {
+                        field: field.clone(),
+                        why: why.clone(),
+                        source: source.to_string(),
+                    });
                 }
                 let message = format!("not a permissionable field, readable with its object: {why} (source: {source})");
                 self.note(NoteKind::AlwaysAccessible, field, message);
@@ -230,16 +241,14 @@ impl Builder<'_> {
                 }
             }
             FieldRule::Unknown { field } => {
-                self.alt.warnings.push(format!(
-                    "UNVERIFIED: {field}: not in sfperms' field data (real retrieves and the reference org), so granted as asked; check that the field exists in your org and is not required before deploying, or pass your org's field list with --fields"
-                ));
+                self.alt.warnings.push(Warning::UnknownField { field: field.clone() });
                 (field, false)
             }
             FieldRule::Permissionable { field, admin_read_only, .. } => (field, admin_read_only),
         };
         if admin_read_only && access == FieldAccess::Edit {
             let why = "System Administrator holds it read-only in the reference v67 org, so it is computed or read-only: editable would fail the deploy";
-            self.alt.warnings.push(format!("{field}: granted read, not edit: {why}"));
+            self.alt.warnings.push(Warning::FieldReadNotEdit { field: field.clone(), why: why.into() });
             self.note(NoteKind::Reduced, field.clone(), format!("granted read instead of edit: {why}"));
             self.alt.items.push((Item::Field(field, FieldAccess::Read), reason));
         } else {
@@ -253,7 +262,7 @@ impl Builder<'_> {
 pub struct Expansion {
     pub needs: Vec<Need>,
     pub notes: Vec<Note>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The vendor's own permission sets the page asks to assign (named, not written).
     pub package_permission_sets: Vec<PackagePermissionSet>,
     /// Statements of the vendor's documents that disagree, with the one followed.
@@ -277,7 +286,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
             };
             let mut b = Builder { alt: Alternative::default(), reason, quote: &requirement.source };
             if let Some(why) = &requirement.unverified {
-                b.alt.warnings.push(format!("UNVERIFIED: {why}"));
+                b.alt.warnings.push(Warning::UnverifiedRequirement { why: why.clone() });
             }
             for template in templates {
                 match template {
@@ -340,7 +349,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
             alt.items.push((Item::UserPermission(name.to_string()), Reason::platform(need)));
         }
         let quote = Quote(vec![format!("(platform requirement: {})", need.why())]);
-        needs.push(Need { quote, context: "platform requirement".into(), alternatives: vec![alt] });
+        needs.push(Need { quote, context: Context::Platform, alternatives: vec![alt] });
     }
 
     // `--object`/`--field` that no requirement took: granted as the admin's own choice.
@@ -384,7 +393,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
         extra.items.push((Item::UserPermission(name.clone()), reason));
     }
     if !extra.items.is_empty() || !extra.notes.is_empty() {
-        needs.push(Need { quote: command_line, context: "command line".into(), alternatives: vec![extra] });
+        needs.push(Need { quote: command_line, context: Context::CommandLine, alternatives: vec![extra] });
     }
 
     let mut notes = Vec::new();
@@ -402,7 +411,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
         .warnings
         .iter()
         .filter(|w| context(&w.condition, resolved).is_some())
-        .map(|w| w.message.clone())
+        .map(|w| Warning::Catalog { message: w.message.clone() })
         .collect();
     let package_permission_sets = integration
         .package_permission_sets

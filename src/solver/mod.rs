@@ -8,6 +8,7 @@ mod closure;
 mod expand;
 mod plan;
 mod selection;
+mod warning;
 
 #[cfg(test)]
 mod properties;
@@ -24,8 +25,12 @@ use crate::platform::licences;
 
 pub use choose::cost;
 pub use closure::direct_requirements;
-pub use plan::{Choice, Note, NoteKind, Plan, Reason};
+pub use plan::{ChainLink, Choice, Chosen, Context, Note, NoteKind, Plan, Reason};
 pub use selection::{FieldRequest, ObjectRequest, Resolved, Selection, SelectionError, resolve};
+pub use warning::Warning;
+
+/// Why a principal is left out of a profile (the note; the warning adds what to do).
+const PRINCIPAL_NOT_IN_PROFILE: &str = "Profile metadata has no externalCredentialPrincipalAccesses (Metadata API v66 schema): enable the principal on the profile in Setup, or generate a permission set";
 
 /// Computes the least-privilege grants for `selection` on `integration`.
 pub fn solve(
@@ -77,10 +82,11 @@ pub fn solve(
     closure::fill_chains(&mut grants);
     for bound in &table.licence_bound {
         if grants.contains_key(&bound.item) && !grants.contains_key(&bound.requires) {
-            warnings.push(format!(
-                "{} also requires {} in orgs with {}; not granted, since elsewhere it fails the deploy. If your org has it, pass the org's own PermissionDependency export with --dependencies",
-                bound.item, bound.requires, bound.licence
-            ));
+            warnings.push(Warning::LicenceBound {
+                item: bound.item.clone(),
+                requires: bound.requires.clone(),
+                licence: bound.licence.clone(),
+            });
         }
     }
 
@@ -90,9 +96,9 @@ pub fn solve(
             grants.keys().filter(|i| matches!(i, Item::ExternalCredentialPrincipal(_))).cloned().collect();
         for principal in principals {
             grants.remove(&principal);
-            let message = "Profile metadata has no externalCredentialPrincipalAccesses (Metadata API v66 schema): enable the principal on the profile in Setup, or generate a permission set (--as permission-set)".to_string();
-            warnings.push(format!("not in the file: {principal}: {message}"));
+            let message = PRINCIPAL_NOT_IN_PROFILE.to_string();
             notes.push(Note { kind: NoteKind::Unsupported, subject: principal.to_string(), message, quote: None });
+            warnings.push(Warning::PrincipalNotInProfile { principal });
         }
     }
     // An org export may name permissions newer than (or licence-bound outside) the built-in list.
@@ -100,35 +106,27 @@ pub fn solve(
         if let Item::UserPermission(name) = item
             && !crate::platform::permissions::is_known(name)
         {
-            let from: Vec<&str> = reasons
+            let from = reasons
                 .iter()
                 .filter_map(|r| match r {
-                    Reason::Dependency { source, .. } => Some(source.as_str()),
+                    Reason::Dependency { source, .. } => Some(source.clone()),
                     _ => None,
                 })
                 .collect();
-            warnings.push(format!(
-                "`{name}` is not in sfperms' list of user permissions (a v64.0 describe and real retrieves){}: check that your org has it before deploying",
-                if from.is_empty() { String::new() } else { format!("; it comes from {}", from.join(", ")) }
-            ));
+            warnings.push(Warning::UnknownUserPermission { name: name.clone(), from });
         }
     }
     // Platform requirements apply whatever the features: they alone are still "nothing asked for".
     let vendor_granted =
         grants.values().flatten().any(|r| matches!(r, Reason::Requirement { .. } | Reason::CommandLine { .. }));
     if !vendor_granted && resolved.features.is_empty() && !integration.features.is_empty() {
-        let names: Vec<&str> = integration.features.iter().map(|f| f.name.as_str()).collect();
-        warnings.push(format!(
-            "nothing granted: every requirement of `{}` belongs to a feature; add --feature NAME ({}) or --feature all",
-            integration.id,
-            names.join(", ")
-        ));
+        warnings.push(Warning::NothingGranted {
+            integration: integration.id.clone(),
+            features: integration.features.iter().map(|f| f.name.clone()).collect(),
+        });
     }
     if integration.connected_app.is_some() {
-        warnings.push(format!(
-            "connected app: since September 2025 an uninstalled app is blocked: {}; this file cannot hold that (see `sfperms explain`)",
-            crate::platform::connected_apps::INSTALL_AND_PRE_AUTHORIZE
-        ));
+        warnings.push(Warning::ConnectedApp);
     }
     let licence = resolved.integration_user.then(|| {
         warnings.extend(integration_user_warnings(integration, &grants));
@@ -158,27 +156,23 @@ pub fn solve(
 /// What sfperms cannot confirm for a user on the Salesforce Integration licence: whether the
 /// vendor accepts it (when its document does not say) and whether the permission set licence
 /// allows each user permission granted (no stored Salesforce source lists what it allows).
-fn integration_user_warnings(integration: &Integration, grants: &BTreeMap<Item, Vec<Reason>>) -> Vec<String> {
+fn integration_user_warnings(integration: &Integration, grants: &BTreeMap<Item, Vec<Reason>>) -> Vec<Warning> {
     let mut warnings = Vec::new();
     if integration.integration_licence.is_none() {
-        warnings.push(format!(
-            "UNVERIFIED: {}'s document does not say whether it works with the Salesforce Integration user licence: check with the vendor",
-            integration.name
-        ));
+        warnings.push(Warning::IntegrationLicenceUnknown { vendor: integration.name.clone() });
     }
-    let unchecked: Vec<&str> = grants
+    let unchecked: Vec<String> = grants
         .keys()
         .filter_map(|i| match i {
-            Item::UserPermission(name) if name != "ApiEnabled" => Some(name.as_str()),
+            Item::UserPermission(name) if name != "ApiEnabled" => Some(name.clone()),
             _ => None,
         })
         .collect();
     if !unchecked.is_empty() {
-        warnings.push(format!(
-            "UNVERIFIED: whether the {} permission set licence allows {}: no stored Salesforce source lists what it allows; a deploy or assignment fails where it does not",
-            licences::INTEGRATION_PERMISSION_SET_LICENCE,
-            unchecked.join(", ")
-        ));
+        warnings.push(Warning::IntegrationLicenceAllows {
+            licence: licences::INTEGRATION_PERMISSION_SET_LICENCE,
+            permissions: unchecked,
+        });
     }
     warnings
 }

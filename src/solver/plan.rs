@@ -8,7 +8,86 @@ use serde::Serialize;
 use crate::access::Item;
 use crate::catalog::{Conflict, PackagePermissionSet, Quote};
 use crate::metadata::OutputKind;
+use crate::platform::dependencies::DependencySource;
 use crate::platform::needs::PlatformNeed;
+
+use super::warning::Warning;
+
+/// What made a requirement apply, in the admin's terms. Written as it always was in JSON and
+/// text: `always`, `feature deploy, --sync two-way`, `platform requirement`, `command line`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Context {
+    /// The requirement holds for every use of the integration.
+    Always,
+    /// The features and option values chosen that the requirement's condition names.
+    When(Vec<Chosen>),
+    /// A Salesforce platform requirement a catalog property turns on.
+    Platform,
+    /// The admin's own `--object`, `--field` or `--user-permission`.
+    CommandLine,
+}
+
+/// One part of a condition that held.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Chosen {
+    /// The features named by the condition that were chosen.
+    Features(Vec<String>),
+    /// An integration option and its value (`--sync two-way`).
+    Option { name: String, value: String },
+}
+
+impl std::fmt::Display for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Context::Always => f.write_str("always"),
+            Context::Platform => f.write_str("platform requirement"),
+            Context::CommandLine => f.write_str("command line"),
+            Context::When(parts) => {
+                let words: Vec<String> = parts
+                    .iter()
+                    .map(|p| match p {
+                        Chosen::Features(names) => {
+                            names.iter().map(|n| format!("feature {n}")).collect::<Vec<_>>().join(", ")
+                        }
+                        Chosen::Option { name, value } => format!("--{name} {value}"),
+                    })
+                    .collect();
+                f.write_str(&words.join(", "))
+            }
+        }
+    }
+}
+
+impl Serialize for Context {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// One link of a dependency chain: a grant, or what asked for the first grant of the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainLink {
+    Grant(String),
+    /// The context of the requirement that asked for it.
+    Context(Context),
+    /// The command-line flag that asked for it (`--object Account:edit`).
+    Flag(String),
+}
+
+impl std::fmt::Display for ChainLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChainLink::Grant(name) | ChainLink::Flag(name) => f.write_str(name),
+            ChainLink::Context(context) => context.fmt(f),
+        }
+    }
+}
+
+impl Serialize for ChainLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
 
 /// Why a grant is there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,7 +96,7 @@ pub enum Reason {
     /// A vendor sentence asks for it.
     Requirement {
         /// What made the requirement apply: `always`, `feature deploy`, `--sync two-way`.
-        context: String,
+        context: Context,
         quote: Quote,
         /// How the vendor's words became this grant, when not literally (Task edit → EditTask).
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -34,11 +113,11 @@ pub enum Reason {
     /// Salesforce requires it for another grant.
     Dependency {
         of: String,
-        source: String,
+        source: DependencySource,
         /// The path from `of` back to what asked for it: `["ViewSetup", "ModifyMetadata",
         /// "feature deploy"]` (each grant requires the one before it; the last entry is the
         /// requirement's context or the command-line flag).
-        chain: Vec<String>,
+        chain: Vec<ChainLink>,
     },
 }
 
@@ -82,7 +161,7 @@ pub struct Note {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Choice {
     pub quote: Quote,
-    pub context: String,
+    pub context: Context,
     pub alternatives: Vec<Vec<String>>,
     pub chosen: usize,
     pub why: String,
@@ -98,7 +177,9 @@ pub struct Plan {
     pub grants: BTreeMap<Item, Vec<Reason>>,
     pub choices: Vec<Choice>,
     pub notes: Vec<Note>,
-    pub warnings: Vec<String>,
+    /// What the admin should know; the CLI words them (`--json` prints them as text).
+    #[serde(skip)]
+    pub warnings: Vec<Warning>,
     /// The vendor's managed-package permission sets to assign beside this file (not written by sfperms).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub package_permission_sets: Vec<PackagePermissionSet>,

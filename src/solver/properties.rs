@@ -13,6 +13,7 @@ use super::*;
 use crate::access::{Item, ObjectAccess};
 use crate::catalog::{Condition, Integration, Quote, Requirement, Template};
 use crate::metadata::OutputKind;
+use crate::platform::dependencies::DependencySource;
 
 /// Real permission names with very different privilege ranks, so alternatives matter.
 const PERMISSIONS: [&str; 12] = [
@@ -89,7 +90,7 @@ fn table() -> impl Strategy<Value = DependencyTable> {
                 table.add(
                     Item::UserPermission(PERMISSIONS[a].into()),
                     Item::UserPermission(PERMISSIONS[b].into()),
-                    "generated".into(),
+                    DependencySource::Rule("generated"),
                 );
             }
         }

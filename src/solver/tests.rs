@@ -7,7 +7,7 @@ use crate::access::{Item, ObjectAccess};
 use crate::catalog::{self, Integration};
 use crate::platform::dependencies::DependencyTable;
 
-use super::{NoteKind, Reason, Selection, solve};
+use super::{ChainLink, Chosen, Context, NoteKind, Reason, Selection, Warning, solve};
 
 const DOCUMENT: &str = "Deploy needs Modify Metadata. Callers need the principal. The log object needs Read. \
     Write means Create. Nothing else.";
@@ -38,7 +38,9 @@ fn a_dependency_carries_its_chain_back_to_the_feature() {
     match &reasons[0] {
         Reason::Dependency { of, chain, .. } => {
             assert_eq!(of, "ViewSetup");
-            assert_eq!(chain, &["ViewSetup", "ModifyMetadata", "feature deploy"]);
+            let feature = ChainLink::Context(Context::When(vec![Chosen::Features(vec!["deploy".into()])]));
+            let grant = |name: &str| ChainLink::Grant(name.into());
+            assert_eq!(chain, &[grant("ViewSetup"), grant("ModifyMetadata"), feature]);
         }
         other => panic!("{other:?}"),
     }
@@ -66,7 +68,13 @@ fn a_name_whose_options_are_missing_is_reported_not_dropped() {
     let note = plan.notes.iter().find(|n| n.kind == NoteKind::NeedsOption).expect("a note");
     assert_eq!(note.subject, "principal {credential}-{principal}");
     assert_eq!(note.message, "not granted: give --credential to grant it");
-    assert!(plan.warnings.iter().any(|w| w.contains("give --credential")), "{:?}", plan.warnings);
+    assert_eq!(
+        plan.warnings,
+        [Warning::NeedsOption {
+            subject: "principal {credential}-{principal}".into(),
+            options: vec!["credential".into()]
+        }]
+    );
 
     let plan = solve(&t, &select(&[], &[("credential", "C"), ("principal", "P")]), DependencyTable::builtin()).unwrap();
     assert!(plan.has(&Item::ExternalCredentialPrincipal("C-P".into())));
@@ -80,11 +88,13 @@ fn an_unverified_default_is_a_warning_until_overridden() {
     );
     let plan = solve(&t, &select(&[], &[]), DependencyTable::builtin()).unwrap();
     assert!(plan.has(&Item::Object("Q9__Log__c".into(), ObjectAccess::Read)));
-    assert!(plan.warnings.contains(&"UNVERIFIED: --log-object Q9__Log__c (the default): a guess".to_string()));
+    let default =
+        Warning::UnverifiedDefault { option: "log-object".into(), default: "Q9__Log__c".into(), why: "a guess".into() };
+    assert!(plan.warnings.contains(&default) && default.unverified(), "{:?}", plan.warnings);
 
     let plan = solve(&t, &select(&[], &[("log-object", "Q9__Real__c")]), DependencyTable::builtin()).unwrap();
     assert!(plan.has(&Item::Object("Q9__Real__c".into(), ObjectAccess::Read)));
-    assert!(plan.warnings.iter().all(|w| !w.starts_with("UNVERIFIED")), "{:?}", plan.warnings);
+    assert!(plan.warnings.iter().all(|w| !w.unverified()), "{:?}", plan.warnings);
 }
 
 #[test]
@@ -94,7 +104,8 @@ fn no_feature_selected_says_nothing_was_granted() {
     );
     let plan = solve(&t, &select(&[], &[]), DependencyTable::builtin()).unwrap();
     assert!(plan.grants.is_empty());
-    assert!(plan.warnings.iter().any(|w| w.starts_with("nothing granted") && w.contains("--feature all")));
+    let nothing = Warning::NothingGranted { integration: "t".into(), features: vec!["deploy".into()] };
+    assert_eq!(plan.warnings, [nothing]);
 }
 
 #[test]

@@ -1,0 +1,82 @@
+//! The words of the solver's typed warnings, flag names included: the library says what is wrong
+//! and which input would settle it; the CLI says which flag that is.
+
+use sfperms::platform::connected_apps;
+use sfperms::solver::{Plan, Warning};
+
+/// The warning as printed (`warning: …` on stderr, the `warnings` of `--json`): an unverified one
+/// starts with `UNVERIFIED: `.
+pub fn text(warning: &Warning) -> String {
+    if warning.unverified() { format!("UNVERIFIED: {}", body(warning)) } else { body(warning) }
+}
+
+/// Every warning of `plan`, as printed.
+pub fn texts(plan: &Plan) -> Vec<String> {
+    plan.warnings.iter().map(text).collect()
+}
+
+/// `plan` as JSON, its warnings as printed (the form `--json` has always had).
+pub fn plan_json(plan: &Plan) -> serde_json::Value {
+    let mut value = serde_json::to_value(plan).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.insert("warnings".into(), serde_json::json!(texts(plan)));
+    }
+    value
+}
+
+/// The warning without the `UNVERIFIED: ` mark (`explain` lists those under their own heading).
+pub fn body(warning: &Warning) -> String {
+    match warning {
+        Warning::UnverifiedDefault { option, default, why } => format!("--{option} {default} (the default): {why}"),
+        Warning::NeedsOption { subject, options } => {
+            let flags: Vec<String> = options.iter().map(|o| format!("--{o}")).collect();
+            format!("{subject}: not granted: give {} to grant it", flags.join(" and "))
+        }
+        Warning::MetadataTypeReadOnly { subject, why } => format!("{subject}: granted as read access: {why}"),
+        Warning::UnverifiedObjectRule { object, explanation } => {
+            format!("{object}: {explanation} (no primary source found)")
+        }
+        Warning::NotGranted { subject, why } => format!("not granted: {subject}: {why}"),
+        Warning::UnknownStandardObject { object, known } => format!(
+            "`{object}` is not among {known}: check that it exists in your org (and takes object permissions) before deploying"
+        ),
+        Warning::UnverifiedFieldRule { field, why, source } => {
+            format!("{field}: left out of fieldPermissions as {why}; {source}")
+        }
+        Warning::UnknownField { field } => format!(
+            "{field}: not in sfperms' field data (real retrieves and the reference org), so granted as asked; check that the field exists in your org and is not required before deploying, or pass your org's field list with --fields"
+        ),
+        Warning::FieldReadNotEdit { field, why } => format!("{field}: granted read, not edit: {why}"),
+        Warning::UnverifiedRequirement { why } => why.clone(),
+        Warning::Catalog { message } => message.clone(),
+        Warning::LicenceBound { item, requires, licence } => format!(
+            "{item} also requires {requires} in orgs with {licence}; not granted, since elsewhere it fails the deploy. If your org has it, pass the org's own PermissionDependency export with --dependencies"
+        ),
+        Warning::PrincipalNotInProfile { principal } => format!(
+            "not in the file: {principal}: Profile metadata has no externalCredentialPrincipalAccesses (Metadata API v66 schema): enable the principal on the profile in Setup, or generate a permission set (--as permission-set)"
+        ),
+        Warning::UnknownUserPermission { name, from } => format!(
+            "`{name}` is not in sfperms' list of user permissions (a v64.0 describe and real retrieves){}: check that your org has it before deploying",
+            if from.is_empty() {
+                String::new()
+            } else {
+                format!("; it comes from {}", from.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+            }
+        ),
+        Warning::NothingGranted { integration, features } => format!(
+            "nothing granted: every requirement of `{integration}` belongs to a feature; add --feature NAME ({}) or --feature all",
+            features.join(", ")
+        ),
+        Warning::ConnectedApp => format!(
+            "connected app: since September 2025 an uninstalled app is blocked: {}; this file cannot hold that (see `sfperms explain`)",
+            connected_apps::INSTALL_AND_PRE_AUTHORIZE
+        ),
+        Warning::IntegrationLicenceUnknown { vendor } => format!(
+            "{vendor}'s document does not say whether it works with the Salesforce Integration user licence: check with the vendor"
+        ),
+        Warning::IntegrationLicenceAllows { licence, permissions } => format!(
+            "whether the {licence} permission set licence allows {}: no stored Salesforce source lists what it allows; a deploy or assignment fails where it does not",
+            permissions.join(", ")
+        ),
+    }
+}
