@@ -183,7 +183,10 @@ mod tests {
         assert_eq!(group_keys("fieldPermissions"), Some(("field", None)));
         // The header row and the comment lines are not groups.
         assert_eq!(group_keys("group"), None);
-        assert!(entry_keys().keys().all(|k| !k.starts_with('#')));
+        assert!(entry_keys().iter().all(|(k, _)| !k.starts_with('#')));
+        // One row per group (the table is a list: a second row would be ignored).
+        let groups: std::collections::BTreeSet<_> = entry_keys().iter().map(|(k, _)| k).collect();
+        assert_eq!(groups.len(), entry_keys().len());
     }
 
     #[test]
