@@ -5,7 +5,7 @@
 use crate::access::{FieldAccess, Item, ObjectAccess};
 use crate::catalog::{Condition, Conflict, Integration, PackagePermissionSet, Quote, Template};
 use crate::platform::fields::{self, FieldRule};
-use crate::platform::needs::PlatformNeed;
+use crate::platform::needs::{PlatformAdvice, PlatformNeed};
 use crate::platform::objects::{self, ObjectKind, Outcome};
 
 use super::plan::{Chosen, Context, Note, NoteKind, Reason};
@@ -267,6 +267,8 @@ pub struct Expansion {
     pub package_permission_sets: Vec<PackagePermissionSet>,
     /// Statements of the vendor's documents that disagree, with the one followed.
     pub conflicts: Vec<Conflict>,
+    /// Salesforce needs the vendor's words imply, with those words.
+    pub advice: Vec<(PlatformAdvice, Quote)>,
 }
 
 /// The requirements of `integration` that apply to `resolved`, expanded.
@@ -421,7 +423,13 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
         .collect();
     let conflicts =
         integration.conflicts.iter().filter(|k| context(&k.condition, resolved).is_some()).cloned().collect();
-    Ok(Expansion { needs, notes, warnings, package_permission_sets, conflicts })
+    let advice = integration
+        .platform_needs
+        .iter()
+        .filter(|n| context(&n.condition, resolved).is_some())
+        .map(|n| (n.advice, n.source.clone()))
+        .collect();
+    Ok(Expansion { needs, notes, warnings, package_permission_sets, conflicts, advice })
 }
 
 /// The platform requirements the integration's catalog properties turn on.

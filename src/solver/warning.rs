@@ -3,7 +3,9 @@
 //! prefix of the text.
 
 use crate::access::Item;
+use crate::catalog::Quote;
 use crate::platform::dependencies::DependencySource;
+use crate::platform::needs::PlatformAdvice;
 
 /// One warning of a plan: its kind and the data the sentence needs.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -42,6 +44,9 @@ pub enum Warning {
     ConnectedApp,
     /// The vendor's document does not say whether it accepts the Salesforce Integration licence.
     IntegrationLicenceUnknown { vendor: String },
+    /// Salesforce asks for a permission for something the vendor's words say the integration does
+    /// (`quote`), which the page does not ask for: not granted.
+    PlatformNeedNotGranted { advice: PlatformAdvice, quote: Quote },
     /// Whether the Integration permission set licence allows these user permissions.
     IntegrationLicenceAllows { licence: &'static str, permissions: Vec<String> },
 }

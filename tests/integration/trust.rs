@@ -340,3 +340,58 @@ fn overlaying_an_existing_profile_prints_every_reduction() {
     let written = std::fs::read_to_string(&file).unwrap();
     assert!(written.contains("<name>ModifyAllData</name>") && written.contains("<field>Account.Description</field>"));
 }
+
+#[test]
+fn salesforce_needs_the_page_forgets_are_warned_with_their_source_not_granted() {
+    let output = run(&["gen", "--for", "jetstream", "--feature", "deploy", "--feature", "debug-logs"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let xml = stdout(&output);
+    assert!(!xml.contains("<name>AuthorApex</name>") && !xml.contains("<name>ViewAllData</name>"), "{xml}");
+    let warnings = stderr(&output);
+    assert!(
+        warnings.contains(
+            "\nwarning: deploying Apex classes and triggers takes AuthorApex (Author Apex) (source: Salesforce Help, \"Define Apex Classes\": \"To define, edit, delete, set security, and set version settings for Apex classes: Author Apex\""
+        ),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("the vendor's page implies it (\"Deploy and Compare Metadata\") without asking for it, so sfperms does not grant it: add --user-permission AuthorApex if this user will do that\n"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("warning: viewing debug logs takes ViewAllData (View All Data) (source: Salesforce Help, \"Debug Logs\": \"To view, retain, and delete debug logs: View All Data\""),
+        "{warnings}"
+    );
+
+    // Asked for (or granted by another feature), it is no longer news.
+    let asked = run(&["gen", "--for", "jetstream", "--feature", "deploy", "--user-permission", "AuthorApex"]);
+    assert!(!stderr(&asked).contains("deploying Apex"), "{}", stderr(&asked));
+    let anonymous = run(&["gen", "--for", "jetstream", "--feature", "deploy", "--feature", "anonymous-apex"]);
+    assert!(!stderr(&anonymous).contains("deploying Apex"), "{}", stderr(&anonymous));
+    // Not for what does not deploy.
+    let data = run(&["gen", "--for", "jetstream", "--feature", "data", "--object", "Account:read"]);
+    assert!(!stderr(&data).contains("takes AuthorApex"), "{}", stderr(&data));
+
+    let explain = ok(&["explain", "--for", "gearset", "--use", "metadata"]);
+    assert!(
+        explain.contains("\nWarnings\n") && explain.contains("  deploying Apex classes and triggers takes AuthorApex"),
+        "{explain}"
+    );
+}
+
+#[test]
+fn a_platform_need_sfperms_does_not_know_is_a_catalog_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sources")).unwrap();
+    std::fs::write(dir.path().join("sources/acme.txt"), "We deploy your Apex.").unwrap();
+    std::fs::write(
+        dir.path().join("acme.toml"),
+        "id = \"acme\"\nname = \"Acme\"\nsummary = \"s\"\ndocument = \"acme.txt\"\ntitle = \"Acme\"\ndefault-name = \"Acme\"\ndefault-label = \"Acme\"\n\n[[platform-need]]\nneed = \"deploy-apex\"\nsource = \"We deploy your Apex.\"\n",
+    )
+    .unwrap();
+    let err = input_error(&["--catalog", dir.path().to_str().unwrap(), "gen", "--for", "acme"]);
+    assert!(
+        err.contains("acme.toml:10") && err.contains("unknown platform need `deploy-apex`; did you mean `deploys-apex`?; sfperms knows: deploys-apex, reads-debug-logs"),
+        "{err}"
+    );
+}
