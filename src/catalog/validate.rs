@@ -35,6 +35,7 @@ pub const RESERVED_OPTION_NAMES: &[&str] = &[
     "dependencies",
     "feature",
     "field",
+    "fields",
     "for",
     "format",
     "group",

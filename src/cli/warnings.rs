@@ -46,6 +46,10 @@ pub fn body(warning: &Warning) -> String {
         Warning::UnknownField { field } => format!(
             "{field}: not in sfperms' field data (real retrieves and the reference org), so granted as asked; check that the field exists in your org and is not required before deploying, or pass your org's field list with --fields"
         ),
+        Warning::OrgFieldListMeaning => format!(
+            "--fields: {}; a field it lists as not permissionable is left out of fieldPermissions",
+            sfperms::platform::field_export::MEANING
+        ),
         Warning::FieldReadNotEdit { field, why } => format!("{field}: granted read, not edit: {why}"),
         Warning::UnverifiedRequirement { why } => why.clone(),
         Warning::Catalog { message } => message.clone(),

@@ -154,6 +154,7 @@ pub fn solve(
         package_permission_sets,
         conflicts,
         dependencies: table.origin.clone(),
+        fields: resolved.org_fields.as_ref().map(|list| list.origin.clone()),
         licence,
     })
 }

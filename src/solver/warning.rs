@@ -26,6 +26,9 @@ pub enum Warning {
     UnverifiedFieldRule { field: String, why: String, source: String },
     /// A field sfperms' data does not know, granted as asked.
     UnknownField { field: String },
+    /// The org's field list decided a field: what its `IsPermissionable` column means is read
+    /// from its name, not from a Salesforce page.
+    OrgFieldListMeaning,
     /// Edit asked on a field that is read-only: granted read.
     FieldReadNotEdit { field: String, why: String },
     /// The catalog marks the requirement's mapping unverified.
@@ -61,6 +64,7 @@ impl Warning {
                 | Warning::UnknownStandardObject { .. }
                 | Warning::UnverifiedFieldRule { .. }
                 | Warning::UnknownField { .. }
+                | Warning::OrgFieldListMeaning
                 | Warning::UnverifiedRequirement { .. }
                 | Warning::IntegrationLicenceUnknown { .. }
                 | Warning::IntegrationLicenceAllows { .. }

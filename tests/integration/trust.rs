@@ -395,3 +395,97 @@ fn a_platform_need_sfperms_does_not_know_is_a_catalog_error() {
         "{err}"
     );
 }
+
+const ORG_FIELDS_CSV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fields/org-fields.csv");
+const ORG_FIELDS_JSON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fields/org-fields.json");
+
+#[test]
+fn the_orgs_field_list_makes_the_field_answer_exact() {
+    let fields = ["--fields", ORG_FIELDS_CSV];
+    let (xml, warnings) = granted(
+        &[
+            &fields[..],
+            &[
+                "--field",
+                "Contact.Pronouns:edit",
+                "--field",
+                "account.industry:edit",
+                "--field",
+                "Account.Name:read",
+                "--field",
+                "Account.Legacy_Id__c:read",
+                "--field",
+                "Case.Subject:read",
+            ],
+        ]
+        .concat(),
+    );
+    // Listed permissionable: granted in the org's spelling, with no "not in sfperms' data" doubt.
+    assert!(xml.contains("<editable>true</editable>\n        <field>Contact.Pronouns</field>"), "{xml}");
+    assert!(xml.contains("<field>Account.Industry</field>"), "{xml}");
+    assert!(!warnings.contains("Contact.Pronouns: not in sfperms' field data"), "{warnings}");
+    // Listed not permissionable: left out, even a custom field the built-in rule would grant.
+    assert!(!xml.contains("<field>Account.Name</field>") && !xml.contains("Legacy_Id__c"), "{xml}");
+    // An object the list does not cover keeps the built-in rules.
+    assert!(xml.contains("<field>Case.Subject</field>"), "{xml}");
+    assert!(
+        warnings.contains("warning: UNVERIFIED: --fields: IsPermissionable is read as \"takes field-level security\": no stored Salesforce page defines the column; a field it lists as not permissionable is left out of fieldPermissions\n"),
+        "{warnings}"
+    );
+
+    let explain = ok(&[
+        &["explain", "--for", "jetstream", "--feature", "data"][..],
+        &fields[..],
+        &["--field", "Account.Legacy_Id__c:read"],
+    ]
+    .concat());
+    assert!(
+        explain.contains(&format!(
+            "  Fields: the org's field list {ORG_FIELDS_CSV} (10 fields of 2 objects), for the objects it lists\n"
+        )),
+        "{explain}"
+    );
+    assert!(
+        explain.contains(&format!("  Account.Legacy_Id__c: not a permissionable field, readable with its object: IsPermissionable is false in your org's field list ({ORG_FIELDS_CSV}:8)\n")),
+        "{explain}"
+    );
+
+    // A field of a listed object the list does not hold is refused, with the nearest name.
+    let err = refused(&["--fields", ORG_FIELDS_JSON, "--field", "Account.Industy:read"]);
+    assert_eq!(
+        err,
+        format!(
+            "error: `Account.Industy` is not in the org's field list {ORG_FIELDS_JSON} (2 fields of 1 objects), which lists the fields of its object; did you mean `Account.Industry`? (a field that does not exist fails the deploy)\n"
+        )
+    );
+}
+
+#[test]
+fn a_field_list_that_cannot_be_read_is_exit_2_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fields.csv");
+    std::fs::write(&file, "EntityDefinition.QualifiedApiName,QualifiedApiName,IsPermissionable\nAccount,Name,maybe\n")
+        .unwrap();
+    let path = file.to_str().unwrap();
+    let err = refused(&["--fields", path, "--field", "Account.Name:read"]);
+    assert_eq!(err, format!("error: {path}:2: IsPermissionable is `maybe`: expected true or false\n"));
+    let json = run(&["gen", "--for", "jetstream", "--feature", "data", "--fields", path, "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!((doc["status"].as_i64(), doc["name"].as_str()), (Some(2), Some("FieldListError")), "{doc}");
+}
+
+#[test]
+fn init_refuses_the_flags_sfperms_toml_cannot_keep() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = crate::common::sfperms()
+        .current_dir(dir.path())
+        .args(["init", "--for", "jetstream", "--feature", "data", "--fields", ORG_FIELDS_CSV, "--integration-user"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: --fields, --integration-user cannot be kept in sfperms.toml: give it to `sfperms gen` on the command line\n"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+}
