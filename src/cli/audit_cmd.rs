@@ -14,6 +14,7 @@ use serde_json::json;
 use sfperms::audit::{self, Audit};
 use sfperms::catalog::Catalog;
 use sfperms::diff::{Change, Effect, Status};
+use sfperms::emit::{self, Naming};
 use sfperms::metadata::Document;
 use sfperms::metadata::FileKind;
 use sfperms::platform::permissions;
@@ -25,7 +26,6 @@ use super::args::{AuditArgs, AuditFormat, DiffArgs, DiffFormat, ScopeArg};
 use super::diff_cmd::{self, Compared};
 use super::envelope;
 use super::exit::{DIFFERENCES, ERROR, SUCCESS};
-use super::gen_cmd::component;
 use super::project;
 use super::request;
 use super::style::{self, Style, Tone};
@@ -194,7 +194,8 @@ fn check_user<'a>(
         format: DiffFormat::Text,
     };
     let (integration, plan) = request::plan(catalog, &diff_args.request, user.options.clone()).with_context(who)?;
-    let name = component(integration, &plan, user.name.as_deref(), user.label.as_deref(), None).with_context(who)?.name;
+    let naming = Naming { name: user.name.as_deref(), label: user.label.as_deref(), new_profile: None };
+    let name = emit::component(integration, &plan, naming).map_err(request::component_error).with_context(who)?.name;
     let kind = plan.output.file_kind();
     let compared = if source.find(kind, &name).is_empty() {
         None

@@ -10,6 +10,7 @@ use serde_json::json;
 use sfperms::catalog::Catalog;
 use sfperms::diff::muting::{self, GroupMuting};
 use sfperms::diff::{self, Change, Effect, FlagChange, Scope, Status};
+use sfperms::emit::{self, Naming};
 use sfperms::metadata::Document;
 use sfperms::metadata::FileKind;
 use sfperms::metadata::OutputKind;
@@ -23,7 +24,6 @@ use super::args::{DiffArgs, DiffFormat, ScopeArg};
 use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::explain::reason_text;
-use super::gen_cmd::component;
 use super::project;
 use super::request;
 use super::style::{Style, Tone};
@@ -94,7 +94,7 @@ impl Compared {
         let fixed = diff::patch::fixed(retrieved, &self.generated, changes, self.report.kind);
         let new: Vec<(String, String)> = decomposed::split(&fixed, &encode_file_name(&folder.name), folder.layout)?
             .into_iter()
-            .map(|f| (f.relative, sfperms::emit::render_owned_fast(f.document)))
+            .map(|f| (f.relative, emit::render_owned_fast(f.document)))
             .collect();
         let folder_relative = self.relative.rsplit_once('/').map_or("", |(dir, _)| dir);
         Ok(diff::patch::patch_files(folder_relative, &self.read.files, &new))
@@ -139,7 +139,8 @@ pub(super) fn compare(
 ) -> Result<Compared> {
     let command = command_line(args, &options);
     let (integration, plan) = request::plan(catalog, &args.request, options)?;
-    let component = component(integration, &plan, args.name.as_deref(), args.label.as_deref(), None)?;
+    let naming = Naming { name: args.name.as_deref(), label: args.label.as_deref(), new_profile: None };
+    let component = emit::component(integration, &plan, naming).map_err(request::component_error)?;
     // A permission set deploy replaces the whole set, so it is always compared whole.
     let scope = match (plan.output, args.scope) {
         (OutputKind::Profile, ScopeArg::Fragment) => Scope::Fragment,

@@ -2,10 +2,10 @@
 //! Salesforce's canonical form. Lists what would change with `--check` (exit 1); otherwise
 //! rewrites, but only when every file could be read (exit 2 and nothing written if one cannot).
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use serde_json::json;
 use sfperms::project::format::{self, FileStatus};
-use sfperms::project::source::{Origin, Source};
+use sfperms::project::source::Source;
 
 use super::args::FmtArgs;
 use super::envelope;
@@ -13,11 +13,8 @@ use super::exit::{DIFFERENCES, ERROR, SUCCESS};
 
 pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
     let sources = args.paths.iter().map(|p| Source::open(p)).collect::<Result<Vec<_>, _>>()?;
-    if let Some(zip) = sources.iter().find(|s| s.origin == Origin::Zip).filter(|_| !args.check) {
-        bail!(
-            "{}: a zip archive: sfperms does not rewrite archives; use `fmt --check`, or unzip it first",
-            zip.root.display()
-        );
+    if !args.check {
+        sources.iter().try_for_each(format::check_rewritable)?;
     }
     let mut errors = Vec::new();
     let mut changed: Vec<(usize, usize)> = Vec::new();

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use sfperms::catalog::{self, Catalog, Integration};
+use sfperms::emit::ComponentError;
 use sfperms::platform::dependencies::DependencyTable;
 use sfperms::platform::{dependency_export, field_export};
 use sfperms::solver::{self, FieldRequest, ObjectRequest, Plan, Selection};
@@ -78,4 +79,12 @@ pub fn plan<'a>(
     };
     let plan = solver::solve(integration, &selection, table)?;
     Ok((integration, plan))
+}
+
+/// A name or label the component cannot have, as the flag that gave it.
+pub fn component_error(error: ComponentError) -> anyhow::Error {
+    match error {
+        ComponentError::Name(why) => anyhow::anyhow!("--name: {why}"),
+        ComponentError::Label(why) => anyhow::anyhow!("--label: {why}"),
+    }
 }

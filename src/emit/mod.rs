@@ -7,11 +7,13 @@
 mod check;
 #[cfg(test)]
 mod check_properties;
+mod component;
 mod fast;
 mod files;
 mod render;
 
 pub use check::is_canonical;
+pub use component::{Component, ComponentError, Naming, component};
 pub use fast::{render_as_is_fast, render_fast, render_owned_fast};
 pub use files::{FileMeta, group_with_member, package_xml, permission_set, permission_set_group, profile};
 pub use render::{escape_xml, render, render_as_is};

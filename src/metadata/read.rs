@@ -50,13 +50,24 @@ pub fn is_xml_char(c: char) -> bool {
 
 /// The first character XML 1.0 forbids in `text`, with its byte offset.
 pub(crate) fn forbidden_char(text: &str) -> Option<(usize, char)> {
-    // Fast path on bytes: C0 controls other than tab, LF, CR, and U+FFFE/U+FFFF (EF BF BE/BF).
+    // On bytes: C0 controls other than tab, LF, CR, and U+FFFE/U+FFFF (EF BF BE/BF). Blocks of 64
+    // bytes are first tested without branches (the compiler vectorises it); only a block holding a
+    // lead byte EF or a control is looked at byte by byte.
     let bytes = text.as_bytes();
-    let suspect = bytes.iter().enumerate().find(|&(i, &b)| {
+    let maybe = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xEF);
+    let forbidden = |i: usize| {
+        let b = bytes[i];
         (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
             || (b == 0xEF && bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+    };
+    const BLOCK: usize = 64;
+    let at = bytes.chunks(BLOCK).enumerate().find_map(|(block, chunk)| {
+        if !chunk.iter().fold(false, |any, &b| any | maybe(b)) {
+            return None;
+        }
+        (block * BLOCK..block * BLOCK + chunk.len()).find(|&i| forbidden(i))
     })?;
-    text[suspect.0..].chars().next().map(|c| (suspect.0, c))
+    text[at..].chars().next().map(|c| (at, c))
 }
 
 /// Is `c` a `NameStartChar` of XML 1.0 (production 4)?
@@ -67,9 +78,40 @@ fn is_name_start_char(c: char) -> bool {
         | '\u{10000}'..='\u{EFFFF}')
 }
 
+/// The ASCII bytes of XML 1.0 names: 2 may start one (`NameStartChar`), 1 may follow (`NameChar`).
+const ASCII_NAME: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            b':' | b'A'..=b'Z' | b'_' | b'a'..=b'z' => 2,
+            b'-' | b'.' | b'0'..=b'9' => 1,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// How many bytes at the start of `bytes` are an ASCII XML name (0: none starts there).
+pub(crate) fn ascii_name_length(bytes: &[u8]) -> usize {
+    match bytes.first() {
+        Some(b) if ASCII_NAME[usize::from(*b)] == 2 => {
+            bytes.iter().take_while(|b| ASCII_NAME[usize::from(**b)] != 0).count()
+        }
+        _ => 0,
+    }
+}
+
 /// Is `name` an XML 1.0 `Name` (production 5)? quick-xml takes whatever stands before the first
 /// space as the name (`<a="b">` has the name `a="b"`), which no writer could write back.
 pub(crate) fn is_xml_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if bytes.is_ascii() {
+        // Almost every name: the ASCII part of the productions, by table.
+        return bytes.first().is_some_and(|b| ASCII_NAME[usize::from(*b)] == 2)
+            && bytes.iter().all(|b| ASCII_NAME[usize::from(*b)] != 0);
+    }
     let mut chars = name.chars();
     chars.next().is_some_and(is_name_start_char)
         && chars.all(|c| {
@@ -101,7 +143,7 @@ fn attrs(start: &BytesStart, line: usize) -> Result<Vec<(String, String)>, Parse
         let attr = attr.map_err(|e| ParseError { line, message: format!("bad attribute: {e}") })?;
         let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
         check_name(&key, line)?;
-        let value = attribute_value(&attr).map_err(|message| ParseError { line, message })?.into_owned();
+        let value = attribute(&attr).map_err(|message| ParseError { line, message })?.into_owned();
         out.push((key, value));
     }
     if let Some(key) = first_duplicate(out.iter().map(|(k, _)| k.as_str()).collect()) {
@@ -112,14 +154,24 @@ fn attrs(start: &BytesStart, line: usize) -> Result<Vec<(String, String)>, Parse
 
 /// The value of an attribute, its entities replaced. XML 1.0 §3.3.3: a raw tab, CR or LF in it is
 /// read as a space (CRLF as one); only references keep them. A character XML forbids is refused.
-pub(crate) fn attribute_value<'a>(attr: &quick_xml::events::attributes::Attribute<'a>) -> Result<Cow<'a, str>, String> {
-    let raw = std::str::from_utf8(&attr.value).map_err(|_| "an attribute value is not UTF-8".to_string())?;
+fn attribute<'a>(attr: &quick_xml::events::attributes::Attribute<'a>) -> Result<Cow<'a, str>, String> {
+    let not_utf8 = || "an attribute value is not UTF-8".to_string();
+    match &attr.value {
+        Cow::Borrowed(raw) => attribute_value(std::str::from_utf8(raw).map_err(|_| not_utf8())?),
+        Cow::Owned(raw) => {
+            attribute_value(std::str::from_utf8(raw).map_err(|_| not_utf8())?).map(|v| Cow::Owned(v.into_owned()))
+        }
+    }
+}
+
+/// The value of an attribute from its text between the quotes (`raw`), as `attribute` reads it.
+pub(crate) fn attribute_value(raw: &str) -> Result<Cow<'_, str>, String> {
     let value = if raw.contains(['\t', '\n', '\r']) {
         let normalized = raw.replace("\r\n", " ").replace(['\t', '\n', '\r'], " ");
         let value = quick_xml::escape::unescape(&normalized).map(|v| Cow::Owned(v.into_owned()));
         value.map_err(|e| format!("bad attribute value: {e}"))?
     } else {
-        attr.unescape_value().map_err(|e| format!("bad attribute value: {e}"))?
+        quick_xml::escape::unescape(raw).map_err(|e| format!("bad attribute value: {e}"))?
     };
     if let Some(c) = value.chars().find(|c| !is_xml_char(*c)) {
         return Err(forbidden_message(c));

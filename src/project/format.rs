@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use super::source::{self, Entry, Source, SourceError};
+use super::source::{self, Entry, Origin, Source, SourceError};
 use crate::disk::{DiskError, Target};
 use crate::emit;
 use crate::metadata::FileKind;
@@ -59,8 +59,16 @@ pub enum FormatError {
     Source(#[from] SourceError),
     #[error(transparent)]
     Disk(#[from] DiskError),
-    #[error("{path}: inside a zip archive: sfperms does not rewrite archives; use `fmt --check`, or unzip it first")]
+    #[error("{path}: a zip archive: sfperms does not rewrite archives; use `fmt --check`, or unzip it first")]
     InZip { path: String },
+}
+
+/// Refuses a source `rewrite` cannot write into (a zip archive), before anything is read.
+pub fn check_rewritable(source: &Source) -> Result<(), FormatError> {
+    match source.origin {
+        Origin::Zip => Err(FormatError::InZip { path: source.root.display().to_string() }),
+        Origin::File | Origin::SfdxProject | Origin::Folder => Ok(()),
+    }
 }
 
 /// Rewrites the entries of `source` at `indices` in canonical form, each through the one write

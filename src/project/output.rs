@@ -15,23 +15,15 @@ use super::set_folder::{self, SetFolderError};
 use super::sfdx::{ProjectError, SfdxProject};
 use super::source::{self, MissingDirs, Source, SourceError};
 use crate::disk::{DiskError, Target};
-use crate::emit;
+use crate::emit::{self, Component};
 use crate::metadata::decomposed::{self, Decomposition};
 use crate::metadata::names::encode_file_name;
-use crate::metadata::{Document, FileKind, OutputKind, overlay};
+use crate::metadata::{FileKind, OutputKind, overlay};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
     Source,
     Mdapi,
-}
-
-/// One generated component.
-#[derive(Debug, Clone)]
-pub struct Component {
-    pub kind: OutputKind,
-    pub name: String,
-    pub document: Document,
 }
 
 /// A file to write (or, with `remove`, to delete): where (with what is there now, read through
@@ -125,20 +117,30 @@ fn package_bytes(component: &Component, api_version: &str, target: Option<&Targe
     Ok(emit::render_fast(&merged).into_bytes())
 }
 
-/// Where a component of this name already is under `dir` (the one discovery `diff` and `fmt`
-/// use), or `None`.
-fn existing_component(component: &Component, dir: &Path) -> Result<Option<PathBuf>, OutputError> {
+/// Where the file of the `kind` component `name` goes under `dir` in the source layout: where it
+/// already is (found by the one discovery `diff` and `fmt` use), else the default package
+/// directory's `main/default/<folder>/` in an SFDX project, else `dir/<folder>/`.
+fn source_path(kind: FileKind, name: &str, dir: &Path, project: Option<&SfdxProject>) -> Result<PathBuf, OutputError> {
+    if let Some(path) = existing_file(kind, name, dir)? {
+        return Ok(path);
+    }
+    let placement = kind.placement().expect("generated files are components");
+    Ok(match project {
+        Some(project) => project.default_source_path(placement, name),
+        None => dir.join(placement.folder).join(placement.source_file_name(name)),
+    })
+}
+
+/// Where the `kind` component `name` already is under `dir`, or `None`.
+fn existing_file(kind: FileKind, name: &str, dir: &Path) -> Result<Option<PathBuf>, OutputError> {
     // `dir` may be the empty path (the current folder, paths shown relative to it).
     let probe = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
     if !probe.exists() {
         return Ok(None);
     }
     let source = Source::open_dir(probe, MissingDirs::Skip)?;
-    let found = source.find_one(
-        component.kind.file_kind(),
-        &component.name,
-        "remove or rename all but one, or write with --output-dir into one folder",
-    )?;
+    let found =
+        source.find_one(kind, name, "remove or rename all but one, or write with --output-dir into one folder")?;
     let found = found.and_then(|e| e.path()).map(|p| if probe == dir { p } else { p.strip_prefix(probe).unwrap_or(p) });
     Ok(found.map(Path::to_path_buf))
 }
@@ -154,16 +156,7 @@ pub fn files_in_dir(
     match layout {
         Layout::Source => {
             let project = SfdxProject::open(dir)?;
-            let path = match existing_component(component, dir)? {
-                Some(path) => path,
-                None => match &project {
-                    Some(project) => project.default_source_path(component.kind, &component.name),
-                    None => {
-                        let placement = component.kind.placement();
-                        dir.join(placement.folder).join(placement.source_file_name(&component.name))
-                    }
-                },
-            };
+            let path = source_path(component.kind.file_kind(), &component.name, dir, project.as_ref())?;
             if component.kind == OutputKind::PermissionSet {
                 let configured = project.as_ref().and_then(|p| p.decomposition);
                 if let Some(decomposed) = decomposed_files(component, &path, dir, configured)? {
@@ -254,13 +247,7 @@ pub fn add_group(
     let kind = FileKind::PermissionSetGroup;
     let placement = kind.placement().expect("a permission set group is a component");
     let path = match layout {
-        Layout::Source => {
-            let file = placement.source_file_name(group);
-            match SfdxProject::open(dir)? {
-                Some(project) => project.find_or_default(placement.folder, &file),
-                None => dir.join(placement.folder).join(file),
-            }
-        }
+        Layout::Source => source_path(kind, group, dir, SfdxProject::open(dir)?.as_ref())?,
         Layout::Mdapi => dir.join(placement.folder).join(placement.mdapi_file_name(group)),
     };
     let target = Target::open(&path, dir)?;
@@ -307,4 +294,43 @@ pub fn zip_bytes(component: &Component, api_version: &str) -> Result<Vec<u8>, Ou
         zip.finish().expect("writing to memory");
     }
     Ok(buffer.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group_file(dir: &Path, relative: &str) -> PathBuf {
+        let path = dir.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, emit::render_fast(&emit::permission_set_group("G", "Other"))).unwrap();
+        path
+    }
+
+    #[test]
+    fn an_existing_group_is_found_where_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let existing = group_file(dir.path(), "elsewhere/permissionsetgroups/G.permissionsetgroup-meta.xml");
+        let mut files = Vec::new();
+        add_group(&mut files, "G", "Set", dir.path(), Layout::Source, "66.0").unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].path(), existing);
+        let text = String::from_utf8(files[0].bytes.clone()).unwrap();
+        assert!(
+            text.contains("<permissionSets>Other</permissionSets>")
+                && text.contains("<permissionSets>Set</permissionSets>")
+        );
+    }
+
+    #[test]
+    fn a_new_group_goes_to_the_default_folder_and_two_copies_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        add_group(&mut files, "G", "Set", dir.path(), Layout::Source, "66.0").unwrap();
+        assert_eq!(files[0].path(), dir.path().join("permissionsetgroups/G.permissionsetgroup-meta.xml"));
+        group_file(dir.path(), "a/G.permissionsetgroup-meta.xml");
+        group_file(dir.path(), "b/G.permissionsetgroup-meta.xml");
+        let err = add_group(&mut Vec::new(), "G", "Set", dir.path(), Layout::Source, "66.0").unwrap_err();
+        assert!(err.to_string().contains("ambiguous"), "{err}");
+    }
 }

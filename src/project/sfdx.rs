@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::metadata::OutputKind;
+use crate::metadata::Placement;
 use crate::metadata::decomposed::Decomposition;
 
 #[derive(Debug, Clone)]
@@ -87,32 +87,8 @@ impl SfdxProject {
 
     /// Where a new component goes: the default package directory's `main/default/<folder>/`
     /// (an existing file of that name is found by `source`'s discovery first).
-    pub fn default_source_path(&self, kind: OutputKind, name: &str) -> PathBuf {
-        let placement = kind.placement();
+    pub fn default_source_path(&self, placement: Placement, name: &str) -> PathBuf {
         self.package_dirs[0].join("main").join("default").join(placement.folder).join(placement.source_file_name(name))
-    }
-
-    /// The existing file named `file` in any package directory (sorted, hidden folders and
-    /// `node_modules` skipped, links not followed), else the default package directory's
-    /// `main/default/<folder>/<file>`. Used for permission set groups, which `source`'s
-    /// discovery does not list.
-    pub fn find_or_default(&self, folder: &str, file: &str) -> PathBuf {
-        for dir in &self.package_dirs {
-            let found = walkdir::WalkDir::new(dir)
-                .follow_links(false)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    let name = e.file_name().to_string_lossy();
-                    e.depth() == 0 || !(name.starts_with('.') || name == "node_modules")
-                })
-                .filter_map(Result::ok)
-                .find(|e| e.file_type().is_file() && e.file_name().to_str() == Some(file));
-            if let Some(entry) = found {
-                return entry.into_path();
-            }
-        }
-        self.package_dirs[0].join("main").join("default").join(folder).join(file)
     }
 }
 
