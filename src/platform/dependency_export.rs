@@ -16,8 +16,8 @@ use std::path::Path;
 
 use super::dependencies::{DependencySource, DependencyTable};
 use super::permissions;
-use super::query_export::Export;
 pub use super::query_export::ExportError;
+use super::query_export::{Export, read_text};
 use crate::access::{Item, ObjectAccess};
 
 /// The query whose output this module reads, for messages and docs.
@@ -38,17 +38,7 @@ struct Row {
 
 /// Reads `path` (CSV or JSON, told apart by its first character) into a dependency table.
 pub fn load(path: &Path) -> Result<DependencyTable, ExportError> {
-    let file = path.display().to_string();
-    let bytes = crate::disk::read_regular(path, crate::disk::MAX_FILE_BYTES).map_err(|e| ExportError {
-        file: file.clone(),
-        line: 0,
-        message: format!("cannot read the PermissionDependency export: {}", e.reason()),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| ExportError {
-        file: file.clone(),
-        line: 0,
-        message: format!("not UTF-8 (byte {}): save the export as UTF-8", e.utf8_error().valid_up_to()),
-    })?;
+    let (file, text) = read_text(path, "the PermissionDependency export")?;
     parse(&file, &text)
 }
 

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::query_export::{Export, ExportError};
+use super::query_export::{Export, ExportError, read_text};
 
 /// The query whose output this module reads, for messages and docs (`IN (…)`: the objects wanted).
 pub const QUERY: &str = "SELECT EntityDefinition.QualifiedApiName, QualifiedApiName, IsPermissionable FROM EntityParticle WHERE EntityDefinition.QualifiedApiName IN ('Account', 'Contact')";
@@ -90,17 +90,7 @@ impl FieldList {
 
 /// Reads `path` (CSV or JSON) into a field list.
 pub fn load(path: &Path) -> Result<FieldList, FieldListError> {
-    let file = path.display().to_string();
-    let bytes = crate::disk::read_regular(path, crate::disk::MAX_FILE_BYTES).map_err(|e| ExportError {
-        file: file.clone(),
-        line: 0,
-        message: format!("cannot read the field list: {}", e.reason()),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| ExportError {
-        file: file.clone(),
-        line: 0,
-        message: format!("not UTF-8 (byte {}): save the export as UTF-8", e.utf8_error().valid_up_to()),
-    })?;
+    let (file, text) = read_text(path, "the field list")?;
     parse(&file, &text)
 }
 

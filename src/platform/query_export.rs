@@ -17,6 +17,17 @@ fn location(file: &str, line: usize) -> String {
     if line > 0 { format!("{file}:{line}: ") } else { format!("{file}: ") }
 }
 
+/// The text of the export at `path` (`what` names it in errors) and the name errors give it.
+pub fn read_text(path: &std::path::Path, what: &str) -> Result<(String, String), ExportError> {
+    let file = path.display().to_string();
+    let error = |message: String| ExportError { file: file.clone(), line: 0, message };
+    let bytes = crate::disk::read_regular(path, crate::disk::MAX_FILE_BYTES)
+        .map_err(|e| error(format!("cannot read {what}: {}", e.reason())))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| error(format!("not UTF-8 (byte {}): save the export as UTF-8", e.utf8_error().valid_up_to())))?;
+    Ok((file, text))
+}
+
 /// One record: its line and its cells, in the order of the columns asked for.
 pub struct Record {
     pub line: usize,

@@ -489,3 +489,18 @@ fn init_refuses_the_flags_sfperms_toml_cannot_keep() {
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
 }
+
+#[test]
+fn fmt_check_keeps_a_line_break_typed_in_setup_and_normalises_crlf_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let retrieved = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <description>first line\r\nsecond line</description>\n    <hasActivationRequired>false</hasActivationRequired>\n    <label>Typed In Setup</label>\n</PermissionSet>\n";
+    let untouched = dir.path().join("Typed_In_Setup.permissionset-meta.xml");
+    std::fs::write(&untouched, retrieved).unwrap();
+    let output = run(&["fmt", "--check", untouched.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "a retrieve as Salesforce wrote it: {}", stdout(&output));
+
+    let crlf = dir.path().join("Crlf.permissionset-meta.xml");
+    std::fs::write(&crlf, retrieved.replace("\r\n", "\n").replace('\n', "\r\n")).unwrap();
+    let output = run(&["fmt", "--check", crlf.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "CRLF throughout is normalised: {}", stdout(&output));
+}
