@@ -3,8 +3,8 @@
 //! warning that says it is unverified (issue 11).
 
 use crate::common::{
-    CONNECTED_APP_WARNING, PLANHAT_WARNINGS, assert_schema_valid, gen_writing, input_error, ok, ok_with_stderr, run,
-    stderr, stdout,
+    JETSTREAM_DEPLOY_WARNINGS, PLANHAT_WARNINGS, assert_schema_valid, gen_writing, input_error, ok, ok_with_stderr,
+    run, stderr, stdout,
 };
 
 const DATA: [&str; 5] = ["gen", "--for", "jetstream", "--feature", "data"];
@@ -228,7 +228,7 @@ fn a_vendor_that_rejects_the_integration_licence_is_refused_for_that_target() {
 fn a_user_permission_the_catalog_does_not_name_is_checked_and_explained() {
     let xml = ok_with_stderr(
         &["gen", "--for", "jetstream", "--feature", "deploy", "--user-permission", "ManageTranslation"],
-        CONNECTED_APP_WARNING,
+        JETSTREAM_DEPLOY_WARNINGS,
     );
     assert!(xml.contains("<name>ManageTranslation</name>"), "{xml}");
     let explain = ok(&["explain", "--for", "jetstream", "--feature", "deploy", "--user-permission", "ManageSandboxes"]);
