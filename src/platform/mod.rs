@@ -8,11 +8,13 @@ mod tsv;
 pub mod connected_apps;
 pub mod dependencies;
 pub mod dependency_export;
+pub mod field_export;
 pub mod fields;
 pub mod licences;
 pub mod needs;
 pub mod objects;
 pub mod permissions;
+pub mod query_export;
 pub mod versions;
 
 /// The API version the built-in data and the bundled schema were checked against: the Metadata API
