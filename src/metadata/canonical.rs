@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use super::document::{Content, Document, Node};
+use crate::tsv;
 
 const ENTRY_KEYS: &str = include_str!("data/entry-keys.tsv");
 
@@ -16,18 +17,12 @@ const BASE_ELEMENTS: [&str; 2] = ["fullName", "module"];
 fn entry_keys() -> &'static BTreeMap<&'static str, (&'static str, Option<&'static str>)> {
     static TABLE: OnceLock<BTreeMap<&'static str, (&'static str, Option<&'static str>)>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        ENTRY_KEYS
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .skip(1)
-            .filter_map(|l| {
-                let mut cells = l.split('\t');
-                let group = cells.next()?;
-                let key = cells.next()?;
-                let then = cells.next().filter(|t| *t != "-");
-                Some((group, (key, then)))
-            })
-            .collect()
+        let mut table = BTreeMap::new();
+        tsv::for_each_row(ENTRY_KEYS, |row| {
+            let then = Some(row.get("then")).filter(|t| *t != "-");
+            table.insert(row.get("group"), (row.get("key"), then));
+        });
+        table
     })
 }
 

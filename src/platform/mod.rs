@@ -3,8 +3,6 @@
 //! tables live in `src/platform/data/*.tsv` (each file's header says where it comes from); this
 //! module only reads them. Policy (what to grant) is the solver's.
 
-mod tsv;
-
 pub mod connected_apps;
 pub mod dependencies;
 pub mod dependency_export;
@@ -14,6 +12,9 @@ pub mod needs;
 pub mod objects;
 pub mod permissions;
 pub mod versions;
+
+// The one reader of the embedded tables, shared with `metadata`.
+use crate::tsv;
 
 /// The API version the built-in data and the bundled schema were checked against: the Metadata API
 /// schema sfperms validates its output with is v66.0 (tests/fixtures/metadata-api-v66.xsd).
