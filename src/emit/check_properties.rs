@@ -68,14 +68,16 @@ fn node() -> impl Strategy<Value = Node> {
 fn document() -> impl Strategy<Value = Document> {
     (
         prop::sample::select(vec!["PermissionSet", "Profile", "Package"]),
+        // Without the namespace: the child files of a set decomposed with Beta2.
+        prop::bool::weighted(0.9),
         prop::collection::vec((Just("xmlns:xsi".to_string()), "[a-z:/.]{0,6}"), 0..2),
         comments(),
         prop::collection::vec(node(), 0..6),
         comments(),
     )
-        .prop_map(|(root, root_attrs, comments, children, tail)| Document {
+        .prop_map(|(root, in_metadata_namespace, root_attrs, comments, children, tail)| Document {
             root: root.to_string(),
-            in_metadata_namespace: true,
+            in_metadata_namespace,
             root_attrs,
             comments,
             children,

@@ -154,14 +154,20 @@ pub fn render_owned_fast(mut doc: Document) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emit::render::{escape_xml, render};
+    use crate::emit::render::render;
     use crate::metadata::read::parse;
 
+    /// Text: the five entities, a CR kept before a LF and written as `&#13;` alone, tab and LF
+    /// as they are. Attribute values: tab, LF and CR as references too.
     #[test]
-    fn escapes_like_the_template() {
-        let mut out = String::new();
-        push_escaped(&mut out, r#"Tom's "A&B" <x> ü"#);
-        assert_eq!(out, escape_xml(r#"Tom's "A&B" <x> ü"#));
+    fn escapes_text_and_attribute_values() {
+        let input = "Tom's \"A&B\" <x> ü\r\nb\rc\td\n";
+        let mut text = String::new();
+        push_escaped(&mut text, input);
+        assert_eq!(text, "Tom&apos;s &quot;A&amp;B&quot; &lt;x&gt; ü\r\nb&#13;c\td\n");
+        let mut attr = String::new();
+        push_escaped_attr(&mut attr, input);
+        assert_eq!(attr, "Tom&apos;s &quot;A&amp;B&quot; &lt;x&gt; ü&#13;&#10;b&#13;c&#9;d&#10;");
     }
 
     #[test]

@@ -135,6 +135,91 @@ mod tests {
         assert_eq!(order, ["B", "a", "b", "Profile"]);
     }
 
+    /// The entries' (key, second key), in document order.
+    fn keys(doc: &Document) -> Vec<(Option<&str>, Option<&str>)> {
+        doc.children.iter().map(entry_key).collect()
+    }
+
+    #[test]
+    fn layout_assignments_sort_by_layout_then_record_type_with_none_first() {
+        let mut doc = Document::new("Profile");
+        doc.entry("layoutAssignments", &[("layout", "Account-B"), ("recordType", "Account.Z")]);
+        doc.entry("layoutAssignments", &[("layout", "Account-A"), ("recordType", "Account.Y")]);
+        doc.entry("layoutAssignments", &[("layout", "Account-B"), ("recordType", "Account.X")]);
+        doc.entry("layoutAssignments", &[("layout", "Account-B")]);
+        canonicalize(&mut doc);
+        assert_eq!(
+            keys(&doc),
+            [
+                (Some("Account-A"), Some("Account.Y")),
+                (Some("Account-B"), None),
+                (Some("Account-B"), Some("Account.X")),
+                (Some("Account-B"), Some("Account.Z")),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_key_table_names_each_group_s_keys() {
+        let assignment = Node::entry("layoutAssignments", &[("recordType", "R"), ("layout", "L")]);
+        assert_eq!(entry_key(&assignment), (Some("L"), Some("R")));
+        assert_eq!(key_of(&assignment), Some("L"));
+        let object = Node::entry("objectPermissions", &[("allowRead", "true"), ("object", "O")]);
+        assert_eq!(entry_key(&object), (Some("O"), None));
+        assert_eq!(entry_key(&Node::leaf("members", "M")), (Some("M"), None));
+        assert_eq!(entry_key(&Node::leaf("label", "x")), (None, None));
+        assert_eq!(key_of(&Node::leaf("label", "x")), None);
+        assert_eq!(group_keys("layoutAssignments"), Some(("layout", Some("recordType"))));
+        assert_eq!(group_keys("fieldPermissions"), Some(("field", None)));
+        // The header row and the comment lines are not groups.
+        assert_eq!(group_keys("group"), None);
+        assert!(entry_keys().keys().all(|k| !k.starts_with('#')));
+    }
+
+    #[test]
+    fn the_base_type_s_elements_come_first_in_their_own_order() {
+        let mut doc = Document::new("PermissionSet");
+        for name in ["label", "module", "description", "fullName", "custom"] {
+            doc.leaf(name, "x");
+        }
+        canonicalize(&mut doc);
+        let names: Vec<&str> = doc.children.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["fullName", "module", "custom", "description", "label"]);
+        assert_eq!(element_rank("fullName"), (0, ""));
+        assert_eq!(element_rank("module"), (1, ""));
+        assert_eq!(element_rank("label"), (2, "label"));
+    }
+
+    #[test]
+    fn groups_without_a_key_and_equal_keys_keep_their_order() {
+        let mut doc = Document::new("Profile");
+        doc.entry("loginIpRanges", &[("startAddress", "10.0.0.9"), ("endAddress", "10.0.0.9")]);
+        doc.entry("loginIpRanges", &[("startAddress", "10.0.0.1"), ("endAddress", "10.0.0.1")]);
+        doc.entry("classAccesses", &[("apexClass", "A"), ("enabled", "false")]);
+        doc.entry("classAccesses", &[("apexClass", "A"), ("enabled", "true")]);
+        canonicalize(&mut doc);
+        let firsts: Vec<Option<&str>> = doc.children.iter().map(|n| n.children()[0].text()).collect();
+        // Children are ordered too (endAddress < startAddress; apexClass < enabled).
+        assert_eq!(firsts, [Some("A"), Some("A"), Some("10.0.0.9"), Some("10.0.0.1")]);
+        assert_eq!(doc.children[0].child_text("enabled"), Some("false"));
+        assert_eq!(doc.children[2].child_text("startAddress"), Some("10.0.0.9"));
+    }
+
+    #[test]
+    fn nested_lists_are_ordered_at_every_depth() {
+        let mut doc = Document::new("PermissionSet");
+        let mut outer = Node::entry("zz", &[]);
+        let inner = Node::entry("inner", &[("b", "2"), ("a", "1")]);
+        outer.content = Content::Children(vec![Node::leaf("y", "1"), inner, Node::leaf("x", "1")]);
+        doc.children.push(outer);
+        canonicalize(&mut doc);
+        let outer = &doc.children[0];
+        let names: Vec<&str> = outer.children().iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["inner", "x", "y"]);
+        let inner: Vec<&str> = outer.children()[0].children().iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(inner, ["a", "b"]);
+    }
+
     #[test]
     fn byte_order_not_case_insensitive() {
         let mut doc = Document::new("PermissionSet");

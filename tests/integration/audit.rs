@@ -2,10 +2,9 @@
 //! risky grants, and the declared integration users' grants beyond least privilege, in text,
 //! Markdown and JSON; the same ranking from a retrieve zip; unreadable files reported, not fatal.
 
-use std::path::Path;
 use std::process::Output;
 
-use crate::common::{carestone, copy_dir, retrieve_entries, sfperms, snapshot_settings, stderr, stdout};
+use crate::common::{carestone, carestone_copy, retrieve_entries, run_in, snapshot_settings, stderr, stdout};
 use crate::fmt::make_zip;
 
 /// Three users: one whose profile in the org is far beyond its need ("API Nutzer" holds Modify
@@ -25,14 +24,9 @@ name = "Jetstream_Logs"
 for = "elements"
 "#;
 
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    sfperms().current_dir(dir).args(args).output().expect("the binary runs")
-}
-
 /// The carestone project with the users declared and the second one generated.
 fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&carestone(), dir.path());
+    let dir = carestone_copy();
     let generated = run_in(
         dir.path(),
         &["gen", "--for", "jetstream", "--feature", "debug-logs", "--name", "Jetstream_Logs", "--output-dir", "."],
@@ -72,7 +66,7 @@ fn ranks_every_file_and_reports_the_users_excess_in_three_formats() {
         })
         .count();
     assert_eq!(files.len(), on_disk);
-    assert_eq!(files.len(), 76);
+    assert_eq!(files.len(), crate::common::carestone_files().len() + 1);
     let tops: Vec<u64> = files.iter().map(|f| f["grants"].get(0).map_or(0, |g| g["rank"].as_u64().unwrap())).collect();
     assert!(tops.windows(2).all(|w| w[0] >= w[1]), "not ranked: {tops:?}");
     assert_eq!(files[0]["name"], "Admin");

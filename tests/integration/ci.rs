@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::common::{carestone, copy_dir, retrieve_entries, sfperms, stderr};
+use crate::common::{carestone, carestone_copy, retrieve_entries, sfperms, stderr};
 use crate::fmt::make_zip;
 
 fn repo_file(name: &str) -> String {
@@ -91,8 +91,7 @@ fn the_ci_example_runs_on_a_project() {
         ]
     );
     // The carestone project, its users declared and generated, and a retrieve of it as a zip.
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&carestone(), dir.path());
+    let dir = carestone_copy();
     std::fs::write(dir.path().join("sfperms.toml"), "[[user]]\nfor = \"jetstream\"\nfeature = [\"deploy\"]\n").unwrap();
     assert!(sfperms().current_dir(dir.path()).arg("gen").output().unwrap().status.success());
     let entries = retrieve_entries(dir.path());

@@ -11,7 +11,7 @@ use sfperms::metadata::OutputKind;
 use sfperms::metadata::read::parse;
 use sfperms::solver::Plan;
 
-use crate::common::{assert_file_schema_valid, carestone};
+use crate::common::{assert_files_schema_valid, carestone, carestone_files, fixtures, public_corpus};
 
 fn files(folder: &str) -> Vec<PathBuf> {
     let dir = carestone().join("force-app/main/default").join(folder);
@@ -22,15 +22,33 @@ fn files(folder: &str) -> Vec<PathBuf> {
 
 #[test]
 fn every_carestone_file_renders_byte_for_byte() {
-    let mut count = 0;
-    for path in files("permissionsets").into_iter().chain(files("profiles")) {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let doc = parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let rendered = emit::render(&doc);
-        assert!(rendered == text, "{} does not round-trip", path.display());
-        count += 1;
-    }
-    assert_eq!(count, 56 + 19);
+    let files = carestone_files();
+    assert!(files.len() > 50, "the carestone retrieve is missing: {} files", files.len());
+    let differ: Vec<String> = files
+        .iter()
+        .filter(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let doc = parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            emit::render(&doc) != text
+        })
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(differ.is_empty(), "{} do not round-trip:\n{}", differ.len(), differ.join("\n"));
+}
+
+/// The public corpus's manifest names every file in the folder, and only those: the tests that
+/// count on it read the manifest.
+#[test]
+fn the_public_corpus_is_what_its_manifest_lists() {
+    let dir = fixtures().join("corpus/public");
+    let mut on_disk: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file() && e.file_name() != "MANIFEST.tsv")
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    on_disk.sort();
+    assert_eq!(on_disk, public_corpus());
 }
 
 /// The grants of a retrieved permission set, if it holds nothing sfperms would not write.
@@ -103,7 +121,7 @@ fn the_permission_set_emitter_reproduces_retrieved_files() {
 #[test]
 fn carestone_permission_sets_are_schema_valid() {
     // The schema check itself is trustworthy: a real retrieve passes it.
-    for path in files("permissionsets").into_iter().take(5) {
-        assert_file_schema_valid(&path, &path.display().to_string());
-    }
+    let sets: Vec<(String, PathBuf)> =
+        files("permissionsets").into_iter().take(5).map(|p| (p.display().to_string(), p)).collect();
+    assert_files_schema_valid(&sets);
 }

@@ -6,19 +6,15 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::common::copy_dir;
-use crate::common::{carestone, ok, sfperms, snapshot_settings, stderr, stdout};
+use crate::common::{
+    argv, carestone, copy_dir, gen_writing, ok_printed, run_in, sfperms, snapshot_settings, stderr, stdout,
+};
 use crate::fmt::make_zip;
 
 const JETSTREAM: [&str; 4] = ["--for", "jetstream", "--feature", "deploy"];
 const PERMSET: &str = "org/force-app/main/default/permissionsets/Jetstream_User.permissionset-meta.xml";
 const PLANHAT: [&str; 4] = ["--for", "planhat", "--sync", "receive-only"];
 const PROFILE: &str = "org/force-app/main/default/profiles/Planhat Integration.profile-meta.xml";
-
-/// Runs `sfperms args…` in `dir`.
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    sfperms().current_dir(dir).args(args).output().expect("the binary runs")
-}
 
 fn diff_in(dir: &Path, request: &[&str], extra: &[&str]) -> Output {
     let args: Vec<&str> =
@@ -32,9 +28,8 @@ fn org_generated(request: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let org = dir.path().join("org");
     copy_dir(&carestone(), &org);
-    let generate: Vec<&str> =
-        ["gen"].iter().chain(request).chain(["--output-dir", org.to_str().unwrap()].iter()).copied().collect();
-    ok(&generate);
+    let report = gen_writing(request, &["--output-dir", org.to_str().unwrap()]);
+    assert!(report.starts_with("created: "), "{report}");
     dir
 }
 
@@ -112,8 +107,8 @@ fn the_permission_set_patch_applies_and_fixes_everything() {
     let after = diff_in(dir.path(), &JETSTREAM, &[]);
     assert_eq!(after.status.code(), Some(0), "{}", stdout(&after));
     // The file is now exactly what gen writes.
-    let generate: Vec<&str> = ["gen"].iter().chain(&JETSTREAM).copied().collect();
-    assert_eq!(std::fs::read_to_string(dir.path().join(PERMSET)).unwrap(), ok(&generate));
+    let (generated, _) = ok_printed(&argv("gen", &JETSTREAM, &[]));
+    assert_eq!(std::fs::read_to_string(dir.path().join(PERMSET)).unwrap(), generated);
 }
 
 #[test]
@@ -122,8 +117,7 @@ fn generated_files_are_equal_in_a_project_an_mdapi_folder_and_a_zip() {
     let org = dir.path().join("org");
     let o = org.to_str().unwrap();
     let generate = |extra: &[&str]| {
-        let args: Vec<&str> = ["gen"].iter().chain(&PLANHAT).chain(extra).copied().collect();
-        ok(&args);
+        gen_writing(&PLANHAT, extra);
     };
     generate(&["--output-dir", o, "--layout", "mdapi", "--new-profile"]);
     let output = diff_in(dir.path(), &PLANHAT, &[]);

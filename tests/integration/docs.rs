@@ -1,6 +1,6 @@
 //! The examples in `docs/` work: the catalog-format examples load, generate, show and explain.
 
-use crate::common::{assert_schema_valid, ok, run, stderr};
+use crate::common::{CONNECTED_APP_WARNING, assert_schema_valid, ok, ok_with_stderr, run, stderr};
 
 /// The bodies of the fenced blocks of `language` in `text`, in order.
 fn blocks<'a>(text: &'a str, language: &str) -> Vec<&'a str> {
@@ -44,7 +44,12 @@ fn the_catalog_format_example_loads_and_generates() {
     ]);
     let catalog = dir.path().to_str().unwrap();
 
-    let xml = ok(&["--catalog", catalog, "gen", "--for", "example", "--feature", "logging"]);
+    let xml = ok_with_stderr(
+        &["--catalog", catalog, "gen", "--for", "example", "--feature", "logging"],
+        &format!(
+            "warning: UNVERIFIED: --log-object ex__Log__c (the default): the page names the object by its label only\n{CONNECTED_APP_WARNING}"
+        ),
+    );
     assert!(xml.contains("<name>ModifyMetadata</name>"), "{xml}");
     assert!(xml.contains("<object>ex__Log__c</object>"), "{xml}");
     let explain = ok(&["--catalog", catalog, "explain", "--for", "example"]);
@@ -74,7 +79,15 @@ fn the_excerpt_conflict_and_package_permission_set_example_works() {
     ]);
     let catalog = dir.path().to_str().unwrap();
 
-    let xml = ok(&["--catalog", catalog, "gen", "--for", "widget"]);
+    let view_all_data_needs = |permission: &str| {
+        format!(
+            "warning: ViewAllData also requires {permission} in orgs with Event Monitoring (Salesforce Shield); not granted, since elsewhere it fails the deploy. If your org has it, pass the org's own PermissionDependency export with --dependencies\n"
+        )
+    };
+    let xml = ok_with_stderr(
+        &["--catalog", catalog, "gen", "--for", "widget"],
+        &(view_all_data_needs("ViewDataLeakageEvents") + &view_all_data_needs("ViewPlatformEvents")),
+    );
     assert_schema_valid(&xml, "the widget example");
     assert!(xml.contains("<name>ViewAllData</name>") && xml.contains("<name>ApiEnabled</name>"), "{xml}");
     assert!(!xml.contains("ModifyAllData"), "the conflict's losing side is not granted: {xml}");

@@ -11,8 +11,10 @@ use sfperms::emit;
 use sfperms::metadata::read::parse_bytes;
 use sfperms::metadata::{Content, Document, Node};
 
-use crate::common::{carestone, copy_dir, fixtures, ok, run, stderr, stdout};
-use crate::variants;
+use crate::common::{
+    carestone, carestone_files, copy_dir, fixtures, fmt_file, gen_writing, ok_with_stderr, public_corpus, run, stderr,
+    stdout,
+};
 
 /// Every file under `dir` (sorted), package.xml and MANIFEST.tsv excluded unless `all`.
 pub fn metadata_files(dir: &Path, all: bool) -> Vec<PathBuf> {
@@ -56,7 +58,7 @@ fn carestone_is_already_canonical() {
     let output = run(&["fmt", "--check", carestone().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
     assert_eq!(stdout(&output), "");
-    assert!(stderr(&output).contains("75 files checked, 0 would change"), "{}", stderr(&output));
+    assert_eq!(stderr(&output), format!("{} files checked, 0 would change\n", carestone_files().len()));
 }
 
 #[test]
@@ -64,19 +66,23 @@ fn every_public_file_keeps_its_meaning_and_becomes_canonical() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixtures().join("corpus/public"), dir.path());
     let files = metadata_files(dir.path(), true);
-    assert_eq!(files.len(), 43);
+    let listed: Vec<PathBuf> = public_corpus()
+        .iter()
+        .map(|f| dir.path().join(f.strip_prefix(fixtures().join("corpus/public")).unwrap()))
+        .collect();
+    assert_eq!(files, listed, "the manifest lists every metadata file");
     let mut changed = 0;
     for file in &files {
         let before = std::fs::read(file).unwrap();
         let path = file.to_str().unwrap();
-        ok(&["fmt", path]);
+        fmt_file(path);
         let after = std::fs::read(file).unwrap();
         changed += usize::from(before != after);
         let (old, new) = (parse_bytes(&before).unwrap(), parse_bytes(&after).unwrap());
         assert_eq!(meaning(&old), meaning(&new), "{path}: fmt changed what the file means");
         assert_eq!(run(&["fmt", "--check", path]).status.code(), Some(0), "{path}: not canonical after fmt");
         let again = std::fs::read(file).unwrap();
-        ok(&["fmt", path]);
+        fmt_file(path);
         assert_eq!(std::fs::read(file).unwrap(), again, "{path}: fmt is not idempotent");
         assert!(after.ends_with(b">\n") && !after.contains(&b'\r') && !after.contains(&b'\t'), "{path}");
     }
@@ -127,7 +133,10 @@ fn tool_mangled_files_come_back_byte_for_byte() {
     assert_eq!(check.status.code(), Some(1));
     assert_eq!(stdout(&check).lines().count(), mangled.len(), "{}", stdout(&check));
     assert!(stdout(&check).lines().all(|l| l.starts_with("would change: ")));
-    ok(&["fmt", d]);
+    // fmt formats exactly the files --check named.
+    let formatted: String = stdout(&check).lines().map(|l| l.replace("would change: ", "formatted: ") + "\n").collect();
+    let n = mangled.len();
+    ok_with_stderr(&["fmt", d], &format!("{formatted}{n} files checked, {n} formatted\n"));
     for (original, target) in &mangled {
         assert!(
             std::fs::read(original).unwrap() == std::fs::read(target).unwrap(),
@@ -139,41 +148,49 @@ fn tool_mangled_files_come_back_byte_for_byte() {
     assert_eq!(run(&["fmt", "--check", d]).status.code(), Some(0));
 }
 
+/// Files `gen` writes into a folder pass `fmt --check` (every variant's XML is checked canonical
+/// in `snapshots.rs`).
 #[test]
 fn generated_files_are_left_alone() {
-    for variant in variants::all() {
-        let argv: Vec<&str> = std::iter::once("gen").chain(variant.args()).collect();
-        let xml = ok(&argv);
-        let doc = parse_bytes(xml.as_bytes()).unwrap();
-        assert!(emit::render_fast(&doc) == xml, "{}: fmt would change a generated file", variant.name);
-        assert!(emit::is_canonical(xml.as_bytes(), |_| true), "{}: the streaming check disagrees", variant.name);
-    }
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    ok(&["gen", "--for", "planhat", "--sync", "two-way", "--feature", "all", "--new-profile", "--output-dir", d]);
-    ok(&["gen", "--for", "jetstream", "--feature", "all", "--output-dir", d, "--layout", "mdapi"]);
+    gen_writing(&["--for", "planhat", "--sync", "two-way", "--feature", "all"], &["--new-profile", "--output-dir", d]);
+    gen_writing(&["--for", "jetstream", "--feature", "all"], &["--output-dir", d, "--layout", "mdapi"]);
     let output = run(&["fmt", "--check", d]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
 }
 
 #[test]
 fn the_writers_and_the_streaming_check_agree_on_every_corpus_file() {
-    let mut count = 0;
-    for file in metadata_files(&fixtures().join("corpus"), true) {
-        let doc = parse_bytes(&std::fs::read(&file).unwrap()).unwrap();
-        assert!(emit::render_fast(&doc) == emit::render(&doc), "{}: the two writers disagree", file.display());
-        assert!(emit::render_as_is_fast(&doc) == emit::render_as_is(&doc), "{}", file.display());
+    let files = metadata_files(&fixtures().join("corpus"), true);
+    // The carestone retrieve's package.xml (in `manifest/`) is read too.
+    assert_eq!(files.len(), public_corpus().len() + carestone_files().len() + 1);
+    let mut problems = Vec::new();
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        let doc = parse_bytes(&bytes).unwrap();
+        let canonical = emit::render_fast(&doc);
+        let unordered = emit::render_as_is_fast(&doc);
+        let mut check = |ok: bool, what: &str| {
+            if !ok {
+                problems.push(format!("{}: {what}", file.display()));
+            }
+        };
+        check(canonical == emit::render(&doc), "the two writers disagree");
+        check(unordered == emit::render_as_is(&doc), "the two writers disagree on the file as it stands");
         // The streaming check: the same verdict as writing, on the file, its canonical form and
         // its unordered form.
-        let bytes = std::fs::read(&file).unwrap();
-        let canonical = emit::render_fast(&doc);
-        assert_eq!(emit::is_canonical(&bytes, |_| true), canonical.as_bytes() == bytes, "{}", file.display());
-        assert!(emit::is_canonical(canonical.as_bytes(), |_| true), "{}", file.display());
-        let unordered = emit::render_as_is_fast(&doc);
-        assert_eq!(emit::is_canonical(unordered.as_bytes(), |_| true), unordered == canonical, "{}", file.display());
-        count += 1;
+        check(
+            emit::is_canonical(&bytes, |_| true) == (canonical.as_bytes() == bytes),
+            "the check is wrong on the file",
+        );
+        check(emit::is_canonical(canonical.as_bytes(), |_| true), "the check rejects the canonical form");
+        check(
+            emit::is_canonical(unordered.as_bytes(), |_| true) == (unordered == canonical),
+            "the check is wrong on the unordered form",
+        );
     }
-    assert!(count >= 43 + 75, "{count}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// A zip of `files` (entry name, bytes).
@@ -227,7 +244,10 @@ fn zips_and_mdapi_folders_are_read() {
     std::fs::write(mdapi.join("permissionsets/API_Only_User.permissionset"), &mangled).unwrap();
     let m = mdapi.to_str().unwrap();
     assert_eq!(run(&["fmt", "--check", m]).status.code(), Some(1));
-    ok(&["fmt", m]);
+    ok_with_stderr(
+        &["fmt", m],
+        &format!("formatted: {m}/permissionsets/API_Only_User.permissionset\n1 files checked, 1 formatted\n"),
+    );
     assert_eq!(std::fs::read(mdapi.join("permissionsets/API_Only_User.permissionset")).unwrap(), api);
     assert_eq!(std::fs::read_to_string(mdapi.join("package.xml")).unwrap(), "not even XML", "package.xml is not ours");
 }
@@ -262,7 +282,7 @@ fn comments_and_unknown_elements_survive() {
     let file = dir.path().join("X.permissionset-meta.xml");
     let text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- owned by the integrations team -->\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n<zzNewerThanSfperms><deep><x>1</x></deep></zzNewerThanSfperms>\n<!-- why: the nightly sync -->\n<userPermissions><name>ApiEnabled</name><enabled>True</enabled></userPermissions>\n<description xsi:nil=\"true\"/>\n<label>X &amp; Y</label>\n</PermissionSet>";
     std::fs::write(&file, text).unwrap();
-    ok(&["fmt", file.to_str().unwrap()]);
+    fmt_file(file.to_str().unwrap());
     let expected = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>
 <!-- owned by the integrations team -->
 <PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">

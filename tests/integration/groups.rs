@@ -5,23 +5,16 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{assert_file_schema_valid, copy_dir, fixtures, input_error, run, stderr, stdout};
+use crate::common::{argv, assert_file_schema_valid, fixture_copy, input_error, run, stderr, stdout};
 use crate::layouts::JETSTREAM;
 
 /// A copy of the Beta2 project the CLI's library wrote (it holds `Jetstream_User`).
 fn project() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("beta2");
-    copy_dir(&fixtures().join("decomposed/beta2"), &root);
-    (dir, root)
+    fixture_copy("decomposed/beta2")
 }
 
 fn default_dir(root: &Path) -> PathBuf {
     root.join("force-app/main/default")
-}
-
-fn args<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
-    head.iter().copied().chain(JETSTREAM).chain(tail.iter().copied()).collect()
 }
 
 const GROUP: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -66,7 +59,7 @@ fn with_group(root: &Path, muted: &str) {
 fn gen_group_writes_a_schema_valid_group_holding_the_set() {
     let (_dir, root) = project();
     let against = root.to_str().unwrap();
-    let written = run(&args(&["gen"], &["--group", "Jetstream_Access", "--output-dir", against]));
+    let written = run(&argv("gen", &JETSTREAM, &["--group", "Jetstream_Access", "--output-dir", against]));
     assert!(written.status.success(), "{}", stderr(&written));
     let path = default_dir(&root).join("permissionsetgroups/Jetstream_Access.permissionsetgroup-meta.xml");
     assert_eq!(
@@ -75,7 +68,7 @@ fn gen_group_writes_a_schema_valid_group_holding_the_set() {
     );
     assert_file_schema_valid(&path, "the generated group");
     assert!(stderr(&written).contains("created: "), "{}", stderr(&written));
-    let check = run(&args(&["gen"], &["--group", "Jetstream_Access", "--output-dir", against, "--check"]));
+    let check = run(&argv("gen", &JETSTREAM, &["--group", "Jetstream_Access", "--output-dir", against, "--check"]));
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
     let fmt = run(&["fmt", "--check", against]);
     assert_eq!(fmt.status.code(), Some(0), "{}", stdout(&fmt));
@@ -88,7 +81,7 @@ fn an_existing_group_keeps_its_members_and_muting_set() {
     let path = default_dir(&root).join("permissionsetgroups/Integrations.permissionsetgroup-meta.xml");
     let against = root.to_str().unwrap();
     // Already a member: nothing to do.
-    let check = run(&args(&["gen"], &["--group", "Integrations", "--output-dir", against, "--check"]));
+    let check = run(&argv("gen", &JETSTREAM, &["--group", "Integrations", "--output-dir", against, "--check"]));
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
     // A new set joins after the others.
     let written = run(&[
@@ -119,7 +112,8 @@ fn an_existing_group_keeps_its_members_and_muting_set() {
 fn mdapi_groups_are_in_package_xml() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let written = run(&args(&["gen"], &["--group", "Jetstream_Access", "--output-dir", out, "--layout", "mdapi"]));
+    let written =
+        run(&argv("gen", &JETSTREAM, &["--group", "Jetstream_Access", "--output-dir", out, "--layout", "mdapi"]));
     assert!(written.status.success(), "{}", stderr(&written));
     let package = std::fs::read_to_string(dir.path().join("package.xml")).unwrap();
     assert!(
@@ -161,7 +155,7 @@ fn a_needed_grant_the_group_mutes_is_missing_and_names_the_muting_set() {
     let (_dir, root) = project();
     with_group(&root, "ViewRoles");
     let against = root.to_str().unwrap();
-    let diff = run(&args(&["diff"], &["--against", against]));
+    let diff = run(&argv("diff", &JETSTREAM, &["--against", against]));
     assert_eq!(diff.status.code(), Some(1), "{}", stdout(&diff));
     let out = stdout(&diff);
     assert!(out.contains("  missing ViewRoles\n"), "{out}");
@@ -176,7 +170,7 @@ fn a_needed_grant_the_group_mutes_is_missing_and_names_the_muting_set() {
     );
     assert!(out.contains("1 missing (entries lacking access the integration needs) · 0 excess"), "{out}");
     let json: serde_json::Value =
-        serde_json::from_str(&stdout(&run(&args(&["diff"], &["--against", against, "--json"])))).unwrap();
+        serde_json::from_str(&stdout(&run(&argv("diff", &JETSTREAM, &["--against", against, "--json"])))).unwrap();
     assert_eq!(json["result"]["counts"]["missing"], 1);
     assert_eq!(json["result"]["equal"], false);
 }
@@ -186,7 +180,7 @@ fn muting_what_the_integration_does_not_need_is_no_difference() {
     let (_dir, root) = project();
     with_group(&root, "ModifyAllData");
     let against = root.to_str().unwrap();
-    let diff = run(&args(&["diff"], &["--against", against]));
+    let diff = run(&argv("diff", &JETSTREAM, &["--against", against]));
     assert_eq!(diff.status.code(), Some(0), "{}", stdout(&diff));
 }
 
@@ -196,7 +190,7 @@ fn a_muting_set_the_source_lacks_is_a_warning() {
     with_group(&root, "ViewRoles");
     std::fs::remove_dir_all(default_dir(&root).join("mutingpermissionsets")).unwrap();
     let against = root.to_str().unwrap();
-    let diff = run(&args(&["diff"], &["--against", against]));
+    let diff = run(&argv("diff", &JETSTREAM, &["--against", against]));
     assert_eq!(diff.status.code(), Some(0));
     assert!(
         stderr(&diff)

@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 use sfperms::metadata::decomposed::Decomposition;
 use sfperms::project::set_folder;
 
-use crate::common::{assert_schema_valid, copy_dir, fixtures, input_error, ok, run, stderr, stdout};
+use crate::common::{
+    CONNECTED_APP_WARNING, argv, assert_all_schema_valid, fixture_copy, fixtures, input_error, ok_with_stderr, run,
+    stderr, stdout,
+};
 
 /// The set in the fixtures: `sfperms gen` with these flags wrote it before the library decomposed it.
 pub(crate) const JETSTREAM: [&str; 10] = [
@@ -29,37 +32,26 @@ pub(crate) const JETSTREAM: [&str; 10] = [
 const LAYOUTS: [(&str, Decomposition); 2] = [("beta", Decomposition::Beta), ("beta2", Decomposition::Beta2)];
 
 fn project(layout: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join(layout);
-    copy_dir(&fixtures().join("decomposed").join(layout), &root);
-    (dir, root)
+    fixture_copy(&format!("decomposed/{layout}"))
 }
 
 fn sets(root: &Path) -> PathBuf {
     root.join("force-app/main/default/permissionsets")
 }
 
-fn with(extra: &[&str], tail: &[&str]) -> Vec<String> {
-    JETSTREAM.iter().chain(extra).chain(tail).map(|s| s.to_string()).collect()
-}
-
-fn sfperms(command: &str, args: &[String]) -> std::process::Output {
-    let mut all: Vec<&str> = vec![command];
-    all.extend(args.iter().map(String::as_str));
-    run(&all)
+/// Runs `sfperms command` with the fixtures' flags, then `extra` and `tail`.
+fn jetstream(command: &str, extra: &[&str], tail: &[&str]) -> std::process::Output {
+    run(&argv(command, &[&JETSTREAM[..], extra].concat(), tail))
 }
 
 /// What `gen` prints for the fixtures' flags plus `extra`.
 fn generated(extra: &[&str]) -> String {
-    let args = with(extra, &[]);
-    plain(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    ok_with_stderr(&argv("gen", &[&JETSTREAM[..], extra].concat(), &[]), CONNECTED_APP_WARNING)
 }
 
 /// What `gen args…` prints.
 fn plain(args: &[&str]) -> String {
-    let mut all = vec!["gen"];
-    all.extend(args);
-    ok(&all)
+    ok_with_stderr(&argv("gen", args, &[]), CONNECTED_APP_WARNING)
 }
 
 /// Every file under `dir`, relative, with its text.
@@ -117,10 +109,10 @@ fn the_library_s_projects_hold_the_plan() {
     for (layout, _) in LAYOUTS {
         let (_dir, root) = project(layout);
         let against = root.to_str().unwrap();
-        let diff = sfperms("diff", &with(&[], &["--against", against]));
+        let diff = jetstream("diff", &[], &["--against", against]);
         assert_eq!(diff.status.code(), Some(0), "{layout}: {}", stdout(&diff));
         assert!(stdout(&diff).contains("no differences"), "{layout}");
-        let check = sfperms("gen", &with(&[], &["--output-dir", against, "--check"]));
+        let check = jetstream("gen", &[], &["--output-dir", against, "--check"]);
         assert_eq!(check.status.code(), Some(0), "{layout}: {}", stdout(&check));
     }
 }
@@ -128,12 +120,14 @@ fn the_library_s_projects_hold_the_plan() {
 #[test]
 fn the_recomposed_set_is_what_gen_writes_and_schema_valid() {
     let generated = generated(&[]);
+    let mut sets = Vec::new();
     for (layout, decomposition) in LAYOUTS {
         let (_dir, root) = project(layout);
         let set = recomposed(&root, "Jetstream_User", decomposition);
         assert_eq!(set, generated, "{layout}");
-        assert_schema_valid(&set, layout);
+        sets.push((layout.to_string(), set));
     }
+    assert_all_schema_valid(&sets);
 }
 
 #[test]
@@ -142,12 +136,12 @@ fn a_grant_in_a_child_file_is_found() {
         let (_dir, root) = project(layout);
         grant_modify_all_data(&root, layout, None);
         let against = root.to_str().unwrap();
-        let diff = sfperms("diff", &with(&[], &["--against", against]));
+        let diff = jetstream("diff", &[], &["--against", against]);
         assert_eq!(diff.status.code(), Some(1), "{layout}");
         let out = stdout(&diff);
         assert!(out.contains("excess  ModifyAllData"), "{layout}: {out}");
         assert!(out.contains("0 missing (entries lacking access the integration needs) · 1 excess"), "{layout}: {out}");
-        let check = sfperms("gen", &with(&[], &["--output-dir", against, "--check"]));
+        let check = jetstream("gen", &[], &["--output-dir", against, "--check"]);
         assert_eq!(check.status.code(), Some(1), "{layout}");
     }
 }
@@ -158,7 +152,7 @@ fn gen_writes_the_layout_back_and_the_set_recomposes_once() {
         let (_dir, root) = project(layout);
         let before = files(&root);
         let against = root.to_str().unwrap();
-        let written = sfperms("gen", &with(&["--feature", "hard-delete"], &["--output-dir", against]));
+        let written = jetstream("gen", &["--feature", "hard-delete"], &["--output-dir", against]);
         assert_eq!(written.status.code(), Some(0), "{layout}: {}", stderr(&written));
         let after = files(&root);
         // Only the Jetstream set's folder changed; no single-file set appeared.
@@ -173,7 +167,7 @@ fn gen_writes_the_layout_back_and_the_set_recomposes_once() {
         let set = recomposed(&root, "Jetstream_User", decomposition);
         assert_eq!(set, expected, "{layout}");
         assert_eq!(set.matches("<name>BulkApiHardDelete</name>").count(), 1, "{layout}");
-        let check = sfperms("gen", &with(&["--feature", "hard-delete"], &["--output-dir", against, "--check"]));
+        let check = jetstream("gen", &["--feature", "hard-delete"], &["--output-dir", against, "--check"]);
         assert_eq!(check.status.code(), Some(0), "{layout}: {}", stdout(&check));
         let fmt = run(&["fmt", "--check", against]);
         assert_eq!(fmt.status.code(), Some(0), "{layout}: {}", stdout(&fmt));
@@ -274,10 +268,11 @@ fn a_layout_that_cannot_be_read_faithfully_is_refused_and_nothing_is_touched() {
     .unwrap();
     let before = files(&root);
     let against = root.to_str().unwrap();
-    let args = with(&["--feature", "hard-delete"], &["--output-dir", against]);
-    let mut all = vec!["gen"];
-    all.extend(args.iter().map(String::as_str));
-    let err = input_error(&all);
+    let err = input_error(&argv(
+        "gen",
+        &[&JETSTREAM[..], &["--feature", "hard-delete"]].concat(),
+        &["--output-dir", against],
+    ));
     assert!(err.contains("holds both decomposePermissionSetBeta and decomposePermissionSetBeta2 files"), "{err}");
     assert_eq!(files(&root), before, "nothing written");
 }
@@ -301,7 +296,7 @@ fn patches_fix_the_right_files() {
         let (_dir, root) = project(layout);
         grant_modify_all_data(&root, layout, Some("ViewRoles"));
         let against = root.to_str().unwrap();
-        let patch = stdout(&sfperms("diff", &with(&[], &["--against", against, "--format", "patch"])));
+        let patch = stdout(&jetstream("diff", &[], &["--against", against, "--format", "patch"]));
         let touched: Vec<&str> = patch.lines().filter(|l| l.starts_with("diff --git")).collect();
         match layout {
             "beta" => assert_eq!(

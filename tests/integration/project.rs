@@ -3,10 +3,9 @@
 //! refused with file:line, the key and a did-you-mean, and nothing is written. `init` writes a
 //! file `gen` reads.
 
-use std::path::Path;
 use std::process::Output;
 
-use crate::common::{carestone, copy_dir, sfperms, snapshot_settings, stderr, stdout};
+use crate::common::{carestone_copy, run_in, snapshot_settings, stderr, stdout};
 
 const THREE_USERS: &str = r#"# three integration users
 [[user]]
@@ -26,14 +25,9 @@ name = "Elements_Sync"
 
 const JETSTREAM: &str = "force-app/main/default/permissionsets/Jetstream_User.permissionset-meta.xml";
 
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    sfperms().current_dir(dir).args(args).output().expect("the binary runs")
-}
-
 /// The carestone project with the three users declared.
 fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&carestone(), dir.path());
+    let dir = carestone_copy();
     std::fs::write(dir.path().join("sfperms.toml"), THREE_USERS).unwrap();
     dir
 }
@@ -178,8 +172,7 @@ fn bad_project_files_name_line_key_and_a_fix() {
 
 #[test]
 fn init_writes_a_file_gen_reads() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&carestone(), dir.path());
+    let dir = carestone_copy();
     let bad = run_in(dir.path(), &["init", "--for", "planhat", "--sync", "both"]);
     assert_eq!(code(&bad), 2);
     assert!(!dir.path().join("sfperms.toml").exists(), "bad flags wrote the file");

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::common::{input_error, ok, run, stderr};
+use crate::common::{gen_writing, input_error, ok, ok_with_stderr, run, stderr};
 
 const HEAD: &str =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n";
@@ -120,7 +120,7 @@ fn carriage_returns_follow_what_a_retrieve_holds() {
         format!("{head}    <description>first\r\nsecond</description>\n    <label>Cr</label>\n</PermissionSet>\n");
     let file = dir.path().join("Cr.permissionset-meta.xml");
     std::fs::write(&file, &retrieved).unwrap();
-    ok(&["fmt", "--check", file.to_str().unwrap()]);
+    ok_with_stderr(&["fmt", "--check", file.to_str().unwrap()], "1 files checked, 0 would change\n");
     // CRLF throughout (a Windows checkout): normalised to LF, values included.
     let (file, output) = fmt_file(dir.path(), &retrieved.replace("\r\n", "\n").replace('\n', "\r\n"));
     assert!(output.status.success(), "{}", stderr(&output));
@@ -132,7 +132,7 @@ fn carriage_returns_follow_what_a_retrieve_holds() {
     let (file, output) = fmt_file(dir.path(), &refs);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), refs);
-    ok(&["fmt", "--check", file.to_str().unwrap()]);
+    ok_with_stderr(&["fmt", "--check", file.to_str().unwrap()], "1 files checked, 0 would change\n");
 }
 
 #[test]
@@ -141,7 +141,9 @@ fn the_overlay_keeps_comments_and_attributes_of_the_entries_it_regenerates() {
         "    <!-- the sync user needs the API -->\n    <userPermissions>\n        <enabled>false</enabled>\n        <name>ApiEnabled</name>\n    </userPermissions>",
     );
     let (dir, file) = project_with(text.as_bytes());
-    ok(&["gen", "--for", "planhat", "--sync", "receive-only", "--output-dir", dir.path().to_str().unwrap()]);
+    let report =
+        gen_writing(&["--for", "planhat", "--sync", "receive-only"], &["--output-dir", dir.path().to_str().unwrap()]);
+    assert!(report.starts_with(&format!("updated: {}\n", file.display())), "{report}");
     let written = std::fs::read_to_string(&file).unwrap();
     assert!(
         written.contains(
@@ -176,7 +178,10 @@ fn a_broken_catalog_does_not_break_fmt_or_help() {
     let dir = catalog.path().to_str().unwrap();
     let canonical =
         crate::common::carestone().join("force-app/main/default/permissionsets/API_Only_User.permissionset-meta.xml");
-    ok(&["--catalog", dir, "fmt", "--check", canonical.to_str().unwrap()]);
+    ok_with_stderr(
+        &["--catalog", dir, "fmt", "--check", canonical.to_str().unwrap()],
+        "1 files checked, 0 would change\n",
+    );
     assert!(ok(&["--catalog", dir, "--help"]).contains("Usage"));
     let err = input_error(&["--catalog", dir, "list"]);
     assert!(err.contains("broken.toml"), "{err}");

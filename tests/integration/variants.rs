@@ -49,33 +49,45 @@ fn dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/tests")
 }
 
+/// One test-data file, as written.
+fn read(path: &Path) -> TestData {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The integration id a test-data file is for: its stem.
+fn id_of(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
 /// Every test-data file, by integration id (the file's stem).
 fn load() -> BTreeMap<String, TestData> {
     let mut out = BTreeMap::new();
     for entry in std::fs::read_dir(dir()).expect("profiles/tests exists") {
         let path = entry.unwrap().path();
-        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
-            continue;
+        if path.extension().and_then(|e| e.to_str()) == Some("toml") {
+            out.insert(id_of(&path), read(&path));
         }
-        let id = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let data: TestData = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        out.insert(id, data);
     }
     out
 }
 
+fn variants_of(id: &str, data: TestData) -> impl Iterator<Item = Variant> + '_ {
+    data.variant.into_iter().map(move |v| {
+        let args = ["--for".to_string(), id.to_string()].into_iter().chain(v.args).collect();
+        Variant { integration: id.to_string(), name: v.name, args, markdown: v.markdown }
+    })
+}
+
+/// The variants of one test-data file (`profiles/tests/ID.toml`), in file order.
+pub fn of_file(path: &Path) -> Vec<Variant> {
+    let id = id_of(path);
+    variants_of(&id, read(path)).collect()
+}
+
 /// Every variant of every integration, integrations in id order, variants in file order.
 pub fn all() -> Vec<Variant> {
-    load()
-        .into_iter()
-        .flat_map(|(id, data)| {
-            data.variant.into_iter().map(move |v| {
-                let args = ["--for".to_string(), id.clone()].into_iter().chain(v.args).collect();
-                Variant { integration: id.clone(), name: v.name, args, markdown: v.markdown }
-            })
-        })
-        .collect()
+    load().into_iter().flat_map(|(id, data)| variants_of(&id, data).collect::<Vec<_>>()).collect()
 }
 
 /// The furniture listed for integration `id` (empty when it has none).
@@ -86,18 +98,6 @@ pub fn furniture(id: &str) -> Vec<String> {
 /// Every integration id that has a test-data file.
 pub fn ids() -> Vec<String> {
     load().into_keys().collect()
-}
-
-/// Runs `check` on every item, then fails once, naming every item that failed: one bad variant
-/// does not hide the others (insta writes a `.snap.new` for each).
-pub fn each<T>(items: &[T], label: impl Fn(&T) -> String, check: impl Fn(&T)) {
-    let mut failed = Vec::new();
-    for item in items {
-        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(item))).is_err() {
-            failed.push(label(item));
-        }
-    }
-    assert!(failed.is_empty(), "{} failed (messages above): {}", failed.len(), failed.join(", "));
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::common::{input_error, ok, run, stderr};
+use crate::common::{gen_writing, input_error, run, stderr};
 
 const PLANHAT: [&str; 5] = ["gen", "--for", "planhat", "--sync", "receive-only"];
 const PROFILE_FILE: &str = "Planhat Integration.profile-meta.xml";
@@ -107,7 +107,7 @@ fn mode_and_links_inside_the_project_are_kept() {
     std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
     let link = profiles(dir.path()).join(PROFILE_FILE);
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    ok(&[&PLANHAT[..], &["--output-dir", dir.path().to_str().unwrap()]].concat());
+    gen_writing(&PLANHAT[1..], &["--output-dir", dir.path().to_str().unwrap()]);
     assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
     let written = std::fs::read_to_string(&real).unwrap();
     assert!(written.contains("<userLicense>Salesforce</userLicense>") && written.contains("ApiEnabled"), "{written}");
@@ -200,7 +200,7 @@ fn temporary_files_of_a_killed_run_are_removed() {
     // PID 4194304 is above Linux's largest pid_max: no such process is running.
     let stale = profiles(dir.path()).join(format!(".{PROFILE_FILE}.sfperms-4194304.tmp"));
     std::fs::write(&stale, "half a file").unwrap();
-    ok(&[&PLANHAT[..], &["--new-profile", "--output-dir", dir.path().to_str().unwrap()]].concat());
+    gen_writing(&PLANHAT[1..], &["--new-profile", "--output-dir", dir.path().to_str().unwrap()]);
     if Path::new("/proc/self").exists() {
         assert!(!stale.exists(), "the stale temporary file is removed");
     }
@@ -240,7 +240,7 @@ fn two_copies_or_two_spellings_are_refused_by_gen_and_diff_alike() {
     let plain = profiles(dir.path()).join("E&F Management.profile-meta.xml");
     std::fs::write(&plain, EXISTING_PROFILE).unwrap();
     let named = ["--name", "E&F Management"];
-    ok(&[&PLANHAT[..], &["--output-dir", dir.path().to_str().unwrap()], &named[..]].concat());
+    gen_writing(&[&PLANHAT[1..], &named[..]].concat(), &["--output-dir", dir.path().to_str().unwrap()]);
     assert_eq!(listing(&profiles(dir.path())), ["E&F Management.profile-meta.xml"], "updated, not duplicated");
     assert!(std::fs::read_to_string(&plain).unwrap().contains("ApiEnabled"));
     std::fs::write(profiles(dir.path()).join("E%26F Management.profile-meta.xml"), EXISTING_PROFILE).unwrap();
