@@ -8,8 +8,8 @@ pub mod dependencies;
 pub mod dependency_export;
 pub mod fields;
 pub mod licences;
-pub mod needs;
-pub mod objects;
+pub(crate) mod needs;
+pub(crate) mod objects;
 pub mod permissions;
 pub mod versions;
 
