@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::access::{FieldAccess, ObjectAccess};
 use crate::metadata::OutputKind;
+use crate::platform::needs::PlatformAdvice;
 
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
@@ -25,7 +26,7 @@ impl Catalog {
 
 /// Verbatim sentences of the vendor document (several when one requirement rests on a list item
 /// and its heading). Each was checked to occur in the document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct Quote(pub Vec<String>);
 
@@ -68,6 +69,17 @@ pub struct Integration {
     pub rule_outs: Vec<RuleOut>,
     pub package_permission_sets: Vec<PackagePermissionSet>,
     pub conflicts: Vec<Conflict>,
+    /// Salesforce needs the vendor's words imply but do not ask for.
+    pub platform_needs: Vec<PlatformNeedUse>,
+}
+
+/// A `[[platform-need]]`: what the integration does (in Salesforce's terms), the vendor's words
+/// that say it does so, and when.
+#[derive(Debug, Clone)]
+pub struct PlatformNeedUse {
+    pub advice: PlatformAdvice,
+    pub source: Quote,
+    pub condition: Condition,
 }
 
 /// One document an integration cites: its file and, for an excerpt, the page it was copied from.
@@ -142,6 +154,7 @@ impl Integration {
         quotes.extend(self.rule_outs.iter().map(|r| &r.source));
         quotes.extend(self.package_permission_sets.iter().map(|p| &p.source));
         quotes.extend(self.conflicts.iter().flat_map(|c| c.sides.iter().map(|s| &s.source)));
+        quotes.extend(self.platform_needs.iter().map(|n| &n.source));
         quotes
     }
 

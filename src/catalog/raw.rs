@@ -65,6 +65,23 @@ pub struct Integration {
     pub package_permission_set: Vec<PackagePermissionSet>,
     #[serde(default)]
     pub conflict: Vec<Conflict>,
+    /// Salesforce needs the vendor's words imply but do not ask for (`deploys-apex`, …).
+    #[serde(default)]
+    pub platform_need: Vec<PlatformNeed>,
+}
+
+/// A Salesforce need the vendor's page implies without asking for it: said as a warning with the
+/// permission it takes, never granted in silence.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PlatformNeed {
+    /// `deploys-apex` or `reads-debug-logs`.
+    pub need: Spanned<String>,
+    /// The vendor's words that imply it.
+    pub source: Spanned<OneOrMany>,
+    pub feature: Option<Spanned<OneOrMany>>,
+    #[serde(default)]
+    pub when: BTreeMap<String, Spanned<OneOrMany>>,
 }
 
 /// A permission set of the vendor's managed package that the page tells admins to assign: named by

@@ -13,6 +13,7 @@ use super::model::*;
 use super::raw;
 use crate::access::{FieldAccess, parse_object_access_list};
 use crate::metadata::OutputKind;
+use crate::platform::needs::PlatformAdvice;
 use crate::platform::permissions;
 use crate::suggest::hint;
 
@@ -34,6 +35,7 @@ pub const RESERVED_OPTION_NAMES: &[&str] = &[
     "dependencies",
     "feature",
     "field",
+    "fields",
     "for",
     "format",
     "group",
@@ -366,6 +368,27 @@ pub fn integration(
         })
         .collect();
 
+    let platform_needs = parsed
+        .platform_need
+        .into_iter()
+        .filter_map(|n| {
+            let advice = PlatformAdvice::named(n.need.get_ref());
+            if advice.is_none() {
+                let names = PlatformAdvice::ALL.iter().map(|(name, _)| *name);
+                let message = format!(
+                    "unknown platform need `{}`{}; sfperms knows: {}",
+                    n.need.get_ref(),
+                    hint(n.need.get_ref(), names.clone()),
+                    names.collect::<Vec<_>>().join(", ")
+                );
+                c.error(n.need.span(), message);
+            }
+            let source = c.quote(n.source);
+            let condition = condition(&mut c, &scope, n.feature, n.when, None);
+            advice.map(|advice| PlatformNeedUse { advice, source, condition })
+        })
+        .collect();
+
     let default_name = parsed.default_name.get_ref().clone();
     let name_ok = match output {
         OutputKind::PermissionSet => crate::metadata::names::check_api_name(&default_name).is_ok(),
@@ -406,6 +429,7 @@ pub fn integration(
         rule_outs,
         package_permission_sets,
         conflicts,
+        platform_needs,
     })
 }
 

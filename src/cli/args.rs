@@ -118,6 +118,13 @@ pub struct RequestArgs {
     /// PermissionDependency"`): replaces the built-in dependency table
     #[arg(long, value_name = "FILE")]
     pub dependencies: Option<PathBuf>,
+
+    /// The org's field list with each field's IsPermissionable (CSV or JSON from `sf data query
+    /// --use-tooling-api --query "SELECT EntityDefinition.QualifiedApiName, QualifiedApiName,
+    /// IsPermissionable FROM EntityParticle WHERE EntityDefinition.QualifiedApiName IN ('Account')"`):
+    /// decides the fields of the objects it lists
+    #[arg(long, value_name = "FILE")]
+    pub fields: Option<PathBuf>,
 }
 
 /// `--as`: the library's kinds, by their words (`permission-set`, `profile`).

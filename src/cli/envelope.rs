@@ -52,6 +52,8 @@ pub enum ErrorKind {
     DependencyExport,
     /// A file that cannot be written.
     Output,
+    /// `--fields`: the org's field list cannot be read.
+    FieldList,
     /// Any other input error.
     Input,
 }
@@ -66,6 +68,7 @@ impl ErrorKind {
             ErrorKind::SfdxProject => "SfdxProjectError",
             ErrorKind::ProjectFile => "ProjectFileError",
             ErrorKind::DependencyExport => "DependencyExportError",
+            ErrorKind::FieldList => "FieldListError",
             ErrorKind::Output => "OutputError",
             ErrorKind::Input => "InputError",
         }
@@ -93,6 +96,8 @@ impl ErrorKind {
                 ErrorKind::Metadata
             } else if cause.is::<ProjectError>() {
                 ErrorKind::SfdxProject
+            } else if cause.is::<sfperms::platform::field_export::FieldListError>() {
+                ErrorKind::FieldList
             } else if cause.is::<ExportError>() {
                 ErrorKind::DependencyExport
             } else if cause.is::<OutputError>() || cause.is::<sfperms::disk::DiskError>() {

@@ -209,6 +209,9 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
         let _ = writeln!(out, ">");
     }
     let _ = writeln!(out, "{quote_open}Dependencies: {}", plan.dependencies);
+    if let Some(fields) = &plan.fields {
+        let _ = writeln!(out, "{quote_open}Fields: {fields}, for the objects it lists");
+    }
 
     let _ = writeln!(out, "{h2}Grants ({})", plan.grants.len());
     for (item, reasons) in &plan.grants {

@@ -23,6 +23,18 @@ pub fn run(catalog: &Catalog, args: &InitArgs, options: BTreeMap<String, String>
     if path.exists() {
         bail!("{FILE_NAME} already exists here: edit it, or remove it first");
     }
+    let r = &args.request;
+    let unkept: Vec<&str> = [
+        ("--fields", r.fields.is_some()),
+        ("--user-permission", !r.user_permission.is_empty()),
+        ("--integration-user", r.integration_user),
+    ]
+    .into_iter()
+    .filter_map(|(flag, given)| given.then_some(flag))
+    .collect();
+    if !unkept.is_empty() {
+        bail!("{} cannot be kept in {FILE_NAME}: give it to `sfperms gen` on the command line", unkept.join(", "));
+    }
     let user = match &args.request.integration {
         Some(_) => {
             // Refuse what `gen` would refuse before writing anything.

@@ -70,6 +70,7 @@ pub(super) fn request(user: &DeclaredUser, root: &Path) -> RequestArgs {
         integration_user: false,
         output_kind: user.output,
         dependencies: user.dependencies.as_ref().map(|d| root.join(d)),
+        fields: None,
     }
 }
 

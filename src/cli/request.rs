@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use sfperms::catalog::{self, Catalog, Integration};
 use sfperms::emit::ComponentError;
 use sfperms::platform::dependencies::DependencyTable;
-use sfperms::platform::dependency_export;
+use sfperms::platform::{dependency_export, field_export};
 use sfperms::solver::{self, FieldRequest, ObjectRequest, Plan, Selection};
 
 use super::args::{CatalogNeed, RequestArgs};
@@ -54,6 +54,7 @@ pub fn selection(args: &RequestArgs, options: BTreeMap<String, String>) -> Resul
         user_permissions: args.user_permission.clone(),
         integration_user: args.integration_user,
         output: args.output_kind,
+        org_fields: args.fields.as_deref().map(field_export::load).transpose()?,
     })
 }
 

@@ -1,7 +1,7 @@
 //! The words of the solver's typed warnings, flag names included: the library says what is wrong
 //! and which input would settle it; the CLI says which flag that is.
 
-use sfperms::platform::connected_apps;
+use sfperms::platform::{connected_apps, permissions};
 use sfperms::solver::{Plan, Warning};
 
 /// The warning as printed (`warning: …` on stderr, the `warnings` of `--json`): an unverified one
@@ -46,6 +46,10 @@ pub fn body(warning: &Warning) -> String {
         Warning::UnknownField { field } => format!(
             "{field}: not in sfperms' field data (real retrieves and the reference org), so granted as asked; check that the field exists in your org and is not required before deploying, or pass your org's field list with --fields"
         ),
+        Warning::OrgFieldListMeaning => format!(
+            "--fields: {}; a field it lists as not permissionable is left out of fieldPermissions",
+            sfperms::platform::field_export::MEANING
+        ),
         Warning::FieldReadNotEdit { field, why } => format!("{field}: granted read, not edit: {why}"),
         Warning::UnverifiedRequirement { why } => why.clone(),
         Warning::Catalog { message } => message.clone(),
@@ -71,6 +75,15 @@ pub fn body(warning: &Warning) -> String {
             "connected app: since September 2025 an uninstalled app is blocked: {}; this file cannot hold that (see `sfperms explain`)",
             connected_apps::INSTALL_AND_PRE_AUTHORIZE
         ),
+        Warning::PlatformNeedNotGranted { advice, quote } => {
+            let name = advice.user_permission();
+            let label = permissions::label(name).map(|l| format!(" ({l})")).unwrap_or_default();
+            format!(
+                "{} takes {name}{label} (source: {}); the vendor's page implies it (\"{quote}\") without asking for it, so sfperms does not grant it: add --user-permission {name} if this user will do that",
+                advice.doing(),
+                advice.source()
+            )
+        }
         Warning::IntegrationLicenceUnknown { vendor } => format!(
             "{vendor}'s document does not say whether it works with the Salesforce Integration user licence: check with the vendor"
         ),

@@ -113,8 +113,14 @@ pub enum EntryDiff {
 
 /// Every entry that differs between `old` and `new`, in id order.
 pub fn compare(old: &Document, new: &Document) -> Vec<(EntryId, EntryDiff)> {
-    let old_entries = entries(old);
-    let new_entries = entries(new);
+    compare_entries(&entries(old), &entries(new))
+}
+
+/// `compare` on the entries of two documents (`entries`), for callers that keep them.
+pub fn compare_entries(
+    old_entries: &BTreeMap<EntryId, &Node>,
+    new_entries: &BTreeMap<EntryId, &Node>,
+) -> Vec<(EntryId, EntryDiff)> {
     let mut out = Vec::new();
     let ids: std::collections::BTreeSet<&EntryId> = old_entries.keys().chain(new_entries.keys()).collect();
     for id in ids {

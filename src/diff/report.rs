@@ -218,10 +218,11 @@ struct Sparse {
 }
 
 impl Sparse {
-    fn of(retrieved: &Document) -> Sparse {
+    /// From the entries of the retrieved file (`compare::entries`).
+    fn of(retrieved: &std::collections::BTreeMap<EntryId, &Node>) -> Sparse {
         let mut groups = std::collections::BTreeSet::new();
         let mut objects = std::collections::BTreeSet::new();
-        for (id, _) in compare::entries(retrieved) {
+        for id in retrieved.keys() {
             match id.group.as_str() {
                 "objectPermissions" => {
                     objects.insert(id.key.clone());
@@ -231,7 +232,7 @@ impl Sparse {
                 }
                 _ => {}
             }
-            groups.insert(id.group);
+            groups.insert(id.group.clone());
         }
         Sparse { groups, objects }
     }
@@ -259,9 +260,10 @@ pub fn diff(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scop
     let fragment = profile && scope == Scope::Fragment;
     let generated_entries = compare::entries(generated);
     let retrieved_entries = compare::entries(retrieved);
-    let sparse = Sparse::of(retrieved);
+    // Each file's entries are collected once, for the comparison and for what follows it.
+    let sparse = Sparse::of(&retrieved_entries);
     let mut out = Vec::new();
-    for (id, entry_diff) in compare::compare(retrieved, generated) {
+    for (id, entry_diff) in compare::compare_entries(&retrieved_entries, &generated_entries) {
         let change = match entry_diff {
             EntryDiff::Added => {
                 let node = generated_entries[&id];

@@ -3,7 +3,6 @@
 //! entries of a repeated group sorted byte-wise by their key (`data/entry-keys.tsv`). Sorting is
 //! stable, so values, and groups without a known key, keep their order.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use super::document::{Content, Document, Node};
@@ -14,8 +13,14 @@ const ENTRY_KEYS: &str = include_str!("data/entry-keys.tsv");
 /// Elements of the schema's `Metadata` base type, which come before the type's own elements.
 const BASE_ELEMENTS: [&str; 2] = ["fullName", "module"];
 
-fn entry_keys() -> &'static BTreeMap<&'static str, (&'static str, Option<&'static str>)> {
-    static TABLE: OnceLock<BTreeMap<&'static str, (&'static str, Option<&'static str>)>> = OnceLock::new();
+/// A group's key and second key (`.`: the entry's own text).
+type GroupKeys = (&'static str, Option<&'static str>);
+
+/// The groups and their keys, in the file's order. A list, not a map: about thirty names, and
+/// comparing lengths first rules out almost all of them for a name (most names asked about are
+/// values, `enabled`, `field`, …, not groups).
+fn entry_keys() -> &'static [(&'static str, GroupKeys)] {
+    static TABLE: OnceLock<Vec<(&'static str, GroupKeys)>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut table = BTreeMap::new();
         tsv::for_each_row(ENTRY_KEYS, |row| {
@@ -28,7 +33,7 @@ fn entry_keys() -> &'static BTreeMap<&'static str, (&'static str, Option<&'stati
 
 /// The key and second key entries of group `name` are sorted by (`.`: the entry's own text).
 pub(crate) fn group_keys(name: &str) -> Option<(&'static str, Option<&'static str>)> {
-    entry_keys().get(name).copied()
+    entry_keys().iter().find(|(group, _)| *group == name).map(|(_, keys)| *keys)
 }
 
 /// Whether the entries of group `name` are sorted by their own text (key `.`, package.xml
@@ -51,7 +56,7 @@ pub(crate) fn element_rank(name: &str) -> (usize, &str) {
 
 /// The key an entry of a known group is identified by (`objectPermissions` → its `object`).
 pub fn key_of(node: &Node) -> Option<&str> {
-    entry_keys().get(node.name.as_str()).and_then(|(key, _)| key_text(node, key))
+    group_keys(&node.name).and_then(|(key, _)| key_text(node, key))
 }
 
 /// The text of child `key`, or the node's own text where the key is `.` (package.xml `members`).
@@ -62,7 +67,7 @@ fn key_text<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
 /// The key and second key an entry of a known group is sorted and identified by
 /// (`layoutAssignments` → its `layout` and `recordType`); `(None, None)` for other elements.
 pub fn entry_key(node: &Node) -> (Option<&str>, Option<&str>) {
-    match entry_keys().get(node.name.as_str()) {
+    match group_keys(&node.name) {
         Some((key, then)) => (key_text(node, key), then.and_then(|t| key_text(node, t))),
         None => (None, None),
     }
@@ -173,7 +178,10 @@ mod tests {
         assert_eq!(group_keys("fieldPermissions"), Some(("field", None)));
         // The header row and the comment lines are not groups.
         assert_eq!(group_keys("group"), None);
-        assert!(entry_keys().keys().all(|k| !k.starts_with('#')));
+        assert!(entry_keys().iter().all(|(k, _)| !k.starts_with('#')));
+        // One row per group (the table is a list: a second row would be ignored).
+        let groups: std::collections::BTreeSet<_> = entry_keys().iter().map(|(k, _)| k).collect();
+        assert_eq!(groups.len(), entry_keys().len());
     }
 
     #[test]

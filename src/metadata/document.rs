@@ -83,7 +83,12 @@ impl Node {
 
     /// An element with no attributes or comments.
     pub fn new(name: &str, content: Content) -> Node {
-        Node { name: name.to_string(), attrs: Vec::new(), comments: Vec::new(), content, tail: Vec::new() }
+        Node::new_owned(name.to_string(), content)
+    }
+
+    /// `new` with a name already owned.
+    pub fn new_owned(name: String, content: Content) -> Node {
+        Node { name, attrs: Vec::new(), comments: Vec::new(), content, tail: Vec::new() }
     }
 
     pub fn entry(name: &str, fields: &[(&str, &str)]) -> Node {

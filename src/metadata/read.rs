@@ -15,6 +15,8 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::collections::hash_map::{self, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -39,8 +41,76 @@ struct Frame {
     text: String,
     /// The line the element starts on.
     line: usize,
-    /// The keyed entries among its children so far, with their lines (made on the first one).
-    entries: Option<HashMap<EntryId, usize>>,
+    /// The keyed entries among its children so far: a hash of name and keys → the index of the
+    /// first child with them (made on the first one).
+    entries: Option<HashMap<u64, usize, BuildHasherDefault<Prehashed>>>,
+    /// The line each child starts on.
+    lines: Vec<usize>,
+    /// Whether text other than white space came after a child.
+    mixed: bool,
+}
+
+impl Frame {
+    fn new(node: Node, line: usize) -> Frame {
+        Frame { node, children: Vec::new(), text: String::new(), line, entries: None, lines: Vec::new(), mixed: false }
+    }
+
+    /// Adds a closed child that starts on `line`, refusing a second entry with the key of an
+    /// earlier sibling (the same field twice, a package.xml member twice): which one Salesforce
+    /// keeps is not documented, and `gen`, `diff` and `fmt` must not each pick another. Entries
+    /// are found by a hash of their name and keys (random per run: no input makes them collide
+    /// on purpose); nothing is copied.
+    fn push_child(&mut self, node: Node, line: usize, hashes: &RandomState) -> Result<(), ParseError> {
+        if let (Some(key), then) = entry_key(&node) {
+            let same = |other: &Node| other.name == node.name && entry_key(other) == (Some(key), then);
+            let index = self.children.len();
+            let earlier =
+                match self.entries.get_or_insert_with(HashMap::default).entry(hashes.hash_one((&node.name, key, then)))
+                {
+                    hash_map::Entry::Vacant(slot) => {
+                        slot.insert(index);
+                        None
+                    }
+                    hash_map::Entry::Occupied(slot) if same(&self.children[*slot.get()]) => Some(*slot.get()),
+                    // Two different entries with one hash: every earlier sibling is compared.
+                    hash_map::Entry::Occupied(_) => self.children.iter().position(same),
+                };
+            if let Some(first) = earlier {
+                let first = self.lines[first];
+                let then = then.map(|t| format!(" / `{t}`")).unwrap_or_default();
+                return Err(ParseError {
+                    line,
+                    message: format!(
+                        "<{}> for `{key}`{then} appears twice, at lines {first} and {line}: keep one (which one Salesforce would use is not documented)",
+                        node.name
+                    ),
+                });
+            }
+        }
+        self.children.push(node);
+        self.lines.push(line);
+        Ok(())
+    }
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
 }
 
 /// Is `c` a character XML 1.0 allows (production 2, `Char`)?
@@ -118,6 +188,25 @@ pub(crate) fn is_xml_name(name: &str) -> bool {
             is_name_start_char(c)
                 || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
         })
+}
+
+/// `bytes`, a slice of `text` as the parser hands them out, as text: found in `text` by address
+/// (no second UTF-8 check), else checked.
+fn as_text<'t>(text: &'t str, bytes: &'t [u8]) -> Option<&'t str> {
+    let offset = (bytes.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    match text.get(offset..offset.saturating_add(bytes.len())) {
+        Some(slice) if slice.as_ptr() == bytes.as_ptr() => Some(slice),
+        _ => std::str::from_utf8(bytes).ok(),
+    }
+}
+
+/// An element's name, owned (one copy).
+fn element_name(text: &str, start: &BytesStart) -> String {
+    let name = start.name();
+    match as_text(text, name.as_ref()) {
+        Some(name) => name.to_string(),
+        None => String::from_utf8_lossy(name.as_ref()).into_owned(),
+    }
 }
 
 fn check_name(name: &str, line: usize) -> Result<(), ParseError> {
@@ -233,9 +322,6 @@ fn line_of(text: &str, position: usize) -> usize {
     1 + text.as_bytes()[..position.min(text.len())].iter().filter(|b| **b == b'\n').count()
 }
 
-/// The identity of an entry for the duplicate check: element name and keys.
-type EntryId = (String, Option<String>, Option<String>);
-
 /// Whether a root outside the metadata namespace is accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Namespace {
@@ -289,6 +375,7 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
     }
     let mut reader = xml_reader(text);
     let mut stack: Vec<Frame> = Vec::new();
+    let hashes = RandomState::new();
     let mut doc: Option<Document> = None;
     let mut root_closed = false;
     // Comments not yet attached to an element, and those outside the root.
@@ -354,40 +441,34 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
                 outside.append(&mut pending);
                 doc = Some(root);
                 if matches!(event, Event::Start(_)) {
-                    stack.push(Frame {
-                        node: Node::leaf(&name, ""),
-                        children: Vec::new(),
-                        text: String::new(),
-                        line,
-                        entries: None,
-                    });
+                    stack.push(Frame::new(Node::leaf(&name, ""), line));
                 } else {
                     root_closed = true;
                 }
             }
             Event::Start(start) => {
-                let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                let name = element_name(text, &start);
                 check_name(&name, line)?;
-                let mut node = Node::new(&name, Content::Text(String::new()));
+                let mut node = Node::new_owned(name, Content::Text(String::new()));
                 node.attrs = attrs(&start, line)?;
                 node.comments = std::mem::take(&mut pending);
-                stack.push(Frame { node, children: Vec::new(), text: String::new(), line, entries: None });
+                stack.push(Frame::new(node, line));
             }
             Event::Empty(start) => {
-                let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+                let name = element_name(text, &start);
                 check_name(&name, line)?;
-                let mut node = Node::new(&name, Content::Text(String::new()));
+                let mut node = Node::new_owned(name, Content::Text(String::new()));
                 node.attrs = attrs(&start, line)?;
                 node.comments = std::mem::take(&mut pending);
-                let parent = stack.last_mut().expect("checked above");
-                check_duplicate(&mut parent.entries, &node, line)?;
-                parent.children.push(node);
+                stack.last_mut().expect("checked above").push_child(node, line, &hashes)?;
             }
             Event::Text(t) => {
-                let raw = std::str::from_utf8(&t).map_err(|_| fail("text is not UTF-8".into()))?;
+                let raw = as_text(text, &t).ok_or_else(|| fail("text is not UTF-8".into()))?;
                 // Borrowed unless there is something to unescape: no allocation per text node.
                 let value = text_value(raw).map_err(fail)?;
                 match stack.last_mut() {
+                    // Between children: only white space belongs there (kept nowhere).
+                    Some(frame) if !frame.children.is_empty() => frame.mixed |= !value.trim().is_empty(),
                     Some(frame) => frame.text.push_str(&value),
                     None if value.trim().is_empty() => {}
                     None => return Err(fail("text outside the root element".into())),
@@ -409,23 +490,19 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
             Event::End(_) => {
                 let frame = stack.pop().expect("quick-xml checks end tags");
                 let start_line = frame.line;
-                let has_text = !frame.text.trim().is_empty();
                 let mut node = frame.node;
                 node.content = if frame.children.is_empty() {
                     // Comments inside a value go before the element.
                     node.comments.append(&mut pending);
                     Content::Text(frame.text)
-                } else if has_text {
+                } else if frame.mixed || !frame.text.trim().is_empty() {
                     return Err(fail(format!("<{}> mixes text and elements", node.name)));
                 } else {
                     node.tail = std::mem::take(&mut pending);
                     Content::Children(frame.children)
                 };
                 match stack.last_mut() {
-                    Some(parent) => {
-                        check_duplicate(&mut parent.entries, &node, start_line)?;
-                        parent.children.push(node);
-                    }
+                    Some(parent) => parent.push_child(node, start_line, &hashes)?,
                     None => {
                         let d = doc.as_mut().expect("root opened");
                         d.tail = node.comments.into_iter().chain(node.tail).collect();
@@ -448,26 +525,6 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
     outside.append(&mut pending);
     doc.comments = outside;
     Ok(doc)
-}
-
-/// Refuses a second entry with the key of an earlier sibling (the same field twice, a package.xml
-/// member twice): which one Salesforce keeps is not documented, and `gen`, `diff` and `fmt` must
-/// not each pick another.
-fn check_duplicate(entries: &mut Option<HashMap<EntryId, usize>>, node: &Node, line: usize) -> Result<(), ParseError> {
-    let (Some(key), then) = entry_key(node) else { return Ok(()) };
-    let entries = entries.get_or_insert_with(HashMap::new);
-    let id = (node.name.clone(), Some(key.to_string()), then.map(str::to_string));
-    if let Some(first) = entries.insert(id, line) {
-        let then = then.map(|t| format!(" / `{t}`")).unwrap_or_default();
-        return Err(ParseError {
-            line,
-            message: format!(
-                "<{}> for `{key}`{then} appears twice, at lines {first} and {line}: keep one (which one Salesforce would use is not documented)",
-                node.name
-            ),
-        });
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -16,20 +16,9 @@ use std::path::Path;
 
 use super::dependencies::{DependencySource, DependencyTable};
 use super::permissions;
+pub use super::query_export::ExportError;
+use super::query_export::{Export, read_text};
 use crate::access::{Item, ObjectAccess};
-
-/// A problem with the export file, at `file:line` (line 0: the file as a whole).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{message}", location(file, *line))]
-pub struct ExportError {
-    pub file: String,
-    pub line: usize,
-    pub message: String,
-}
-
-fn location(file: &str, line: usize) -> String {
-    if line > 0 { format!("{file}:{line}: ") } else { format!("{file}: ") }
-}
 
 /// The query whose output this module reads, for messages and docs.
 pub const QUERY: &str =
@@ -49,24 +38,13 @@ struct Row {
 
 /// Reads `path` (CSV or JSON, told apart by its first character) into a dependency table.
 pub fn load(path: &Path) -> Result<DependencyTable, ExportError> {
-    let file = path.display().to_string();
-    let bytes = crate::disk::read_regular(path, crate::disk::MAX_FILE_BYTES).map_err(|e| ExportError {
-        file: file.clone(),
-        line: 0,
-        message: format!("cannot read the PermissionDependency export: {}", e.reason()),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| ExportError {
-        file: file.clone(),
-        line: 0,
-        message: format!("not UTF-8 (byte {}): save the export as UTF-8", e.utf8_error().valid_up_to()),
-    })?;
+    let (file, text) = read_text(path, "the PermissionDependency export")?;
     parse(&file, &text)
 }
 
 /// Parses the text of an export; `file` names it in errors and in the reasons it gives.
 pub fn parse(file: &str, text: &str) -> Result<DependencyTable, ExportError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rows = if text.trim_start().starts_with('{') { json_rows(file, text)? } else { csv_rows(file, text)? };
+    let rows = rows(file, text)?;
     if rows.is_empty() {
         return Err(ExportError {
             file: file.into(),
@@ -153,176 +131,19 @@ fn object_access(verb: &str) -> Option<ObjectAccess> {
 
 const COLUMNS: [&str; 4] = ["Permission", "PermissionType", "RequiredPermission", "RequiredPermissionType"];
 
-fn missing_columns(file: &str, line: usize, found: &[String]) -> ExportError {
-    let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| !found.iter().any(|f| f == c)).collect();
-    ExportError {
-        file: file.into(),
-        line,
-        message: format!(
-            "missing column{} {}: export with `--query \"{QUERY}\"`",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
-        ),
-    }
-}
-
-fn csv_rows(file: &str, text: &str) -> Result<Vec<Row>, ExportError> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let csv_error = |e: csv::Error| {
-        let line = e.position().map_or(0, |p| p.line() as usize);
-        ExportError { file: file.into(), line, message: format!("not a CSV export: {e}") }
-    };
-    let header: Vec<String> = reader.headers().map_err(csv_error)?.iter().map(|h| h.trim().to_string()).collect();
-    let index = |name: &str| header.iter().position(|h| h == name);
-    let (Some(p), Some(pt), Some(r), Some(rt)) =
-        (index("Permission"), index("PermissionType"), index("RequiredPermission"), index("RequiredPermissionType"))
-    else {
-        return Err(missing_columns(file, 1, &header));
-    };
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(csv_error)?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        // The CLI may end its output with a one-cell summary line.
-        if record.len() == 1 && record[0].starts_with("Total number of records") {
-            continue;
-        }
-        if record.len() != header.len() {
-            return Err(ExportError {
-                file: file.into(),
-                line,
-                message: format!("{} cells where the header has {}", record.len(), header.len()),
-            });
-        }
-        rows.push(Row {
-            line,
-            permission: record[p].to_string(),
-            permission_type: record[pt].to_string(),
-            required: record[r].to_string(),
-            required_type: record[rt].to_string(),
-        });
-    }
-    Ok(rows)
-}
-
-fn json_rows(file: &str, text: &str) -> Result<Vec<Row>, ExportError> {
-    let error = |line: usize, message: String| ExportError { file: file.into(), line, message };
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| error(e.line(), format!("not a JSON export: {e}")))?;
-    if let Some(status) = value.get("status").and_then(serde_json::Value::as_i64)
-        && status != 0
-    {
-        let message = value.get("message").and_then(serde_json::Value::as_str).unwrap_or("no message");
-        return Err(error(0, format!("the export is a failed query (status {status}): {message}")));
-    }
-    let records = value
-        .get("result")
-        .and_then(|r| r.get("records"))
-        .or_else(|| value.get("records"))
-        .and_then(serde_json::Value::as_array)
-        .ok_or_else(|| {
-            error(
-                0,
-                "no `result.records` array: expected the output of `sf data query --use-tooling-api --json`".into(),
-            )
-        })?;
-    let lines = record_lines(text);
-    let mut rows = Vec::new();
-    for (i, record) in records.iter().enumerate() {
-        let line = lines.get(i).copied().unwrap_or(0);
-        let Some(object) = record.as_object() else {
-            return Err(error(line, format!("record {} is not an object", i + 1)));
-        };
-        let cell = |name: &str| -> Result<String, ExportError> {
-            match object.get(name) {
-                Some(serde_json::Value::String(s)) => Ok(s.clone()),
-                Some(serde_json::Value::Null) | None => {
-                    let found: Vec<String> = object.keys().cloned().collect();
-                    if COLUMNS.iter().all(|c| found.iter().any(|f| f == c)) {
-                        Err(error(line, format!("record {}: `{name}` is null", i + 1)))
-                    } else {
-                        Err(missing_columns(file, line, &found))
-                    }
-                }
-                Some(other) => Err(error(line, format!("record {}: `{name}` is {other}, not a string", i + 1))),
-            }
-        };
-        rows.push(Row {
-            line,
-            permission: cell("Permission")?,
-            permission_type: cell("PermissionType")?,
-            required: cell("RequiredPermission")?,
-            required_type: cell("RequiredPermissionType")?,
-        });
-    }
-    Ok(rows)
-}
-
-/// The line each element of the first `"records": [...]` array starts on (serde_json keeps no
-/// positions, so the array is scanned: strings skipped, brackets counted).
-fn record_lines(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut search = 0;
-    let start = loop {
-        let Some(found) = text[search..].find("\"records\"") else { return Vec::new() };
-        let mut i = search + found + "\"records\"".len();
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if bytes.get(i) == Some(&b':') {
-            i += 1;
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if bytes.get(i) == Some(&b'[') {
-                break i + 1;
-            }
-        }
-        search = search + found + 1;
-    };
-    let mut lines = Vec::new();
-    let mut line = 1 + text[..start].matches('\n').count();
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut expecting = true;
-    for &b in &bytes[start..] {
-        if b == b'\n' {
-            line += 1;
-        }
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b' ' | b'\t' | b'\r' | b'\n' => continue,
-            b']' | b'}' if depth == 0 => break,
-            b',' if depth == 0 => {
-                expecting = true;
-                continue;
-            }
-            _ => {}
-        }
-        if expecting {
-            lines.push(line);
-            expecting = false;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => depth -= 1,
-            _ => {}
-        }
-    }
-    lines
+/// The rows of the export, as `sf data query` writes them (CSV or JSON).
+fn rows(file: &str, text: &str) -> Result<Vec<Row>, ExportError> {
+    let hint = format!("`--query \"{QUERY}\"`");
+    let export = Export { file, columns: &COLUMNS, query_hint: &hint };
+    let records = export.records(text)?;
+    Ok(records
+        .into_iter()
+        .map(|r| {
+            let [permission, permission_type, required, required_type]: [String; 4] =
+                r.cells.try_into().expect("one cell a column");
+            Row { line: r.line, permission, permission_type, required, required_type }
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -6,11 +6,13 @@
 pub mod connected_apps;
 pub mod dependencies;
 pub mod dependency_export;
+pub mod field_export;
 pub mod fields;
 pub mod licences;
 pub(crate) mod needs;
 pub(crate) mod objects;
 pub mod permissions;
+pub mod query_export;
 pub mod versions;
 
 // The one reader of the embedded tables, shared with `metadata`.

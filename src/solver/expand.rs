@@ -4,8 +4,9 @@
 
 use crate::access::{FieldAccess, Item, ObjectAccess};
 use crate::catalog::{Condition, Conflict, Integration, PackagePermissionSet, Quote, Template};
+use crate::platform::field_export::{FieldList, Listed};
 use crate::platform::fields::{self, FieldRule};
-use crate::platform::needs::PlatformNeed;
+use crate::platform::needs::{PlatformAdvice, PlatformNeed};
 use crate::platform::objects::{self, ObjectKind, Outcome};
 
 use super::plan::{Chosen, Context, Note, NoteKind, Reason};
@@ -78,6 +79,8 @@ struct Builder<'a> {
     alt: Alternative,
     reason: Reason,
     quote: &'a Quote,
+    /// The org's own field list (`--fields`), which decides for the objects it covers.
+    org_fields: Option<&'a FieldList>,
 }
 
 impl Builder<'_> {
@@ -215,6 +218,36 @@ impl Builder<'_> {
         let verb = if access == FieldAccess::Edit { "Edit" } else { "Read" };
         self.alt.label.push(format!("{verb} {field}"));
         let reason = self.with_flag(flag);
+        if let Some(list) = self.org_fields {
+            match list.lookup(field) {
+                Listed::ObjectNotCovered => {}
+                Listed::Missing { close } => {
+                    let hint = close.map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+                    return Err(SelectionError::NotInOrgFields {
+                        field: field.to_string(),
+                        list: list.origin.clone(),
+                        hint,
+                    });
+                }
+                Listed::Field(found) => {
+                    self.alt.warnings.push(Warning::OrgFieldListMeaning);
+                    if !found.permissionable {
+                        let message = format!(
+                            "not a permissionable field, readable with its object: IsPermissionable is false in your org's field list ({})",
+                            found.at
+                        );
+                        self.note(NoteKind::AlwaysAccessible, found.name.clone(), message);
+                        return Ok(());
+                    }
+                    let admin_read_only = match fields::rule(&found.name) {
+                        FieldRule::Permissionable { admin_read_only, .. } => admin_read_only,
+                        _ => false,
+                    };
+                    self.grant_field(found.name.clone(), access, admin_read_only, reason);
+                    return Ok(());
+                }
+            }
+        }
         let (field, admin_read_only) = match fields::rule(field) {
             FieldRule::Typo { field, suggestion } => return Err(SelectionError::UnknownField { field, suggestion }),
             FieldRule::NotPermissionable { field, why, source } => {
@@ -246,6 +279,12 @@ impl Builder<'_> {
             }
             FieldRule::Permissionable { field, admin_read_only, .. } => (field, admin_read_only),
         };
+        self.grant_field(field, access, admin_read_only, reason);
+        Ok(())
+    }
+
+    /// Grants `field`, read only where System Administrator holds it read-only.
+    fn grant_field(&mut self, field: String, access: FieldAccess, admin_read_only: bool, reason: Reason) {
         if admin_read_only && access == FieldAccess::Edit {
             let why = "System Administrator holds it read-only in the reference v67 org, so it is computed or read-only: editable would fail the deploy";
             self.alt.warnings.push(Warning::FieldReadNotEdit { field: field.clone(), why: why.into() });
@@ -254,7 +293,6 @@ impl Builder<'_> {
         } else {
             self.alt.items.push((Item::Field(field, access), reason));
         }
-        Ok(())
     }
 }
 
@@ -267,10 +305,13 @@ pub struct Expansion {
     pub package_permission_sets: Vec<PackagePermissionSet>,
     /// Statements of the vendor's documents that disagree, with the one followed.
     pub conflicts: Vec<Conflict>,
+    /// Salesforce needs the vendor's words imply, with those words.
+    pub advice: Vec<(PlatformAdvice, Quote)>,
 }
 
 /// The requirements of `integration` that apply to `resolved`, expanded.
 pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion, SelectionError> {
+    let org_fields = resolved.org_fields.as_ref();
     let mut needs = Vec::new();
     let mut object_used = vec![false; resolved.objects.len()];
     let mut field_used = vec![false; resolved.fields.len()];
@@ -284,7 +325,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
                 via: requirement.note.clone(),
                 flag: None,
             };
-            let mut b = Builder { alt: Alternative::default(), reason, quote: &requirement.source };
+            let mut b = Builder { alt: Alternative::default(), reason, quote: &requirement.source, org_fields };
             if let Some(why) = &requirement.unverified {
                 b.alt.warnings.push(Warning::UnverifiedRequirement { why: why.clone() });
             }
@@ -366,6 +407,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
             alt: std::mem::take(&mut extra),
             reason: Reason::CommandLine { flag: request.flag() },
             quote: &command_line,
+            org_fields,
         };
         for access in accesses {
             b.object(&request.object, *access, None)?;
@@ -383,6 +425,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
             alt: std::mem::take(&mut extra),
             reason: Reason::CommandLine { flag: request.flag() },
             quote: &command_line,
+            org_fields,
         };
         b.field(&request.field, access, None)?;
         extra = b.alt;
@@ -421,7 +464,13 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
         .collect();
     let conflicts =
         integration.conflicts.iter().filter(|k| context(&k.condition, resolved).is_some()).cloned().collect();
-    Ok(Expansion { needs, notes, warnings, package_permission_sets, conflicts })
+    let advice = integration
+        .platform_needs
+        .iter()
+        .filter(|n| context(&n.condition, resolved).is_some())
+        .map(|n| (n.advice, n.source.clone()))
+        .collect();
+    Ok(Expansion { needs, notes, warnings, package_permission_sets, conflicts, advice })
 }
 
 /// The platform requirements the integration's catalog properties turn on.

@@ -39,7 +39,7 @@ pub fn solve(
     table: &DependencyTable,
 ) -> Result<Plan, SelectionError> {
     let resolved = resolve(integration, selection)?;
-    let expand::Expansion { needs, mut notes, warnings: catalog_warnings, package_permission_sets, conflicts } =
+    let expand::Expansion { needs, mut notes, warnings: catalog_warnings, package_permission_sets, conflicts, advice } =
         expand::needs(integration, &resolved)?;
     let chosen = choose::choose(&needs, table);
 
@@ -133,6 +133,11 @@ pub fn solve(
         licences::INTEGRATION_PERMISSION_SET_LICENCE.to_string()
     });
     warnings.extend(catalog_warnings);
+    for (advice, quote) in advice {
+        if !grants.contains_key(&Item::UserPermission(advice.user_permission().to_string())) {
+            warnings.push(Warning::PlatformNeedNotGranted { advice, quote });
+        }
+    }
     let notes = merge_notes(notes);
     let mut seen = std::collections::BTreeSet::new();
     warnings.retain(|w| seen.insert(w.clone()));
@@ -149,6 +154,7 @@ pub fn solve(
         package_permission_sets,
         conflicts,
         dependencies: table.origin.clone(),
+        fields: resolved.org_fields.as_ref().map(|list| list.origin.clone()),
         licence,
     })
 }

@@ -187,6 +187,9 @@ pub struct Plan {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
     pub dependencies: String,
+    /// The org's field list (`--fields`), when one decided the fields of the objects it lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<String>,
     /// The permission set licence the file is tied to (`--integration-user`), written as `license`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub licence: Option<String>,

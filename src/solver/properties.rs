@@ -78,6 +78,7 @@ fn integration(requirements: Vec<Requirement>) -> Integration {
         rule_outs: vec![],
         package_permission_sets: vec![],
         conflicts: vec![],
+        platform_needs: vec![],
     }
 }
 

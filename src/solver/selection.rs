@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::access::{FieldAccess, ObjectAccess, parse_object_access_list};
 use crate::catalog::{Integration, OptionKind};
 use crate::metadata::OutputKind;
+use crate::platform::field_export::FieldList;
 use crate::suggest::hint;
 
 /// `--object NAME[:ACCESS]`.
@@ -110,6 +111,8 @@ pub struct Selection {
     /// `--integration-user`: the user holds the Salesforce Integration user licence.
     pub integration_user: bool,
     pub output: Option<OutputKind>,
+    /// `--fields FILE`: the org's own field list, which decides for the objects it covers.
+    pub org_fields: Option<FieldList>,
 }
 
 /// A selection checked against its integration: features expanded, defaults filled in.
@@ -122,6 +125,7 @@ pub struct Resolved {
     pub user_permissions: Vec<String>,
     pub integration_user: bool,
     pub output: OutputKind,
+    pub org_fields: Option<FieldList>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -152,6 +156,10 @@ pub enum SelectionError {
         "`{field}` is not a field sfperms knows; did you mean `{suggestion}`? (a field that does not exist fails the deploy)"
     )]
     UnknownField { field: String, suggestion: String },
+    #[error(
+        "`{field}` is not in {list}, which lists the fields of its object{hint} (a field that does not exist fails the deploy)"
+    )]
+    NotInOrgFields { field: String, list: String, hint: String },
     #[error(
         "`{object}` takes no object permissions: it is {why} ({source_text}); grant access to its parent object instead"
     )]
@@ -303,5 +311,6 @@ pub fn resolve(integration: &Integration, selection: &Selection) -> Result<Resol
         user_permissions: selection.user_permissions.clone(),
         integration_user: selection.integration_user,
         output,
+        org_fields: selection.org_fields.clone(),
     })
 }

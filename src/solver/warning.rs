@@ -3,7 +3,9 @@
 //! prefix of the text.
 
 use crate::access::Item;
+use crate::catalog::Quote;
 use crate::platform::dependencies::DependencySource;
+use crate::platform::needs::PlatformAdvice;
 
 /// One warning of a plan: its kind and the data the sentence needs.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,6 +26,9 @@ pub enum Warning {
     UnverifiedFieldRule { field: String, why: String, source: String },
     /// A field sfperms' data does not know, granted as asked.
     UnknownField { field: String },
+    /// The org's field list decided a field: what its `IsPermissionable` column means is read
+    /// from its name, not from a Salesforce page.
+    OrgFieldListMeaning,
     /// Edit asked on a field that is read-only: granted read.
     FieldReadNotEdit { field: String, why: String },
     /// The catalog marks the requirement's mapping unverified.
@@ -42,6 +47,9 @@ pub enum Warning {
     ConnectedApp,
     /// The vendor's document does not say whether it accepts the Salesforce Integration licence.
     IntegrationLicenceUnknown { vendor: String },
+    /// Salesforce asks for a permission for something the vendor's words say the integration does
+    /// (`quote`), which the page does not ask for: not granted.
+    PlatformNeedNotGranted { advice: PlatformAdvice, quote: Quote },
     /// Whether the Integration permission set licence allows these user permissions.
     IntegrationLicenceAllows { licence: &'static str, permissions: Vec<String> },
 }
@@ -56,6 +64,7 @@ impl Warning {
                 | Warning::UnknownStandardObject { .. }
                 | Warning::UnverifiedFieldRule { .. }
                 | Warning::UnknownField { .. }
+                | Warning::OrgFieldListMeaning
                 | Warning::UnverifiedRequirement { .. }
                 | Warning::IntegrationLicenceUnknown { .. }
                 | Warning::IntegrationLicenceAllows { .. }

@@ -68,6 +68,13 @@ pub fn stderr(output: &Output) -> String {
 /// Merge, …) when nothing else needs saying.
 pub const CONNECTED_APP_WARNING: &str = "warning: connected app: since September 2025 an uninstalled app is blocked: install the app (Setup > Connected Apps OAuth Usage > Install), set its Permitted Users to \"Admin approved users are pre-authorized\", and add this permission set (or profile) to the app's Permission Sets (or Profiles); this file cannot hold that (see `sfperms explain`)\n";
 
+/// What `gen --for jetstream --feature deploy` prints on stderr: the connected-app step, and that
+/// deploying Apex takes Author Apex, which the page does not ask for.
+pub const JETSTREAM_DEPLOY_WARNINGS: &str = concat!(
+    "warning: connected app: since September 2025 an uninstalled app is blocked: install the app (Setup > Connected Apps OAuth Usage > Install), set its Permitted Users to \"Admin approved users are pre-authorized\", and add this permission set (or profile) to the app's Permission Sets (or Profiles); this file cannot hold that (see `sfperms explain`)\n",
+    "warning: deploying Apex classes and triggers takes AuthorApex (Author Apex) (source: Salesforce Help, \"Define Apex Classes\": \"To define, edit, delete, set security, and set version settings for Apex classes: Author Apex\" (help.salesforce.com, code_define_package.htm); Metadata API Developer Guide, \"Metadata API Edit Access\": a deploying user also needs the \"Permission that enables use of the feature supported by the metadata that they want to modify\" (developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_metadata_perm.htm)); the vendor's page implies it (\"Deploy and Compare Metadata\") without asking for it, so sfperms does not grant it: add --user-permission AuthorApex if this user will do that\n",
+);
+
 /// What `gen --for planhat` prints on stderr, whatever the sync direction.
 pub const PLANHAT_WARNINGS: &str = concat!(
     "warning: UNVERIFIED: ContentDocumentLink: file links follow the linked record: access to the record gives access to its links (no primary source found)\n",

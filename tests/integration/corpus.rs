@@ -98,6 +98,7 @@ fn as_plan(doc: &sfperms::metadata::Document) -> Option<(Plan, FileMeta)> {
         package_permission_sets: vec![],
         conflicts: vec![],
         dependencies: String::new(),
+        fields: None,
         licence: None,
     };
     Some((plan, FileMeta { name: String::new(), label: label?, description: description? }))

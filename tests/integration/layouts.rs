@@ -11,8 +11,8 @@ use sfperms::metadata::decomposed::Decomposition;
 use sfperms::project::set_folder;
 
 use crate::common::{
-    CONNECTED_APP_WARNING, argv, assert_all_schema_valid, fixture_copy, fixtures, input_error, ok_with_stderr, run,
-    stderr, stdout,
+    CONNECTED_APP_WARNING, JETSTREAM_DEPLOY_WARNINGS, argv, assert_all_schema_valid, fixture_copy, fixtures,
+    input_error, ok_with_stderr, run, stderr, stdout,
 };
 
 /// The set in the fixtures: `sfperms gen` with these flags wrote it before the library decomposed it.
@@ -46,12 +46,13 @@ fn jetstream(command: &str, extra: &[&str], tail: &[&str]) -> std::process::Outp
 
 /// What `gen` prints for the fixtures' flags plus `extra`.
 fn generated(extra: &[&str]) -> String {
-    ok_with_stderr(&argv("gen", &[&JETSTREAM[..], extra].concat(), &[]), CONNECTED_APP_WARNING)
+    ok_with_stderr(&argv("gen", &[&JETSTREAM[..], extra].concat(), &[]), JETSTREAM_DEPLOY_WARNINGS)
 }
 
 /// What `gen args…` prints.
 fn plain(args: &[&str]) -> String {
-    ok_with_stderr(&argv("gen", args, &[]), CONNECTED_APP_WARNING)
+    let deploys = args.windows(2).any(|w| w == ["--feature", "deploy"]);
+    ok_with_stderr(&argv("gen", args, &[]), if deploys { JETSTREAM_DEPLOY_WARNINGS } else { CONNECTED_APP_WARNING })
 }
 
 /// Every file under `dir`, relative, with its text.

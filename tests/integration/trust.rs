@@ -3,8 +3,8 @@
 //! warning that says it is unverified (issue 11).
 
 use crate::common::{
-    CONNECTED_APP_WARNING, PLANHAT_WARNINGS, assert_schema_valid, gen_writing, input_error, ok, ok_with_stderr, run,
-    stderr, stdout,
+    JETSTREAM_DEPLOY_WARNINGS, PLANHAT_WARNINGS, assert_schema_valid, gen_writing, input_error, ok, ok_with_stderr,
+    run, stderr, stdout,
 };
 
 const DATA: [&str; 5] = ["gen", "--for", "jetstream", "--feature", "data"];
@@ -228,7 +228,7 @@ fn a_vendor_that_rejects_the_integration_licence_is_refused_for_that_target() {
 fn a_user_permission_the_catalog_does_not_name_is_checked_and_explained() {
     let xml = ok_with_stderr(
         &["gen", "--for", "jetstream", "--feature", "deploy", "--user-permission", "ManageTranslation"],
-        CONNECTED_APP_WARNING,
+        JETSTREAM_DEPLOY_WARNINGS,
     );
     assert!(xml.contains("<name>ManageTranslation</name>"), "{xml}");
     let explain = ok(&["explain", "--for", "jetstream", "--feature", "deploy", "--user-permission", "ManageSandboxes"]);
@@ -356,4 +356,168 @@ fn overlaying_an_existing_profile_prints_every_reduction() {
     // What sfperms does not manage stays as it was: a profile deploy overlays.
     let written = std::fs::read_to_string(&file).unwrap();
     assert!(written.contains("<name>ModifyAllData</name>") && written.contains("<field>Account.Description</field>"));
+}
+
+#[test]
+fn salesforce_needs_the_page_forgets_are_warned_with_their_source_not_granted() {
+    let output = run(&["gen", "--for", "jetstream", "--feature", "deploy", "--feature", "debug-logs"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let xml = stdout(&output);
+    assert!(!xml.contains("<name>AuthorApex</name>") && !xml.contains("<name>ViewAllData</name>"), "{xml}");
+    let warnings = stderr(&output);
+    assert!(
+        warnings.contains(
+            "\nwarning: deploying Apex classes and triggers takes AuthorApex (Author Apex) (source: Salesforce Help, \"Define Apex Classes\": \"To define, edit, delete, set security, and set version settings for Apex classes: Author Apex\""
+        ),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("the vendor's page implies it (\"Deploy and Compare Metadata\") without asking for it, so sfperms does not grant it: add --user-permission AuthorApex if this user will do that\n"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("warning: viewing debug logs takes ViewAllData (View All Data) (source: Salesforce Help, \"Debug Logs\": \"To view, retain, and delete debug logs: View All Data\""),
+        "{warnings}"
+    );
+
+    // Asked for (or granted by another feature), it is no longer news.
+    let asked = run(&["gen", "--for", "jetstream", "--feature", "deploy", "--user-permission", "AuthorApex"]);
+    assert!(!stderr(&asked).contains("deploying Apex"), "{}", stderr(&asked));
+    let anonymous = run(&["gen", "--for", "jetstream", "--feature", "deploy", "--feature", "anonymous-apex"]);
+    assert!(!stderr(&anonymous).contains("deploying Apex"), "{}", stderr(&anonymous));
+    // Not for what does not deploy.
+    let data = run(&["gen", "--for", "jetstream", "--feature", "data", "--object", "Account:read"]);
+    assert!(!stderr(&data).contains("takes AuthorApex"), "{}", stderr(&data));
+
+    let explain = ok(&["explain", "--for", "gearset", "--use", "metadata"]);
+    assert!(
+        explain.contains("\nWarnings\n") && explain.contains("  deploying Apex classes and triggers takes AuthorApex"),
+        "{explain}"
+    );
+}
+
+#[test]
+fn a_platform_need_sfperms_does_not_know_is_a_catalog_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sources")).unwrap();
+    std::fs::write(dir.path().join("sources/acme.txt"), "We deploy your Apex.").unwrap();
+    std::fs::write(
+        dir.path().join("acme.toml"),
+        "id = \"acme\"\nname = \"Acme\"\nsummary = \"s\"\ndocument = \"acme.txt\"\ntitle = \"Acme\"\ndefault-name = \"Acme\"\ndefault-label = \"Acme\"\n\n[[platform-need]]\nneed = \"deploy-apex\"\nsource = \"We deploy your Apex.\"\n",
+    )
+    .unwrap();
+    let err = input_error(&["--catalog", dir.path().to_str().unwrap(), "gen", "--for", "acme"]);
+    assert!(
+        err.contains("acme.toml:10") && err.contains("unknown platform need `deploy-apex`; did you mean `deploys-apex`?; sfperms knows: deploys-apex, reads-debug-logs"),
+        "{err}"
+    );
+}
+
+const ORG_FIELDS_CSV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fields/org-fields.csv");
+const ORG_FIELDS_JSON: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fields/org-fields.json");
+
+#[test]
+fn the_orgs_field_list_makes_the_field_answer_exact() {
+    let fields = ["--fields", ORG_FIELDS_CSV];
+    let (xml, warnings) = granted(
+        &[
+            &fields[..],
+            &[
+                "--field",
+                "Contact.Pronouns:edit",
+                "--field",
+                "account.industry:edit",
+                "--field",
+                "Account.Name:read",
+                "--field",
+                "Account.Legacy_Id__c:read",
+                "--field",
+                "Case.Subject:read",
+            ],
+        ]
+        .concat(),
+    );
+    // Listed permissionable: granted in the org's spelling, with no "not in sfperms' data" doubt.
+    assert!(xml.contains("<editable>true</editable>\n        <field>Contact.Pronouns</field>"), "{xml}");
+    assert!(xml.contains("<field>Account.Industry</field>"), "{xml}");
+    assert!(!warnings.contains("Contact.Pronouns: not in sfperms' field data"), "{warnings}");
+    // Listed not permissionable: left out, even a custom field the built-in rule would grant.
+    assert!(!xml.contains("<field>Account.Name</field>") && !xml.contains("Legacy_Id__c"), "{xml}");
+    // An object the list does not cover keeps the built-in rules.
+    assert!(xml.contains("<field>Case.Subject</field>"), "{xml}");
+    assert!(
+        warnings.contains("warning: UNVERIFIED: --fields: IsPermissionable is read as \"takes field-level security\": no stored Salesforce page defines the column; a field it lists as not permissionable is left out of fieldPermissions\n"),
+        "{warnings}"
+    );
+
+    let explain = ok(&[
+        &["explain", "--for", "jetstream", "--feature", "data"][..],
+        &fields[..],
+        &["--field", "Account.Legacy_Id__c:read"],
+    ]
+    .concat());
+    assert!(
+        explain.contains(&format!(
+            "  Fields: the org's field list {ORG_FIELDS_CSV} (10 fields of 2 objects), for the objects it lists\n"
+        )),
+        "{explain}"
+    );
+    assert!(
+        explain.contains(&format!("  Account.Legacy_Id__c: not a permissionable field, readable with its object: IsPermissionable is false in your org's field list ({ORG_FIELDS_CSV}:8)\n")),
+        "{explain}"
+    );
+
+    // A field of a listed object the list does not hold is refused, with the nearest name.
+    let err = refused(&["--fields", ORG_FIELDS_JSON, "--field", "Account.Industy:read"]);
+    assert_eq!(
+        err,
+        format!(
+            "error: `Account.Industy` is not in the org's field list {ORG_FIELDS_JSON} (2 fields of 1 objects), which lists the fields of its object; did you mean `Account.Industry`? (a field that does not exist fails the deploy)\n"
+        )
+    );
+}
+
+#[test]
+fn a_field_list_that_cannot_be_read_is_exit_2_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fields.csv");
+    std::fs::write(&file, "EntityDefinition.QualifiedApiName,QualifiedApiName,IsPermissionable\nAccount,Name,maybe\n")
+        .unwrap();
+    let path = file.to_str().unwrap();
+    let err = refused(&["--fields", path, "--field", "Account.Name:read"]);
+    assert_eq!(err, format!("error: {path}:2: IsPermissionable is `maybe`: expected true or false\n"));
+    let json = run(&["gen", "--for", "jetstream", "--feature", "data", "--fields", path, "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!((doc["status"].as_i64(), doc["name"].as_str()), (Some(2), Some("FieldListError")), "{doc}");
+}
+
+#[test]
+fn init_refuses_the_flags_sfperms_toml_cannot_keep() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = crate::common::sfperms()
+        .current_dir(dir.path())
+        .args(["init", "--for", "jetstream", "--feature", "data", "--fields", ORG_FIELDS_CSV, "--integration-user"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: --fields, --integration-user cannot be kept in sfperms.toml: give it to `sfperms gen` on the command line\n"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
+fn fmt_check_keeps_a_line_break_typed_in_setup_and_normalises_crlf_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let retrieved = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <description>first line\r\nsecond line</description>\n    <hasActivationRequired>false</hasActivationRequired>\n    <label>Typed In Setup</label>\n</PermissionSet>\n";
+    let untouched = dir.path().join("Typed_In_Setup.permissionset-meta.xml");
+    std::fs::write(&untouched, retrieved).unwrap();
+    let output = run(&["fmt", "--check", untouched.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "a retrieve as Salesforce wrote it: {}", stdout(&output));
+
+    let crlf = dir.path().join("Crlf.permissionset-meta.xml");
+    std::fs::write(&crlf, retrieved.replace("\r\n", "\n").replace('\n', "\r\n")).unwrap();
+    let output = run(&["fmt", "--check", crlf.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "CRLF throughout is normalised: {}", stdout(&output));
 }
