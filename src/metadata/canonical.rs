@@ -22,10 +22,10 @@ type GroupKeys = (&'static str, Option<&'static str>);
 fn entry_keys() -> &'static [(&'static str, GroupKeys)] {
     static TABLE: OnceLock<Vec<(&'static str, GroupKeys)>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table = BTreeMap::new();
+        let mut table = Vec::new();
         tsv::for_each_row(ENTRY_KEYS, |row| {
             let then = Some(row.get("then")).filter(|t| *t != "-");
-            table.insert(row.get("group"), (row.get("key"), then));
+            table.push((row.get("group"), (row.get("key"), then)));
         });
         table
     })
