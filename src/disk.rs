@@ -116,13 +116,17 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, DiskError> {
     }
     let file = File::open(path).map_err(|e| io(path, e))?;
     // The entry could have been swapped between the check and the open.
-    check_regular(path, &file.metadata().map_err(|e| io(path, e))?)?;
-    read_capped(file, path, limit)
+    let opened = file.metadata().map_err(|e| io(path, e))?;
+    check_regular(path, &opened)?;
+    // One allocation of the size the file has (and a byte to see that it ends there).
+    let expected = usize::try_from(opened.len().min(limit).saturating_add(1)).unwrap_or(0);
+    read_capped(file, path, limit, expected)
 }
 
-/// Reads `reader` to its end, failing once more than `limit` bytes come.
-pub fn read_capped(reader: impl std::io::Read, path: &Path, limit: u64) -> Result<Vec<u8>, DiskError> {
-    let mut bytes = Vec::new();
+/// Reads `reader` to its end, failing once more than `limit` bytes come; `expected`: how many
+/// bytes to make room for at once.
+pub fn read_capped(reader: impl std::io::Read, path: &Path, limit: u64, expected: usize) -> Result<Vec<u8>, DiskError> {
+    let mut bytes = Vec::with_capacity(expected);
     reader.take(limit + 1).read_to_end(&mut bytes).map_err(|e| io(path, e))?;
     if bytes.len() as u64 > limit {
         return Err(DiskError::TooLarge { path: shown(path), size: bytes.len() as u64, limit });
@@ -327,6 +331,13 @@ const TEMP_MARK: &str = "sfperms-";
 /// mid-write). Where the running processes cannot be listed (`/proc`), only files older than a
 /// day are removed.
 fn remove_stale_temporaries(dir: &Path) {
+    // Once per folder and run: listing the folder again for each file written to it would cost the
+    // square of the number of files.
+    static SWEPT: std::sync::Mutex<std::collections::BTreeSet<PathBuf>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    if !SWEPT.lock().map_or(true, |mut swept| swept.insert(dir.to_path_buf())) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let proc_listed = Path::new("/proc/self").exists();
     for entry in entries.filter_map(Result::ok) {

@@ -20,8 +20,12 @@ pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
     let mut changed: Vec<(usize, usize)> = Vec::new();
     let mut checked = 0usize;
     let mut listed = Vec::new();
+    // Where each source's files start in `listed`.
+    let mut first_listed = Vec::new();
     for (s, source) in sources.iter().enumerate() {
-        for (i, status) in format::check(source)?.into_iter().enumerate() {
+        first_listed.push(listed.len());
+        let statuses = if args.check { format::check(source)? } else { format::check_before_rewrite(source)? };
+        for (i, status) in statuses.into_iter().enumerate() {
             checked += 1;
             let path = &source.entries[i].display;
             let word = match status {
@@ -88,9 +92,7 @@ pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
                     "error"
                 }
             };
-            if let Some(item) = listed.iter_mut().find(|f| f["path"] == json!(display)) {
-                item["status"] = json!(word);
-            }
+            listed[first_listed[s] + *i]["status"] = json!(word);
         }
     }
     if as_json {

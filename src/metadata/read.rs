@@ -39,28 +39,36 @@ struct Frame {
     node: Node,
     children: Vec<Node>,
     text: String,
-    /// The line the element starts on.
-    line: usize,
+    /// Where the element starts (a byte offset: lines are counted only for a message).
+    start: usize,
     /// The keyed entries among its children so far: a hash of name and keys → the index of the
     /// first child with them (made on the first one).
     entries: Option<HashMap<u64, usize, BuildHasherDefault<Prehashed>>>,
-    /// The line each child starts on.
-    lines: Vec<usize>,
+    /// Where each child starts.
+    starts: Vec<usize>,
     /// Whether text other than white space came after a child.
     mixed: bool,
 }
 
 impl Frame {
-    fn new(node: Node, line: usize) -> Frame {
-        Frame { node, children: Vec::new(), text: String::new(), line, entries: None, lines: Vec::new(), mixed: false }
+    fn new(node: Node, start: usize) -> Frame {
+        Frame {
+            node,
+            children: Vec::new(),
+            text: String::new(),
+            start,
+            entries: None,
+            starts: Vec::new(),
+            mixed: false,
+        }
     }
 
-    /// Adds a closed child that starts on `line`, refusing a second entry with the key of an
+    /// Adds a closed child that starts at `start` in `text`, refusing a second entry with the key of an
     /// earlier sibling (the same field twice, a package.xml member twice): which one Salesforce
     /// keeps is not documented, and `gen`, `diff` and `fmt` must not each pick another. Entries
     /// are found by a hash of their name and keys (random per run: no input makes them collide
     /// on purpose); nothing is copied.
-    fn push_child(&mut self, node: Node, line: usize, hashes: &RandomState) -> Result<(), ParseError> {
+    fn push_child(&mut self, node: Node, start: usize, text: &str, hashes: &RandomState) -> Result<(), ParseError> {
         if let (Some(key), then) = entry_key(&node) {
             let same = |other: &Node| other.name == node.name && entry_key(other) == (Some(key), then);
             let index = self.children.len();
@@ -76,7 +84,7 @@ impl Frame {
                     hash_map::Entry::Occupied(_) => self.children.iter().position(same),
                 };
             if let Some(first) = earlier {
-                let first = self.lines[first];
+                let (first, line) = (line_of(text, self.starts[first]), line_of(text, start));
                 let then = then.map(|t| format!(" / `{t}`")).unwrap_or_default();
                 return Err(ParseError {
                     line,
@@ -88,7 +96,7 @@ impl Frame {
             }
         }
         self.children.push(node);
-        self.lines.push(line);
+        self.starts.push(start);
         Ok(())
     }
 }
@@ -209,14 +217,11 @@ fn element_name(text: &str, start: &BytesStart) -> String {
     }
 }
 
-fn check_name(name: &str, line: usize) -> Result<(), ParseError> {
+fn check_name(name: &str) -> Result<(), String> {
     if is_xml_name(name) {
         Ok(())
     } else {
-        Err(ParseError {
-            line,
-            message: format!("`{name}` is not an XML name (a letter first; letters, digits, `-`, `.`, `_`, `:`)"),
-        })
+        Err(format!("`{name}` is not an XML name (a letter first; letters, digits, `-`, `.`, `_`, `:`)"))
     }
 }
 
@@ -224,19 +229,19 @@ fn forbidden_message(c: char) -> String {
     format!("character U+{:04X} is not allowed in XML 1.0 (raw or as a character reference): remove it", c as u32)
 }
 
-fn attrs(start: &BytesStart, line: usize) -> Result<Vec<(String, String)>, ParseError> {
+fn attrs(start: &BytesStart) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     // quick-xml's own duplicate check compares every attribute with every earlier one (quadratic);
     // `first_duplicate` sorts instead.
     for attr in start.attributes().with_checks(false) {
-        let attr = attr.map_err(|e| ParseError { line, message: format!("bad attribute: {e}") })?;
+        let attr = attr.map_err(|e| format!("bad attribute: {e}"))?;
         let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
-        check_name(&key, line)?;
-        let value = attribute(&attr).map_err(|message| ParseError { line, message })?.into_owned();
+        check_name(&key)?;
+        let value = attribute(&attr)?.into_owned();
         out.push((key, value));
     }
     if let Some(key) = first_duplicate(out.iter().map(|(k, _)| k.as_str()).collect()) {
-        return Err(ParseError { line, message: format!("the attribute `{key}` is given twice") });
+        return Err(format!("the attribute `{key}` is given twice"));
     }
     Ok(out)
 }
@@ -307,15 +312,24 @@ fn line_ends_as_lf(text: &str) -> Cow<'_, str> {
     if !text.contains('\r') {
         return text.into();
     }
-    let bytes = text.as_bytes();
-    let lf_alone = bytes.iter().enumerate().any(|(i, &b)| b == b'\n' && (i == 0 || bytes[i - 1] != b'\r'));
-    if lf_alone {
+    if has_lone_lf(text.as_bytes()) {
         text.into()
     } else if text.contains('\n') {
         text.replace("\r\n", "\n").into()
     } else {
         text.replace('\r', "\n").into()
     }
+}
+
+/// Whether a LF in `bytes` does not follow a CR. Blocks of 64 byte pairs are tested without
+/// branches (the compiler vectorises it).
+fn has_lone_lf(bytes: &[u8]) -> bool {
+    const BLOCK: usize = 64;
+    let Some((&first, _)) = bytes.split_first() else { return false };
+    first == b'\n'
+        || bytes[1..].chunks(BLOCK).zip(bytes.chunks(BLOCK)).any(|(next, previous)| {
+            next.iter().zip(previous).fold(false, |any, (&b, &before)| any | ((b == b'\n') & (before != b'\r')))
+        })
 }
 
 fn line_of(text: &str, position: usize) -> usize {
@@ -381,15 +395,12 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
     // Comments not yet attached to an element, and those outside the root.
     let mut pending: Vec<String> = Vec::new();
     let mut outside: Vec<String> = Vec::new();
-    let mut line = 1usize;
-    let mut counted = 0usize;
     // Anything read yet (the XML declaration must come first).
     let mut started = false;
     loop {
         let position = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX).min(text.len());
-        line += text.as_bytes()[counted..position].iter().filter(|b| **b == b'\n').count();
-        counted = position;
-        let fail = |message: String| ParseError { line, message };
+        // Lines are counted only for a message.
+        let fail = |message: String| ParseError { line: line_of(text, position), message };
         let event = match reader.read_event() {
             Ok(event) => event,
             Err(e) => {
@@ -427,8 +438,8 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
                     return Err(fail("a second root element: a metadata file holds one".into()));
                 }
                 let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
-                check_name(&name, line)?;
-                let all = attrs(start, line)?;
+                check_name(&name).map_err(fail)?;
+                let all = attrs(start).map_err(fail)?;
                 let in_namespace = all.iter().any(|(k, v)| k == "xmlns" && v == METADATA_NS);
                 let no_namespace = !all.iter().any(|(k, _)| k == "xmlns");
                 let accepted = in_namespace || (namespace == Namespace::Optional && no_namespace);
@@ -441,26 +452,26 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
                 outside.append(&mut pending);
                 doc = Some(root);
                 if matches!(event, Event::Start(_)) {
-                    stack.push(Frame::new(Node::leaf(&name, ""), line));
+                    stack.push(Frame::new(Node::leaf(&name, ""), position));
                 } else {
                     root_closed = true;
                 }
             }
             Event::Start(start) => {
                 let name = element_name(text, &start);
-                check_name(&name, line)?;
+                check_name(&name).map_err(fail)?;
                 let mut node = Node::new_owned(name, Content::Text(String::new()));
-                node.attrs = attrs(&start, line)?;
+                node.attrs = attrs(&start).map_err(fail)?;
                 node.comments = std::mem::take(&mut pending);
-                stack.push(Frame::new(node, line));
+                stack.push(Frame::new(node, position));
             }
             Event::Empty(start) => {
                 let name = element_name(text, &start);
-                check_name(&name, line)?;
+                check_name(&name).map_err(fail)?;
                 let mut node = Node::new_owned(name, Content::Text(String::new()));
-                node.attrs = attrs(&start, line)?;
+                node.attrs = attrs(&start).map_err(fail)?;
                 node.comments = std::mem::take(&mut pending);
-                stack.last_mut().expect("checked above").push_child(node, line, &hashes)?;
+                stack.last_mut().expect("checked above").push_child(node, position, text, &hashes)?;
             }
             Event::Text(t) => {
                 let raw = as_text(text, &t).ok_or_else(|| fail("text is not UTF-8".into()))?;
@@ -489,7 +500,7 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
             }
             Event::End(_) => {
                 let frame = stack.pop().expect("quick-xml checks end tags");
-                let start_line = frame.line;
+                let start = frame.start;
                 let mut node = frame.node;
                 node.content = if frame.children.is_empty() {
                     // Comments inside a value go before the element.
@@ -502,7 +513,7 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
                     Content::Children(frame.children)
                 };
                 match stack.last_mut() {
-                    Some(parent) => parent.push_child(node, start_line, &hashes)?,
+                    Some(parent) => parent.push_child(node, start, text, &hashes)?,
                     None => {
                         let d = doc.as_mut().expect("root opened");
                         d.tail = node.comments.into_iter().chain(node.tail).collect();
@@ -519,9 +530,10 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
         }
     }
     if !stack.is_empty() || (doc.is_some() && !root_closed) {
-        return Err(ParseError { line, message: "the file ends inside an element".into() });
+        return Err(ParseError { line: line_of(text, text.len()), message: "the file ends inside an element".into() });
     }
-    let mut doc = doc.ok_or(ParseError { line, message: "no root element".into() })?;
+    let mut doc =
+        doc.ok_or_else(|| ParseError { line: line_of(text, text.len()), message: "no root element".into() })?;
     outside.append(&mut pending);
     doc.comments = outside;
     Ok(doc)
@@ -565,6 +577,24 @@ mod tests {
         // Raw white space in an attribute is a space; references keep it.
         let text = format!("{HEAD}<a x=\"1\r\n2\t3&#10;4\">v</a></PermissionSet>");
         assert_eq!(parse(&text).unwrap().children[0].attrs[0].1, "1 2 3\n4");
+    }
+
+    #[test]
+    fn a_lone_line_feed_is_found_anywhere_also_across_blocks() {
+        for at in [0, 1, 62, 63, 64, 65, 127, 128, 200] {
+            let mut crlf = "ab\r\n".repeat(60).into_bytes();
+            crlf.truncate(at.max(1));
+            let mut text = crlf.clone();
+            text.push(b'\r');
+            text.push(b'\n');
+            assert!(!has_lone_lf(&text), "{at}");
+            let mut lone = crlf;
+            lone.push(b'\n');
+            let ends_with_cr = lone.len() >= 2 && lone[lone.len() - 2] == b'\r';
+            assert_eq!(has_lone_lf(&lone), !ends_with_cr, "{at}");
+        }
+        assert!(has_lone_lf(b"\n"));
+        assert!(!has_lone_lf(b""));
     }
 
     #[test]

@@ -36,12 +36,27 @@ pub enum FileStatus {
 /// streaming check (`emit::is_canonical`) answers for canonical files without building a tree; a
 /// file it cannot prove canonical is read fully, to tell a malformed file from one out of order.
 pub fn check(source: &Source) -> Result<Vec<FileStatus>, SourceError> {
+    check_with(source, true)
+}
+
+/// `check` before `rewrite`: a file the streaming check cannot prove canonical is only read (a
+/// malformed one must stop the run before anything is written), not also ordered and written:
+/// `rewrite` does that once, and leaves a file that was canonical after all as it is.
+pub fn check_before_rewrite(source: &Source) -> Result<Vec<FileStatus>, SourceError> {
+    check_with(source, false)
+}
+
+fn check_with(source: &Source, compare: bool) -> Result<Vec<FileStatus>, SourceError> {
     source.map(|reader, entry| {
         let result = reader.read(entry).and_then(|bytes| {
             // A decomposed set's child file has its own form (a Beta2 one has no namespace).
             let streamable = entry.kind != Some(FileKind::PermissionSetPart);
             if streamable && emit::is_canonical(&bytes, |root| source::check_root(entry, root).is_ok()) {
                 return Ok(true);
+            }
+            if !compare {
+                source::parse_entry(entry, &bytes)?;
+                return Ok(false);
             }
             Ok(canonical_text(entry, &bytes)?.as_bytes() == bytes)
         });
