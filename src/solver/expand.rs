@@ -180,22 +180,24 @@ impl Builder<'_> {
                     explanation: mapping.explanation.to_string(),
                 });
             }
+            // What explain states about the platform carries the row's source.
+            let sourced = format!("{} (source: {})", mapping.explanation, mapping.source);
             match mapping.outcome {
                 Outcome::Grant(permission) => {
                     let item = Item::UserPermission(permission.to_string());
-                    self.mapped(subject, item, permission.to_string(), mapping.explanation, flag);
+                    self.mapped(subject, item, permission.to_string(), &sourced, flag);
                 }
                 Outcome::Parent(parent, parent_access) => {
                     let item = Item::Object(parent.to_string(), parent_access);
                     let grant = format!("{} {parent}", parent_access.label());
-                    self.mapped(subject, item, grant, mapping.explanation, flag);
+                    self.mapped(subject, item, grant, &sourced, flag);
                 }
-                Outcome::Implicit => self.note(NoteKind::Implicit, subject, mapping.explanation.to_string()),
+                Outcome::Implicit => self.note(NoteKind::Implicit, subject, sourced),
                 Outcome::Unsupported => {
                     self.alt
                         .warnings
                         .push(Warning::NotGranted { subject: subject.clone(), why: mapping.explanation.to_string() });
-                    self.note(NoteKind::Unsupported, subject, mapping.explanation.to_string());
+                    self.note(NoteKind::Unsupported, subject, sourced);
                 }
             }
             return Ok(());
