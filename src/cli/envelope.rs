@@ -84,9 +84,8 @@ impl ErrorKind {
         use sfperms::project::format::FormatError;
         use sfperms::project::output::OutputError;
         use sfperms::project::source::SourceError;
-        use sfperms::solver::SelectionError;
         for cause in err.chain() {
-            let kind = if cause.is::<SelectionError>() {
+            let kind = if cause.is::<super::refusals::Refusal>() {
                 ErrorKind::Selection
             } else if cause.is::<CatalogErrors>() {
                 ErrorKind::Catalog

@@ -174,9 +174,9 @@ const NOTE_SECTIONS: [(NoteKind, &str); 7] = [
 
 fn note_line(note: &Note) -> String {
     if note.kind == NoteKind::NotMappable {
-        format!("\"{}\": {}", note.subject, note.message)
+        format!("\"{}\": {}", note.subject, warnings::note_text(&note.message))
     } else {
-        format!("{}: {}", note.subject, note.message)
+        format!("{}: {}", note.subject, warnings::note_text(&note.message))
     }
 }
 

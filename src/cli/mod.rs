@@ -14,6 +14,7 @@ mod gen_cmd;
 mod init;
 mod list;
 mod project;
+mod refusals;
 mod request;
 mod show;
 mod style;
