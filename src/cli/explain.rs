@@ -41,7 +41,7 @@ pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, Stri
         return super::envelope::print_result(0, &doc, &warnings::texts(&plan));
     }
     let text = render(integration, &plan, matches!(args.format, ExplainFormat::Markdown));
-    print!("{text}");
+    out!("{text}");
     Ok(0)
 }
 

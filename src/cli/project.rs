@@ -139,8 +139,8 @@ pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, Str
     }
     if args.check {
         for (user, g) in &drifted {
-            println!("{}:", who(&file, user));
-            gen_cmd::print_check(&g.files);
+            outln!("{}:", who(&file, user));
+            gen_cmd::print_check(&g.files)?;
         }
         let names: Vec<String> = drifted.iter().map(|(user, _)| who(&file, user)).collect();
         eprintln!(
@@ -196,14 +196,14 @@ pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String
         DiffFormat::Text => {
             let style = Style::stdout();
             for (_, c) in &compared {
-                println!("{}", diff_cmd::text(&c.report, style));
+                outln!("{}", diff_cmd::text(&c.report, style));
             }
-            print!("{}", summary_text(&file, &compared));
+            out!("{}", summary_text(&file, &compared));
         }
-        DiffFormat::Markdown => print!("{}", markdown(&file, &compared)),
+        DiffFormat::Markdown => out!("{}", markdown(&file, &compared)),
         DiffFormat::Patch => {
             for (_, c) in &compared {
-                print!("{}", c.patch()?);
+                out!("{}", c.patch()?);
             }
         }
     }
