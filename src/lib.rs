@@ -27,3 +27,4 @@ pub mod platform;
 pub mod project;
 pub mod solver;
 pub mod suggest;
+pub(crate) mod tsv;

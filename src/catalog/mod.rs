@@ -6,7 +6,7 @@ pub mod coverage;
 mod document;
 mod error;
 mod load;
-pub mod model;
+pub(crate) mod model;
 mod raw;
 mod validate;
 

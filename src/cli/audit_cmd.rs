@@ -108,8 +108,8 @@ pub fn run(catalog: &Catalog, args: &AuditArgs, as_json: bool) -> Result<u8> {
             }
             return envelope::print_result(status, &result, &[]);
         }
-        AuditFormat::Text => print!("{}", text(args, &files, project.as_ref(), &users, Style::stdout())),
-        AuditFormat::Markdown => print!("{}", markdown(args, &files, project.as_ref(), &users)),
+        AuditFormat::Text => out!("{}", text(args, &files, project.as_ref(), &users, Style::stdout())),
+        AuditFormat::Markdown => out!("{}", markdown(args, &files, project.as_ref(), &users)),
     }
     for error in &errors {
         eprintln!("error: {error}");

@@ -17,7 +17,7 @@ pub fn completions(mut command: clap::Command, shell: Shell, as_json: bool) -> R
     if as_json {
         return envelope::print_result(SUCCESS, &json!({ "shell": shell.to_string(), "script": script }), &[]);
     }
-    print!("{script}");
+    out!("{script}");
     Ok(SUCCESS)
 }
 
@@ -45,6 +45,6 @@ pub fn man(command: clap::Command, sub: Option<&str>, as_json: bool) -> Result<u
     if as_json {
         return envelope::print_result(SUCCESS, &json!({ "roff": page }), &[]);
     }
-    print!("{page}");
+    out!("{page}");
     Ok(SUCCESS)
 }

@@ -123,9 +123,9 @@ pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>
         DiffFormat::Json => {
             return envelope::print_result(compared.exit_code(), &compared.json(), &compared.warnings);
         }
-        DiffFormat::Text => print!("{}", text(&compared.report, Style::stdout())),
-        DiffFormat::Markdown => print!("{}", markdown(&compared.report, "###")),
-        DiffFormat::Patch => print!("{}", compared.patch()?),
+        DiffFormat::Text => out!("{}", text(&compared.report, Style::stdout())),
+        DiffFormat::Markdown => out!("{}", markdown(&compared.report, "###")),
+        DiffFormat::Patch => out!("{}", compared.patch()?),
     }
     Ok(compared.exit_code())
 }

@@ -29,7 +29,7 @@ struct Failed<'a> {
 
 /// Prints the result of a command that ran; `status` is its exit code (0, or 1 for differences).
 pub fn print_result<T: Serialize>(status: u8, result: &T, warnings: &[String]) -> anyhow::Result<u8> {
-    println!("{}", serde_json::to_string_pretty(&Ran { status, result, warnings })?);
+    outln!("{}", serde_json::to_string_pretty(&Ran { status, result, warnings })?);
     Ok(status)
 }
 
@@ -84,9 +84,8 @@ impl ErrorKind {
         use sfperms::project::format::FormatError;
         use sfperms::project::output::OutputError;
         use sfperms::project::source::SourceError;
-        use sfperms::solver::SelectionError;
         for cause in err.chain() {
-            let kind = if cause.is::<SelectionError>() {
+            let kind = if cause.is::<super::refusals::Refusal>() {
                 ErrorKind::Selection
             } else if cause.is::<CatalogErrors>() {
                 ErrorKind::Catalog
@@ -118,7 +117,11 @@ impl ErrorKind {
 pub fn print_error(kind: ErrorKind, message: &str, data: Option<&Value>) {
     let failed = Failed { status: ERROR, name: kind.name(), message, exit_code: ERROR, data, warnings: &[] };
     match serde_json::to_string_pretty(&failed) {
-        Ok(text) => println!("{text}"),
+        // Nothing more can be said if stdout is closed: the exit code still tells.
+        Ok(text) => {
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
+        }
         // Serialising strings and a Value cannot fail; if it ever does, say so on stderr.
         Err(e) => eprintln!("error: {message} (and the JSON envelope failed: {e})"),
     }

@@ -41,7 +41,7 @@ pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, Stri
         return super::envelope::print_result(0, &doc, &warnings::texts(&plan));
     }
     let text = render(integration, &plan, matches!(args.format, ExplainFormat::Markdown));
-    print!("{text}");
+    out!("{text}");
     Ok(0)
 }
 
@@ -136,13 +136,26 @@ fn reason_lines(item: &Item, reasons: &[Reason]) -> Vec<String> {
                     dependency_source(source)
                 ));
             }
-            Reason::Dependency { of, .. } => required_by.push(of.clone()),
+            Reason::Dependency { of, source, .. } => required_by.push((of.clone(), dependency_source(source))),
         }
     }
     if !required_by.is_empty() {
-        lines.push(format!("also required by {} (Salesforce's own rule)", required_by.join(", ")));
+        lines.push(format!("also required by {}", grouped_by_source(&required_by)));
     }
     lines
+}
+
+/// `A, B (source one); C (source two)`: the grants that require one, each group with the source
+/// of its rule, in the order they were first met.
+fn grouped_by_source(required_by: &[(String, String)]) -> String {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (of, source) in required_by {
+        match groups.iter_mut().find(|(s, _)| s == source) {
+            Some((_, names)) => names.push(of),
+            None => groups.push((source, vec![of])),
+        }
+    }
+    groups.iter().map(|(source, names)| format!("{} ({source})", names.join(", "))).collect::<Vec<_>>().join("; ")
 }
 
 fn item_title(item: &Item) -> String {
@@ -174,9 +187,9 @@ const NOTE_SECTIONS: [(NoteKind, &str); 7] = [
 
 fn note_line(note: &Note) -> String {
     if note.kind == NoteKind::NotMappable {
-        format!("\"{}\": {}", note.subject, note.message)
+        format!("\"{}\": {}", note.subject, warnings::note_text(&note.message))
     } else {
-        format!("{}: {}", note.subject, note.message)
+        format!("{}: {}", note.subject, warnings::note_text(&note.message))
     }
 }
 

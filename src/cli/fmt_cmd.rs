@@ -62,7 +62,7 @@ pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
             return envelope::print_result(status, &json!({ "files": listed, "written": 0 }), &[]);
         } else {
             for (s, i) in &changed {
-                println!("would change: {}", sources[*s].entries[*i].display);
+                outln!("would change: {}", sources[*s].entries[*i].display);
             }
             eprintln!("{checked} files checked, {} would change", changed.len());
         }

@@ -77,11 +77,11 @@ pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>,
         eprintln!("warning: {warning}");
     }
     if files.is_empty() {
-        print!("{}", emit::render_fast(&generated.component.document));
+        out!("{}", emit::render_fast(&generated.component.document));
         return Ok(SUCCESS);
     }
     if args.check {
-        print_check(files);
+        print_check(files)?;
         return Ok(if generated.changes() { DIFFERENCES } else { SUCCESS });
     }
     write_files(files, false)?;
@@ -149,18 +149,19 @@ fn refuse_fragment_without_profile(name: &str, dir: &std::path::Path, files: &[F
 }
 
 /// `gen --check`'s lines: each file that would change or be created, with what changes.
-pub(super) fn print_check(files: &[FileOut]) {
+pub(super) fn print_check(files: &[FileOut]) -> Result<()> {
     for file in files.iter().filter(|f| f.changes()) {
         let what = match (file.remove, file.existing().is_some()) {
             (true, _) => "would be removed",
             (false, true) => "would change",
             (false, false) => "would be created",
         };
-        println!("{what}: {}", file.path().display());
+        outln!("{what}: {}", file.path().display());
         if let Some(summary) = semantic_summary(file) {
-            println!("  {summary}");
+            outln!("  {summary}");
         }
     }
+    Ok(())
 }
 
 /// What `gen` did to each file, on stderr.

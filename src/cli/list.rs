@@ -14,7 +14,7 @@ pub fn run(catalog: &Catalog, json: bool) -> Result<u8> {
     }
     let width = catalog.integrations.keys().map(String::len).max().unwrap_or(0);
     for integration in catalog.integrations.values() {
-        println!("{:width$}  {}", integration.id, integration.summary);
+        outln!("{:width$}  {}", integration.id, integration.summary);
     }
     Ok(0)
 }

@@ -2,6 +2,23 @@
 //! module per command. Commands return an exit code; errors print as `error: …` (with `--json`,
 //! as the sf CLI's error envelope on stdout, `envelope`) and exit 2.
 
+/// `print!` that returns the write error instead of panicking: stdout may be a pipe its reader has
+/// closed (`sfperms list | head -1`); `main` ends such a run quietly, as ripgrep does.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?;
+    }};
+}
+
+/// `println!` that returns the write error instead of panicking (see `out!`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?;
+    }};
+}
+
 mod args;
 mod audit_cmd;
 mod completions;
@@ -14,6 +31,7 @@ mod gen_cmd;
 mod init;
 mod list;
 mod project;
+mod refusals;
 mod request;
 mod show;
 mod style;
@@ -32,6 +50,8 @@ pub fn main() -> ExitCode {
     let json = envelope::requested(&argv);
     match run(&argv, json) {
         Ok(code) => exit::code(code),
+        // The reader of stdout went away (`| head`): nothing left to tell anyone.
+        Err(err) if closed_pipe(&err) => exit::code(exit::SUCCESS),
         Err(err) => {
             if json {
                 envelope::print_error(envelope::ErrorKind::of(&err), &format!("{err:#}"), None);
@@ -85,6 +105,13 @@ fn run(argv: &[OsString], json: bool) -> Result<u8> {
         args::Command::Completions { shell } => completions::completions(full_command(&catalog), shell, cli.json),
         args::Command::Man { command } => completions::man(full_command(&catalog), command.as_deref(), cli.json),
     }
+}
+
+/// Whether `err` comes from writing to a pipe whose reader has closed it.
+fn closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// The command line as parsed: the clap definition with the catalog's integration options.

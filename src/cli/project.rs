@@ -79,6 +79,19 @@ fn who(file: &ProjectFile, user: &DeclaredUser) -> String {
     format!("the `{}` user ({}:{})", user.integration, file.path.display(), user.line)
 }
 
+/// Every user's warnings, each prefixed with the user it is about.
+fn each_users_warnings<T>(
+    file: &ProjectFile,
+    results: &[(&DeclaredUser, T)],
+    warnings_of: impl Fn(&T) -> Vec<String>,
+) -> Vec<String> {
+    let prefixed = |(user, result): &(&DeclaredUser, T)| {
+        let who = who(file, user);
+        warnings_of(result).into_iter().map(move |w| format!("{who}: {w}"))
+    };
+    results.iter().flat_map(prefixed).collect()
+}
+
 /// `gen` for every declared user: writes them all (into the project, or --output-dir), or with
 /// `--check` reports every user whose files would change.
 pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
@@ -112,13 +125,7 @@ pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, Str
     let drifted: Vec<&(&DeclaredUser, Generated<'_>)> = generated.iter().filter(|(_, g)| g.changes()).collect();
     let status = if args.check && !drifted.is_empty() { DIFFERENCES } else { SUCCESS };
 
-    let warnings: Vec<String> = generated
-        .iter()
-        .flat_map(|(user, g)| {
-            let who = who(&file, user);
-            warnings::texts(&g.plan).into_iter().map(move |w| format!("{who}: {w}"))
-        })
-        .collect();
+    let warnings = each_users_warnings(&file, &generated, |g| warnings::texts(&g.plan));
     if as_json {
         let users: Vec<_> = generated
             .iter()
@@ -132,8 +139,8 @@ pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, Str
     }
     if args.check {
         for (user, g) in &drifted {
-            println!("{}:", who(&file, user));
-            gen_cmd::print_check(&g.files);
+            outln!("{}:", who(&file, user));
+            gen_cmd::print_check(&g.files)?;
         }
         let names: Vec<String> = drifted.iter().map(|(user, _)| who(&file, user)).collect();
         eprintln!(
@@ -178,13 +185,7 @@ pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String
     let format = if as_json { DiffFormat::Json } else { args.format };
     match format {
         DiffFormat::Json => {
-            let warnings: Vec<String> = compared
-                .iter()
-                .flat_map(|(user, c)| {
-                    let who = who(&file, user);
-                    c.warnings.iter().map(move |w| format!("{who}: {w}"))
-                })
-                .collect();
+            let warnings = each_users_warnings(&file, &compared, |c| c.warnings.clone());
             let users: Vec<_> = compared
                 .iter()
                 .map(|(user, c)| json!({ "line": user.line, "flags": user.flags(), "diff": c.json() }))
@@ -195,14 +196,14 @@ pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String
         DiffFormat::Text => {
             let style = Style::stdout();
             for (_, c) in &compared {
-                println!("{}", diff_cmd::text(&c.report, style));
+                outln!("{}", diff_cmd::text(&c.report, style));
             }
-            print!("{}", summary_text(&file, &compared));
+            out!("{}", summary_text(&file, &compared));
         }
-        DiffFormat::Markdown => print!("{}", markdown(&file, &compared)),
+        DiffFormat::Markdown => out!("{}", markdown(&file, &compared)),
         DiffFormat::Patch => {
             for (_, c) in &compared {
-                print!("{}", c.patch()?);
+                out!("{}", c.patch()?);
             }
         }
     }

@@ -13,6 +13,7 @@ use sfperms::platform::{dependency_export, field_export};
 use sfperms::solver::{self, FieldRequest, ObjectRequest, Plan, Selection};
 
 use super::args::{CatalogNeed, RequestArgs};
+use super::refusals::Refusal;
 
 /// The part of the catalog a command needs, and all of a `--catalog DIR` when one is needed.
 pub fn load_catalog(need: &CatalogNeed, dir: Option<&Path>) -> Result<Catalog> {
@@ -44,8 +45,9 @@ pub fn integration<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Integration
 }
 
 pub fn selection(args: &RequestArgs, options: BTreeMap<String, String>) -> Result<Selection> {
-    let objects = args.object.iter().map(|o| ObjectRequest::parse(o)).collect::<Result<Vec<_>, _>>()?;
-    let fields = args.field.iter().map(|f| FieldRequest::parse(f)).collect::<Result<Vec<_>, _>>()?;
+    let objects =
+        args.object.iter().map(|o| ObjectRequest::parse(o)).collect::<Result<Vec<_>, _>>().map_err(Refusal)?;
+    let fields = args.field.iter().map(|f| FieldRequest::parse(f)).collect::<Result<Vec<_>, _>>().map_err(Refusal)?;
     Ok(Selection {
         features: args.feature.clone(),
         options,
@@ -77,7 +79,7 @@ pub fn plan<'a>(
         }
         None => DependencyTable::builtin(),
     };
-    let plan = solver::solve(integration, &selection, table)?;
+    let plan = solver::solve(integration, &selection, table).map_err(Refusal)?;
     Ok((integration, plan))
 }
 

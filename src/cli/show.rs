@@ -51,37 +51,37 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
         });
         return super::envelope::print_result(0, &doc, &[]);
     }
-    println!("{} — {}", integration.id, integration.name);
-    println!("{}", integration.summary);
-    println!();
+    outln!("{} — {}", integration.id, integration.name);
+    outln!("{}", integration.summary);
+    outln!();
     for (index, source) in integration.sources.iter().enumerate() {
         let heading = if index == 0 { "Source document" } else { "Also cites" };
-        println!("{heading}: {} ({})", source.title, source.file);
+        outln!("{heading}: {} ({})", source.title, source.file);
         if let Some(url) = &source.address {
-            println!("  {url}");
+            outln!("  {url}");
         }
         if let Some(read) = &source.read {
-            println!("  read {read}; the file keeps only the sentences quoted");
+            outln!("  read {read}; the file keeps only the sentences quoted");
         }
     }
-    println!("Writes: a {} by default", integration.output.word());
+    outln!("Writes: a {} by default", integration.output.word());
     if let Some(quote) = &integration.output_source {
-        println!("  \"{quote}\"");
+        outln!("  \"{quote}\"");
     }
     for line in connection_lines(integration) {
-        println!("{line}");
+        outln!("{line}");
     }
     if let Some(shortcut) = &integration.admin_shortcut {
-        println!();
-        println!("The page's shortcut: \"{}\"", shortcut.source);
-        println!("  would grant instead: {}", shortcut.note);
-        println!("  among them: {}", shortcut.user_permissions.join(", "));
+        outln!();
+        outln!("The page's shortcut: \"{}\"", shortcut.source);
+        outln!("  would grant instead: {}", shortcut.note);
+        outln!("  among them: {}", shortcut.user_permissions.join(", "));
     }
-    println!();
+    outln!();
     if integration.options.is_empty() {
-        println!("Options: none");
+        outln!("Options: none");
     } else {
-        println!("Options:");
+        outln!("Options:");
     }
     for option in &integration.options {
         let values = option.kind.value_hint();
@@ -90,8 +90,8 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
             (None, true) => " (required)".into(),
             (None, false) => " (optional)".into(),
         };
-        println!("  --{} {values}{status}", option.name);
-        println!("      {}", option.description);
+        outln!("  --{} {values}{status}", option.name);
+        outln!("      {}", option.description);
         // In the order the values are listed, not alphabetically.
         let order: Vec<&String> = match &option.kind {
             OptionKind::Choice(values) => values.iter().collect(),
@@ -99,72 +99,72 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
         };
         for value in order {
             if let Some(description) = option.value_descriptions.get(value) {
-                println!("      {value}: {description}");
+                outln!("      {value}: {description}");
             }
         }
         if let Some(quote) = &option.source {
-            println!("      source: \"{quote}\"");
+            outln!("      source: \"{quote}\"");
         }
         if let Some(why) = &option.unverified {
-            println!("      UNVERIFIED: {why}");
+            outln!("      UNVERIFIED: {why}");
         }
     }
-    println!();
+    outln!();
     if integration.features.is_empty() {
-        println!("Features: none (every use needs the same access)");
+        outln!("Features: none (every use needs the same access)");
     } else {
-        println!("Features (--feature NAME, repeatable, or --feature all):");
+        outln!("Features (--feature NAME, repeatable, or --feature all):");
     }
     for feature in &integration.features {
-        println!("  {}", feature.name);
-        println!("      {}", feature.description);
+        outln!("  {}", feature.name);
+        outln!("      {}", feature.description);
         if !feature.aliases.is_empty() {
-            println!("      also: {}", feature.aliases.join(", "));
+            outln!("      also: {}", feature.aliases.join(", "));
         }
         if !feature.implies.is_empty() {
-            println!("      turns on: {}", feature.implies.join(", "));
+            outln!("      turns on: {}", feature.implies.join(", "));
         }
         if let Some(quote) = &feature.source {
-            println!("      source: \"{quote}\"");
+            outln!("      source: \"{quote}\"");
         }
         for line in grant_lines(integration, Some(&feature.name)) {
-            println!("      {line}");
+            outln!("      {line}");
         }
     }
     let always = grant_lines(integration, None);
     if !always.is_empty() {
-        println!();
-        println!("Granted whatever the features (by option where noted):");
+        outln!();
+        outln!("Granted whatever the features (by option where noted):");
         for line in always {
-            println!("  {line}");
+            outln!("  {line}");
         }
     }
     if !integration.package_permission_sets.is_empty() {
-        println!();
-        println!("The vendor's own permission sets, to assign as well (sfperms does not write them):");
+        outln!();
+        outln!("The vendor's own permission sets, to assign as well (sfperms does not write them):");
         for set in &integration.package_permission_sets {
             let note = set.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default();
-            println!("  {}{note}", set.name);
-            println!("      source: \"{}\"", set.source);
+            outln!("  {}{note}", set.name);
+            outln!("      source: \"{}\"", set.source);
         }
     }
     if !integration.conflicts.is_empty() {
-        println!();
-        println!("Where the vendor's documents disagree:");
+        outln!();
+        outln!("Where the vendor's documents disagree:");
         for conflict in &integration.conflicts {
-            println!("  {}", conflict.subject);
+            outln!("  {}", conflict.subject);
             for side in &conflict.sides {
-                println!("      \"{}\" ({}): {}", side.source, side.document, side.says);
+                outln!("      \"{}\" ({}): {}", side.source, side.document, side.says);
             }
-            println!("      followed: {}", conflict.resolution);
+            outln!("      followed: {}", conflict.resolution);
         }
     }
     if !integration.rule_outs.is_empty() {
-        println!();
-        println!("Ruled out (an input error):");
+        outln!();
+        outln!("Ruled out (an input error):");
         for rule in &integration.rule_outs {
-            println!("  {}: {}", condition_text(&rule.options), rule.message);
-            println!("      source: \"{}\"", rule.source);
+            outln!("  {}: {}", condition_text(&rule.options), rule.message);
+            outln!("      source: \"{}\"", rule.source);
         }
     }
     Ok(0)

@@ -2,7 +2,7 @@
 //! and which input would settle it; the CLI says which flag that is.
 
 use sfperms::platform::{connected_apps, permissions};
-use sfperms::solver::{Plan, Warning};
+use sfperms::solver::{NoteText, Plan, Warning};
 
 /// The warning as printed (`warning: …` on stderr, the `warnings` of `--json`): an unverified one
 /// starts with `UNVERIFIED: `.
@@ -15,13 +15,33 @@ pub fn texts(plan: &Plan) -> Vec<String> {
     plan.warnings.iter().map(text).collect()
 }
 
-/// `plan` as JSON, its warnings as printed (the form `--json` has always had).
+/// `plan` as JSON, its warnings and notes' messages as printed (the form `--json` has always had).
 pub fn plan_json(plan: &Plan) -> serde_json::Value {
     let mut value = serde_json::to_value(plan).unwrap_or_default();
     if let Some(object) = value.as_object_mut() {
         object.insert("warnings".into(), serde_json::json!(texts(plan)));
+        if let Some(notes) = object.get_mut("notes").and_then(|n| n.as_array_mut()) {
+            for (json, note) in notes.iter_mut().zip(&plan.notes) {
+                if let Some(fields) = json.as_object_mut() {
+                    fields.insert("message".into(), serde_json::json!(note_text(&note.message)));
+                }
+            }
+        }
     }
     value
+}
+
+/// What a note says, as printed (`explain`, the notes' `message` in `--json`).
+pub fn note_text(message: &NoteText) -> String {
+    match message {
+        NoteText::Words(words) => words.clone(),
+        NoteText::GiveOptions(options) => format!("not granted: give {} to grant it", flags(options)),
+    }
+}
+
+/// `--a and --b`: integration options as the flags that give them.
+fn flags(options: &[String]) -> String {
+    options.iter().map(|o| format!("--{o}")).collect::<Vec<_>>().join(" and ")
 }
 
 /// The warning without the `UNVERIFIED: ` mark (`explain` lists those under their own heading).
@@ -29,8 +49,7 @@ pub fn body(warning: &Warning) -> String {
     match warning {
         Warning::UnverifiedDefault { option, default, why } => format!("--{option} {default} (the default): {why}"),
         Warning::NeedsOption { subject, options } => {
-            let flags: Vec<String> = options.iter().map(|o| format!("--{o}")).collect();
-            format!("{subject}: not granted: give {} to grant it", flags.join(" and "))
+            format!("{subject}: {}", note_text(&NoteText::GiveOptions(options.clone())))
         }
         Warning::MetadataTypeReadOnly { subject, why } => format!("{subject}: granted as read access: {why}"),
         Warning::UnverifiedObjectRule { object, explanation } => {

@@ -8,7 +8,7 @@
 pub mod compare;
 pub mod muting;
 pub mod patch;
-pub mod report;
+pub(crate) mod report;
 
 pub use compare::{EntryDiff, EntryId, FieldDiff};
 pub use report::{Change, Counts, Effect, FlagChange, Scope, Status, counts, diff, is_equal};

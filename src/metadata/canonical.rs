@@ -6,6 +6,7 @@
 use std::sync::OnceLock;
 
 use super::document::{Content, Document, Node};
+use crate::tsv;
 
 const ENTRY_KEYS: &str = include_str!("data/entry-keys.tsv");
 
@@ -21,18 +22,12 @@ type GroupKeys = (&'static str, Option<&'static str>);
 fn entry_keys() -> &'static [(&'static str, GroupKeys)] {
     static TABLE: OnceLock<Vec<(&'static str, GroupKeys)>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        ENTRY_KEYS
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .skip(1)
-            .filter_map(|l| {
-                let mut cells = l.split('\t');
-                let group = cells.next()?;
-                let key = cells.next()?;
-                let then = cells.next().filter(|t| *t != "-");
-                Some((group, (key, then)))
-            })
-            .collect()
+        let mut table = Vec::new();
+        tsv::for_each_row(ENTRY_KEYS, |row| {
+            let then = Some(row.get("then")).filter(|t| *t != "-");
+            table.push((row.get("group"), (row.get("key"), then)));
+        });
+        table
     })
 }
 

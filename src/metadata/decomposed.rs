@@ -13,6 +13,7 @@ use super::document::{Content, Document, Node};
 use super::kind::{FileKind, OutputKind};
 use super::read::{self, Namespace};
 use super::{canonical, names};
+use crate::tsv;
 
 const CHILD_TYPES: &str = include_str!("data/decomposed-permission-set.tsv");
 
@@ -73,22 +74,18 @@ const OBJECT_SETTINGS: &str = "objectSettings";
 fn child_types() -> &'static [ChildType] {
     static TABLE: OnceLock<Vec<ChildType>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        CHILD_TYPES
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .skip(1)
-            .map(|l| {
-                let cells: Vec<&'static str> = l.split('\t').collect();
-                assert_eq!(cells.len(), 5, "decomposed-permission-set.tsv: 5 cells in `{l}`");
-                ChildType {
-                    group: cells[0],
-                    type_name: cells[1],
-                    beta_suffix: cells[2],
-                    beta2_suffix: cells[3],
-                    id: (cells[4] != "-").then_some(cells[4]),
-                }
-            })
-            .collect()
+        let mut table = Vec::new();
+        tsv::for_each_row(CHILD_TYPES, |row| {
+            let id = row.get("id");
+            table.push(ChildType {
+                group: row.get("group"),
+                type_name: row.get("type"),
+                beta_suffix: row.get("beta-suffix"),
+                beta2_suffix: row.get("beta2-suffix"),
+                id: (id != "-").then_some(id),
+            });
+        });
+        table
     })
 }
 

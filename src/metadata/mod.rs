@@ -7,9 +7,9 @@
 pub mod canonical;
 pub mod decomposed;
 pub mod document;
-pub mod kind;
+pub(crate) mod kind;
 pub mod names;
-pub mod overlay;
+pub(crate) mod overlay;
 pub mod read;
 
 pub use document::{Content, Document, METADATA_NS, Node};

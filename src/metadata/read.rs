@@ -68,7 +68,13 @@ impl Frame {
     /// keeps is not documented, and `gen`, `diff` and `fmt` must not each pick another. Entries
     /// are found by a hash of their name and keys (random per run: no input makes them collide
     /// on purpose); nothing is copied.
-    fn push_child(&mut self, node: Node, start: usize, text: &str, hashes: &RandomState) -> Result<(), ParseError> {
+    fn push_child(
+        &mut self,
+        node: Node,
+        start: usize,
+        text: &str,
+        hashes: &impl BuildHasher,
+    ) -> Result<(), ParseError> {
         if let (Some(key), then) = entry_key(&node) {
             let same = |other: &Node| other.name == node.name && entry_key(other) == (Some(key), then);
             let index = self.children.len();
@@ -577,6 +583,33 @@ mod tests {
         // Raw white space in an attribute is a space; references keep it.
         let text = format!("{HEAD}<a x=\"1\r\n2\t3&#10;4\">v</a></PermissionSet>");
         assert_eq!(parse(&text).unwrap().children[0].attrs[0].1, "1 2 3\n4");
+    }
+
+    /// Every key hashes alike: each entry after the first takes the collision path.
+    #[derive(Default)]
+    struct Colliding;
+
+    impl Hasher for Colliding {
+        fn finish(&self) -> u64 {
+            7
+        }
+
+        fn write(&mut self, _: &[u8]) {}
+    }
+
+    #[test]
+    fn duplicates_are_found_and_distinct_entries_kept_when_hashes_collide() {
+        let hashes = BuildHasherDefault::<Colliding>::default();
+        let text = "a\nb\nc\nd\ne\n";
+        let field = |name: &str| Node::entry("fieldPermissions", &[("field", name), ("readable", "true")]);
+        let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0);
+        frame.push_child(field("A.X"), 2, text, &hashes).unwrap();
+        frame.push_child(field("A.Y"), 4, text, &hashes).unwrap();
+        frame.push_child(Node::leaf("label", "L"), 6, text, &hashes).unwrap();
+        let err = frame.push_child(field("A.Y"), 8, text, &hashes).unwrap_err();
+        assert_eq!(err.line, 5, "{err}");
+        assert!(err.message.contains("lines 3 and 5") && err.message.contains("`A.Y`"), "{err}");
+        assert_eq!(frame.children.len(), 3);
     }
 
     #[test]

@@ -3,19 +3,20 @@
 //! tables live in `src/platform/data/*.tsv` (each file's header says where it comes from); this
 //! module only reads them. Policy (what to grant) is the solver's.
 
-mod tsv;
-
 pub mod connected_apps;
 pub mod dependencies;
 pub mod dependency_export;
 pub mod field_export;
 pub mod fields;
 pub mod licences;
-pub mod needs;
-pub mod objects;
+pub(crate) mod needs;
+pub(crate) mod objects;
 pub mod permissions;
 pub mod query_export;
 pub mod versions;
+
+// The one reader of the embedded tables, shared with `metadata`.
+use crate::tsv;
 
 /// The API version the built-in data and the bundled schema were checked against: the Metadata API
 /// schema sfperms validates its output with is v66.0 (tests/fixtures/metadata-api-v66.xsd).

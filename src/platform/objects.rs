@@ -32,6 +32,8 @@ pub struct Mapping {
     pub outcome: Outcome,
     pub verified: bool,
     pub explanation: &'static str,
+    /// Where the row comes from; starts with `UNVERIFIED` where nothing backs it.
+    pub source: &'static str,
 }
 
 fn mappings() -> &'static BTreeMap<(&'static str, &'static str), Mapping> {
@@ -49,8 +51,12 @@ fn mappings() -> &'static BTreeMap<(&'static str, &'static str), Mapping> {
                 "unsupported" => Outcome::Unsupported,
                 other => panic!("non-permissionable-objects.tsv line {}: outcome {other}", row.line),
             };
-            let mapping =
-                Mapping { outcome, verified: row.get("verified") == "yes", explanation: row.get("explanation") };
+            let mapping = Mapping {
+                outcome,
+                verified: row.get("verified") == "yes",
+                explanation: row.get("explanation"),
+                source: row.get("source"),
+            };
             map.insert((row.get("object"), row.get("access")), mapping);
         });
         map
@@ -200,6 +206,44 @@ mod tests {
                 assert!(crate::platform::permissions::is_known(name), "{name}");
             }
         }
+    }
+
+    /// Every row says where it comes from; a row without a primary source says UNVERIFIED, and the
+    /// user permissions and real retrieve its source names are the ones sfperms holds.
+    #[test]
+    fn every_mapping_names_its_source() {
+        let mut labels_checked = 0;
+        for ((object, access), mapping) in mappings() {
+            assert!(!mapping.source.trim().is_empty(), "{object} {access}: no source");
+            if !mapping.verified {
+                assert!(
+                    mapping.source.starts_with("UNVERIFIED"),
+                    "{object} {access}: unverified, says {}",
+                    mapping.source
+                );
+            }
+            if mapping.source.contains("Epic-ATS/NightlyBackup@75e301d2c131") {
+                assert!(STANDARD_OBJECTS_SOURCE.contains("Epic-ATS/NightlyBackup@75e301d2c131"));
+            }
+            for (name, label) in labelled_permissions(mapping.source) {
+                assert_eq!(crate::platform::permissions::label(name), Some(label), "{object} {access}: {name}");
+                labels_checked += 1;
+            }
+        }
+        assert!(labels_checked >= 20, "the label check found only {labels_checked} citations");
+    }
+
+    /// `labels NAME "Label"` pairs a source cites from the describe.
+    fn labelled_permissions(source: &str) -> Vec<(&str, &str)> {
+        let mut out = Vec::new();
+        for part in source.split("labels ").skip(1).chain(source.split(" and ").skip(1)) {
+            let Some((name, rest)) = part.split_once(" \"") else { continue };
+            let Some((label, _)) = rest.split_once('"') else { continue };
+            if name.chars().all(|c| c.is_ascii_alphanumeric()) {
+                out.push((name, label));
+            }
+        }
+        out
     }
 
     #[test]

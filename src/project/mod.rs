@@ -9,7 +9,7 @@ pub mod config;
 pub mod format;
 pub mod output;
 pub mod set_folder;
-pub mod sfdx;
+pub(crate) mod sfdx;
 pub mod source;
 
 pub use sfdx::{ProjectError, SfdxProject};

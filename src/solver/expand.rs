@@ -9,8 +9,8 @@ use crate::platform::fields::{self, FieldRule};
 use crate::platform::needs::{PlatformAdvice, PlatformNeed};
 use crate::platform::objects::{self, ObjectKind, Outcome};
 
-use super::plan::{Chosen, Context, Note, NoteKind, Reason};
-use super::selection::{Resolved, SelectionError};
+use super::plan::{Chosen, Context, Note, NoteKind, NoteText, Reason};
+use super::selection::{Given, Resolved, SelectionError};
 use super::warning::Warning;
 
 /// One requirement as it applies here: all of one alternative must be granted.
@@ -97,6 +97,10 @@ impl Builder<'_> {
     }
 
     fn note(&mut self, kind: NoteKind, subject: String, message: String) {
+        self.note_text(kind, subject, NoteText::Words(message));
+    }
+
+    fn note_text(&mut self, kind: NoteKind, subject: String, message: NoteText) {
         self.alt.notes.push(Note { kind, subject, message, quote: Some(self.quote.clone()) });
     }
 
@@ -121,12 +125,10 @@ impl Builder<'_> {
                 Some(name)
             }
             Err(missing) => {
-                let flags: Vec<String> = missing.iter().map(|o| format!("--{o}")).collect();
                 let subject = format!("{what} {pattern}");
-                let message = format!("not granted: give {} to grant it", flags.join(" and "));
-                let options = missing.iter().map(|o| o.to_string()).collect();
-                self.alt.warnings.push(Warning::NeedsOption { subject: subject.clone(), options });
-                self.note(NoteKind::NeedsOption, subject, message);
+                let options: Vec<String> = missing.iter().map(|o| o.to_string()).collect();
+                self.alt.warnings.push(Warning::NeedsOption { subject: subject.clone(), options: options.clone() });
+                self.note_text(NoteKind::NeedsOption, subject, NoteText::GiveOptions(options));
                 None
             }
         }
@@ -178,22 +180,24 @@ impl Builder<'_> {
                     explanation: mapping.explanation.to_string(),
                 });
             }
+            // What explain states about the platform carries the row's source.
+            let sourced = format!("{} (source: {})", mapping.explanation, mapping.source);
             match mapping.outcome {
                 Outcome::Grant(permission) => {
                     let item = Item::UserPermission(permission.to_string());
-                    self.mapped(subject, item, permission.to_string(), mapping.explanation, flag);
+                    self.mapped(subject, item, permission.to_string(), &sourced, flag);
                 }
                 Outcome::Parent(parent, parent_access) => {
                     let item = Item::Object(parent.to_string(), parent_access);
                     let grant = format!("{} {parent}", parent_access.label());
-                    self.mapped(subject, item, grant, mapping.explanation, flag);
+                    self.mapped(subject, item, grant, &sourced, flag);
                 }
-                Outcome::Implicit => self.note(NoteKind::Implicit, subject, mapping.explanation.to_string()),
+                Outcome::Implicit => self.note(NoteKind::Implicit, subject, sourced),
                 Outcome::Unsupported => {
                     self.alt
                         .warnings
                         .push(Warning::NotGranted { subject: subject.clone(), why: mapping.explanation.to_string() });
-                    self.note(NoteKind::Unsupported, subject, mapping.explanation.to_string());
+                    self.note(NoteKind::Unsupported, subject, sourced);
                 }
             }
             return Ok(());
@@ -401,7 +405,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
             continue;
         }
         let Some(accesses) = &request.access else {
-            return Err(needs_access(integration, &request.flag(), &format!("{}:read", request.flag())));
+            return Err(needs_access(integration, Given::Object(request.object.clone())));
         };
         let mut b = Builder {
             alt: std::mem::take(&mut extra),
@@ -419,7 +423,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
             continue;
         }
         let Some(access) = request.access else {
-            return Err(needs_access(integration, &request.flag(), &format!("{}:read", request.flag())));
+            return Err(needs_access(integration, Given::Field(request.field.clone())));
         };
         let mut b = Builder {
             alt: std::mem::take(&mut extra),
@@ -445,7 +449,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
             notes.push(Note {
                 kind: NoteKind::NotMappable,
                 subject: unmapped.source.to_string(),
-                message: unmapped.reason.clone(),
+                message: NoteText::Words(unmapped.reason.clone()),
                 quote: Some(unmapped.source.clone()),
             });
         }
@@ -482,16 +486,11 @@ fn platform_needs(integration: &Integration) -> Vec<PlatformNeed> {
     out
 }
 
-fn needs_access(integration: &Integration, flag: &str, example: &str) -> SelectionError {
+fn needs_access(integration: &Integration, given: Given) -> SelectionError {
     let context = if integration.takes_placeholder("{object}") || integration.takes_placeholder("{field}") {
         " with the features and options chosen".to_string()
     } else {
         String::new()
     };
-    SelectionError::NeedsAccess {
-        flag: flag.to_string(),
-        example: example.to_string(),
-        integration: integration.id.clone(),
-        context,
-    }
+    SelectionError::NeedsAccess { given, integration: integration.id.clone(), context }
 }

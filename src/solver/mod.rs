@@ -25,8 +25,8 @@ use crate::platform::licences;
 
 pub use choose::cost;
 pub use closure::direct_requirements;
-pub use plan::{ChainLink, Choice, Chosen, Context, Note, NoteKind, Plan, Reason};
-pub use selection::{FieldRequest, ObjectRequest, Resolved, Selection, SelectionError, resolve};
+pub use plan::{ChainLink, Choice, Chosen, Context, Note, NoteKind, NoteText, Plan, Reason};
+pub use selection::{FieldRequest, Given, NameOf, ObjectRequest, Resolved, Selection, SelectionError, resolve};
 pub use warning::Warning;
 
 /// Why a principal is left out of a profile (the note; the warning adds what to do).
@@ -96,7 +96,7 @@ pub fn solve(
             grants.keys().filter(|i| matches!(i, Item::ExternalCredentialPrincipal(_))).cloned().collect();
         for principal in principals {
             grants.remove(&principal);
-            let message = PRINCIPAL_NOT_IN_PROFILE.to_string();
+            let message = NoteText::Words(PRINCIPAL_NOT_IN_PROFILE.to_string());
             notes.push(Note { kind: NoteKind::Unsupported, subject: principal.to_string(), message, quote: None });
             warnings.push(Warning::PrincipalNotInProfile { principal });
         }

@@ -152,9 +152,20 @@ pub struct Note {
     pub kind: NoteKind,
     /// What it is about: `Edit Task`, `Contact.FirstName`, or the vendor's words.
     pub subject: String,
-    pub message: String,
+    /// What it says; the CLI words it (`--json` prints it as text under `message`).
+    #[serde(skip)]
+    pub message: NoteText,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<Quote>,
+}
+
+/// What a note says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteText {
+    /// The catalog's or the solver's sentence.
+    Words(String),
+    /// Not granted until these integration options are given (their names, not their flags).
+    GiveOptions(Vec<String>),
 }
 
 /// One "any one of" requirement and what the solver chose.

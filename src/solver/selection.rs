@@ -29,11 +29,11 @@ impl ObjectRequest {
             Some((o, a)) => (o, Some(a)),
             None => (s, None),
         };
-        check_identifier(object, "object")?;
+        check_identifier(object, NameOf::Object)?;
         let access = access
             .map(|a| {
                 parse_object_access_list(a).map_err(|e| SelectionError::BadAccess {
-                    what: format!("--object {s}"),
+                    given: Given::Object(s.to_string()),
                     message: format!("{e}; use a comma list of {}", ObjectAccess::words().join(", ")),
                 })
             })
@@ -58,17 +58,17 @@ impl FieldRequest {
         };
         let Some((object, name)) = field.split_once('.') else {
             return Err(SelectionError::BadName {
-                what: "field".into(),
+                what: NameOf::Field,
                 value: field.into(),
                 why: "write it `Object.Field`, e.g. `Account.Planhat_Id__c`".into(),
             });
         };
-        check_identifier(object, "object")?;
-        check_identifier(name, "field")?;
+        check_identifier(object, NameOf::Object)?;
+        check_identifier(name, NameOf::Field)?;
         let access = access
             .map(|a| {
                 a.parse::<FieldAccess>().map_err(|e| SelectionError::BadAccess {
-                    what: format!("--field {s}"),
+                    given: Given::Field(s.to_string()),
                     message: format!("{e}; use `read` or `edit`"),
                 })
             })
@@ -85,14 +85,14 @@ impl FieldRequest {
 }
 
 /// An API name as metadata writes it: letters, digits, underscores (namespaces `ns__X__c`).
-fn check_identifier(value: &str, what: &str) -> Result<(), SelectionError> {
+fn check_identifier(value: &str, what: NameOf) -> Result<(), SelectionError> {
     let ok = value.starts_with(|c: char| c.is_ascii_alphabetic())
         && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if ok {
         Ok(())
     } else {
         Err(SelectionError::BadName {
-            what: what.into(),
+            what,
             value: value.into(),
             why: "API names start with a letter and hold only letters, digits and underscores".into(),
         })
@@ -128,49 +128,97 @@ pub struct Resolved {
     pub org_fields: Option<FieldList>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// What the admin typed that an error is about; the CLI words it as the flag that gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Given {
+    /// `--object TEXT`.
+    Object(String),
+    /// `--field TEXT`.
+    Field(String),
+}
+
+/// The kind of name an error finds malformed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameOf {
+    Object,
+    Field,
+    /// The value of the integration option of this name.
+    Option(String),
+}
+
+/// Why a selection is refused. It carries option names and the admin's values, never flag
+/// names: the CLI words it (`cli::refusals`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SelectionError {
-    #[error("`{integration}` has no feature `{name}`{hint}; its features are: {allowed}")]
-    UnknownFeature { integration: String, name: String, hint: String, allowed: String },
-    #[error("`{integration}` takes no features")]
-    NoFeatures { integration: String },
-    #[error("`--{name}` is not an option of `{integration}`{allowed}")]
-    UnknownOption { integration: String, name: String, allowed: String },
-    #[error("`--{option} {value}` is not allowed{hint}; use one of: {allowed}")]
-    BadOptionValue { option: String, value: String, hint: String, allowed: String },
-    #[error("`{integration}` needs `--{option}`: one of {allowed}")]
-    MissingOption { integration: String, option: String, allowed: String },
-    #[error("{message} (the vendor document: \"{source_quote}\")")]
-    RuledOut { message: String, source_quote: String },
-    #[error("`{value}` is not a valid {what} name: {why}")]
-    BadName { what: String, value: String, why: String },
-    #[error("{what}: {message}")]
-    BadAccess { what: String, message: String },
-    #[error("{flag}: say which access, e.g. `{example}` (`{integration}` has no default access for it{context})")]
-    NeedsAccess { flag: String, example: String, integration: String, context: String },
-    #[error(
-        "--user-permission {name}: not a user permission sfperms knows{hint}; use an API name such as `ApiEnabled` (src/platform/data/user-permissions.tsv)"
-    )]
-    UnknownUserPermission { name: String, hint: String },
-    #[error(
-        "`{field}` is not a field sfperms knows; did you mean `{suggestion}`? (a field that does not exist fails the deploy)"
-    )]
-    UnknownField { field: String, suggestion: String },
-    #[error(
-        "`{field}` is not in {list}, which lists the fields of its object{hint} (a field that does not exist fails the deploy)"
-    )]
-    NotInOrgFields { field: String, list: String, hint: String },
-    #[error(
-        "`{object}` takes no object permissions: it is {why} ({source_text}); grant access to its parent object instead"
-    )]
-    NoObjectPermissions { object: String, why: String, source_text: String },
-    #[error(
-        "--integration-user: `{integration}` does not accept the Salesforce Integration user licence (the vendor document: \"{source_quote}\"); give the integration user a Salesforce licence instead"
-    )]
-    IntegrationLicenceRejected { integration: String, source_quote: String },
-    #[error(
-        "--integration-user writes a permission set: an Integration user's profile is the standard \"Minimum Access - API Only Integrations\" profile (Salesforce Help, \"Give Integration Users API Only Access\"), so grant through a permission set (--as permission-set)"
-    )]
+    UnknownFeature {
+        integration: String,
+        name: String,
+        hint: String,
+        allowed: String,
+    },
+    NoFeatures {
+        integration: String,
+    },
+    /// `options` are the integration's option names (empty: it takes none).
+    UnknownOption {
+        integration: String,
+        name: String,
+        options: Vec<String>,
+    },
+    BadOptionValue {
+        option: String,
+        value: String,
+        hint: String,
+        allowed: String,
+    },
+    MissingOption {
+        integration: String,
+        option: String,
+        allowed: String,
+    },
+    RuledOut {
+        message: String,
+        source_quote: String,
+    },
+    BadName {
+        what: NameOf,
+        value: String,
+        why: String,
+    },
+    BadAccess {
+        given: Given,
+        message: String,
+    },
+    /// `given` names an object or field without an access, and the integration has no default.
+    NeedsAccess {
+        given: Given,
+        integration: String,
+        context: String,
+    },
+    UnknownUserPermission {
+        name: String,
+        hint: String,
+    },
+    UnknownField {
+        field: String,
+        suggestion: String,
+    },
+    NotInOrgFields {
+        field: String,
+        list: String,
+        hint: String,
+    },
+    NoObjectPermissions {
+        object: String,
+        why: String,
+        source_text: String,
+    },
+    /// The admin targets an Integration user and the vendor refuses that licence.
+    IntegrationLicenceRejected {
+        integration: String,
+        source_quote: String,
+    },
+    /// The admin targets an Integration user and asks for a profile.
     IntegrationUserProfile,
 }
 
@@ -219,16 +267,10 @@ pub fn resolve(integration: &Integration, selection: &Selection) -> Result<Resol
     let mut options = BTreeMap::new();
     for (name, value) in &selection.options {
         let Some(def) = integration.option(name) else {
-            let names: Vec<String> = integration.options.iter().map(|o| format!("--{}", o.name)).collect();
-            let allowed = if names.is_empty() {
-                "; it takes no options".to_string()
-            } else {
-                format!("; its options are: {}", list(&names))
-            };
             return Err(SelectionError::UnknownOption {
                 integration: integration.id.clone(),
                 name: name.clone(),
-                allowed,
+                options: integration.options.iter().map(|o| o.name.clone()).collect(),
             });
         };
         match &def.kind {
@@ -240,10 +282,10 @@ pub fn resolve(integration: &Integration, selection: &Selection) -> Result<Resol
                     allowed: list(values),
                 });
             }
-            OptionKind::Object | OptionKind::Field => check_identifier(value, &format!("--{name}"))?,
+            OptionKind::Object | OptionKind::Field => check_identifier(value, NameOf::Option(name.clone()))?,
             OptionKind::Name if value.trim().is_empty() => {
                 return Err(SelectionError::BadName {
-                    what: format!("--{name}"),
+                    what: NameOf::Option(name.clone()),
                     value: value.clone(),
                     why: "it is empty".into(),
                 });

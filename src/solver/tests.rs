@@ -7,7 +7,7 @@ use crate::access::{Item, ObjectAccess};
 use crate::catalog::{self, Integration};
 use crate::platform::dependencies::DependencyTable;
 
-use super::{ChainLink, Chosen, Context, NoteKind, Reason, Selection, Warning, solve};
+use super::{ChainLink, Chosen, Context, NoteKind, NoteText, Reason, Selection, Warning, solve};
 
 const DOCUMENT: &str = "Deploy needs Modify Metadata. Callers need the principal. The log object needs Read. \
     Write means Create. Nothing else.";
@@ -67,7 +67,7 @@ fn a_name_whose_options_are_missing_is_reported_not_dropped() {
     assert!(plan.grants.is_empty());
     let note = plan.notes.iter().find(|n| n.kind == NoteKind::NeedsOption).expect("a note");
     assert_eq!(note.subject, "principal {credential}-{principal}");
-    assert_eq!(note.message, "not granted: give --credential to grant it");
+    assert_eq!(note.message, NoteText::GiveOptions(vec!["credential".into()]));
     assert_eq!(
         plan.warnings,
         [Warning::NeedsOption {

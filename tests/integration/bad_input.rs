@@ -186,3 +186,42 @@ fn a_bad_dependency_export_names_file_and_line() {
     let err = input_error(&["gen", "--for", "jetstream", "--dependencies", path.to_str().unwrap()]);
     assert!(err.contains("failed query (status 1)"), "{err}");
 }
+
+/// The solver names options and the admin's values; the CLI words them as the flags typed. Each
+/// refusal is checked whole.
+#[test]
+fn each_refusal_names_the_flag_that_was_typed() {
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["gen", "--for", "jetstream", "--sync", "two-way"],
+            "`--sync` is not an option of `jetstream`; it takes no options",
+        ),
+        (
+            &["gen", "--for", "planhat", "--sync", "two-way", "--mode", "x"],
+            "`--mode` is not an option of `planhat`; its options are: --sync, --subscription-object, --account-filter-field, --contact-filter-field",
+        ),
+        (
+            &["gen", "--for", "jetstream", "--object", "Account"],
+            "--object Account: say which access, e.g. `--object Account:read` (`jetstream` has no default access for it with the features and options chosen)",
+        ),
+        (
+            &["gen", "--for", "jetstream", "--field", "Account.Name"],
+            "--field Account.Name: say which access, e.g. `--field Account.Name:read` (`jetstream` has no default access for it with the features and options chosen)",
+        ),
+        (
+            &["gen", "--for", "jetstream", "--object", "Account:bogus"],
+            "--object Account:bogus: `bogus` is not an object access word; use a comma list of read, create, edit, delete, view-all, modify-all",
+        ),
+        (
+            &["gen", "--for", "jetstream", "--field", "Account.Name:write"],
+            "--field Account.Name:write: `write` is not a field access word; use `read` or `edit`",
+        ),
+        (
+            &["gen", "--for", "elements", "--feature", "managed-package", "--batch-log-object", "1x"],
+            "`1x` is not a valid --batch-log-object name: API names start with a letter and hold only letters, digits and underscores",
+        ),
+    ];
+    for (args, message) in cases {
+        assert_eq!(input_error(args), format!("error: {message}\n"), "sfperms {args:?}");
+    }
+}

@@ -103,3 +103,24 @@ fn the_ci_example_runs_on_a_project() {
         assert_eq!(output.status.code(), Some(0), "{command}: {}", stderr(&output));
     }
 }
+
+/// A pipeline that reads only the start of the output (`sfperms list --json | head -1`) closes the
+/// pipe early: sfperms stops quietly with exit 0 instead of panicking on the write.
+#[test]
+fn a_reader_that_closes_stdout_early_ends_the_run_quietly() {
+    for args in [&["list", "--json"][..], &["show", "planhat"], &["gen", "--for", "planhat", "--sync", "receive-only"]]
+    {
+        let mut child = sfperms()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        // Closed before the child has had time to write: its first write meets a closed pipe.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("the binary runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "sfperms {args:?} panicked: {stderr}");
+        assert_eq!(output.status.code(), Some(0), "sfperms {args:?}: {stderr}");
+    }
+}

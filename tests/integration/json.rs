@@ -139,3 +139,23 @@ fn project_file_and_audit_errors_are_named_too() {
     assert_eq!(doc["name"], "MetadataError");
     assert_eq!(doc["data"]["errors"].as_array().unwrap().len(), 1);
 }
+
+/// A note whose grant waits for an option says which flag gives it, in `--json` as in the text.
+#[test]
+fn a_note_waiting_for_an_option_names_its_flag() {
+    let (_, doc) = envelope(&["explain", "--for", "planhat", "--sync", "two-way", "--json"]);
+    let waiting: Vec<(&str, &str)> = doc["result"]["plan"]["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "needs-option")
+        .map(|n| (n["subject"].as_str().unwrap(), n["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        waiting,
+        [
+            ("field Account.{account-filter-field}", "not granted: give --account-filter-field to grant it"),
+            ("field Contact.{contact-filter-field}", "not granted: give --contact-filter-field to grant it"),
+        ]
+    );
+}

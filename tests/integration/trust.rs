@@ -3,8 +3,8 @@
 //! warning that says it is unverified (issue 11).
 
 use crate::common::{
-    JETSTREAM_DEPLOY_WARNINGS, PLANHAT_WARNINGS, assert_schema_valid, gen_writing, input_error, ok, ok_with_stderr,
-    run, stderr, stdout,
+    JETSTREAM_DEPLOY_WARNINGS, PLANHAT_WARNINGS, assert_schema_valid, gen_writing, input_error, ok, ok_printed,
+    ok_with_stderr, run, stderr, stdout,
 };
 
 const DATA: [&str; 5] = ["gen", "--for", "jetstream", "--feature", "data"];
@@ -520,4 +520,36 @@ fn fmt_check_keeps_a_line_break_typed_in_setup_and_normalises_crlf_files() {
     std::fs::write(&crlf, retrieved.replace("\r\n", "\n").replace('\n', "\r\n")).unwrap();
     let output = run(&["fmt", "--check", crlf.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1), "CRLF throughout is normalised: {}", stdout(&output));
+}
+
+/// `explain` states no platform fact without its source: each mapping of an object that takes no
+/// object permissions, and each "also required by" line, says where the rule comes from.
+#[test]
+fn explain_gives_the_source_of_each_platform_fact() {
+    for request in [
+        &["explain", "--for", "planhat", "--sync", "two-way"][..],
+        &["explain", "--for", "gong", "--feature", "all", "--export-activities", "tasks-and-events"][..],
+    ] {
+        let (text, _) = ok_printed(request);
+        let mut section = "";
+        let mut checked = 0;
+        for line in text.lines() {
+            if !line.starts_with(' ') && !line.is_empty() {
+                section = line;
+                continue;
+            }
+            let mapping = ["Mapped:", "Nothing to grant:", "Left out:"].iter().any(|s| section.starts_with(s));
+            if (mapping && line.starts_with("  ") && !line.starts_with("   "))
+                || line.contains("is not an object permission")
+            {
+                assert!(line.contains(" (source: "), "{request:?}: no source in {line:?}");
+                checked += 1;
+            }
+            if line.contains("also required by") {
+                assert!(line.ends_with(')') && !line.contains("Salesforce's own rule"), "{request:?}: {line:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 5, "{request:?}: only {checked} platform lines found");
+    }
 }

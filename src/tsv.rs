@@ -1,5 +1,6 @@
-//! Reads the tab-separated data files in `src/platform/data/`: `#` comment lines, one header line,
-//! then rows. The files are embedded, so a malformed row is a bug caught by the unit tests.
+//! Reads the embedded tab-separated data tables (`src/platform/data/`, `src/metadata/data/`): `#`
+//! comment lines, one header line, then rows, a cell found by its column's name. The files are
+//! compiled in, so a malformed row is a bug the unit tests catch; cells borrow from the text.
 
 pub struct Row<'a, 'h> {
     pub line: usize,
