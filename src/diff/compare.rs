@@ -271,4 +271,106 @@ mod tests {
         );
         assert!(summary.ends_with("… 1 more"), "{summary}");
     }
+
+    #[test]
+    fn booleans_are_read_as_the_schema_reads_them() {
+        for yes in ["true", "True", " TRUE ", "1", "\n1\n"] {
+            assert_eq!(boolean(yes), Some(true), "{yes:?}");
+        }
+        for no in ["false", "FALSE", "0", " 0"] {
+            assert_eq!(boolean(no), Some(false), "{no:?}");
+        }
+        for neither in ["", "yes", "no", "2", "truee", "10"] {
+            assert_eq!(boolean(neither), None, "{neither:?}");
+        }
+        assert!(same_value("1", "true") && same_value("False", "0") && same_value("Read", "Read"));
+        assert!(!same_value("1", "false") && !same_value("yes", "no") && !same_value("Read", "Edit"));
+    }
+
+    #[test]
+    fn ids_use_both_keys_and_number_repeated_unkeyed_elements() {
+        let mut d = Document::new("Profile");
+        d.entry("layoutAssignments", &[("layout", "L"), ("recordType", "R")]);
+        d.entry("layoutAssignments", &[("layout", "L")]);
+        d.entry("loginIpRanges", &[("startAddress", "1")]);
+        d.entry("loginIpRanges", &[("startAddress", "2")]);
+        d.leaf("description", "x");
+        d.entry("loginIpRanges", &[("startAddress", "3")]);
+        let shown: Vec<String> = ids(&d).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "layoutAssignments L / R",
+                "layoutAssignments L",
+                "loginIpRanges",
+                "loginIpRanges #2",
+                "description",
+                "loginIpRanges #3"
+            ]
+        );
+        assert_eq!(entries(&d).len(), 6);
+        // Two assignments of one layout that differ by record type are two entries.
+        let mut other = d.clone();
+        other.children.remove(0);
+        let changes = compare(&d, &other);
+        assert_eq!(changes, [(EntryId { group: "layoutAssignments".into(), key: "L / R".into() }, EntryDiff::Removed)]);
+    }
+
+    #[test]
+    fn fields_flatten_nested_values_and_join_repeated_ones() {
+        let mut node = Node::entry("types", &[("members", "A"), ("members", "B"), ("name", "X")]);
+        if let Content::Children(children) = &mut node.content {
+            children.push(Node::entry("nested", &[("inner", "1")]));
+        }
+        let fields = fields(&node);
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(pairs, [("members", "A, B"), ("name", "X"), ("nested/inner", "1")]);
+        assert_eq!(super::fields(&Node::leaf("label", "L")), Fields::from([(String::new(), "L".to_string())]));
+    }
+
+    #[test]
+    fn an_attribute_alone_is_a_change_and_equal_documents_have_no_summary() {
+        let a = doc(&[("userPermissions", &[("enabled", "true"), ("name", "A")])]);
+        let mut b = a.clone();
+        b.children[0].attrs = vec![("xsi:type".into(), "T".into())];
+        assert_eq!(
+            compare(&a, &b),
+            [(EntryId { group: "userPermissions".into(), key: "A".into() }, EntryDiff::Changed { fields: vec![] })]
+        );
+        assert!(compare(&a, &a).is_empty());
+        assert_eq!(summary(&[], 5), None);
+        let one = compare(&a, &doc(&[]));
+        assert_eq!(summary(&one, 1).as_deref(), Some("0 added, 1 removed, 0 changed: - userPermissions A"));
+    }
+
+    #[test]
+    fn effects_say_what_each_change_does_to_access() {
+        let old = doc(&[
+            ("userPermissions", &[("enabled", "true"), ("name", "Kept")]),
+            (
+                "objectPermissions",
+                &[("allowCreate", "false"), ("allowEdit", "true"), ("allowRead", "true"), ("object", "Account")],
+            ),
+            ("userPermissions", &[("enabled", "true"), ("name", "Gone")]),
+        ]);
+        let new = doc(&[
+            ("userPermissions", &[("enabled", "true"), ("name", "Kept")]),
+            (
+                "objectPermissions",
+                &[("allowCreate", "true"), ("allowEdit", "false"), ("object", "Account"), ("tab", "x")],
+            ),
+            ("userPermissions", &[("enabled", "true"), ("name", "New")]),
+        ]);
+        assert_eq!(
+            effects(&compare(&old, &new)),
+            [
+                "grants objectPermissions Account: allowCreate false → true",
+                "reduces objectPermissions Account: allowEdit true → false",
+                "reduces objectPermissions Account: allowRead true → (none)",
+                "changes objectPermissions Account: tab (none) → x",
+                "removes userPermissions Gone",
+                "grants userPermissions New",
+            ]
+        );
+    }
 }

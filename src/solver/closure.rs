@@ -158,3 +158,45 @@ pub fn fill_chains(grants: &mut BTreeMap<Item, Vec<Reason>>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(access: ObjectAccess) -> Item {
+        Item::Object("Account".into(), access)
+    }
+
+    fn rating(access: FieldAccess) -> Item {
+        Item::Field("Account.Rating".into(), access)
+    }
+
+    /// What `item` requires by the rules alone (an empty dependency table).
+    fn required(item: &Item) -> Vec<Item> {
+        direct_requirements(item, &DependencyTable::empty("none")).into_iter().map(|(i, _)| i).collect()
+    }
+
+    #[test]
+    fn a_field_needs_its_object_and_an_editable_field_needs_read() {
+        assert_eq!(required(&rating(FieldAccess::Edit)), [rating(FieldAccess::Read), account(ObjectAccess::Edit)]);
+        assert_eq!(required(&rating(FieldAccess::Read)), [account(ObjectAccess::Read)]);
+    }
+
+    #[test]
+    fn object_flags_pull_in_the_flags_they_imply() {
+        assert_eq!(required(&account(ObjectAccess::Edit)), [account(ObjectAccess::Read)]);
+        assert!(required(&account(ObjectAccess::Read)).is_empty());
+        let all = closure_set([&account(ObjectAccess::ModifyAll)], &DependencyTable::empty("none"));
+        let expected: BTreeSet<Item> = [
+            ObjectAccess::Read,
+            ObjectAccess::Edit,
+            ObjectAccess::Delete,
+            ObjectAccess::ViewAll,
+            ObjectAccess::ModifyAll,
+        ]
+        .into_iter()
+        .map(account)
+        .collect();
+        assert_eq!(all, expected);
+    }
+}
