@@ -23,8 +23,8 @@ use sfperms::solver::Reason;
 use super::args::{DiffArgs, DiffFormat, ScopeArg};
 use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
-use super::explain::reason_text;
 use super::project;
+use super::reasons;
 use super::request;
 use super::style::{Style, Tone};
 
@@ -374,7 +374,7 @@ pub(super) fn text(o: &DiffReport, style: Style) -> String {
                 let _ = writeln!(out, "{pad}{}", flag_text(flag));
             }
             for reason in &change.reasons {
-                let _ = writeln!(out, "{pad}why: {}", reason_text(reason));
+                let _ = writeln!(out, "{pad}why: {}", reasons::line(reason));
             }
             if let Some(note) = &change.note {
                 let _ = writeln!(out, "{pad}{}", style.paint(Tone::Warning, note));
@@ -396,7 +396,7 @@ const LONG_WHY: usize = 80;
 /// The Why cell: the reasons, or, when they are long, a short summary ("feature deploy; required
 /// by ModifyMetadata") that opens onto the quotes.
 fn why_cell(reasons: &[Reason]) -> String {
-    let full: Vec<String> = reasons.iter().map(reason_text).collect();
+    let full: Vec<String> = reasons.iter().map(reasons::line).collect();
     let full = cell(&full.join("\n"));
     if full.chars().count() <= LONG_WHY {
         return full;

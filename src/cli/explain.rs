@@ -12,9 +12,8 @@ use serde_json::json;
 use sfperms::access::Item;
 use sfperms::catalog::{Catalog, Integration};
 use sfperms::platform::connected_apps;
-use sfperms::platform::dependencies::DependencySource;
 use sfperms::platform::permissions::{self, Risk};
-use sfperms::solver::{ChainLink, Context, Note, NoteKind, Plan, Reason, Warning};
+use sfperms::solver::{Note, NoteKind, Plan, Warning};
 
 use super::args::{ExplainArgs, ExplainFormat};
 use super::request;
@@ -56,106 +55,6 @@ fn risky(plan: &Plan) -> Vec<(&str, permissions::Privilege)> {
 /// Warnings that flag an unverified name or rule, and the rest.
 fn split_warnings(plan: &Plan) -> (Vec<&Warning>, Vec<&Warning>) {
     plan.warnings.iter().partition(|w| w.unverified())
-}
-
-/// Where a dependency pair comes from, in words.
-fn dependency_source(source: &DependencySource) -> String {
-    match source {
-        DependencySource::SetupTooltip => "Setup's \"requires\" tooltip, built-in table".into(),
-        DependencySource::DeployError => "a quoted Salesforce deploy error, built-in table".into(),
-        other => other.to_string(),
-    }
-}
-
-fn requirement_text(
-    context: &Context,
-    quote: &impl std::fmt::Display,
-    via: &Option<String>,
-    flag: &Option<String>,
-) -> String {
-    let mut s = format!("{context}: \"{quote}\"");
-    if let Some(flag) = flag {
-        let _ = write!(s, " (access from {flag})");
-    }
-    if let Some(via) = via {
-        let _ = write!(s, " — {via}");
-    }
-    s
-}
-
-fn platform_text(why: &str, source: &str) -> String {
-    format!("platform requirement: {why} (source: {source})")
-}
-
-/// One reason on one line, for `diff`'s "why" column.
-pub(super) fn reason_text(reason: &Reason) -> String {
-    match reason {
-        Reason::Requirement { context, quote, via, flag } => requirement_text(context, quote, via, flag),
-        Reason::CommandLine { flag } => format!("asked for with {flag}"),
-        Reason::Platform { why, source, .. } => platform_text(why, source),
-        Reason::Dependency { of, source, .. } => format!("required by {of} ({})", dependency_source(source)),
-    }
-}
-
-/// `ViewRoles ← ViewSetup ← ModifyMetadata ← feature deploy`.
-fn chain_text(item: &Item, chain: &[ChainLink]) -> String {
-    let words = chain.iter().map(|c| match c {
-        ChainLink::Context(Context::Always) => "every use".to_string(),
-        other => other.to_string(),
-    });
-    std::iter::once(item.to_string()).chain(words).collect::<Vec<_>>().join(" ← ")
-}
-
-/// One grant's reasons as lines. A grant the vendor asks for directly lists the sentences and
-/// names what else requires it on one line; a grant only Salesforce requires shows its shortest
-/// chain back to a vendor sentence, and names the other grants that require it.
-fn reason_lines(item: &Item, reasons: &[Reason]) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut required_by = Vec::new();
-    let direct = reasons.iter().any(|r| !matches!(r, Reason::Dependency { .. }));
-    let shortest = reasons
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| match r {
-            Reason::Dependency { chain, .. } => Some((chain.len(), i)),
-            _ => None,
-        })
-        .min()
-        .map(|(_, i)| i);
-    for (i, reason) in reasons.iter().enumerate() {
-        match reason {
-            Reason::Requirement { context, quote, via, flag } => {
-                lines.push(requirement_text(context, quote, via, flag))
-            }
-            Reason::CommandLine { flag } => lines.push(format!("asked for with {flag}")),
-            Reason::Platform { why, source, .. } => lines.push(platform_text(why, source)),
-            Reason::Dependency { source, chain, .. } if !direct && Some(i) == shortest => {
-                lines.push(format!(
-                    "required by Salesforce: {} ({})",
-                    chain_text(item, chain),
-                    dependency_source(source)
-                ));
-            }
-            Reason::Dependency { of, source, .. } => required_by.push((of.clone(), dependency_source(source))),
-        }
-    }
-    if !required_by.is_empty() {
-        lines.push(format!("also required by {}", grouped_by_source(&required_by)));
-    }
-    lines
-}
-
-/// `A, B (source one); C (source two)`: the grants that require one, each group with the source
-/// of its rule, in the order they were first met.
-fn grouped_by_source(required_by: &[(String, String)]) -> String {
-    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
-    for (of, source) in required_by {
-        match groups.iter_mut().find(|(s, _)| s == source) {
-            Some((_, names)) => names.push(of),
-            None => groups.push((source, vec![of])),
-        }
-    }
-    groups.iter().map(|(source, names)| format!("{} ({source})", names.join(", "))).collect::<Vec<_>>().join("; ")
 }
 
 fn item_title(item: &Item) -> String {
@@ -229,7 +128,7 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
     let _ = writeln!(out, "{h2}Grants ({})", plan.grants.len());
     for (item, reasons) in &plan.grants {
         let _ = writeln!(out, "{bullet}{}", item_title(item));
-        for line in reason_lines(item, reasons) {
+        for line in super::reasons::lines(item, reasons) {
             let _ = writeln!(out, "{sub}{line}");
         }
     }

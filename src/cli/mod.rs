@@ -31,6 +31,7 @@ mod gen_cmd;
 mod init;
 mod list;
 mod project;
+mod reasons;
 mod refusals;
 mod request;
 mod show;
