@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::{argv, assert_file_schema_valid, fixture_copy, input_error, run, stderr, stdout};
-use crate::layouts::JETSTREAM;
+use crate::layouts::{JETSTREAM, JETSTREAM_DEPLOY_SET};
 
 /// A copy of the Beta2 project the CLI's library wrote (it holds `Jetstream_User`).
 fn project() -> (tempfile::TempDir, PathBuf) {
@@ -84,19 +84,7 @@ fn an_existing_group_keeps_its_members_and_muting_set() {
     let check = run(&argv("gen", &JETSTREAM, &["--group", "Integrations", "--output-dir", against, "--check"]));
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
     // A new set joins after the others.
-    let written = run(&[
-        "gen",
-        "--for",
-        "jetstream",
-        "--feature",
-        "deploy",
-        "--name",
-        "Jetstream_Deploy",
-        "--group",
-        "Integrations",
-        "--output-dir",
-        against,
-    ]);
+    let written = run(&argv("gen", &JETSTREAM_DEPLOY_SET, &["--group", "Integrations", "--output-dir", against]));
     assert!(written.status.success(), "{}", stderr(&written));
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),

@@ -29,6 +29,10 @@ pub(crate) const JETSTREAM: [&str; 10] = [
     "Account.Rating:edit",
 ];
 
+/// A second set, Jetstream's deploy feature alone, that the fixtures do not hold.
+pub(crate) const JETSTREAM_DEPLOY_SET: [&str; 6] =
+    ["--for", "jetstream", "--feature", "deploy", "--name", "Jetstream_Deploy"];
+
 const LAYOUTS: [(&str, Decomposition); 2] = [("beta", Decomposition::Beta), ("beta2", Decomposition::Beta2)];
 
 fn project(layout: &str) -> (tempfile::TempDir, PathBuf) {
@@ -204,11 +208,9 @@ fn a_new_set_in_a_decomposed_project_is_written_decomposed() {
     for (layout, decomposition) in LAYOUTS {
         let (_dir, root) = project(layout);
         let against = root.to_str().unwrap();
-        let args =
-            ["gen", "--for", "jetstream", "--feature", "deploy", "--name", "Jetstream_Deploy", "--output-dir", against];
-        assert!(run(&args).status.success());
+        assert!(run(&argv("gen", &JETSTREAM_DEPLOY_SET, &["--output-dir", against])).status.success());
         assert!(!sets(&root).join("Jetstream_Deploy.permissionset-meta.xml").exists());
-        let expected = plain(&["--for", "jetstream", "--feature", "deploy", "--name", "Jetstream_Deploy"]);
+        let expected = plain(&JETSTREAM_DEPLOY_SET);
         assert_eq!(recomposed(&root, "Jetstream_Deploy", decomposition), expected, "{layout}");
         let user_permissions = match layout {
             "beta" => "userPermissions/ModifyMetadata.userPermission-meta.xml",
@@ -224,36 +226,11 @@ fn a_single_file_set_in_a_decomposed_project_becomes_its_folder() {
     let single = sets(&root).join("Jetstream_Deploy.permissionset-meta.xml");
     std::fs::write(&single, plain(&["--for", "jetstream", "--name", "Jetstream_Deploy"])).unwrap();
     let against = root.to_str().unwrap();
-    let check = run(&[
-        "gen",
-        "--for",
-        "jetstream",
-        "--feature",
-        "deploy",
-        "--name",
-        "Jetstream_Deploy",
-        "--output-dir",
-        against,
-        "--check",
-    ]);
+    let check = run(&argv("gen", &JETSTREAM_DEPLOY_SET, &["--output-dir", against, "--check"]));
     assert!(stdout(&check).contains("would be removed: "), "{}", stdout(&check));
-    assert!(
-        run(&[
-            "gen",
-            "--for",
-            "jetstream",
-            "--feature",
-            "deploy",
-            "--name",
-            "Jetstream_Deploy",
-            "--output-dir",
-            against
-        ])
-        .status
-        .success()
-    );
+    assert!(run(&argv("gen", &JETSTREAM_DEPLOY_SET, &["--output-dir", against])).status.success());
     assert!(!single.exists());
-    let expected = plain(&["--for", "jetstream", "--feature", "deploy", "--name", "Jetstream_Deploy"]);
+    let expected = plain(&JETSTREAM_DEPLOY_SET);
     assert_eq!(recomposed(&root, "Jetstream_Deploy", Decomposition::Beta2), expected);
 }
 
