@@ -20,12 +20,12 @@ use sfperms::project::set_folder::{self, SetFolder};
 use sfperms::project::source::{self, Entry, Origin, Source};
 use sfperms::solver::Reason;
 
-use super::args::{DiffArgs, DiffFormat, ScopeArg};
-use super::envelope;
+use super::args::{DiffArgs, ScopeArg};
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::flags;
 use super::project;
 use super::reasons;
+use super::render::{self, Format, Report};
 use super::request;
 use super::style::{Style, Tone};
 
@@ -114,33 +114,47 @@ impl Compared {
     }
 }
 
-pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
+pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
     if args.request.integration.is_none() {
-        return project::diff(catalog, args, options, as_json);
+        return project::diff(catalog, args, options, format);
     }
     let source = Source::open(&args.against)?;
     let compared = compare(catalog, args, options, &source)?;
-    let format = if as_json { DiffFormat::Json } else { args.format };
-    if !as_json {
+    if format != Format::Json {
         // The plan's own warnings are `explain`'s to print; these are about the files read.
         for warning in compared.warnings.iter().skip(compared.plan_warnings) {
             eprintln!("warning: {warning}");
         }
-        if matches!(format, DiffFormat::Patch) && compared.set_changes.len() < compared.report.changes.len() {
+        if format == Format::Patch && compared.set_changes.len() < compared.report.changes.len() {
             eprintln!(
                 "warning: the patch fixes the set's files only; un-mute what a group's muting permission set takes away by hand"
             );
         }
     }
-    match format {
-        DiffFormat::Json => {
-            return envelope::print_result(compared.exit_code(), &compared.json(), &compared.warnings);
-        }
-        DiffFormat::Text => out!("{}", text(&compared.report, Style::stdout())),
-        DiffFormat::Markdown => out!("{}", markdown(&compared.report, "###")),
-        DiffFormat::Patch => out!("{}", compared.patch()?),
+    render::print(&compared, format)
+}
+
+impl Report for Compared {
+    fn status(&self) -> u8 {
+        self.exit_code()
     }
-    Ok(compared.exit_code())
+
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        Ok(Compared::json(self))
+    }
+
+    fn human(&self, format: Format, style: Style) -> Result<String> {
+        match format {
+            Format::Text => Ok(text(&self.report, style)),
+            Format::Markdown => Ok(markdown(&self.report, "###")),
+            Format::Patch => self.patch(),
+            Format::Json => render::unsupported(format),
+        }
+    }
 }
 
 /// Compares the request's component with its namesake in `source`.
