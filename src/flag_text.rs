@@ -33,7 +33,7 @@ fn library_code_spells_no_flag_of_sfperms() {
     for (module, code) in library_files() {
         for line in code.lines() {
             let code = line.split("//").next().unwrap_or_default();
-            if spells_a_flag(code, &RESERVED_OPTION_NAMES) {
+            if spells_a_flag(code, RESERVED_OPTION_NAMES) {
                 found.push(format!("{module}: {}", line.trim()));
             }
         }
