@@ -14,7 +14,7 @@ use serde_json::json;
 use sfperms::audit::{self, Audit};
 use sfperms::catalog::Catalog;
 use sfperms::diff::{Change, Effect, Status};
-use sfperms::emit::{self, Naming};
+use sfperms::emit;
 use sfperms::metadata::Document;
 use sfperms::metadata::FileKind;
 use sfperms::platform::permissions;
@@ -194,7 +194,7 @@ fn check_user<'a>(
         format: DiffFormat::Text,
     };
     let (integration, plan) = request::plan(catalog, &diff_args.request, user.options.clone()).with_context(who)?;
-    let naming = Naming { name: user.name.as_deref(), label: user.label.as_deref(), new_profile: None };
+    let naming = super::request::naming(user.name.as_deref(), user.label.as_deref(), None);
     let name = emit::component(integration, &plan, naming).map_err(request::component_error).with_context(who)?.name;
     let kind = plan.output.file_kind();
     let compared = if source.find(kind, &name).is_empty() {
@@ -208,7 +208,7 @@ fn check_user<'a>(
 fn user_json(project: Option<&ProjectFile>, u: &UserCheck<'_>) -> serde_json::Value {
     json!({
         "line": u.user.line,
-        "flags": u.user.flags(),
+        "flags": super::flags::declared_user(u.user),
         "project-file": project.map(|p| &p.path),
         "kind": u.kind,
         "name": u.name,

@@ -97,7 +97,7 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
     let (h1, h2, bullet, sub, quote_open) =
         if markdown { ("# ", "\n## ", "- ", "    - ", "> ") } else { ("", "\n", "  ", "      - ", "  ") };
     let mut out = String::new();
-    let mut choices: Vec<String> = plan.options.iter().map(|(k, v)| format!("--{k} {v}")).collect();
+    let mut choices: Vec<String> = plan.options.iter().map(|(k, v)| super::flags::option(k, v)).collect();
     if !plan.features.is_empty() {
         choices.push(format!("features: {}", plan.features.join(", ")));
     }
@@ -145,7 +145,7 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
     if !plan.choices.is_empty() {
         let _ = writeln!(out, "{h2}Choices among alternatives");
         for choice in &plan.choices {
-            let _ = writeln!(out, "{bullet}{}: \"{}\"", choice.context, choice.quote);
+            let _ = writeln!(out, "{bullet}{}: \"{}\"", super::reasons::context(&choice.context), choice.quote);
             let _ = writeln!(out, "{sub}{}", choice.why);
         }
     }

@@ -7,7 +7,7 @@ use serde_json::json;
 use sfperms::access::Item;
 use sfperms::catalog::{Catalog, Integration};
 use sfperms::diff::compare;
-use sfperms::emit::{self, Component, Naming};
+use sfperms::emit::{self, Component};
 use sfperms::metadata::OutputKind;
 use sfperms::metadata::names::check_api_name;
 use sfperms::metadata::read::{self, Namespace};
@@ -103,7 +103,7 @@ pub(super) fn prepare<'a>(
         true => Some(licences::check(&args.user_license).map_err(|e| anyhow::anyhow!("--user-license: {e}"))?.0),
         false => None,
     };
-    let naming = Naming { name: args.name.as_deref(), label: args.label.as_deref(), new_profile };
+    let naming = request::naming(args.name.as_deref(), args.label.as_deref(), new_profile);
     let component = emit::component(integration, &plan, naming).map_err(request::component_error)?;
     let api_version = api_version(args, &plan)?;
     let mut files: Vec<FileOut> = Vec::new();

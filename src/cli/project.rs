@@ -129,7 +129,7 @@ pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, Str
     if as_json {
         let users: Vec<_> = generated
             .iter()
-            .map(|(user, g)| json!({ "line": user.line, "flags": user.flags(), "generated": g.json(args.check) }))
+            .map(|(user, g)| json!({ "line": user.line, "flags": super::flags::declared_user(user), "generated": g.json(args.check) }))
             .collect();
         let result = json!({ "project-file": file.path, "users": users });
         return envelope::print_result(status, &result, &warnings);
@@ -188,7 +188,7 @@ pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String
             let warnings = each_users_warnings(&file, &compared, |c| c.warnings.clone());
             let users: Vec<_> = compared
                 .iter()
-                .map(|(user, c)| json!({ "line": user.line, "flags": user.flags(), "diff": c.json() }))
+                .map(|(user, c)| json!({ "line": user.line, "flags": super::flags::declared_user(user), "diff": c.json() }))
                 .collect();
             let result = json!({ "project-file": file.path, "equal": status == SUCCESS, "users": users });
             return envelope::print_result(status, &result, &warnings);
