@@ -386,12 +386,15 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::solver::Asked;
 
-    /// A plan for `output` granting each item for the reason "asked for with FLAG".
+    /// A plan for `output` granting each item for a reason told apart by `label` (a command-line
+    /// request of that name).
     fn plan(output: OutputKind, grants: &[(Item, &str)]) -> Plan {
         let mut by_item: BTreeMap<Item, Vec<Reason>> = BTreeMap::new();
-        for (item, flag) in grants {
-            by_item.entry(item.clone()).or_default().push(Reason::CommandLine { flag: flag.to_string() });
+        for (item, label) in grants {
+            let asked = Asked::UserPermission(label.to_string());
+            by_item.entry(item.clone()).or_default().push(Reason::CommandLine { asked });
         }
         Plan {
             integration: "test".into(),
@@ -423,11 +426,12 @@ mod tests {
         diff(plan, generated, retrieved, scope).into_iter().map(|c| (c.id.to_string(), c)).collect()
     }
 
-    fn flags_of(reasons: &[Reason]) -> Vec<&str> {
+    /// The labels of `plan`'s reasons.
+    fn labels(reasons: &[Reason]) -> Vec<&str> {
         reasons
             .iter()
             .map(|r| match r {
-                Reason::CommandLine { flag } => flag.as_str(),
+                Reason::CommandLine { asked: Asked::UserPermission(label) } => label.as_str(),
                 other => panic!("not a reason of these tests: {other:?}"),
             })
             .collect()
@@ -572,12 +576,12 @@ mod tests {
     fn a_missing_grant_carries_the_plans_reasons() {
         let set = OutputKind::PermissionSet;
         let grants = [
-            (Item::Field("Contact.Phone".into(), FieldAccess::Edit), "--field Contact.Phone:edit"),
-            (Item::Field("Contact.Phone".into(), FieldAccess::Read), "--field Contact.Phone"),
-            (Item::Field("Contact.Email".into(), FieldAccess::Edit), "--field Contact.Email:edit"),
-            (Item::ApexClass("Handler".into()), "--apex-class Handler"),
-            (Item::CustomMetadataType("Setting__mdt".into()), "--custom-metadata Setting__mdt"),
-            (Item::ExternalCredentialPrincipal("Cred-Principal".into()), "--principal Cred-Principal"),
+            (Item::Field("Contact.Phone".into(), FieldAccess::Edit), "edit Phone"),
+            (Item::Field("Contact.Phone".into(), FieldAccess::Read), "read Phone"),
+            (Item::Field("Contact.Email".into(), FieldAccess::Edit), "edit Email"),
+            (Item::ApexClass("Handler".into()), "run Handler"),
+            (Item::CustomMetadataType("Setting__mdt".into()), "read Setting"),
+            (Item::ExternalCredentialPrincipal("Cred-Principal".into()), "use Cred-Principal"),
         ];
         let both = [("editable", "true"), ("readable", "true")];
         let generated = document(
@@ -598,16 +602,16 @@ mod tests {
             &[("fieldPermissions", &[("editable", "true"), ("field", "Contact.Email"), ("readable", "false")])],
         );
         let found = changes(&plan(set, &grants), &generated, &retrieved, Scope::Full);
-        let reasons = |id: &str| flags_of(&found[id].reasons);
-        assert_eq!(reasons("classAccesses Handler"), ["--apex-class Handler"]);
-        assert_eq!(reasons("customMetadataTypeAccesses Setting__mdt"), ["--custom-metadata Setting__mdt"]);
-        assert_eq!(reasons("externalCredentialPrincipalAccesses Cred-Principal"), ["--principal Cred-Principal"]);
+        let reasons = |id: &str| labels(&found[id].reasons);
+        assert_eq!(reasons("classAccesses Handler"), ["run Handler"]);
+        assert_eq!(reasons("customMetadataTypeAccesses Setting__mdt"), ["read Setting"]);
+        assert_eq!(reasons("externalCredentialPrincipalAccesses Cred-Principal"), ["use Cred-Principal"]);
         // Missing whole: Edit's reasons, then Read's.
-        assert_eq!(reasons("fieldPermissions Contact.Phone"), ["--field Contact.Phone:edit", "--field Contact.Phone"]);
+        assert_eq!(reasons("fieldPermissions Contact.Phone"), ["edit Phone", "read Phone"]);
         // Read missing where the plan grants Edit only.
         let email = &found["fieldPermissions Contact.Email"];
         assert_eq!((email.status, email.flags[0].effect), (Status::Changed, Effect::Missing));
-        assert_eq!(reasons("fieldPermissions Contact.Email"), ["--field Contact.Email:edit"]);
+        assert_eq!(reasons("fieldPermissions Contact.Email"), ["edit Email"]);
     }
 
     /// A sparse retrieved profile: an object is in the retrieve when it has an object row or a
@@ -639,5 +643,37 @@ mod tests {
         assert_eq!(status("objectPermissions Contact"), Status::Missing, "Contact has a field row");
         assert_eq!(status("fieldPermissions Case.Subject"), Status::NotInRetrieve);
         assert_eq!(status("objectPermissions Case"), Status::NotInRetrieve);
+    }
+
+    /// A tab shown another way (`DefaultOff` where sfperms writes `DefaultOn`) still grants: the
+    /// difference is a value, not missing or excess access.
+    #[test]
+    fn a_tab_shown_another_way_is_a_value_change() {
+        let profile = OutputKind::Profile;
+        let tab = |visibility| {
+            document(profile, &[("tabVisibilities", &[("tab", "standard-Case"), ("visibility", visibility)])])
+        };
+        let found = changes(&plan(profile, &[]), &tab("DefaultOn"), &tab("DefaultOff"), Scope::Full);
+        let case = &found["tabVisibilities standard-Case"];
+        assert_eq!(case.status, Status::Changed);
+        assert_eq!(case.flags[0].effect, Effect::Value);
+        assert_eq!(case.fix, "set visibility to DefaultOn");
+    }
+
+    /// The risk of a user permission is noted where the file holds it beyond the need, not where
+    /// the file lacks it.
+    #[test]
+    fn a_risk_is_noted_on_excess_not_on_missing_access() {
+        let set = OutputKind::PermissionSet;
+        let permission =
+            |enabled| document(set, &[("userPermissions", &[("enabled", enabled), ("name", "ModifyAllData")])]);
+        assert_eq!(permissions::privilege("ModifyAllData").risk, Risk::High);
+        let lacking = changes(&plan(set, &[]), &permission("true"), &permission("false"), Scope::Full);
+        let lacking = &lacking["userPermissions ModifyAllData"];
+        assert_eq!((lacking.flags[0].effect, &lacking.note), (Effect::Missing, &None));
+        let beyond = changes(&plan(set, &[]), &permission("false"), &permission("true"), Scope::Full);
+        let beyond = &beyond["userPermissions ModifyAllData"];
+        assert_eq!(beyond.flags[0].effect, Effect::Excess);
+        assert!(beyond.note.as_deref().is_some_and(|n| n.starts_with("high risk (rank ")), "{:?}", beyond.note);
     }
 }
