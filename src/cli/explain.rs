@@ -4,7 +4,6 @@
 //! verifies the connected user. Text, Markdown (for a pull request) or JSON. Rendering only: the
 //! reasons come from the solver's `Plan`.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use anyhow::Result;
@@ -15,7 +14,7 @@ use sfperms::platform::connected_apps;
 use sfperms::platform::permissions::{self, Risk};
 use sfperms::solver::{Note, NoteKind, Plan, Warning};
 
-use super::args::ExplainArgs;
+use super::config::Request;
 use super::render::{self, Format, Report};
 use super::request;
 use super::style::Style;
@@ -27,8 +26,8 @@ struct Explained<'a> {
     plan: Plan,
 }
 
-pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
-    let (integration, plan) = request::plan(catalog, &args.request, options)?;
+pub fn run(catalog: &Catalog, request: &Request, format: Format) -> Result<u8> {
+    let (integration, plan) = request::plan(catalog, request)?;
     render::print(&Explained { integration, plan }, format)
 }
 
