@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use anyhow::Result;
 use serde_json::json;
 use sfperms::access::Item;
-use sfperms::catalog::{Catalog, Integration};
+use sfperms::catalog::{Catalog, Conflict, Integration};
 use sfperms::platform::connected_apps;
 use sfperms::platform::permissions::{self, Risk};
 use sfperms::solver::{Note, NoteKind, Plan, Warning};
@@ -112,6 +112,18 @@ fn note_line(note: &Note) -> String {
     }
 }
 
+/// Where the vendor's documents disagree: each subject after `bullet`, each side and what was
+/// followed after `sub` (shared with `show`).
+pub(super) fn conflict_lines(out: &mut String, conflicts: &[Conflict], bullet: &str, sub: &str) {
+    for conflict in conflicts {
+        let _ = writeln!(out, "{bullet}{}", conflict.subject);
+        for side in &conflict.sides {
+            let _ = writeln!(out, "{sub}\"{}\" ({}): {}", side.source, side.document, side.says);
+        }
+        let _ = writeln!(out, "{sub}followed: {}", conflict.resolution);
+    }
+}
+
 /// The explanation as text, or as Markdown when `markdown`.
 fn explanation(integration: &Integration, plan: &Plan, markdown: bool) -> String {
     let (h1, h2, bullet, sub, quote_open) =
@@ -183,13 +195,7 @@ fn explanation(integration: &Integration, plan: &Plan, markdown: bool) -> String
 
     if !plan.conflicts.is_empty() {
         let _ = writeln!(out, "{h2}Where the vendor's documents disagree");
-        for conflict in &plan.conflicts {
-            let _ = writeln!(out, "{bullet}{}", conflict.subject);
-            for side in &conflict.sides {
-                let _ = writeln!(out, "{sub}\"{}\" ({}): {}", side.source, side.document, side.says);
-            }
-            let _ = writeln!(out, "{sub}followed: {}", conflict.resolution);
-        }
+        conflict_lines(&mut out, &plan.conflicts, bullet, sub);
     }
 
     if !plan.package_permission_sets.is_empty() {
