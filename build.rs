@@ -72,28 +72,32 @@ fn table(out: &mut String, name: &str, file: &str, key_column: &str, keys: Keys)
     let path = format!("src/platform/data/{file}");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
     let mut header: Vec<String> = Vec::new();
-    let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+    // (line number, start and end of the line in the text, key, start of the key in the text)
+    let mut rows: Vec<(usize, usize, usize, String, usize)> = Vec::new();
     tsv::for_each_row(&text, |row| {
         if header.is_empty() {
             header = row.header().iter().map(|h| h.to_string()).collect();
         }
-        rows.push((row.line, row.cells().iter().map(|c| c.to_string()).collect()));
+        let offset = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
+        let key = row.get(key_column);
+        rows.push((row.line, offset(row.text()), offset(row.text()) + row.text().len(), key.to_string(), offset(key)));
     });
-    let key = header.iter().position(|h| h == key_column).unwrap_or_else(|| panic!("{path}: no column `{key_column}`"));
-    let key_of = |cells: &Vec<String>| cells.get(key).cloned().unwrap_or_default();
     // A stable sort: rows of one key stay in file order.
-    rows.sort_by(|(_, a), (_, b)| tsv::cmp_ignore_case(&key_of(a), &key_of(b)));
+    rows.sort_by(|a, b| tsv::cmp_ignore_case(&a.3, &b.3));
     if keys == Keys::Unique {
         for pair in rows.windows(2) {
-            if tsv::cmp_ignore_case(&key_of(&pair[0].1), &key_of(&pair[1].1)).is_eq() {
-                panic!("{path}:{}: `{}` is already on line {}", pair[1].0, key_of(&pair[1].1), pair[0].0);
+            if tsv::cmp_ignore_case(&pair[0].3, &pair[1].3).is_eq() {
+                panic!("{path}:{}: `{}` is already on line {}", pair[1].0, pair[1].3, pair[0].0);
             }
         }
     }
+    let abs = Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap()).join(&path);
     writeln!(out, "pub static {name}: crate::tsv::Table = crate::tsv::Table {{").unwrap();
-    writeln!(out, "    header: &{header:?},\n    key: {key},\n    records: &[").unwrap();
-    for (line, cells) in rows {
-        writeln!(out, "        crate::tsv::Record {{ line: {line}, cells: &{cells:?} }},").unwrap();
+    writeln!(out, "    text: include_str!({:?}),", abs.display().to_string()).unwrap();
+    writeln!(out, "    header: &{header:?},\n    records: &[").unwrap();
+    for (line, start, end, key, key_start) in rows {
+        let key_end = key_start + key.len();
+        writeln!(out, "        crate::tsv::Record {{ line: {line}, start: {start}, end: {end}, key_start: {key_start}, key_end: {key_end} }},").unwrap();
     }
     writeln!(out, "    ],\n}};").unwrap();
 }
