@@ -10,7 +10,7 @@ use serde_json::json;
 use sfperms::catalog::Catalog;
 use sfperms::diff::muting::{self, GroupMuting};
 use sfperms::diff::{self, Change, Effect, FlagChange, Scope, Status};
-use sfperms::emit::{self, Naming};
+use sfperms::emit;
 use sfperms::metadata::Document;
 use sfperms::metadata::FileKind;
 use sfperms::metadata::OutputKind;
@@ -20,11 +20,12 @@ use sfperms::project::set_folder::{self, SetFolder};
 use sfperms::project::source::{self, Entry, Origin, Source};
 use sfperms::solver::Reason;
 
-use super::args::{DiffArgs, DiffFormat, ScopeArg};
-use super::envelope;
+use super::args::{DiffArgs, ScopeArg};
 use super::exit::{DIFFERENCES, SUCCESS};
+use super::flags;
 use super::project;
 use super::reasons;
+use super::render::{self, Format, Report};
 use super::request;
 use super::style::{Style, Tone};
 
@@ -37,6 +38,18 @@ pub(super) struct DiffReport {
     pub path: String,
     pub scope: Scope,
     pub changes: Vec<Change>,
+}
+
+/// The changes as `--json` lists them, each with its reasons worded (`reasons::json`).
+fn changes_json(changes: &[Change]) -> serde_json::Value {
+    let listed = changes.iter().map(|change| {
+        let mut value = json!(change);
+        if !change.reasons.is_empty() {
+            value["reasons"] = change.reasons.iter().map(reasons::json).collect();
+        }
+        value
+    });
+    listed.collect()
 }
 
 /// One comparison, with what the patch needs.
@@ -74,7 +87,7 @@ impl Compared {
             "scope": o.scope,
             "equal": self.equal(),
             "counts": diff::counts(&o.changes),
-            "changes": o.changes,
+            "changes": changes_json(&o.changes),
         });
         if let Some(folder) = &self.read.folder {
             doc["layout"] = json!(folder.layout);
@@ -101,33 +114,47 @@ impl Compared {
     }
 }
 
-pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
+pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
     if args.request.integration.is_none() {
-        return project::diff(catalog, args, options, as_json);
+        return project::diff(catalog, args, options, format);
     }
     let source = Source::open(&args.against)?;
     let compared = compare(catalog, args, options, &source)?;
-    let format = if as_json { DiffFormat::Json } else { args.format };
-    if !as_json {
+    if format != Format::Json {
         // The plan's own warnings are `explain`'s to print; these are about the files read.
         for warning in compared.warnings.iter().skip(compared.plan_warnings) {
             eprintln!("warning: {warning}");
         }
-        if matches!(format, DiffFormat::Patch) && compared.set_changes.len() < compared.report.changes.len() {
+        if format == Format::Patch && compared.set_changes.len() < compared.report.changes.len() {
             eprintln!(
                 "warning: the patch fixes the set's files only; un-mute what a group's muting permission set takes away by hand"
             );
         }
     }
-    match format {
-        DiffFormat::Json => {
-            return envelope::print_result(compared.exit_code(), &compared.json(), &compared.warnings);
-        }
-        DiffFormat::Text => out!("{}", text(&compared.report, Style::stdout())),
-        DiffFormat::Markdown => out!("{}", markdown(&compared.report, "###")),
-        DiffFormat::Patch => out!("{}", compared.patch()?),
+    render::print(&compared, format)
+}
+
+impl Report for Compared {
+    fn status(&self) -> u8 {
+        self.exit_code()
     }
-    Ok(compared.exit_code())
+
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        Ok(Compared::json(self))
+    }
+
+    fn human(&self, format: Format, style: Style) -> Result<String> {
+        match format {
+            Format::Text => Ok(text(&self.report, style)),
+            Format::Markdown => Ok(markdown(&self.report, "###")),
+            Format::Patch => self.patch(),
+            Format::Json => render::unsupported(format),
+        }
+    }
 }
 
 /// Compares the request's component with its namesake in `source`.
@@ -139,7 +166,7 @@ pub(super) fn compare(
 ) -> Result<Compared> {
     let command = command_line(args, &options);
     let (integration, plan) = request::plan(catalog, &args.request, options)?;
-    let naming = Naming { name: args.name.as_deref(), label: args.label.as_deref(), new_profile: None };
+    let naming = request::naming(args.name.as_deref(), args.label.as_deref(), None);
     let component = emit::component(integration, &plan, naming).map_err(request::component_error)?;
     // A permission set deploy replaces the whole set, so it is always compared whole.
     let scope = match (plan.output, args.scope) {
@@ -285,18 +312,16 @@ fn read_component(source: &Source, entry: &Entry, kind: FileKind, name: &str) ->
 /// The `gen` command line the file is compared with.
 fn command_line(args: &DiffArgs, options: &BTreeMap<String, String>) -> String {
     let r = &args.request;
-    let mut parts = vec![format!("sfperms gen --for {}", r.integration.as_deref().unwrap_or_default())];
-    parts.extend(options.iter().map(|(k, v)| format!("--{k} {v}")));
-    parts.extend(r.feature.iter().map(|f| format!("--feature {f}")));
-    parts.extend(r.object.iter().map(|o| format!("--object {o}")));
-    parts.extend(r.field.iter().map(|f| format!("--field {f}")));
-    if let Some(kind) = r.output_kind {
-        parts.push(format!("--as {}", kind.word()));
-    }
-    if let Some(name) = &args.name {
-        parts.push(format!("--name '{name}'"));
-    }
-    parts.join(" ")
+    let flags = flags::GenFlags {
+        integration: r.integration.as_deref().unwrap_or_default(),
+        options,
+        features: &r.feature,
+        objects: &r.object,
+        fields: &r.field,
+        output: r.output_kind,
+        name: args.name.as_deref(),
+    };
+    format!("sfperms gen {}", flags.text())
 }
 
 fn status_word(status: Status) -> &'static str {
@@ -404,8 +429,8 @@ fn why_cell(reasons: &[Reason]) -> String {
     let short: Vec<String> = reasons
         .iter()
         .map(|r| match r {
-            Reason::Requirement { context, .. } => context.to_string(),
-            Reason::CommandLine { flag } => format!("asked for with {flag}"),
+            Reason::Requirement { context, .. } => reasons::context(context),
+            Reason::CommandLine { asked } => reasons::asked_line(asked),
             Reason::Platform { .. } => "platform requirement".to_string(),
             Reason::Dependency { of, .. } => format!("required by {of}"),
         })

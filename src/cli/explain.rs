@@ -15,20 +15,37 @@ use sfperms::platform::connected_apps;
 use sfperms::platform::permissions::{self, Risk};
 use sfperms::solver::{Note, NoteKind, Plan, Warning};
 
-use super::args::{ExplainArgs, ExplainFormat};
+use super::args::ExplainArgs;
+use super::render::{self, Format, Report};
 use super::request;
+use super::style::Style;
 use super::warnings;
 
-pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
+/// An integration's plan, as `explain` reports it.
+struct Explained<'a> {
+    integration: &'a Integration,
+    plan: Plan,
+}
+
+pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
     let (integration, plan) = request::plan(catalog, &args.request, options)?;
-    if as_json {
-        let (unverified, other) = split_warnings(&plan);
-        let doc = json!({
+    render::print(&Explained { integration, plan }, format)
+}
+
+impl Report for Explained<'_> {
+    fn warnings(&self) -> Vec<String> {
+        warnings::texts(&self.plan)
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        let (integration, plan) = (self.integration, &self.plan);
+        let (unverified, other) = split_warnings(plan);
+        Ok(json!({
             "integration": integration.id,
             "document": integration.document,
             "sources": integration.sources,
-            "plan": warnings::plan_json(&plan),
-            "risky": risky(&plan).iter().map(|(n, p)| json!({"name": n, "label": permissions::label(n), "risk": p.risk, "rank": p.rank, "why": p.why})).collect::<Vec<_>>(),
+            "plan": warnings::plan_json(plan),
+            "risky": risky(plan).iter().map(|(n, p)| json!({"name": n, "label": permissions::label(n), "risk": p.risk, "rank": p.rank, "why": p.why})).collect::<Vec<_>>(),
             "unverified": unverified.iter().map(|w| warnings::text(w)).collect::<Vec<_>>(),
             "other-warnings": other.iter().map(|w| warnings::text(w)).collect::<Vec<_>>(),
             "verification-query": plan.verification_query(),
@@ -36,12 +53,16 @@ pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, Stri
             "connects-through-api": integration.connects_through_api,
             "connected-app": integration.connected_app,
             "integration-licence": integration.integration_licence,
-        });
-        return super::envelope::print_result(0, &doc, &warnings::texts(&plan));
+        }))
     }
-    let text = render(integration, &plan, matches!(args.format, ExplainFormat::Markdown));
-    out!("{text}");
-    Ok(0)
+
+    fn human(&self, format: Format, _: Style) -> Result<String> {
+        match format {
+            Format::Text => Ok(explanation(self.integration, &self.plan, false)),
+            Format::Markdown => Ok(explanation(self.integration, &self.plan, true)),
+            other => render::unsupported(other),
+        }
+    }
 }
 
 /// The granted user permissions rated medium or high risk, riskiest first.
@@ -93,11 +114,11 @@ fn note_line(note: &Note) -> String {
 }
 
 /// The explanation as text, or as Markdown when `markdown`.
-pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String {
+fn explanation(integration: &Integration, plan: &Plan, markdown: bool) -> String {
     let (h1, h2, bullet, sub, quote_open) =
         if markdown { ("# ", "\n## ", "- ", "    - ", "> ") } else { ("", "\n", "  ", "      - ", "  ") };
     let mut out = String::new();
-    let mut choices: Vec<String> = plan.options.iter().map(|(k, v)| format!("--{k} {v}")).collect();
+    let mut choices: Vec<String> = plan.options.iter().map(|(k, v)| super::flags::option(k, v)).collect();
     if !plan.features.is_empty() {
         choices.push(format!("features: {}", plan.features.join(", ")));
     }
@@ -145,7 +166,7 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
     if !plan.choices.is_empty() {
         let _ = writeln!(out, "{h2}Choices among alternatives");
         for choice in &plan.choices {
-            let _ = writeln!(out, "{bullet}{}: \"{}\"", choice.context, choice.quote);
+            let _ = writeln!(out, "{bullet}{}: \"{}\"", super::reasons::context(&choice.context), choice.quote);
             let _ = writeln!(out, "{sub}{}", choice.why);
         }
     }

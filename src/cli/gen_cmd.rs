@@ -1,13 +1,14 @@
 //! `sfperms gen`: solve, emit, and print or write (source or mdapi layout, zip), or `--check`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
 use serde_json::json;
 use sfperms::access::Item;
 use sfperms::catalog::{Catalog, Integration};
 use sfperms::diff::compare;
-use sfperms::emit::{self, Component, Naming};
+use sfperms::emit::{self, Component};
 use sfperms::metadata::OutputKind;
 use sfperms::metadata::names::check_api_name;
 use sfperms::metadata::read::{self, Namespace};
@@ -17,10 +18,11 @@ use sfperms::project::output::{self, FileOut, Layout};
 use sfperms::solver::Plan;
 
 use super::args::{GenArgs, LayoutArg};
-use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::project;
+use super::render::{self, Format, Report};
 use super::request;
+use super::style::Style;
 use super::warnings;
 
 /// What `gen` computes for one request, before anything is written or printed.
@@ -57,36 +59,59 @@ impl Generated<'_> {
     }
 }
 
-pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
+/// What one `gen` did: the component, and whether files were only compared (`--check`).
+struct GenReport<'a> {
+    generated: Generated<'a>,
+    check: bool,
+}
+
+impl Report for GenReport<'_> {
+    fn status(&self) -> u8 {
+        if self.check && self.generated.changes() { DIFFERENCES } else { SUCCESS }
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        warnings::texts(&self.generated.plan)
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        Ok(self.generated.json(self.check))
+    }
+
+    /// The XML when there are no files; with `--check`, what would change; otherwise nothing
+    /// (what was written goes to stderr, `print_written`).
+    fn human(&self, _: Format, _: Style) -> Result<String> {
+        let files = &self.generated.files;
+        Ok(if files.is_empty() {
+            emit::render_fast(&self.generated.component.document)
+        } else if self.check {
+            check_text(files)
+        } else {
+            String::new()
+        })
+    }
+}
+
+pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
     if args.request.integration.is_none() {
-        return project::generate(catalog, args, options, as_json);
+        return project::generate(catalog, args, options, format);
     }
     if args.check && args.output_dir.is_none() && args.zip.is_none() {
         bail!("--check compares with files on disk: give --output-dir DIR or --zip FILE");
     }
     let generated = prepare(catalog, args, options)?;
-    let files = &generated.files;
-
-    if as_json {
-        write_files(files, args.check)?;
-        let status = if args.check && generated.changes() { DIFFERENCES } else { SUCCESS };
-        return envelope::print_result(status, &generated.json(args.check), &warnings::texts(&generated.plan));
+    if format != Format::Json {
+        for warning in warnings::texts(&generated.plan) {
+            eprintln!("warning: {warning}");
+        }
     }
-
-    for warning in warnings::texts(&generated.plan) {
-        eprintln!("warning: {warning}");
+    write_files(&generated.files, args.check)?;
+    let report = GenReport { generated, check: args.check };
+    let status = render::print(&report, format)?;
+    if format != Format::Json && !args.check {
+        print_written(&report.generated.files);
     }
-    if files.is_empty() {
-        out!("{}", emit::render_fast(&generated.component.document));
-        return Ok(SUCCESS);
-    }
-    if args.check {
-        print_check(files)?;
-        return Ok(if generated.changes() { DIFFERENCES } else { SUCCESS });
-    }
-    write_files(files, false)?;
-    print_written(files);
-    Ok(SUCCESS)
+    Ok(status)
 }
 
 /// Solves the request and computes the files to write (none without --output-dir or --zip).
@@ -103,7 +128,7 @@ pub(super) fn prepare<'a>(
         true => Some(licences::check(&args.user_license).map_err(|e| anyhow::anyhow!("--user-license: {e}"))?.0),
         false => None,
     };
-    let naming = Naming { name: args.name.as_deref(), label: args.label.as_deref(), new_profile };
+    let naming = request::naming(args.name.as_deref(), args.label.as_deref(), new_profile);
     let component = emit::component(integration, &plan, naming).map_err(request::component_error)?;
     let api_version = api_version(args, &plan)?;
     let mut files: Vec<FileOut> = Vec::new();
@@ -149,19 +174,20 @@ fn refuse_fragment_without_profile(name: &str, dir: &std::path::Path, files: &[F
 }
 
 /// `gen --check`'s lines: each file that would change or be created, with what changes.
-pub(super) fn print_check(files: &[FileOut]) -> Result<()> {
+pub(super) fn check_text(files: &[FileOut]) -> String {
+    let mut out = String::new();
     for file in files.iter().filter(|f| f.changes()) {
         let what = match (file.remove, file.existing().is_some()) {
             (true, _) => "would be removed",
             (false, true) => "would change",
             (false, false) => "would be created",
         };
-        outln!("{what}: {}", file.path().display());
+        let _ = writeln!(out, "{what}: {}", file.path().display());
         if let Some(summary) = semantic_summary(file) {
-            outln!("  {summary}");
+            let _ = writeln!(out, "  {summary}");
         }
     }
-    Ok(())
+    out
 }
 
 /// What `gen` did to each file, on stderr.

@@ -14,11 +14,11 @@ use sfperms::metadata::OutputKind;
 use sfperms::project::config::{self, FILE_NAME};
 
 use super::args::InitArgs;
-use super::envelope;
 use super::exit::SUCCESS;
+use super::render::{self, Format, Page};
 use super::request;
 
-pub fn run(catalog: &Catalog, args: &InitArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
+pub fn run(catalog: &Catalog, args: &InitArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
     let path = Path::new(FILE_NAME);
     if path.exists() {
         bail!("{FILE_NAME} already exists here: edit it, or remove it first");
@@ -57,9 +57,10 @@ pub fn run(catalog: &Catalog, args: &InitArgs, options: BTreeMap<String, String>
     }
     Target::open(path, Path::new("."))?.write(text.as_bytes())?;
     let has_sfdx = Path::new("sfdx-project.json").is_file();
-    if as_json {
-        let result = json!({ "path": FILE_NAME, "users": usize::from(user.is_some()), "sfdx-project": has_sfdx });
-        return envelope::print_result(SUCCESS, &result, &[]);
+    let result = json!({ "path": FILE_NAME, "users": usize::from(user.is_some()), "sfdx-project": has_sfdx });
+    let status = render::print(&Page { json: result, text: String::new() }, format)?;
+    if format == Format::Json {
+        return Ok(status);
     }
     eprintln!("created: {FILE_NAME}");
     if !has_sfdx {

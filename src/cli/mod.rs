@@ -26,6 +26,7 @@ mod diff_cmd;
 mod envelope;
 mod exit;
 mod explain;
+mod flags;
 mod fmt_cmd;
 mod gen_cmd;
 mod init;
@@ -33,6 +34,7 @@ mod list;
 mod project;
 mod reasons;
 mod refusals;
+mod render;
 mod request;
 mod show;
 mod style;
@@ -45,6 +47,7 @@ use anyhow::Result;
 use clap::{CommandFactory, FromArgMatches};
 
 pub use args::Cli;
+use render::Format;
 
 pub fn main() -> ExitCode {
     let argv: Vec<OsString> = std::env::args_os().collect();
@@ -94,17 +97,29 @@ fn run(argv: &[OsString], json: bool) -> Result<u8> {
     let cli = Cli::from_arg_matches(&matches)?;
     cli.color.install();
     let options = args::integration_options(&matches, &catalog);
+    // `--json` wins over a command's `--format`.
+    let format = |asked: Format| if cli.json { Format::Json } else { asked };
     match cli.command {
-        args::Command::List => list::run(&catalog, cli.json),
-        args::Command::Show { id } => show::run(&catalog, &id, cli.json),
-        args::Command::Gen(args) => gen_cmd::run(&catalog, &args, options, cli.json),
-        args::Command::Explain(explain) => explain::run(&catalog, &explain, options, cli.json),
-        args::Command::Fmt(fmt) => fmt_cmd::run(&fmt, cli.json),
-        args::Command::Diff(diff) => diff_cmd::run(&catalog, &diff, options, cli.json),
-        args::Command::Audit(audit) => audit_cmd::run(&catalog, &audit, cli.json),
-        args::Command::Init(init) => init::run(&catalog, &init, options, cli.json),
-        args::Command::Completions { shell } => completions::completions(full_command(&catalog), shell, cli.json),
-        args::Command::Man { command } => completions::man(full_command(&catalog), command.as_deref(), cli.json),
+        args::Command::List => list::run(&catalog, format(Format::Text)),
+        args::Command::Show { id } => show::run(&catalog, &id, format(Format::Text)),
+        args::Command::Gen(args) => gen_cmd::run(&catalog, &args, options, format(Format::Text)),
+        args::Command::Explain(explain) => {
+            let asked = format(explain.format.into());
+            explain::run(&catalog, &explain, options, asked)
+        }
+        args::Command::Fmt(fmt) => fmt_cmd::run(&fmt, format(Format::Text)),
+        args::Command::Diff(diff) => {
+            let asked = format(diff.format.into());
+            diff_cmd::run(&catalog, &diff, options, asked)
+        }
+        args::Command::Audit(audit) => audit_cmd::run(&catalog, &audit, format(audit.format.into())),
+        args::Command::Init(init) => init::run(&catalog, &init, options, format(Format::Text)),
+        args::Command::Completions { shell } => {
+            completions::completions(full_command(&catalog), shell, format(Format::Text))
+        }
+        args::Command::Man { command } => {
+            completions::man(full_command(&catalog), command.as_deref(), format(Format::Text))
+        }
     }
 }
 

@@ -13,11 +13,11 @@ use sfperms::diff;
 use sfperms::project::config::{self, DeclaredUser, ProjectFile};
 use sfperms::project::source::Source;
 
-use super::args::{DiffArgs, DiffFormat, GenArgs, RequestArgs};
+use super::args::{DiffArgs, GenArgs, RequestArgs};
 use super::diff_cmd::{self, Compared};
-use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::gen_cmd::{self, Generated};
+use super::render::{self, Format, Report};
 use super::style::Style;
 use super::warnings;
 
@@ -94,7 +94,7 @@ fn each_users_warnings<T>(
 
 /// `gen` for every declared user: writes them all (into the project, or --output-dir), or with
 /// `--check` reports every user whose files would change.
-pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
+pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
     refuse_request_flags(&args.request, &options)?;
     if args.zip.is_some() {
         bail!("--zip writes one integration user's component: add --for ID");
@@ -122,45 +122,83 @@ pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, Str
     // Nothing is written unless every user could be generated (above), and all are written together.
     let all_files: Vec<_> = generated.iter().flat_map(|(_, g)| g.files.iter().cloned()).collect();
     gen_cmd::write_files(&all_files, args.check)?;
-    let drifted: Vec<&(&DeclaredUser, Generated<'_>)> = generated.iter().filter(|(_, g)| g.changes()).collect();
-    let status = if args.check && !drifted.is_empty() { DIFFERENCES } else { SUCCESS };
-
-    let warnings = each_users_warnings(&file, &generated, |g| warnings::texts(&g.plan));
-    if as_json {
-        let users: Vec<_> = generated
-            .iter()
-            .map(|(user, g)| json!({ "line": user.line, "flags": user.flags(), "generated": g.json(args.check) }))
-            .collect();
-        let result = json!({ "project-file": file.path, "users": users });
-        return envelope::print_result(status, &result, &warnings);
+    let report = ProjectGen { file: &file, generated, check: args.check };
+    if format != Format::Json {
+        for warning in &report.warnings() {
+            eprintln!("warning: {warning}");
+        }
     }
-    for warning in &warnings {
-        eprintln!("warning: {warning}");
+    let status = render::print(&report, format)?;
+    if format == Format::Json {
+        return Ok(status);
     }
     if args.check {
-        for (user, g) in &drifted {
-            outln!("{}:", who(&file, user));
-            gen_cmd::print_check(&g.files)?;
-        }
+        let drifted = report.drifted();
         let names: Vec<String> = drifted.iter().map(|(user, _)| who(&file, user)).collect();
         eprintln!(
             "{} users checked ({}), {} would change{}",
-            generated.len(),
+            report.generated.len(),
             file.path.display(),
             drifted.len(),
             if names.is_empty() { String::new() } else { format!(": {}", names.join(", ")) }
         );
         return Ok(status);
     }
-    for (_, g) in &generated {
+    for (_, g) in &report.generated {
         gen_cmd::print_written(&g.files);
     }
     Ok(status)
 }
 
+/// Every declared user's generated component.
+struct ProjectGen<'a> {
+    file: &'a ProjectFile,
+    generated: Vec<(&'a DeclaredUser, Generated<'a>)>,
+    check: bool,
+}
+
+impl ProjectGen<'_> {
+    /// The users whose files change (or, with `--check`, would).
+    fn drifted(&self) -> Vec<&(&DeclaredUser, Generated<'_>)> {
+        self.generated.iter().filter(|(_, g)| g.changes()).collect()
+    }
+}
+
+impl Report for ProjectGen<'_> {
+    fn status(&self) -> u8 {
+        if self.check && !self.drifted().is_empty() { DIFFERENCES } else { SUCCESS }
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        each_users_warnings(self.file, &self.generated, |g| warnings::texts(&g.plan))
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        let users: Vec<_> = self
+            .generated
+            .iter()
+            .map(|(user, g)| json!({ "line": user.line, "flags": super::flags::declared_user(user), "generated": g.json(self.check) }))
+            .collect();
+        Ok(json!({ "project-file": self.file.path, "users": users }))
+    }
+
+    /// With `--check`, each user whose files would change and what would; otherwise nothing
+    /// (what was written goes to stderr).
+    fn human(&self, _: Format, _: Style) -> Result<String> {
+        let mut out = String::new();
+        if self.check {
+            for (user, g) in self.drifted() {
+                let _ = writeln!(out, "{}:", who(self.file, user));
+                out.push_str(&gen_cmd::check_text(&g.files));
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// `diff` for every declared user against the same retrieve: each user's report, then one
 /// summary (text), one Markdown report for a pull request, one JSON document or one patch.
-pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
+pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
     refuse_request_flags(&args.request, &options)?;
     if args.name.is_some() || args.label.is_some() {
         bail!("--name and --label without --for: put them in the users' `[[user]]` tables");
@@ -181,33 +219,52 @@ pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String
             diff_cmd::compare(catalog, &user_args, user.options.clone(), &source).with_context(|| who(&file, user))?;
         compared.push((user, one));
     }
-    let status = compared.iter().map(|(_, c)| c.exit_code()).max().unwrap_or(SUCCESS);
-    let format = if as_json { DiffFormat::Json } else { args.format };
-    match format {
-        DiffFormat::Json => {
-            let warnings = each_users_warnings(&file, &compared, |c| c.warnings.clone());
-            let users: Vec<_> = compared
-                .iter()
-                .map(|(user, c)| json!({ "line": user.line, "flags": user.flags(), "diff": c.json() }))
-                .collect();
-            let result = json!({ "project-file": file.path, "equal": status == SUCCESS, "users": users });
-            return envelope::print_result(status, &result, &warnings);
-        }
-        DiffFormat::Text => {
-            let style = Style::stdout();
-            for (_, c) in &compared {
-                outln!("{}", diff_cmd::text(&c.report, style));
-            }
-            out!("{}", summary_text(&file, &compared));
-        }
-        DiffFormat::Markdown => out!("{}", markdown(&file, &compared)),
-        DiffFormat::Patch => {
-            for (_, c) in &compared {
-                out!("{}", c.patch()?);
-            }
-        }
+    render::print(&ProjectDiff { file: &file, compared }, format)
+}
+
+/// Every declared user's comparison with the same retrieve.
+struct ProjectDiff<'a> {
+    file: &'a ProjectFile,
+    compared: Vec<(&'a DeclaredUser, Compared)>,
+}
+
+impl Report for ProjectDiff<'_> {
+    fn status(&self) -> u8 {
+        self.compared.iter().map(|(_, c)| c.exit_code()).max().unwrap_or(SUCCESS)
     }
-    Ok(status)
+
+    fn warnings(&self) -> Vec<String> {
+        each_users_warnings(self.file, &self.compared, |c| c.warnings.clone())
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        let users: Vec<_> = self
+            .compared
+            .iter()
+            .map(|(user, c)| json!({ "line": user.line, "flags": super::flags::declared_user(user), "diff": c.json() }))
+            .collect();
+        Ok(json!({ "project-file": self.file.path, "equal": self.status() == SUCCESS, "users": users }))
+    }
+
+    fn human(&self, format: Format, style: Style) -> Result<String> {
+        let mut out = String::new();
+        match format {
+            Format::Text => {
+                for (_, c) in &self.compared {
+                    let _ = writeln!(out, "{}", diff_cmd::text(&c.report, style));
+                }
+                out.push_str(&summary_text(self.file, &self.compared));
+            }
+            Format::Markdown => out = markdown(self.file, &self.compared),
+            Format::Patch => {
+                for (_, c) in &self.compared {
+                    out.push_str(&c.patch()?);
+                }
+            }
+            Format::Json => return render::unsupported(format),
+        }
+        Ok(out)
+    }
 }
 
 /// One line per user: equal, or its headline.

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use sfperms::catalog::{self, Catalog, Integration};
-use sfperms::emit::ComponentError;
+use sfperms::emit::{ComponentError, Naming};
 use sfperms::platform::dependencies::DependencyTable;
 use sfperms::platform::{dependency_export, field_export};
 use sfperms::solver::{self, FieldRequest, ObjectRequest, Plan, Selection};
@@ -81,6 +81,11 @@ pub fn plan<'a>(
     };
     let plan = solver::solve(integration, &selection, table).map_err(Refusal)?;
     Ok((integration, plan))
+}
+
+/// The admin's naming of the component, its description naming options by their flags.
+pub fn naming<'a>(name: Option<&'a str>, label: Option<&'a str>, new_profile: Option<&'a str>) -> Naming<'a> {
+    Naming { name, label, new_profile, option_words: super::flags::option }
 }
 
 /// A name or label the component cannot have, as the flag that gave it.

@@ -20,6 +20,8 @@ pub fn plan_json(plan: &Plan) -> serde_json::Value {
     let mut value = serde_json::to_value(plan).unwrap_or_default();
     if let Some(object) = value.as_object_mut() {
         object.insert("warnings".into(), serde_json::json!(texts(plan)));
+        object.insert("grants".into(), grants_json(plan));
+        object.insert("choices".into(), choices_json(plan));
         if let Some(notes) = object.get_mut("notes").and_then(|n| n.as_array_mut()) {
             for (json, note) in notes.iter_mut().zip(&plan.notes) {
                 if let Some(fields) = json.as_object_mut() {
@@ -29,6 +31,32 @@ pub fn plan_json(plan: &Plan) -> serde_json::Value {
         }
     }
     value
+}
+
+/// The grants as `--json` lists them: kind, name, access (objects and fields) and the reasons.
+fn grants_json(plan: &Plan) -> serde_json::Value {
+    let listed = plan.grants.iter().map(|(item, reasons)| {
+        let mut value = serde_json::json!({
+            "kind": item.kind(), "name": item.name(),
+            "reasons": reasons.iter().map(super::reasons::json).collect::<Vec<_>>(),
+        });
+        if let Some(access) = item.access_word() {
+            value["access"] = serde_json::json!(access);
+        }
+        value
+    });
+    listed.collect()
+}
+
+/// The choices among alternatives as `--json` lists them, each context worded.
+fn choices_json(plan: &Plan) -> serde_json::Value {
+    let listed = plan.choices.iter().map(|choice| {
+        serde_json::json!({
+            "quote": choice.quote, "context": super::reasons::context(&choice.context),
+            "alternatives": choice.alternatives, "chosen": choice.chosen, "why": choice.why,
+        })
+    });
+    listed.collect()
 }
 
 /// What a note says, as printed (`explain`, the notes' `message` in `--json`).
@@ -41,13 +69,15 @@ pub fn note_text(message: &NoteText) -> String {
 
 /// `--a and --b`: integration options as the flags that give them.
 fn flags(options: &[String]) -> String {
-    options.iter().map(|o| format!("--{o}")).collect::<Vec<_>>().join(" and ")
+    options.iter().map(|o| super::flags::option_name(o)).collect::<Vec<_>>().join(" and ")
 }
 
 /// The warning without the `UNVERIFIED: ` mark (`explain` lists those under their own heading).
 pub fn body(warning: &Warning) -> String {
     match warning {
-        Warning::UnverifiedDefault { option, default, why } => format!("--{option} {default} (the default): {why}"),
+        Warning::UnverifiedDefault { option, default, why } => {
+            format!("{} (the default): {why}", super::flags::option(option, default))
+        }
         Warning::NeedsOption { subject, options } => {
             format!("{subject}: {}", note_text(&NoteText::GiveOptions(options.clone())))
         }

@@ -73,8 +73,9 @@ pub struct Change {
     pub status: Status,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<FlagChange>,
-    /// Why the plan grants what is missing (the same reasons `explain` gives).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Why the plan grants what is missing (the same reasons `explain` gives); the CLI words
+    /// them (`--json` lists them as `reasons`, when there are any).
+    #[serde(skip)]
     pub reasons: Vec<Reason>,
     /// What to do about it; the patch does exactly this.
     pub fix: String,

@@ -44,21 +44,21 @@ fn push_escaped_with(out: &mut String, input: &str, attribute: bool) {
     out.push_str(&input[last..]);
 }
 
-fn push_attrs(out: &mut String, attrs: &[(String, String)]) {
+fn push_attrs<S: AsRef<str>>(out: &mut String, attrs: &[(S, S)]) {
     for (key, value) in attrs {
         out.push(' ');
-        push_escaped(out, key);
+        push_escaped(out, key.as_ref());
         out.push_str("=\"");
-        push_escaped_attr(out, value);
+        push_escaped_attr(out, value.as_ref());
         out.push('"');
     }
 }
 
-fn push_comments(out: &mut String, comments: &[String], depth: usize) {
+fn push_comments<S: AsRef<str>>(out: &mut String, comments: &[S], depth: usize) {
     for comment in comments {
         push_indent(out, depth);
         out.push_str("<!--");
-        out.push_str(comment);
+        out.push_str(comment.as_ref());
         out.push_str("-->\n");
     }
 }
@@ -70,21 +70,21 @@ fn push_indent(out: &mut String, depth: usize) {
 }
 
 /// A step of the writer's own stack: open an element (and queue its children), or close one.
-enum Step<'a> {
-    Open(&'a Node, usize),
-    Close(&'a Node, usize),
+enum Step<'a, S> {
+    Open(&'a Node<S>, usize),
+    Close(&'a Node<S>, usize),
 }
 
 /// Writes `nodes` at `depth`, with an explicit stack: nothing recurses on the input's structure.
-fn push_nodes(out: &mut String, nodes: &[Node], depth: usize) {
-    let mut steps: Vec<Step> = nodes.iter().rev().map(|n| Step::Open(n, depth)).collect();
+fn push_nodes<S: AsRef<str>>(out: &mut String, nodes: &[Node<S>], depth: usize) {
+    let mut steps: Vec<Step<S>> = nodes.iter().rev().map(|n| Step::Open(n, depth)).collect();
     while let Some(step) = steps.pop() {
         match step {
             Step::Open(node, depth) => {
                 push_comments(out, &node.comments, depth);
                 push_indent(out, depth);
                 out.push('<');
-                push_escaped(out, &node.name);
+                push_escaped(out, node.name());
                 push_attrs(out, &node.attrs);
                 out.push('>');
                 match &node.content {
@@ -94,17 +94,17 @@ fn push_nodes(out: &mut String, nodes: &[Node], depth: usize) {
                         steps.push(Step::Close(node, depth));
                         steps.extend(children.iter().rev().map(|c| Step::Open(c, depth + 1)));
                     }
-                    Content::Children(_) => push_end(out, &node.name),
+                    Content::Children(_) => push_end(out, node.name()),
                     Content::Text(text) => {
-                        push_escaped(out, text);
-                        push_end(out, &node.name);
+                        push_escaped(out, text.as_ref());
+                        push_end(out, node.name());
                     }
                 }
             }
             Step::Close(node, depth) => {
                 push_comments(out, &node.tail, depth + 1);
                 push_indent(out, depth);
-                push_end(out, &node.name);
+                push_end(out, node.name());
             }
         }
     }
@@ -117,12 +117,12 @@ fn push_end(out: &mut String, name: &str) {
 }
 
 /// Renders `doc` as it stands, as `render::render_as_is` does.
-pub fn render_as_is_fast(doc: &Document) -> String {
+pub fn render_as_is_fast<S: AsRef<str>>(doc: &Document<S>) -> String {
     let mut out = String::with_capacity(4096);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     push_comments(&mut out, &doc.comments, 0);
     out.push('<');
-    push_escaped(&mut out, &doc.root);
+    push_escaped(&mut out, doc.root.as_ref());
     if doc.in_metadata_namespace {
         out.push_str(" xmlns=\"");
         out.push_str(METADATA_NS);
@@ -133,7 +133,7 @@ pub fn render_as_is_fast(doc: &Document) -> String {
     push_nodes(&mut out, &doc.children, 1);
     push_comments(&mut out, &doc.tail, 1);
     out.push_str("</");
-    push_escaped(&mut out, &doc.root);
+    push_escaped(&mut out, doc.root.as_ref());
     out.push_str(">\n");
     out
 }
@@ -145,8 +145,8 @@ pub fn render_fast(doc: &Document) -> String {
     render_as_is_fast(&doc)
 }
 
-/// Renders a document the caller no longer needs (no copy).
-pub fn render_owned_fast(mut doc: Document) -> String {
+/// Renders a document the caller no longer needs (no copy), owned or borrowing from a file.
+pub fn render_owned_fast<S: AsRef<str>>(mut doc: Document<S>) -> String {
     canonical::canonicalize(&mut doc);
     render_as_is_fast(&doc)
 }

@@ -55,47 +55,70 @@ pub(crate) fn element_rank(name: &str) -> (usize, &str) {
 }
 
 /// The key an entry of a known group is identified by (`objectPermissions` → its `object`).
-pub fn key_of(node: &Node) -> Option<&str> {
-    group_keys(&node.name).and_then(|(key, _)| key_text(node, key))
+pub fn key_of<S: AsRef<str>>(node: &Node<S>) -> Option<&str> {
+    group_keys(node.name()).and_then(|(key, _)| key_text(node, key))
 }
 
 /// The text of child `key`, or the node's own text where the key is `.` (package.xml `members`).
-fn key_text<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
+fn key_text<'a, S: AsRef<str>>(node: &'a Node<S>, key: &str) -> Option<&'a str> {
     if key == "." { node.text() } else { node.child_text(key) }
 }
 
 /// The key and second key an entry of a known group is sorted and identified by
 /// (`layoutAssignments` → its `layout` and `recordType`); `(None, None)` for other elements.
-pub fn entry_key(node: &Node) -> (Option<&str>, Option<&str>) {
-    match group_keys(&node.name) {
+pub fn entry_key<S: AsRef<str>>(node: &Node<S>) -> (Option<&str>, Option<&str>) {
+    match group_keys(node.name()) {
         Some((key, then)) => (key_text(node, key), then.and_then(|t| key_text(node, t))),
         None => (None, None),
     }
 }
 
-/// Sorts siblings by rank, then key (stable). Each node's key is found once (a table lookup and a
-/// scan of its children), not once per comparison; nodes move only when the order changes.
-fn sort_siblings(nodes: &mut [Node]) {
+/// Where a node goes among its siblings: its rank, then its keys.
+type Place<'a> = ((usize, &'a str), (Option<&'a str>, Option<&'a str>));
+
+fn place<S: AsRef<str>>(node: &Node<S>) -> Place<'_> {
+    (element_rank(node.name()), entry_key(node))
+}
+
+/// Sorts siblings by rank, then key (stable). Siblings already in order (almost every file read)
+/// are found so in one pass that allocates nothing; otherwise each node's key is found once (a
+/// table lookup and a scan of its children), not once per comparison.
+fn sort_siblings<S: AsRef<str>>(nodes: &mut [Node<S>]) {
+    let mut previous: Option<Place> = None;
+    let in_order = nodes.iter().all(|node| {
+        let here = place(node);
+        let ordered = previous.is_none_or(|before| before <= here);
+        previous = Some(here);
+        ordered
+    });
+    if in_order {
+        return;
+    }
     let order: Vec<usize> = {
-        let mut keyed: Vec<(usize, _)> =
-            nodes.iter().enumerate().map(|(i, n)| (i, (element_rank(&n.name), entry_key(n)))).collect();
+        let mut keyed: Vec<(usize, Place)> = nodes.iter().enumerate().map(|(i, n)| (i, place(n))).collect();
         keyed.sort_by(|a, b| a.1.cmp(&b.1));
         keyed.into_iter().map(|(i, _)| i).collect()
     };
-    if order.iter().enumerate().all(|(at, i)| at == *i) {
-        return;
-    }
-    let mut taken: Vec<Option<Node>> =
-        nodes.iter_mut().map(|n| Some(std::mem::replace(n, Node::new("", Content::Text(String::new()))))).collect();
-    for (slot, i) in nodes.iter_mut().zip(order) {
-        *slot = taken[i].take().expect("each index once");
+    // Each node moves once: follow the cycles of the permutation (slot `at` takes node `order[at]`).
+    let mut placed = vec![false; nodes.len()];
+    for start in 0..nodes.len() {
+        if placed[start] {
+            continue;
+        }
+        let mut at = start;
+        while order[at] != start {
+            nodes.swap(at, order[at]);
+            placed[at] = true;
+            at = order[at];
+        }
+        placed[at] = true;
     }
 }
 
 /// Puts `doc` into canonical order, in place. An explicit stack of sibling lists: nothing recurses
 /// on the input's structure.
-pub fn canonicalize(doc: &mut Document) {
-    let mut pending: Vec<&mut Vec<Node>> = vec![&mut doc.children];
+pub fn canonicalize<S: AsRef<str>>(doc: &mut Document<S>) {
+    let mut pending: Vec<&mut Vec<Node<S>>> = vec![&mut doc.children];
     while let Some(siblings) = pending.pop() {
         sort_siblings(siblings);
         for node in siblings {

@@ -442,8 +442,8 @@ pub fn split(document: &Document, set: &str, layout: Decomposition) -> Result<Ve
 /// A part in the form the CLI writes it, for the canonical writer (Beta2: `<PermissionSet>`
 /// without a namespace, its entries in canonical order; Beta: the child type's fields in
 /// alphabetical order, in the namespace).
-pub fn part_form(mut part: Document) -> Document {
-    part.in_metadata_namespace = part.root != SET_ROOT;
+pub fn part_form<S: AsRef<str>>(mut part: Document<S>) -> Document<S> {
+    part.in_metadata_namespace = part.root.as_ref() != SET_ROOT;
     part
 }
 

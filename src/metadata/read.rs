@@ -12,6 +12,11 @@
 //! outside the metadata namespace. Which root a file should have is the caller's business
 //! (`source`). The reader keeps its own stack: nothing recurses on the input's structure. This
 //! module does no I/O.
+//!
+//! One reader builds both trees (`Document<S>`): an owned one (`parse`, `parse_bytes`), or one
+//! that borrows every name, value and comment from the file's text (`prepare`, then
+//! `Prepared::parse`), which allocates only where an entity was replaced or a value came in
+//! pieces.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -22,7 +27,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::canonical::entry_key;
-use super::document::{Content, Document, METADATA_NS, Node};
+use super::document::{Borrowed, Content, Document, METADATA_NS, Node};
 
 /// How deep elements may nest, the root counting as 1. PermissionSet, Profile and package.xml
 /// nest 3 deep (root, entry, value); the rest is room for elements newer than sfperms.
@@ -35,10 +40,11 @@ pub struct ParseError {
     pub message: String,
 }
 
-struct Frame {
-    node: Node,
-    children: Vec<Node>,
-    text: String,
+struct Frame<'a, S> {
+    node: Node<S>,
+    children: Vec<Node<S>>,
+    /// The element's text so far (borrowed unless it came in pieces or held an entity).
+    text: Cow<'a, str>,
     /// Where the element starts (a byte offset: lines are counted only for a message).
     start: usize,
     /// The keyed entries among its children so far: a hash of name and keys → the index of the
@@ -50,12 +56,12 @@ struct Frame {
     mixed: bool,
 }
 
-impl Frame {
-    fn new(node: Node, start: usize) -> Frame {
+impl<'a, S: AsRef<str>> Frame<'a, S> {
+    fn new(node: Node<S>, start: usize) -> Frame<'a, S> {
         Frame {
             node,
             children: Vec::new(),
-            text: String::new(),
+            text: Cow::Borrowed(""),
             start,
             entries: None,
             starts: Vec::new(),
@@ -70,25 +76,27 @@ impl Frame {
     /// on purpose); nothing is copied.
     fn push_child(
         &mut self,
-        node: Node,
+        node: Node<S>,
         start: usize,
         text: &str,
         hashes: &impl BuildHasher,
     ) -> Result<(), ParseError> {
         if let (Some(key), then) = entry_key(&node) {
-            let same = |other: &Node| other.name == node.name && entry_key(other) == (Some(key), then);
+            let same = |other: &Node<S>| other.name() == node.name() && entry_key(other) == (Some(key), then);
             let index = self.children.len();
-            let earlier =
-                match self.entries.get_or_insert_with(HashMap::default).entry(hashes.hash_one((&node.name, key, then)))
-                {
-                    hash_map::Entry::Vacant(slot) => {
-                        slot.insert(index);
-                        None
-                    }
-                    hash_map::Entry::Occupied(slot) if same(&self.children[*slot.get()]) => Some(*slot.get()),
-                    // Two different entries with one hash: every earlier sibling is compared.
-                    hash_map::Entry::Occupied(_) => self.children.iter().position(same),
-                };
+            let earlier = match self.entries.get_or_insert_with(HashMap::default).entry(hashes.hash_one((
+                node.name(),
+                key,
+                then,
+            ))) {
+                hash_map::Entry::Vacant(slot) => {
+                    slot.insert(index);
+                    None
+                }
+                hash_map::Entry::Occupied(slot) if same(&self.children[*slot.get()]) => Some(*slot.get()),
+                // Two different entries with one hash: every earlier sibling is compared.
+                hash_map::Entry::Occupied(_) => self.children.iter().position(same),
+            };
             if let Some(first) = earlier {
                 let (first, line) = (line_of(text, self.starts[first]), line_of(text, start));
                 let then = then.map(|t| format!(" / `{t}`")).unwrap_or_default();
@@ -96,7 +104,7 @@ impl Frame {
                     line,
                     message: format!(
                         "<{}> for `{key}`{then} appears twice, at lines {first} and {line}: keep one (which one Salesforce would use is not documented)",
-                        node.name
+                        node.name()
                     ),
                 });
             }
@@ -124,6 +132,32 @@ impl Hasher for Prehashed {
 
     fn write_u64(&mut self, hash: u64) {
         self.0 = hash;
+    }
+}
+
+/// A text of the file as the tree holds it: borrowed, or copied (`String`) where the caller keeps
+/// no buffer.
+fn held<'a, S: From<Cow<'a, str>>>(text: &'a str) -> S {
+    S::from(Cow::Borrowed(text))
+}
+
+/// An element without attributes, comments or content yet.
+fn element<'a, S: From<Cow<'a, str>>>(name: Cow<'a, str>) -> Node<S> {
+    Node {
+        name: S::from(name),
+        attrs: Vec::new(),
+        comments: Vec::new(),
+        content: Content::Text(held("")),
+        tail: Vec::new(),
+    }
+}
+
+/// Appends a piece of an element's text (a value may come in pieces around a comment or CDATA).
+fn push_text<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
+    if text.is_empty() {
+        *text = piece;
+    } else {
+        text.to_mut().push_str(&piece);
     }
 }
 
@@ -204,23 +238,29 @@ pub(crate) fn is_xml_name(name: &str) -> bool {
         })
 }
 
-/// `bytes`, a slice of `text` as the parser hands them out, as text: found in `text` by address
-/// (no second UTF-8 check), else checked.
-fn as_text<'t>(text: &'t str, bytes: &'t [u8]) -> Option<&'t str> {
+/// `bytes`, a slice of `text` as the parser hands them out, as that slice of `text`: found by
+/// address (no second UTF-8 check; `None` when they are not part of `text` or split a character).
+fn in_file<'t>(text: &'t str, bytes: &[u8]) -> Option<&'t str> {
     let offset = (bytes.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
-    match text.get(offset..offset.saturating_add(bytes.len())) {
-        Some(slice) if slice.as_ptr() == bytes.as_ptr() => Some(slice),
-        _ => std::str::from_utf8(bytes).ok(),
+    text.get(offset..offset.saturating_add(bytes.len())).filter(|slice| slice.as_ptr() == bytes.as_ptr())
+}
+
+/// Bytes the parser handed out (a name, a value, a comment) as text: borrowed from the file where
+/// they are part of it, else checked and copied.
+fn file_text<'a>(text: &'a str, bytes: &[u8], what: &str) -> Result<Cow<'a, str>, String> {
+    match in_file(text, bytes) {
+        Some(slice) => Ok(Cow::Borrowed(slice)),
+        None => {
+            std::str::from_utf8(bytes).map(|t| Cow::Owned(t.to_string())).map_err(|_| format!("{what} is not UTF-8"))
+        }
     }
 }
 
-/// An element's name, owned (one copy).
-fn element_name(text: &str, start: &BytesStart) -> String {
-    let name = start.name();
-    match as_text(text, name.as_ref()) {
-        Some(name) => name.to_string(),
-        None => String::from_utf8_lossy(name.as_ref()).into_owned(),
-    }
+/// An element's name, checked.
+fn element_name<'a>(text: &'a str, start: &BytesStart) -> Result<Cow<'a, str>, String> {
+    let name = file_text(text, start.name().as_ref(), "an element name")?;
+    check_name(&name)?;
+    Ok(name)
 }
 
 fn check_name(name: &str) -> Result<(), String> {
@@ -235,18 +275,18 @@ fn forbidden_message(c: char) -> String {
     format!("character U+{:04X} is not allowed in XML 1.0 (raw or as a character reference): remove it", c as u32)
 }
 
-fn attrs(start: &BytesStart) -> Result<Vec<(String, String)>, String> {
-    let mut out = Vec::new();
+fn attrs<'a, S: From<Cow<'a, str>> + AsRef<str>>(text: &'a str, start: &BytesStart) -> Result<Vec<(S, S)>, String> {
+    let mut out: Vec<(S, S)> = Vec::new();
     // quick-xml's own duplicate check compares every attribute with every earlier one (quadratic);
     // `first_duplicate` sorts instead.
     for attr in start.attributes().with_checks(false) {
         let attr = attr.map_err(|e| format!("bad attribute: {e}"))?;
-        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        let key = file_text(text, attr.key.as_ref(), "an attribute name")?;
         check_name(&key)?;
-        let value = attribute(&attr)?.into_owned();
-        out.push((key, value));
+        let value = attribute(text, &attr.value)?;
+        out.push((S::from(key), S::from(value)));
     }
-    if let Some(key) = first_duplicate(out.iter().map(|(k, _)| k.as_str()).collect()) {
+    if let Some(key) = first_duplicate(out.iter().map(|(k, _)| k.as_ref()).collect()) {
         return Err(format!("the attribute `{key}` is given twice"));
     }
     Ok(out)
@@ -254,13 +294,10 @@ fn attrs(start: &BytesStart) -> Result<Vec<(String, String)>, String> {
 
 /// The value of an attribute, its entities replaced. XML 1.0 §3.3.3: a raw tab, CR or LF in it is
 /// read as a space (CRLF as one); only references keep them. A character XML forbids is refused.
-fn attribute<'a>(attr: &quick_xml::events::attributes::Attribute<'a>) -> Result<Cow<'a, str>, String> {
-    let not_utf8 = || "an attribute value is not UTF-8".to_string();
-    match &attr.value {
-        Cow::Borrowed(raw) => attribute_value(std::str::from_utf8(raw).map_err(|_| not_utf8())?),
-        Cow::Owned(raw) => {
-            attribute_value(std::str::from_utf8(raw).map_err(|_| not_utf8())?).map(|v| Cow::Owned(v.into_owned()))
-        }
+fn attribute<'a>(text: &'a str, raw: &[u8]) -> Result<Cow<'a, str>, String> {
+    match file_text(text, raw, "an attribute value")? {
+        Cow::Borrowed(raw) => attribute_value(raw),
+        Cow::Owned(raw) => attribute_value(&raw).map(|v| Cow::Owned(v.into_owned())),
     }
 }
 
@@ -359,6 +396,34 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Document, ParseError> {
 
 /// `parse_bytes` with a namespace rule.
 pub fn parse_bytes_with(bytes: &[u8], namespace: Namespace) -> Result<Document, ParseError> {
+    build(&prepare(bytes)?.text, namespace)
+}
+
+/// Parses `text` (already decoded from UTF-8; a BOM is skipped).
+pub fn parse(text: &str) -> Result<Document, ParseError> {
+    parse_with(text, Namespace::Required)
+}
+
+/// `parse` with a namespace rule.
+pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseError> {
+    build(&prepare_text(text).text, namespace)
+}
+
+/// A file's text as the reader reads it: UTF-8, without a BOM, line ends settled (a copy only
+/// when a CRLF or CR file had to be read as LF). The tree `parse` gives borrows from it.
+pub struct Prepared<'a> {
+    text: Cow<'a, str>,
+}
+
+impl Prepared<'_> {
+    /// The file read into a tree that borrows from this text.
+    pub fn parse(&self, namespace: Namespace) -> Result<Borrowed<'_>, ParseError> {
+        build(&self.text, namespace)
+    }
+}
+
+/// The bytes of a file, ready to be read: UTF-8 (with or without a BOM) only.
+pub fn prepare(bytes: &[u8]) -> Result<Prepared<'_>, ParseError> {
     // UTF-16 with a BOM, or without one: `<` is then 3C 00 (little-endian) or 00 3C (big-endian).
     let utf16 = [[0xFF, 0xFE], [0xFE, 0xFF], [0x3C, 0x00], [0x00, 0x3C]].iter().any(|m| bytes.starts_with(m));
     if utf16 {
@@ -377,30 +442,31 @@ pub fn parse_bytes_with(bytes: &[u8], namespace: Namespace) -> Result<Document, 
             ),
         }
     })?;
-    parse_with(text, namespace)
+    Ok(prepare_text(text))
 }
 
-/// Parses `text` (already decoded from UTF-8; a BOM is skipped).
-pub fn parse(text: &str) -> Result<Document, ParseError> {
-    parse_with(text, Namespace::Required)
-}
-
-/// `parse` with a namespace rule.
-pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseError> {
+/// `text`, already decoded from UTF-8, ready to be read.
+pub fn prepare_text(text: &str) -> Prepared<'_> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = line_ends_as_lf(text);
-    let text = text.as_ref();
+    Prepared { text: line_ends_as_lf(text) }
+}
+
+/// Reads `text` (prepared: no BOM, line ends settled) into a tree holding its text as `S`.
+fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
+    text: &'a str,
+    namespace: Namespace,
+) -> Result<Document<S>, ParseError> {
     if let Some((at, c)) = forbidden_char(text) {
         return Err(ParseError { line: line_of(text, at), message: forbidden_message(c) });
     }
     let mut reader = xml_reader(text);
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut stack: Vec<Frame<'a, S>> = Vec::new();
     let hashes = RandomState::new();
-    let mut doc: Option<Document> = None;
+    let mut doc: Option<Document<S>> = None;
     let mut root_closed = false;
     // Comments not yet attached to an element, and those outside the root.
-    let mut pending: Vec<String> = Vec::new();
-    let mut outside: Vec<String> = Vec::new();
+    let mut pending: Vec<S> = Vec::new();
+    let mut outside: Vec<S> = Vec::new();
     // Anything read yet (the XML declaration must come first).
     let mut started = false;
     loop {
@@ -443,65 +509,63 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
                 if doc.is_some() {
                     return Err(fail("a second root element: a metadata file holds one".into()));
                 }
-                let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
-                check_name(&name).map_err(fail)?;
-                let all = attrs(start).map_err(fail)?;
-                let in_namespace = all.iter().any(|(k, v)| k == "xmlns" && v == METADATA_NS);
-                let no_namespace = !all.iter().any(|(k, _)| k == "xmlns");
+                let name = element_name(text, start).map_err(fail)?;
+                let all: Vec<(S, S)> = attrs(text, start).map_err(fail)?;
+                let is_namespace = |(k, _): &&(S, S)| k.as_ref() == "xmlns";
+                let in_namespace = all.iter().filter(is_namespace).any(|(_, v)| v.as_ref() == METADATA_NS);
+                let no_namespace = !all.iter().any(|attr| is_namespace(&attr));
                 let accepted = in_namespace || (namespace == Namespace::Optional && no_namespace);
                 if !accepted {
                     return Err(fail(format!("the root <{name}> is not in the metadata namespace `{METADATA_NS}`")));
                 }
-                let mut root = Document::new(&name);
-                root.in_metadata_namespace = in_namespace;
-                root.root_attrs = all.into_iter().filter(|(k, _)| k != "xmlns").collect();
                 outside.append(&mut pending);
-                doc = Some(root);
+                doc = Some(Document {
+                    root: S::from(name.clone()),
+                    in_metadata_namespace: in_namespace,
+                    root_attrs: all.into_iter().filter(|(k, _)| k.as_ref() != "xmlns").collect(),
+                    comments: Vec::new(),
+                    children: Vec::new(),
+                    tail: Vec::new(),
+                });
                 if matches!(event, Event::Start(_)) {
-                    stack.push(Frame::new(Node::leaf(&name, ""), position));
+                    stack.push(Frame::new(element(name), position));
                 } else {
                     root_closed = true;
                 }
             }
             Event::Start(start) => {
-                let name = element_name(text, &start);
-                check_name(&name).map_err(fail)?;
-                let mut node = Node::new_owned(name, Content::Text(String::new()));
-                node.attrs = attrs(&start).map_err(fail)?;
+                let mut node = element(element_name(text, &start).map_err(fail)?);
+                node.attrs = attrs(text, &start).map_err(fail)?;
                 node.comments = std::mem::take(&mut pending);
                 stack.push(Frame::new(node, position));
             }
             Event::Empty(start) => {
-                let name = element_name(text, &start);
-                check_name(&name).map_err(fail)?;
-                let mut node = Node::new_owned(name, Content::Text(String::new()));
-                node.attrs = attrs(&start).map_err(fail)?;
+                let mut node = element(element_name(text, &start).map_err(fail)?);
+                node.attrs = attrs(text, &start).map_err(fail)?;
                 node.comments = std::mem::take(&mut pending);
                 stack.last_mut().expect("checked above").push_child(node, position, text, &hashes)?;
             }
             Event::Text(t) => {
-                let raw = as_text(text, &t).ok_or_else(|| fail("text is not UTF-8".into()))?;
+                let raw = in_file(text, &t).ok_or_else(|| fail("text is not UTF-8".into()))?;
                 // Borrowed unless there is something to unescape: no allocation per text node.
                 let value = text_value(raw).map_err(fail)?;
                 match stack.last_mut() {
                     // Between children: only white space belongs there (kept nowhere).
                     Some(frame) if !frame.children.is_empty() => frame.mixed |= !value.trim().is_empty(),
-                    Some(frame) => frame.text.push_str(&value),
+                    Some(frame) => push_text(&mut frame.text, value),
                     None if value.trim().is_empty() => {}
                     None => return Err(fail("text outside the root element".into())),
                 }
             }
             Event::CData(t) => {
-                let value =
-                    String::from_utf8(t.into_inner().into_owned()).map_err(|_| fail("CDATA is not UTF-8".into()))?;
+                let value = file_text(text, &t, "CDATA").map_err(fail)?;
                 match stack.last_mut() {
-                    Some(frame) => frame.text.push_str(&value),
+                    Some(frame) => push_text(&mut frame.text, value),
                     None => return Err(fail("CDATA outside the root element".into())),
                 }
             }
             Event::Comment(c) => {
-                let value = String::from_utf8(c.into_inner().into_owned())
-                    .map_err(|_| fail("a comment is not UTF-8".into()))?;
+                let value = S::from(file_text(text, &c, "a comment").map_err(fail)?);
                 if stack.is_empty() { outside.push(value) } else { pending.push(value) }
             }
             Event::End(_) => {
@@ -511,9 +575,9 @@ pub fn parse_with(text: &str, namespace: Namespace) -> Result<Document, ParseErr
                 node.content = if frame.children.is_empty() {
                     // Comments inside a value go before the element.
                     node.comments.append(&mut pending);
-                    Content::Text(frame.text)
+                    Content::Text(S::from(frame.text))
                 } else if frame.mixed || !frame.text.trim().is_empty() {
-                    return Err(fail(format!("<{}> mixes text and elements", node.name)));
+                    return Err(fail(format!("<{}> mixes text and elements", node.name())));
                 } else {
                     node.tail = std::mem::take(&mut pending);
                     Content::Children(frame.children)
@@ -564,6 +628,30 @@ mod tests {
         assert_eq!(doc.children[1].children()[0].comments, [" b "]);
         assert_eq!(doc.children[1].tail, [" c "]);
         assert_eq!(doc.tail, [" end "]);
+    }
+
+    #[test]
+    fn the_borrowing_tree_is_the_owned_tree_and_copies_only_what_it_must() {
+        let text = format!(
+            "\u{feff}{HEAD}\n<!-- c -->\n<label a=\"x\" b=\"1&amp;2\">L &amp; M</label>\n<userPermissions><enabled>true</enabled><name>A</name></userPermissions>\n<description>one<!-- in -->two</description></PermissionSet>\n"
+        );
+        for text in [text.clone(), text.replace('\n', "\r\n"), text.replace('\n', "\r")] {
+            let prepared = prepare(text.as_bytes()).unwrap();
+            let borrowed = prepared.parse(Namespace::Required).unwrap();
+            assert_eq!(borrowed.clone().into_owned(), parse(&text).unwrap());
+            let is_borrowed = |c: &Cow<str>| matches!(c, Cow::Borrowed(_));
+            let label = &borrowed.children[0];
+            assert!(is_borrowed(&label.name) && is_borrowed(&label.attrs[0].1) && is_borrowed(&borrowed.root));
+            // Replaced entities and a value in two pieces are the only copies.
+            assert!(!is_borrowed(&label.attrs[1].1) && label.attrs[1].1 == "1&2");
+            assert_eq!(label.content, Content::Text(Cow::Owned("L & M".into())));
+            let user = &borrowed.children[1].children()[1];
+            assert!(matches!(user.content, Content::Text(Cow::Borrowed("A"))));
+            assert_eq!(borrowed.children[2].text(), Some("onetwo"));
+            assert_eq!(borrowed.children[0].comments, [" c "]);
+        }
+        let bad = format!("{HEAD}\n<a>x</a>\n<a>&#1;</a></PermissionSet>");
+        assert_eq!(prepare(bad.as_bytes()).unwrap().parse(Namespace::Required).unwrap_err(), parse(&bad).unwrap_err());
     }
 
     #[test]

@@ -94,24 +94,6 @@ pub struct DeclaredUser {
     pub options: BTreeMap<String, String>,
 }
 
-impl DeclaredUser {
-    /// The same user as a `gen` command line, for reports: `--for planhat --sync two-way …`.
-    pub fn flags(&self) -> String {
-        let mut parts = vec![format!("--for {}", self.integration)];
-        parts.extend(self.options.iter().map(|(k, v)| format!("--{k} {v}")));
-        parts.extend(self.features.iter().map(|f| format!("--feature {f}")));
-        parts.extend(self.objects.iter().map(|o| format!("--object {o}")));
-        parts.extend(self.fields.iter().map(|f| format!("--field {f}")));
-        if let Some(kind) = self.output {
-            parts.push(format!("--as {}", kind.word()));
-        }
-        if let Some(name) = &self.name {
-            parts.push(format!("--name '{name}'"));
-        }
-        parts.join(" ")
-    }
-}
-
 /// A project file, read and checked.
 #[derive(Debug, Clone)]
 pub struct ProjectFile {
@@ -330,7 +312,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_users_with_lists_options_and_flags() {
+    fn reads_users_with_lists_options_and_names() {
         let text = "# three users\n[[user]]\nfor = \"planhat\"\nsync = \"two-way\"\nobject = \"Invoice__c:read\"\n\n[[user]]\nfor = \"jetstream\"\nfeature = [\"deploy\", \"debug-logs\"]\nname = \"Jetstream_CI\"\n\n[[user]]\nfor = \"elements\"\nmode = \"managed\"\nnew-profile = false\n";
         let users = parse(text, &catalog()).unwrap();
         assert_eq!(users.len(), 3);
@@ -338,7 +320,7 @@ mod tests {
         assert_eq!(users[0].options["sync"], "two-way");
         assert_eq!(users[0].objects, ["Invoice__c:read"]);
         assert_eq!(users[1].features, ["deploy", "debug-logs"]);
-        assert_eq!(users[1].flags(), "--for jetstream --feature deploy --feature debug-logs --name 'Jetstream_CI'");
+        assert_eq!(users[1].name.as_deref(), Some("Jetstream_CI"));
         assert_eq!(users[2].options["mode"], "managed");
     }
 

@@ -15,9 +15,10 @@ use crate::emit;
 use crate::metadata::FileKind;
 use crate::metadata::decomposed;
 
-/// The canonical text of a file, from its bytes.
+/// The canonical text of a file, from its bytes (read into a tree that borrows from them).
 pub fn canonical_text(entry: &Entry, bytes: &[u8]) -> Result<String, SourceError> {
-    let doc = source::parse_entry(entry, bytes)?;
+    let prepared = source::prepare_entry(entry, bytes)?;
+    let doc = source::parse_prepared(entry, &prepared)?;
     Ok(match entry.kind {
         Some(FileKind::PermissionSetPart) => emit::render_owned_fast(decomposed::part_form(doc)),
         _ => emit::render_owned_fast(doc),
@@ -55,7 +56,7 @@ fn check_with(source: &Source, compare: bool) -> Result<Vec<FileStatus>, SourceE
                 return Ok(true);
             }
             if !compare {
-                source::parse_entry(entry, &bytes)?;
+                source::parse_prepared(entry, &source::prepare_entry(entry, &bytes)?)?;
                 return Ok(false);
             }
             Ok(canonical_text(entry, &bytes)?.as_bytes() == bytes)

@@ -22,7 +22,7 @@ use super::sfdx::{ProjectError, SfdxProject};
 pub use crate::disk::MAX_FILE_BYTES;
 use crate::disk::{self, DiskError};
 use crate::metadata::decomposed;
-use crate::metadata::document::Document;
+use crate::metadata::document::{Borrowed, Document};
 use crate::metadata::kind::FileKind;
 use crate::metadata::read::{self, Namespace};
 
@@ -485,14 +485,31 @@ pub fn parse_entry(entry: &Entry, bytes: &[u8]) -> Result<Document, SourceError>
 /// (any of the three kinds when `None`). A child file of a decomposed permission set may have no
 /// namespace.
 pub fn parse_file(display: &str, kind: Option<FileKind>, bytes: &[u8]) -> Result<Document, SourceError> {
-    let namespace = if kind == Some(FileKind::PermissionSetPart) { Namespace::Optional } else { Namespace::Required };
-    let doc = read::parse_bytes_with(bytes, namespace).map_err(|e| SourceError::Parse {
-        path: display.to_string(),
-        line: e.line,
-        message: e.message,
-    })?;
+    let doc = read::parse_bytes_with(bytes, namespace_of(kind)).map_err(|e| parse_error(display, e))?;
     check_root_of(display, kind, &doc.root)?;
     Ok(doc)
+}
+
+/// `parse_entry` into a tree that borrows from `prepared` (the file's bytes, `read::prepare`d by
+/// `prepare_entry`): what `fmt` and `diff` read, with no allocation per name or value.
+pub fn parse_prepared<'a>(entry: &Entry, prepared: &'a read::Prepared) -> Result<Borrowed<'a>, SourceError> {
+    let doc = prepared.parse(namespace_of(entry.kind)).map_err(|e| parse_error(&entry.display, e))?;
+    check_root_of(&entry.display, entry.kind, &doc.root)?;
+    Ok(doc)
+}
+
+/// The bytes of `entry` ready to be read (`read::prepare`).
+pub fn prepare_entry<'a>(entry: &Entry, bytes: &'a [u8]) -> Result<read::Prepared<'a>, SourceError> {
+    read::prepare(bytes).map_err(|e| parse_error(&entry.display, e))
+}
+
+/// A child file of a decomposed permission set may have no namespace.
+fn namespace_of(kind: Option<FileKind>) -> Namespace {
+    if kind == Some(FileKind::PermissionSetPart) { Namespace::Optional } else { Namespace::Required }
+}
+
+fn parse_error(display: &str, e: read::ParseError) -> SourceError {
+    SourceError::Parse { path: display.to_string(), line: e.line, message: e.message }
 }
 
 /// Whether a file of `entry`'s name may have the root element `root`.

@@ -109,7 +109,7 @@ pub fn fill_chains(grants: &mut BTreeMap<Item, Vec<Reason>>) {
     let origin = |item: &Item| -> Option<ChainLink> {
         grants.get(item)?.iter().find_map(|r| match r {
             Reason::Requirement { context, .. } => Some(ChainLink::Context(context.clone())),
-            Reason::CommandLine { flag } => Some(ChainLink::Flag(flag.clone())),
+            Reason::CommandLine { asked } => Some(ChainLink::Asked(asked.clone())),
             Reason::Platform { .. } => Some(ChainLink::Context(Context::Platform)),
             Reason::Dependency { .. } => None,
         })

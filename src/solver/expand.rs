@@ -1,5 +1,5 @@
 //! From the catalog's requirements to concrete needs for this selection: conditions evaluated,
-//! placeholders filled, `--object`/`--field` expanded, and every object and field passed through
+//! placeholders filled, the admin's objects and fields expanded, and every object and field passed through
 //! the platform rules (Task edit → EditTask, Account.Name → always accessible, …).
 
 use crate::access::{FieldAccess, Item, ObjectAccess};
@@ -10,7 +10,7 @@ use crate::platform::needs::{PlatformAdvice, PlatformNeed};
 use crate::platform::objects::{self, ObjectKind, Outcome};
 
 use super::plan::{Chosen, Context, Note, NoteKind, NoteText, Reason};
-use super::selection::{Given, Resolved, SelectionError};
+use super::selection::{Asked, Given, Resolved, SelectionError};
 use super::warning::Warning;
 
 /// One requirement as it applies here: all of one alternative must be granted.
@@ -84,13 +84,14 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn with_flag(&self, flag: Option<String>) -> Reason {
-        match (&self.reason, flag) {
-            (Reason::Requirement { context, quote, via, .. }, Some(flag)) => Reason::Requirement {
+    /// The builder's reason, naming the admin's request when it chose the access.
+    fn with_asked(&self, asked: Option<Asked>) -> Reason {
+        match (&self.reason, asked) {
+            (Reason::Requirement { context, quote, via, .. }, Some(asked)) => Reason::Requirement {
                 context: context.clone(),
                 quote: quote.clone(),
                 via: via.clone(),
-                flag: Some(flag),
+                asked: Some(asked),
             },
             (reason, _) => reason.clone(),
         }
@@ -135,8 +136,8 @@ impl Builder<'_> {
     }
 
     /// `subject` is granted as `item` instead (Edit Task → EditTask).
-    fn mapped(&mut self, subject: String, item: Item, grant: String, explanation: &str, flag: Option<String>) {
-        let mut reason = self.with_flag(flag);
+    fn mapped(&mut self, subject: String, item: Item, grant: String, explanation: &str, asked: Option<Asked>) {
+        let mut reason = self.with_asked(asked);
         if let Reason::Requirement { via, .. } = &mut reason {
             let mapping = format!("{subject} is not an object permission: {explanation}");
             *via = Some(match via.take() {
@@ -148,7 +149,7 @@ impl Builder<'_> {
         self.alt.items.push((item, reason));
     }
 
-    fn object(&mut self, object: &str, access: ObjectAccess, flag: Option<String>) -> Result<(), SelectionError> {
+    fn object(&mut self, object: &str, access: ObjectAccess, asked: Option<Asked>) -> Result<(), SelectionError> {
         let object = objects::true_case(object);
         let object = object.as_str();
         let subject = format!("{} {object}", access.label());
@@ -162,7 +163,7 @@ impl Builder<'_> {
                 });
             }
             ObjectKind::CustomMetadataType => {
-                let reason = self.with_flag(flag);
+                let reason = self.with_asked(asked);
                 if access != ObjectAccess::Read {
                     let why = "custom metadata type records are read through customMetadataTypeAccesses; they take no Create, Edit or Delete (Metadata API: PermissionSetCustomMetadataTypeAccess has only `enabled`)";
                     self.alt.warnings.push(Warning::MetadataTypeReadOnly { subject: subject.clone(), why: why.into() });
@@ -185,12 +186,12 @@ impl Builder<'_> {
             match mapping.outcome {
                 Outcome::Grant(permission) => {
                     let item = Item::UserPermission(permission.to_string());
-                    self.mapped(subject, item, permission.to_string(), &sourced, flag);
+                    self.mapped(subject, item, permission.to_string(), &sourced, asked);
                 }
                 Outcome::Parent(parent, parent_access) => {
                     let item = Item::Object(parent.to_string(), parent_access);
                     let grant = format!("{} {parent}", parent_access.label());
-                    self.mapped(subject, item, grant, &sourced, flag);
+                    self.mapped(subject, item, grant, &sourced, asked);
                 }
                 Outcome::Implicit => self.note(NoteKind::Implicit, subject, sourced),
                 Outcome::Unsupported => {
@@ -213,15 +214,15 @@ impl Builder<'_> {
                 known: objects::STANDARD_OBJECTS_SOURCE,
             });
         }
-        let reason = self.with_flag(flag);
+        let reason = self.with_asked(asked);
         self.alt.items.push((Item::Object(object.to_string(), access), reason));
         Ok(())
     }
 
-    fn field(&mut self, field: &str, access: FieldAccess, flag: Option<String>) -> Result<(), SelectionError> {
+    fn field(&mut self, field: &str, access: FieldAccess, asked: Option<Asked>) -> Result<(), SelectionError> {
         let verb = if access == FieldAccess::Edit { "Edit" } else { "Read" };
         self.alt.label.push(format!("{verb} {field}"));
-        let reason = self.with_flag(flag);
+        let reason = self.with_asked(asked);
         if let Some(list) = self.org_fields {
             match list.lookup(field) {
                 Listed::ObjectNotCovered => {}
@@ -327,7 +328,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
                 context: context.clone(),
                 quote: requirement.source.clone(),
                 via: requirement.note.clone(),
-                flag: None,
+                asked: None,
             };
             let mut b = Builder { alt: Alternative::default(), reason, quote: &requirement.source, org_fields };
             if let Some(why) = &requirement.unverified {
@@ -343,9 +344,9 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
                         for (i, request) in resolved.objects.iter().enumerate() {
                             object_used[i] = true;
                             let chosen = request.access.as_ref().unwrap_or(accesses);
-                            let flag = request.access.as_ref().map(|_| request.flag());
+                            let asked = request.access.as_ref().map(|_| Asked::Object(request.clone()));
                             for access in chosen {
-                                b.object(&request.object, *access, flag.clone())?;
+                                b.object(&request.object, *access, asked.clone())?;
                             }
                         }
                     }
@@ -359,8 +360,8 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
                     Template::Field(pattern, access) if pattern == "{field}" => {
                         for (i, request) in resolved.fields.iter().enumerate() {
                             field_used[i] = true;
-                            let flag = request.access.map(|_| request.flag());
-                            b.field(&request.field, request.access.unwrap_or(*access), flag)?;
+                            let asked = request.access.map(|_| Asked::Field(request.clone()));
+                            b.field(&request.field, request.access.unwrap_or(*access), asked)?;
                         }
                     }
                     Template::Field(pattern, access) => {
@@ -409,7 +410,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
         };
         let mut b = Builder {
             alt: std::mem::take(&mut extra),
-            reason: Reason::CommandLine { flag: request.flag() },
+            reason: Reason::CommandLine { asked: Asked::Object(request.clone()) },
             quote: &command_line,
             org_fields,
         };
@@ -427,7 +428,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
         };
         let mut b = Builder {
             alt: std::mem::take(&mut extra),
-            reason: Reason::CommandLine { flag: request.flag() },
+            reason: Reason::CommandLine { asked: Asked::Field(request.clone()) },
             quote: &command_line,
             org_fields,
         };
@@ -435,7 +436,7 @@ pub fn needs(integration: &Integration, resolved: &Resolved) -> Result<Expansion
         extra = b.alt;
     }
     for name in &resolved.user_permissions {
-        let reason = Reason::CommandLine { flag: format!("--user-permission {name}") };
+        let reason = Reason::CommandLine { asked: Asked::UserPermission(name.clone()) };
         extra.label.push(name.clone());
         extra.items.push((Item::UserPermission(name.clone()), reason));
     }

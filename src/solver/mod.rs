@@ -26,7 +26,7 @@ use crate::platform::licences;
 pub use choose::cost;
 pub use closure::direct_requirements;
 pub use plan::{ChainLink, Choice, Chosen, Context, Note, NoteKind, NoteText, Plan, Reason};
-pub use selection::{FieldRequest, Given, NameOf, ObjectRequest, Resolved, Selection, SelectionError, resolve};
+pub use selection::{Asked, FieldRequest, Given, NameOf, ObjectRequest, Resolved, Selection, SelectionError, resolve};
 pub use warning::Warning;
 
 /// Why a principal is left out of a profile (the note; the warning adds what to do).

@@ -11,10 +11,11 @@ use crate::metadata::OutputKind;
 use crate::platform::dependencies::DependencySource;
 use crate::platform::needs::PlatformNeed;
 
+use super::selection::Asked;
 use super::warning::Warning;
 
-/// What made a requirement apply, in the admin's terms. Written as it always was in JSON and
-/// text: `always`, `feature deploy, --sync two-way`, `platform requirement`, `command line`.
+/// What made a requirement apply, in the admin's terms. The CLI words it (`always`,
+/// `feature deploy, --sync two-way`, `platform requirement`, `command line`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Context {
     /// The requirement holds for every use of the integration.
@@ -23,7 +24,7 @@ pub enum Context {
     When(Vec<Chosen>),
     /// A Salesforce platform requirement a catalog property turns on.
     Platform,
-    /// The admin's own `--object`, `--field` or `--user-permission`.
+    /// What the admin asked for outside the catalog (objects, fields, user permissions).
     CommandLine,
 }
 
@@ -32,36 +33,8 @@ pub enum Context {
 pub enum Chosen {
     /// The features named by the condition that were chosen.
     Features(Vec<String>),
-    /// An integration option and its value (`--sync two-way`).
+    /// An integration option and its value (`sync` = `two-way`).
     Option { name: String, value: String },
-}
-
-impl std::fmt::Display for Context {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Context::Always => f.write_str("always"),
-            Context::Platform => f.write_str("platform requirement"),
-            Context::CommandLine => f.write_str("command line"),
-            Context::When(parts) => {
-                let words: Vec<String> = parts
-                    .iter()
-                    .map(|p| match p {
-                        Chosen::Features(names) => {
-                            names.iter().map(|n| format!("feature {n}")).collect::<Vec<_>>().join(", ")
-                        }
-                        Chosen::Option { name, value } => format!("--{name} {value}"),
-                    })
-                    .collect();
-                f.write_str(&words.join(", "))
-            }
-        }
-    }
-}
-
-impl Serialize for Context {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
 }
 
 /// One link of a dependency chain: a grant, or what asked for the first grant of the chain.
@@ -70,43 +43,25 @@ pub enum ChainLink {
     Grant(String),
     /// The context of the requirement that asked for it.
     Context(Context),
-    /// The command-line flag that asked for it (`--object Account:edit`).
-    Flag(String),
+    /// What the admin asked for that started the chain (an object with its access, …).
+    Asked(Asked),
 }
 
-impl std::fmt::Display for ChainLink {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ChainLink::Grant(name) | ChainLink::Flag(name) => f.write_str(name),
-            ChainLink::Context(context) => context.fmt(f),
-        }
-    }
-}
-
-impl Serialize for ChainLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-/// Why a grant is there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "kind")]
+/// Why a grant is there. The CLI words it, in text and in JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
     /// A vendor sentence asks for it.
     Requirement {
-        /// What made the requirement apply: `always`, `feature deploy`, `--sync two-way`.
+        /// What made the requirement apply: always, a feature, an option's value.
         context: Context,
         quote: Quote,
         /// How the vendor's words became this grant, when not literally (Task edit → EditTask).
-        #[serde(skip_serializing_if = "Option::is_none")]
         via: Option<String>,
-        /// The admin's own `--object`/`--field` words, when they chose the access.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        flag: Option<String>,
+        /// The admin's own object or field request, when it chose the access.
+        asked: Option<Asked>,
     },
-    /// The admin asked for it on the command line, outside any vendor requirement.
-    CommandLine { flag: String },
+    /// The admin asked for it, outside any vendor requirement.
+    CommandLine { asked: Asked },
     /// Salesforce needs it for the way the integration works (a catalog property such as
     /// `connects-through-api`), whether or not the vendor's page names it.
     Platform { need: PlatformNeed, why: &'static str, source: &'static str },
@@ -114,9 +69,9 @@ pub enum Reason {
     Dependency {
         of: String,
         source: DependencySource,
-        /// The path from `of` back to what asked for it: `["ViewSetup", "ModifyMetadata",
-        /// "feature deploy"]` (each grant requires the one before it; the last entry is the
-        /// requirement's context or the command-line flag).
+        /// The path from `of` back to what asked for it: `ViewSetup`, `ModifyMetadata`, the
+        /// context `feature deploy` (each grant requires the one before it; the last link is the
+        /// requirement's context or what the admin asked for).
         chain: Vec<ChainLink>,
     },
 }
@@ -168,8 +123,9 @@ pub enum NoteText {
     GiveOptions(Vec<String>),
 }
 
-/// One "any one of" requirement and what the solver chose.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One "any one of" requirement and what the solver chose (the CLI writes its JSON: its
+/// context is worded).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
     pub quote: Quote,
     pub context: Context,
@@ -184,8 +140,11 @@ pub struct Plan {
     pub output: OutputKind,
     pub features: Vec<String>,
     pub options: BTreeMap<String, String>,
-    #[serde(serialize_with = "grants_as_list")]
+    /// Every grant with its reasons; the CLI words the reasons (`--json` lists them as `grants`).
+    #[serde(skip)]
     pub grants: BTreeMap<Item, Vec<Reason>>,
+    /// The CLI words their contexts (`--json` lists them as `choices`).
+    #[serde(skip)]
     pub choices: Vec<Choice>,
     pub notes: Vec<Note>,
     /// What the admin should know; the CLI words them (`--json` prints them as text).
@@ -224,24 +183,4 @@ impl Plan {
         let columns: Vec<String> = self.user_permissions().map(|n| format!("Permissions{n}")).collect();
         (!columns.is_empty()).then(|| format!("SELECT {} FROM UserPermissionAccess", columns.join(", ")))
     }
-}
-
-fn grants_as_list<S: serde::Serializer>(
-    grants: &BTreeMap<Item, Vec<Reason>>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    #[derive(Serialize)]
-    struct Entry<'a> {
-        kind: &'static str,
-        name: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        access: Option<&'static str>,
-        reasons: &'a [Reason],
-    }
-    serializer.collect_seq(grants.iter().map(|(item, reasons)| Entry {
-        kind: item.kind(),
-        name: item.name(),
-        access: item.access_word(),
-        reasons,
-    }))
 }

@@ -40,13 +40,17 @@ impl ObjectRequest {
             .transpose()?;
         Ok(ObjectRequest { object: object.to_string(), access })
     }
+}
 
-    /// The admin's words, for reasons.
-    pub fn flag(&self) -> String {
-        match &self.access {
-            Some(a) => format!("--object {}:{}", self.object, a.iter().map(|x| x.word()).collect::<Vec<_>>().join(",")),
-            None => format!("--object {}", self.object),
+/// `Account` or `Account:read,edit`: the request as the admin would write it.
+impl std::fmt::Display for ObjectRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.object)?;
+        if let Some(access) = &self.access {
+            let words: Vec<&str> = access.iter().map(|a| a.word()).collect();
+            write!(f, ":{}", words.join(","))?;
         }
+        Ok(())
     }
 }
 
@@ -75,13 +79,29 @@ impl FieldRequest {
             .transpose()?;
         Ok(FieldRequest { field: field.to_string(), access })
     }
+}
 
-    pub fn flag(&self) -> String {
-        match self.access {
-            Some(a) => format!("--field {}:{}", self.field, a.word()),
-            None => format!("--field {}", self.field),
+/// `Account.Name` or `Account.Name:edit`: the request as the admin would write it.
+impl std::fmt::Display for FieldRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.field)?;
+        if let Some(access) = self.access {
+            write!(f, ":{}", access.word())?;
         }
+        Ok(())
     }
+}
+
+/// What the admin asked for outside the catalog's options, by the input that gave it; the CLI
+/// words it as its flag (`--object Account:edit`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    /// An object request (`--object`).
+    Object(ObjectRequest),
+    /// A field request (`--field`).
+    Field(FieldRequest),
+    /// A user permission by API name (`--user-permission`).
+    UserPermission(String),
 }
 
 /// An API name as metadata writes it: letters, digits, underscores (namespaces `ns__X__c`).
