@@ -20,6 +20,8 @@ pub mod catalog;
 pub mod diff;
 pub mod disk;
 pub mod emit;
+#[cfg(test)]
+mod flag_text;
 pub mod metadata;
 #[cfg(test)]
 mod module_graph;

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The top-level module each library file belongs to, and the text of its code without its tests.
-fn library_files() -> Vec<(String, String)> {
+pub(crate) fn library_files() -> Vec<(String, String)> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let test_only = test_only_files(&src);
     let mut files = Vec::new();

@@ -69,18 +69,19 @@ pub enum Quotes {
 
 struct Checker<'a> {
     file: &'a str,
-    text: &'a str,
     quotes: Quotes,
     /// The integration's documents found: file name and its text.
     documents: Vec<(String, &'a str)>,
     /// The same texts with white space folded, made on the first quote looked up.
     folded: Option<Vec<String>>,
+    /// Where each line break of the file is, so a line number costs a binary search.
+    line_breaks: Vec<usize>,
     errors: Vec<CatalogError>,
 }
 
 impl Checker<'_> {
     fn line(&self, span: Range<usize>) -> usize {
-        self.text[..span.start.min(self.text.len())].matches('\n').count() + 1
+        self.line_breaks.partition_point(|&at| at < span.start) + 1
     }
 
     fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
@@ -165,7 +166,8 @@ pub fn integration(
         let line = e.span().map_or(0, |s| text[..s.start].matches('\n').count() + 1);
         vec![CatalogError { file: file.to_string(), line, message: e.message().to_string() }]
     })?;
-    let mut c = Checker { file, text, quotes, documents: Vec::new(), folded: None, errors: Vec::new() };
+    let line_breaks = text.match_indices('\n').map(|(at, _)| at).collect();
+    let mut c = Checker { file, quotes, documents: Vec::new(), folded: None, line_breaks, errors: Vec::new() };
 
     let id = parsed.id.get_ref().clone();
     if !is_kebab(&id) {

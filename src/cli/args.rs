@@ -11,6 +11,7 @@ use sfperms::catalog::Catalog;
 use sfperms::metadata::OutputKind;
 
 use super::exit::HELP_FOOTER;
+use super::render::Format;
 use super::style::ColorArg;
 
 /// Least-privilege Salesforce permissions for third-party integrations, as deployable metadata.
@@ -193,6 +194,15 @@ pub enum ExplainFormat {
     Markdown,
 }
 
+impl From<ExplainFormat> for Format {
+    fn from(format: ExplainFormat) -> Format {
+        match format {
+            ExplainFormat::Text => Format::Text,
+            ExplainFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     #[command(flatten)]
@@ -221,6 +231,17 @@ pub enum DiffFormat {
     Markdown,
     /// A unified diff of the retrieved file that `git apply` accepts (paths relative to --against)
     Patch,
+}
+
+impl From<DiffFormat> for Format {
+    fn from(format: DiffFormat) -> Format {
+        match format {
+            DiffFormat::Text => Format::Text,
+            DiffFormat::Json => Format::Json,
+            DiffFormat::Markdown => Format::Markdown,
+            DiffFormat::Patch => Format::Patch,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -256,6 +277,16 @@ pub enum AuditFormat {
     Json,
     /// A pull-request comment
     Markdown,
+}
+
+impl From<AuditFormat> for Format {
+    fn from(format: AuditFormat) -> Format {
+        match format {
+            AuditFormat::Text => Format::Text,
+            AuditFormat::Json => Format::Json,
+            AuditFormat::Markdown => Format::Markdown,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

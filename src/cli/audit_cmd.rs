@@ -22,11 +22,13 @@ use sfperms::project::config::{self, DeclaredUser, ProjectFile};
 use sfperms::project::set_folder;
 use sfperms::project::source::{self, Entry, Source};
 
-use super::args::{AuditArgs, AuditFormat, DiffArgs, DiffFormat, ScopeArg};
+use super::args::{AuditArgs, ScopeArg};
+use super::config::{Comparison, Request};
 use super::diff_cmd::{self, Compared};
 use super::envelope;
-use super::exit::{DIFFERENCES, ERROR, SUCCESS};
+use super::exit::{DIFFERENCES, SUCCESS};
 use super::project;
+use super::render::{self, Failure, Format, Report};
 use super::request;
 use super::style::{self, Style, Tone};
 
@@ -71,7 +73,7 @@ impl UserCheck<'_> {
 /// Files read before a progress line is worth drawing.
 const PROGRESS_FROM: usize = 200;
 
-pub fn run(catalog: &Catalog, args: &AuditArgs, as_json: bool) -> Result<u8> {
+pub fn run(catalog: &Catalog, args: &AuditArgs, format: Format) -> Result<u8> {
     let source = Source::open(&args.path)?;
     let (mut files, errors) = audit_files(&source)?;
     audit::rank(&mut files, |f| &f.audit, |f| f.path.as_str());
@@ -83,38 +85,54 @@ pub fn run(catalog: &Catalog, args: &AuditArgs, as_json: bool) -> Result<u8> {
             users.push(check_user(catalog, file, user, &args.path, &source)?);
         }
     }
-    let excess = users.iter().any(|u| !u.excess().is_empty());
-    let status = if !errors.is_empty() {
-        ERROR
-    } else if excess {
-        DIFFERENCES
-    } else {
-        SUCCESS
-    };
-    let format = if as_json { AuditFormat::Json } else { args.format };
-    match format {
-        AuditFormat::Json => {
-            let result = json!({
-                "path": args.path,
-                "files": files,
-                "users": users.iter().map(|u| user_json(project.as_ref(), u)).collect::<Vec<_>>(),
-                "project-file": project.as_ref().map(|p| &p.path),
-                "errors": errors,
-            });
-            if status == ERROR {
-                let message = format!("{}\n{} files could not be read", errors.join("\n"), errors.len());
-                envelope::print_error(envelope::ErrorKind::Metadata, &message, Some(&result));
-                return Ok(ERROR);
-            }
-            return envelope::print_result(status, &result, &[]);
+    let report = Audited { args, files, project: project.as_ref(), users, errors };
+    let status = render::print(&report, format)?;
+    if format != Format::Json {
+        for error in &report.errors {
+            eprintln!("error: {error}");
         }
-        AuditFormat::Text => out!("{}", text(args, &files, project.as_ref(), &users, Style::stdout())),
-        AuditFormat::Markdown => out!("{}", markdown(args, &files, project.as_ref(), &users)),
-    }
-    for error in &errors {
-        eprintln!("error: {error}");
     }
     Ok(status)
+}
+
+/// What `audit` found: the files ranked, the declared users checked, the files it could not read.
+struct Audited<'a> {
+    args: &'a AuditArgs,
+    files: Vec<File>,
+    project: Option<&'a ProjectFile>,
+    users: Vec<UserCheck<'a>>,
+    errors: Vec<String>,
+}
+
+impl Report for Audited<'_> {
+    fn status(&self) -> u8 {
+        if self.users.iter().any(|u| !u.excess().is_empty()) { DIFFERENCES } else { SUCCESS }
+    }
+
+    fn failure(&self) -> Option<Failure> {
+        (!self.errors.is_empty()).then(|| Failure {
+            kind: envelope::ErrorKind::Metadata,
+            message: format!("{}\n{} files could not be read", self.errors.join("\n"), self.errors.len()),
+        })
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        Ok(json!({
+            "path": self.args.path,
+            "files": self.files,
+            "users": self.users.iter().map(|u| user_json(self.project, u)).collect::<Vec<_>>(),
+            "project-file": self.project.map(|p| &p.path),
+            "errors": self.errors,
+        }))
+    }
+
+    fn human(&self, format: Format, style: Style) -> Result<String> {
+        match format {
+            Format::Text => Ok(text(self.args, &self.files, self.project, &self.users, style)),
+            Format::Markdown => Ok(markdown(self.args, &self.files, self.project, &self.users)),
+            other => render::unsupported(other),
+        }
+    }
 }
 
 /// The risky grants of every PermissionSet and Profile, read on every core; the files that
@@ -185,22 +203,21 @@ fn check_user<'a>(
     source: &Source,
 ) -> Result<UserCheck<'a>> {
     let who = || format!("the `{}` user ({}:{})", user.integration, file.path.display(), user.line);
-    let diff_args = DiffArgs {
-        request: project::request(user, file.root()),
+    let request = Request::of_user(user, file.root());
+    let comparison = Comparison {
         against: path.to_path_buf(),
         name: user.name.clone(),
         label: user.label.clone(),
         scope: ScopeArg::Full,
-        format: DiffFormat::Text,
     };
-    let (integration, plan) = request::plan(catalog, &diff_args.request, user.options.clone()).with_context(who)?;
+    let (integration, plan) = request::plan(catalog, &request).with_context(who)?;
     let naming = super::request::naming(user.name.as_deref(), user.label.as_deref(), None);
     let name = emit::component(integration, &plan, naming).map_err(request::component_error).with_context(who)?.name;
     let kind = plan.output.file_kind();
     let compared = if source.find(kind, &name).is_empty() {
         None
     } else {
-        Some(diff_cmd::compare(catalog, &diff_args, user.options.clone(), source).with_context(who)?)
+        Some(diff_cmd::compare(catalog, &request, &comparison, source).with_context(who)?)
     };
     Ok(UserCheck { user, kind, name, compared })
 }

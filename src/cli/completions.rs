@@ -6,24 +6,19 @@ use anyhow::{Result, bail};
 use clap_complete::Shell;
 use serde_json::json;
 
-use super::envelope;
-use super::exit::SUCCESS;
+use super::render::{self, Format, Page};
 
 /// Prints the completion script for `shell` (with `--json`, inside the envelope).
-pub fn completions(mut command: clap::Command, shell: Shell, as_json: bool) -> Result<u8> {
+pub fn completions(mut command: clap::Command, shell: Shell, format: Format) -> Result<u8> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "sfperms", &mut script);
     let script = String::from_utf8(script)?;
-    if as_json {
-        return envelope::print_result(SUCCESS, &json!({ "shell": shell.to_string(), "script": script }), &[]);
-    }
-    out!("{script}");
-    Ok(SUCCESS)
+    render::print(&Page { json: json!({ "shell": shell.to_string(), "script": script }), text: script }, format)
 }
 
 /// Prints the man page in roff: sfperms(1), or `sfperms-SUB(1)` for a command (with `--json`,
 /// inside the envelope).
-pub fn man(command: clap::Command, sub: Option<&str>, as_json: bool) -> Result<u8> {
+pub fn man(command: clap::Command, sub: Option<&str>, format: Format) -> Result<u8> {
     let page_of = match sub {
         None => command,
         Some(name) => {
@@ -42,9 +37,5 @@ pub fn man(command: clap::Command, sub: Option<&str>, as_json: bool) -> Result<u
     let mut page = Vec::new();
     clap_mangen::Man::new(page_of).render(&mut page)?;
     let page = String::from_utf8(page)?;
-    if as_json {
-        return envelope::print_result(SUCCESS, &json!({ "roff": page }), &[]);
-    }
-    out!("{page}");
-    Ok(SUCCESS)
+    render::print(&Page { json: json!({ "roff": page }), text: page }, format)
 }

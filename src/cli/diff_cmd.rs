@@ -20,12 +20,13 @@ use sfperms::project::set_folder::{self, SetFolder};
 use sfperms::project::source::{self, Entry, Origin, Source};
 use sfperms::solver::Reason;
 
-use super::args::{DiffArgs, DiffFormat, ScopeArg};
-use super::envelope;
+use super::args::ScopeArg;
+use super::config::{Comparison, Diff, Request, Who};
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::flags;
 use super::project;
 use super::reasons;
+use super::render::{self, Format, Report};
 use super::request;
 use super::style::{Style, Tone};
 
@@ -114,44 +115,51 @@ impl Compared {
     }
 }
 
-pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
-    if args.request.integration.is_none() {
-        return project::diff(catalog, args, options, as_json);
-    }
-    let source = Source::open(&args.against)?;
-    let compared = compare(catalog, args, options, &source)?;
-    let format = if as_json { DiffFormat::Json } else { args.format };
-    if !as_json {
+pub fn run(catalog: &Catalog, diff: &Diff, format: Format) -> Result<u8> {
+    let Who::One(request) = &diff.who else { return project::diff(catalog, &diff.comparison, format) };
+    let source = Source::open(&diff.comparison.against)?;
+    let compared = compare(catalog, request, &diff.comparison, &source)?;
+    if format != Format::Json {
         // The plan's own warnings are `explain`'s to print; these are about the files read.
         for warning in compared.warnings.iter().skip(compared.plan_warnings) {
             eprintln!("warning: {warning}");
         }
-        if matches!(format, DiffFormat::Patch) && compared.set_changes.len() < compared.report.changes.len() {
+        if format == Format::Patch && compared.set_changes.len() < compared.report.changes.len() {
             eprintln!(
                 "warning: the patch fixes the set's files only; un-mute what a group's muting permission set takes away by hand"
             );
         }
     }
-    match format {
-        DiffFormat::Json => {
-            return envelope::print_result(compared.exit_code(), &compared.json(), &compared.warnings);
-        }
-        DiffFormat::Text => out!("{}", text(&compared.report, Style::stdout())),
-        DiffFormat::Markdown => out!("{}", markdown(&compared.report, "###")),
-        DiffFormat::Patch => out!("{}", compared.patch()?),
+    render::print(&compared, format)
+}
+
+impl Report for Compared {
+    fn status(&self) -> u8 {
+        self.exit_code()
     }
-    Ok(compared.exit_code())
+
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        Ok(Compared::json(self))
+    }
+
+    fn human(&self, format: Format, style: Style) -> Result<String> {
+        match format {
+            Format::Text => Ok(text(&self.report, style)),
+            Format::Markdown => Ok(markdown(&self.report, "###")),
+            Format::Patch => self.patch(),
+            Format::Json => render::unsupported(format),
+        }
+    }
 }
 
 /// Compares the request's component with its namesake in `source`.
-pub(super) fn compare(
-    catalog: &Catalog,
-    args: &DiffArgs,
-    options: BTreeMap<String, String>,
-    source: &Source,
-) -> Result<Compared> {
-    let command = command_line(args, &options);
-    let (integration, plan) = request::plan(catalog, &args.request, options)?;
+pub(super) fn compare(catalog: &Catalog, request: &Request, args: &Comparison, source: &Source) -> Result<Compared> {
+    let command = command_line(request, args);
+    let (integration, plan) = request::plan(catalog, request)?;
     let naming = request::naming(args.name.as_deref(), args.label.as_deref(), None);
     let component = emit::component(integration, &plan, naming).map_err(request::component_error)?;
     // A permission set deploy replaces the whole set, so it is always compared whole.
@@ -296,11 +304,11 @@ fn read_component(source: &Source, entry: &Entry, kind: FileKind, name: &str) ->
 }
 
 /// The `gen` command line the file is compared with.
-fn command_line(args: &DiffArgs, options: &BTreeMap<String, String>) -> String {
-    let r = &args.request;
+fn command_line(request: &Request, args: &Comparison) -> String {
+    let r = &request.args;
     let flags = flags::GenFlags {
-        integration: r.integration.as_deref().unwrap_or_default(),
-        options,
+        integration: &request.integration,
+        options: &request.options,
         features: &r.feature,
         objects: &r.object,
         fields: &r.field,

@@ -4,31 +4,47 @@
 //! verifies the connected user. Text, Markdown (for a pull request) or JSON. Rendering only: the
 //! reasons come from the solver's `Plan`.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use anyhow::Result;
 use serde_json::json;
 use sfperms::access::Item;
-use sfperms::catalog::{Catalog, Integration};
+use sfperms::catalog::{Catalog, Conflict, Integration};
 use sfperms::platform::connected_apps;
 use sfperms::platform::permissions::{self, Risk};
 use sfperms::solver::{Note, NoteKind, Plan, Warning};
 
-use super::args::{ExplainArgs, ExplainFormat};
+use super::config::Request;
+use super::render::{self, Format, Report};
 use super::request;
+use super::style::Style;
 use super::warnings;
 
-pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
-    let (integration, plan) = request::plan(catalog, &args.request, options)?;
-    if as_json {
-        let (unverified, other) = split_warnings(&plan);
-        let doc = json!({
+/// An integration's plan, as `explain` reports it.
+struct Explained<'a> {
+    integration: &'a Integration,
+    plan: Plan,
+}
+
+pub fn run(catalog: &Catalog, request: &Request, format: Format) -> Result<u8> {
+    let (integration, plan) = request::plan(catalog, request)?;
+    render::print(&Explained { integration, plan }, format)
+}
+
+impl Report for Explained<'_> {
+    fn warnings(&self) -> Vec<String> {
+        warnings::texts(&self.plan)
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        let (integration, plan) = (self.integration, &self.plan);
+        let (unverified, other) = split_warnings(plan);
+        Ok(json!({
             "integration": integration.id,
             "document": integration.document,
             "sources": integration.sources,
-            "plan": warnings::plan_json(&plan),
-            "risky": risky(&plan).iter().map(|(n, p)| json!({"name": n, "label": permissions::label(n), "risk": p.risk, "rank": p.rank, "why": p.why})).collect::<Vec<_>>(),
+            "plan": warnings::plan_json(plan),
+            "risky": risky(plan).iter().map(|(n, p)| json!({"name": n, "label": permissions::label(n), "risk": p.risk, "rank": p.rank, "why": p.why})).collect::<Vec<_>>(),
             "unverified": unverified.iter().map(|w| warnings::text(w)).collect::<Vec<_>>(),
             "other-warnings": other.iter().map(|w| warnings::text(w)).collect::<Vec<_>>(),
             "verification-query": plan.verification_query(),
@@ -36,12 +52,16 @@ pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, Stri
             "connects-through-api": integration.connects_through_api,
             "connected-app": integration.connected_app,
             "integration-licence": integration.integration_licence,
-        });
-        return super::envelope::print_result(0, &doc, &warnings::texts(&plan));
+        }))
     }
-    let text = render(integration, &plan, matches!(args.format, ExplainFormat::Markdown));
-    out!("{text}");
-    Ok(0)
+
+    fn human(&self, format: Format, _: Style) -> Result<String> {
+        match format {
+            Format::Text => Ok(explanation(self.integration, &self.plan, false)),
+            Format::Markdown => Ok(explanation(self.integration, &self.plan, true)),
+            other => render::unsupported(other),
+        }
+    }
 }
 
 /// The granted user permissions rated medium or high risk, riskiest first.
@@ -92,8 +112,20 @@ fn note_line(note: &Note) -> String {
     }
 }
 
+/// Where the vendor's documents disagree: each subject after `bullet`, each side and what was
+/// followed after `sub` (shared with `show`).
+pub(super) fn conflict_lines(out: &mut String, conflicts: &[Conflict], bullet: &str, sub: &str) {
+    for conflict in conflicts {
+        let _ = writeln!(out, "{bullet}{}", conflict.subject);
+        for side in &conflict.sides {
+            let _ = writeln!(out, "{sub}\"{}\" ({}): {}", side.source, side.document, side.says);
+        }
+        let _ = writeln!(out, "{sub}followed: {}", conflict.resolution);
+    }
+}
+
 /// The explanation as text, or as Markdown when `markdown`.
-pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String {
+fn explanation(integration: &Integration, plan: &Plan, markdown: bool) -> String {
     let (h1, h2, bullet, sub, quote_open) =
         if markdown { ("# ", "\n## ", "- ", "    - ", "> ") } else { ("", "\n", "  ", "      - ", "  ") };
     let mut out = String::new();
@@ -163,13 +195,7 @@ pub fn render(integration: &Integration, plan: &Plan, markdown: bool) -> String 
 
     if !plan.conflicts.is_empty() {
         let _ = writeln!(out, "{h2}Where the vendor's documents disagree");
-        for conflict in &plan.conflicts {
-            let _ = writeln!(out, "{bullet}{}", conflict.subject);
-            for side in &conflict.sides {
-                let _ = writeln!(out, "{sub}\"{}\" ({}): {}", side.source, side.document, side.says);
-            }
-            let _ = writeln!(out, "{sub}followed: {}", conflict.resolution);
-        }
+        conflict_lines(&mut out, &plan.conflicts, bullet, sub);
     }
 
     if !plan.package_permission_sets.is_empty() {

@@ -2,16 +2,20 @@
 //! Salesforce's canonical form. Lists what would change with `--check` (exit 1); otherwise
 //! rewrites, but only when every file could be read (exit 2 and nothing written if one cannot).
 
+use std::fmt::Write as _;
+
 use anyhow::Result;
 use serde_json::json;
 use sfperms::project::format::{self, FileStatus};
 use sfperms::project::source::Source;
 
 use super::args::FmtArgs;
-use super::envelope;
+use super::envelope::ErrorKind;
 use super::exit::{DIFFERENCES, ERROR, SUCCESS};
+use super::render::{self, Failure, Format, Report};
+use super::style::Style;
 
-pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
+pub fn run(args: &FmtArgs, format: Format) -> Result<u8> {
     let sources = args.paths.iter().map(|p| Source::open(p)).collect::<Result<Vec<_>, _>>()?;
     if !args.check {
         sources.iter().try_for_each(format::check_rewritable)?;
@@ -53,26 +57,26 @@ pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
     }
     if !errors.is_empty() {
         let summary = format!("nothing written: {} of {checked} files could not be read", errors.len());
-        if as_json {
-            let message = format!("{}\n{summary}", errors.join("\n"));
-            let data = json!({ "files": listed, "written": 0 });
-            envelope::print_error(envelope::ErrorKind::Metadata, &message, Some(&data));
-        } else {
+        if format != Format::Json {
             for error in &errors {
                 eprintln!("error: {error}");
             }
             eprintln!("{summary}");
         }
-        return Ok(ERROR);
+        let failure = Failure { kind: ErrorKind::Metadata, message: format!("{}\n{summary}", errors.join("\n")) };
+        let report =
+            Formatted { files: listed, written: 0, status: ERROR, failure: Some(failure), text: String::new() };
+        return render::print(&report, format);
     }
     if args.check {
         let status = if changed.is_empty() { SUCCESS } else { DIFFERENCES };
-        if as_json {
-            return envelope::print_result(status, &json!({ "files": listed, "written": 0 }), &[]);
-        } else {
-            for (s, i) in &changed {
-                outln!("would change: {}", sources[*s].entries[*i].display);
-            }
+        let mut text = String::new();
+        for (s, i) in &changed {
+            let _ = writeln!(text, "would change: {}", sources[*s].entries[*i].display);
+        }
+        let report = Formatted { files: listed, written: 0, status, failure: None, text };
+        let status = render::print(&report, format)?;
+        if format != Format::Json {
             eprintln!("{checked} files checked, {} would change", changed.len());
         }
         return Ok(status);
@@ -86,14 +90,14 @@ pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
             let word = match result {
                 Ok(true) => {
                     written += 1;
-                    if !as_json {
+                    if format != Format::Json {
                         eprintln!("formatted: {display}");
                     }
                     "formatted"
                 }
                 Ok(false) => "canonical",
                 Err(e) => {
-                    if !as_json {
+                    if format != Format::Json {
                         eprintln!("error: {e}");
                     }
                     failures.push(e.to_string());
@@ -103,17 +107,44 @@ pub fn run(args: &FmtArgs, as_json: bool) -> Result<u8> {
             listed[first_listed[s] + i]["status"] = json!(word);
         }
     }
-    if as_json {
-        let result = json!({ "files": listed, "written": written });
+    if format != Format::Json {
         if failures.is_empty() {
-            return envelope::print_result(SUCCESS, &result, &[]);
+            eprintln!("{checked} files checked, {written} formatted");
+        } else {
+            eprintln!("{checked} files checked, {written} formatted, {} could not be written", failures.len());
         }
-        let message = format!("{}\n{written} written, {} could not be written", failures.join("\n"), failures.len());
-        envelope::print_error(envelope::ErrorKind::Output, &message, Some(&result));
-    } else if failures.is_empty() {
-        eprintln!("{checked} files checked, {written} formatted");
-    } else {
-        eprintln!("{checked} files checked, {written} formatted, {} could not be written", failures.len());
     }
-    Ok(if failures.is_empty() { SUCCESS } else { ERROR })
+    let failure = (!failures.is_empty()).then(|| Failure {
+        kind: ErrorKind::Output,
+        message: format!("{}\n{written} written, {} could not be written", failures.join("\n"), failures.len()),
+    });
+    render::print(&Formatted { files: listed, written, status: SUCCESS, failure, text: String::new() }, format)
+}
+
+/// What `fmt` found and did: each file's status, how many were written, what failed.
+struct Formatted {
+    files: Vec<serde_json::Value>,
+    written: usize,
+    status: u8,
+    failure: Option<Failure>,
+    /// `--check`'s lines on stdout.
+    text: String,
+}
+
+impl Report for Formatted {
+    fn status(&self) -> u8 {
+        self.status
+    }
+
+    fn failure(&self) -> Option<Failure> {
+        self.failure.clone()
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        Ok(json!({ "files": self.files, "written": self.written }))
+    }
+
+    fn human(&self, _: Format, _: Style) -> Result<String> {
+        Ok(self.text.clone())
+    }
 }

@@ -1,6 +1,6 @@
 //! `sfperms gen`: solve, emit, and print or write (source or mdapi layout, zip), or `--check`.
 
-use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
 use serde_json::json;
@@ -9,18 +9,18 @@ use sfperms::catalog::{Catalog, Integration};
 use sfperms::diff::compare;
 use sfperms::emit::{self, Component};
 use sfperms::metadata::OutputKind;
-use sfperms::metadata::names::check_api_name;
 use sfperms::metadata::read::{self, Namespace};
-use sfperms::platform::{DEFAULT_API_VERSION, licences, versions};
+use sfperms::platform::{DEFAULT_API_VERSION, versions};
 use sfperms::project::SfdxProject;
-use sfperms::project::output::{self, FileOut, Layout};
+use sfperms::project::output::{self, FileOut};
 use sfperms::solver::Plan;
 
-use super::args::{GenArgs, LayoutArg};
-use super::envelope;
+use super::config::{Gen, GenFile, GenOutput, Request, Who};
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::project;
+use super::render::{self, Format, Report};
 use super::request;
+use super::style::Style;
 use super::warnings;
 
 /// What `gen` computes for one request, before anything is written or printed.
@@ -57,77 +57,84 @@ impl Generated<'_> {
     }
 }
 
-pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
-    if args.request.integration.is_none() {
-        return project::generate(catalog, args, options, as_json);
-    }
-    if args.check && args.output_dir.is_none() && args.zip.is_none() {
-        bail!("--check compares with files on disk: give --output-dir DIR or --zip FILE");
-    }
-    let generated = prepare(catalog, args, options)?;
-    let files = &generated.files;
-
-    if as_json {
-        write_files(files, args.check)?;
-        let status = if args.check && generated.changes() { DIFFERENCES } else { SUCCESS };
-        return envelope::print_result(status, &generated.json(args.check), &warnings::texts(&generated.plan));
-    }
-
-    for warning in warnings::texts(&generated.plan) {
-        eprintln!("warning: {warning}");
-    }
-    if files.is_empty() {
-        out!("{}", emit::render_fast(&generated.component.document));
-        return Ok(SUCCESS);
-    }
-    if args.check {
-        print_check(files)?;
-        return Ok(if generated.changes() { DIFFERENCES } else { SUCCESS });
-    }
-    write_files(files, false)?;
-    print_written(files);
-    Ok(SUCCESS)
+/// What one `gen` did: the component, and whether files were only compared (`--check`).
+struct GenReport<'a> {
+    generated: Generated<'a>,
+    check: bool,
 }
 
-/// Solves the request and computes the files to write (none without --output-dir or --zip).
-pub(super) fn prepare<'a>(
-    catalog: &'a Catalog,
-    args: &GenArgs,
-    options: BTreeMap<String, String>,
-) -> Result<Generated<'a>> {
-    let (integration, plan) = request::plan(catalog, &args.request, options)?;
-    if args.new_profile && plan.output != OutputKind::Profile {
+impl Report for GenReport<'_> {
+    fn status(&self) -> u8 {
+        if self.check && self.generated.changes() { DIFFERENCES } else { SUCCESS }
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        warnings::texts(&self.generated.plan)
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        Ok(self.generated.json(self.check))
+    }
+
+    /// The XML when there are no files; with `--check`, what would change; otherwise nothing
+    /// (what was written goes to stderr, `print_written`).
+    fn human(&self, _: Format, _: Style) -> Result<String> {
+        let files = &self.generated.files;
+        Ok(if files.is_empty() {
+            emit::render_fast(&self.generated.component.document)
+        } else if self.check {
+            check_text(files)
+        } else {
+            String::new()
+        })
+    }
+}
+
+pub fn run(catalog: &Catalog, generate: &Gen, format: Format) -> Result<u8> {
+    let Who::One(request) = &generate.who else { return project::generate(catalog, generate, format) };
+    let writing = &generate.file;
+    let generated = prepare(catalog, writing, request)?;
+    if format != Format::Json {
+        for warning in warnings::texts(&generated.plan) {
+            eprintln!("warning: {warning}");
+        }
+    }
+    write_files(&generated.files, writing.check)?;
+    let report = GenReport { generated, check: writing.check };
+    let status = render::print(&report, format)?;
+    if format != Format::Json && !writing.check {
+        print_written(&report.generated.files);
+    }
+    Ok(status)
+}
+
+/// Solves `request` and computes the files to write (none when `gen` prints).
+pub(super) fn prepare<'a>(catalog: &'a Catalog, writing: &GenFile, request: &Request) -> Result<Generated<'a>> {
+    let (integration, plan) = request::plan(catalog, request)?;
+    if writing.new_profile.is_some() && plan.output != OutputKind::Profile {
         bail!("--new-profile writes a profile: add --as profile");
     }
-    let new_profile = match args.new_profile {
-        true => Some(licences::check(&args.user_license).map_err(|e| anyhow::anyhow!("--user-license: {e}"))?.0),
-        false => None,
-    };
-    let naming = request::naming(args.name.as_deref(), args.label.as_deref(), new_profile);
+    let naming = request::naming(writing.name.as_deref(), writing.label.as_deref(), writing.new_profile);
     let component = emit::component(integration, &plan, naming).map_err(request::component_error)?;
-    let api_version = api_version(args, &plan)?;
+    let api_version = api_version(writing, &plan)?;
     let mut files: Vec<FileOut> = Vec::new();
-    if let Some(dir) = &args.output_dir {
-        let layout = match args.layout {
-            LayoutArg::Source => Layout::Source,
-            LayoutArg::Mdapi => Layout::Mdapi,
-        };
-        files.extend(output::files_in_dir(&component, dir, layout, &api_version)?);
-        if let Some(group) = &args.group {
-            if component.kind != OutputKind::PermissionSet {
-                bail!(
-                    "--group: a permission set group holds permission sets, not profiles: drop --as profile or --group"
-                );
+    match &writing.output {
+        GenOutput::Print => {}
+        GenOutput::Dir { dir, layout, group } => {
+            files.extend(output::files_in_dir(&component, dir, *layout, &api_version)?);
+            if let Some(group) = group {
+                if component.kind != OutputKind::PermissionSet {
+                    bail!(
+                        "--group: a permission set group holds permission sets, not profiles: drop --as profile or --group"
+                    );
+                }
+                output::add_group(&mut files, group, &component.name, dir, *layout, &api_version)?;
             }
-            check_api_name(group).map_err(|e| anyhow::anyhow!("--group: {e}"))?;
-            output::add_group(&mut files, group, &component.name, dir, layout, &api_version)?;
+            if component.kind == OutputKind::Profile && writing.new_profile.is_none() {
+                refuse_fragment_without_profile(&component.name, dir, &files)?;
+            }
         }
-        if component.kind == OutputKind::Profile && new_profile.is_none() {
-            refuse_fragment_without_profile(&component.name, dir, &files)?;
-        }
-    }
-    if let Some(zip) = &args.zip {
-        files.push(output::zip_file(&component, zip, &api_version)?);
+        GenOutput::Zip(zip) => files.push(output::zip_file(&component, zip, &api_version)?),
     }
     Ok(Generated { integration, plan, component, api_version, files })
 }
@@ -149,19 +156,20 @@ fn refuse_fragment_without_profile(name: &str, dir: &std::path::Path, files: &[F
 }
 
 /// `gen --check`'s lines: each file that would change or be created, with what changes.
-pub(super) fn print_check(files: &[FileOut]) -> Result<()> {
+pub(super) fn check_text(files: &[FileOut]) -> String {
+    let mut out = String::new();
     for file in files.iter().filter(|f| f.changes()) {
         let what = match (file.remove, file.existing().is_some()) {
             (true, _) => "would be removed",
             (false, true) => "would change",
             (false, false) => "would be created",
         };
-        outln!("{what}: {}", file.path().display());
+        let _ = writeln!(out, "{what}: {}", file.path().display());
         if let Some(summary) = semantic_summary(file) {
-            outln!("  {summary}");
+            let _ = writeln!(out, "  {summary}");
         }
     }
-    Ok(())
+    out
 }
 
 /// What `gen` did to each file, on stderr.
@@ -228,10 +236,10 @@ pub(super) fn write_files(files: &[FileOut], check: bool) -> Result<()> {
 }
 
 /// `--api-version`, else the SFDX project's sourceApiVersion, else the built-in default.
-fn api_version(args: &GenArgs, plan: &Plan) -> Result<String> {
-    let (version, from) = if let Some(version) = &args.api_version {
+fn api_version(writing: &GenFile, plan: &Plan) -> Result<String> {
+    let (version, from) = if let Some(version) = &writing.api_version {
         (version.clone(), "--api-version".to_string())
-    } else if let Some(dir) = &args.output_dir
+    } else if let Some(dir) = writing.output.dir()
         && let Some(project) = SfdxProject::open(dir)?
         && let Some(version) = project.source_api_version
     {

@@ -1,20 +1,36 @@
 //! `sfperms list`: the integrations, one line each.
 
+use std::fmt::Write as _;
+
 use anyhow::Result;
 use sfperms::catalog::Catalog;
 
-pub fn run(catalog: &Catalog, json: bool) -> Result<u8> {
-    if json {
-        let list: Vec<serde_json::Value> = catalog
+use super::render::{self, Format, Report};
+use super::style::Style;
+
+/// The catalog's integrations.
+struct Listing<'a>(&'a Catalog);
+
+impl Report for Listing<'_> {
+    fn json(&self) -> Result<serde_json::Value> {
+        let list = self
+            .0
             .integrations
             .values()
-            .map(|i| serde_json::json!({ "id": i.id, "name": i.name, "summary": i.summary, "output": i.output }))
-            .collect();
-        return super::envelope::print_result(0, &list, &[]);
+            .map(|i| serde_json::json!({ "id": i.id, "name": i.name, "summary": i.summary, "output": i.output }));
+        Ok(list.collect())
     }
-    let width = catalog.integrations.keys().map(String::len).max().unwrap_or(0);
-    for integration in catalog.integrations.values() {
-        outln!("{:width$}  {}", integration.id, integration.summary);
+
+    fn human(&self, _: Format, _: Style) -> Result<String> {
+        let width = self.0.integrations.keys().map(String::len).max().unwrap_or(0);
+        let mut out = String::new();
+        for integration in self.0.integrations.values() {
+            let _ = writeln!(out, "{:width$}  {}", integration.id, integration.summary);
+        }
+        Ok(out)
     }
-    Ok(0)
+}
+
+pub fn run(catalog: &Catalog, format: Format) -> Result<u8> {
+    render::print(&Listing(catalog), format)
 }

@@ -22,6 +22,7 @@ macro_rules! outln {
 mod args;
 mod audit_cmd;
 mod completions;
+mod config;
 mod diff_cmd;
 mod envelope;
 mod exit;
@@ -34,6 +35,7 @@ mod list;
 mod project;
 mod reasons;
 mod refusals;
+mod render;
 mod request;
 mod show;
 mod style;
@@ -46,6 +48,7 @@ use anyhow::Result;
 use clap::{CommandFactory, FromArgMatches};
 
 pub use args::Cli;
+use config::RunCommand;
 
 pub fn main() -> ExitCode {
     let argv: Vec<OsString> = std::env::args_os().collect();
@@ -95,17 +98,20 @@ fn run(argv: &[OsString], json: bool) -> Result<u8> {
     let cli = Cli::from_arg_matches(&matches)?;
     cli.color.install();
     let options = args::integration_options(&matches, &catalog);
-    match cli.command {
-        args::Command::List => list::run(&catalog, cli.json),
-        args::Command::Show { id } => show::run(&catalog, &id, cli.json),
-        args::Command::Gen(args) => gen_cmd::run(&catalog, &args, options, cli.json),
-        args::Command::Explain(explain) => explain::run(&catalog, &explain, options, cli.json),
-        args::Command::Fmt(fmt) => fmt_cmd::run(&fmt, cli.json),
-        args::Command::Diff(diff) => diff_cmd::run(&catalog, &diff, options, cli.json),
-        args::Command::Audit(audit) => audit_cmd::run(&catalog, &audit, cli.json),
-        args::Command::Init(init) => init::run(&catalog, &init, options, cli.json),
-        args::Command::Completions { shell } => completions::completions(full_command(&catalog), shell, cli.json),
-        args::Command::Man { command } => completions::man(full_command(&catalog), command.as_deref(), cli.json),
+    // Every flag checked before any work; the commands run from the configuration only.
+    let run = config::Run::new(cli, options)?;
+    let format = run.format;
+    match run.command {
+        RunCommand::List => list::run(&catalog, format),
+        RunCommand::Show { id } => show::run(&catalog, &id, format),
+        RunCommand::Gen(generate) => gen_cmd::run(&catalog, &generate, format),
+        RunCommand::Explain(request) => explain::run(&catalog, &request, format),
+        RunCommand::Fmt(fmt) => fmt_cmd::run(&fmt, format),
+        RunCommand::Diff(diff) => diff_cmd::run(&catalog, &diff, format),
+        RunCommand::Audit(audit) => audit_cmd::run(&catalog, &audit, format),
+        RunCommand::Init(init) => init::run(&catalog, &init, format),
+        RunCommand::Completions { shell } => completions::completions(full_command(&catalog), shell, format),
+        RunCommand::Man { command } => completions::man(full_command(&catalog), command.as_deref(), format),
     }
 }
 
@@ -137,69 +143,6 @@ mod tests {
         let reserved: std::collections::BTreeSet<String> =
             sfperms::catalog::RESERVED_OPTION_NAMES.iter().map(|n| n.to_string()).collect();
         assert_eq!(reserved, args::own_flag_names());
-    }
-
-    /// Every long flag of sfperms, each subcommand's included.
-    fn every_flag() -> std::collections::BTreeSet<String> {
-        let mut command = Cli::command();
-        command.build();
-        let mut names: std::collections::BTreeSet<String> =
-            command.get_arguments().filter_map(|a| a.get_long().map(str::to_string)).collect();
-        for sub in command.get_subcommands() {
-            names.extend(sub.get_arguments().filter_map(|a| a.get_long().map(str::to_string)));
-        }
-        names
-    }
-
-    /// Library code that still words an error with a flag, and why it is left.
-    const LIBRARY_FLAG_TEXT: [(&str, &str); 2] = [
-        // The advice of a name two output files share; the error is the library's SourceError.
-        ("src/project/output.rs", "write with --output-dir into one folder"),
-        // The advice of `fmt` given a zip; the error is the library's FormatError.
-        ("src/project/format.rs", "use `fmt --check`"),
-    ];
-
-    #[test]
-    fn library_code_spells_no_flag_of_sfperms() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let flags = every_flag();
-        let mut found = Vec::new();
-        for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
-            let entry = entry.unwrap();
-            let relative =
-                entry.path().strip_prefix(root.parent().unwrap()).unwrap().to_string_lossy().replace('\\', "/");
-            if !relative.ends_with(".rs") || relative.starts_with("src/cli/") || relative == "src/main.rs" {
-                continue;
-            }
-            let text = std::fs::read_to_string(entry.path()).unwrap();
-            for (number, line) in text.lines().enumerate() {
-                // Unit tests start a file's test module; what follows is not shipped.
-                if line.starts_with("#[cfg(test)]") {
-                    break;
-                }
-                let code = line.split("//").next().unwrap_or_default();
-                // The sf CLI's own flags (`sf data query --json`) are not sfperms'.
-                if code.contains("sf data query") || code.contains("sf project") {
-                    continue;
-                }
-                if LIBRARY_FLAG_TEXT.iter().any(|(file, text)| relative == *file && code.contains(text)) {
-                    continue;
-                }
-                let spelled = code.match_indices("--").any(|(at, _)| {
-                    let rest = &code[at + 2..];
-                    let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-                    rest.starts_with('{') || flags.contains(&word)
-                });
-                if spelled {
-                    found.push(format!("{relative}:{}: {}", number + 1, line.trim()));
-                }
-            }
-        }
-        assert!(
-            found.is_empty(),
-            "library code spells a flag; give the CLI the identity instead:\n{}",
-            found.join("\n")
-        );
     }
 
     fn need(line: &str) -> args::CatalogNeed {

@@ -2,7 +2,6 @@
 //! the current folder or above), one after another, with one summary, one report and the highest
 //! exit code. Each user's problems name the user and its line in the file.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -13,11 +12,11 @@ use sfperms::diff;
 use sfperms::project::config::{self, DeclaredUser, ProjectFile};
 use sfperms::project::source::Source;
 
-use super::args::{DiffArgs, DiffFormat, GenArgs, RequestArgs};
+use super::config::{Comparison, Gen, Request};
 use super::diff_cmd::{self, Compared};
-use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::gen_cmd::{self, Generated};
+use super::render::{self, Format, Report};
 use super::style::Style;
 use super::warnings;
 
@@ -33,45 +32,6 @@ pub fn load(catalog: &Catalog) -> Result<ProjectFile> {
     // Shown relative to where the command runs, as the user typed nothing.
     let shown = path.strip_prefix(&here).map(Path::to_path_buf).unwrap_or(path);
     Ok(config::load(&shown, catalog)?)
-}
-
-/// Without `--for`, the request's flags have no integration to go to: they belong in the file.
-fn refuse_request_flags(args: &RequestArgs, options: &BTreeMap<String, String>) -> Result<()> {
-    let mut given: Vec<String> = options.keys().map(|k| format!("--{k}")).collect();
-    for (flag, used) in [
-        ("--feature", !args.feature.is_empty()),
-        ("--object", !args.object.is_empty()),
-        ("--field", !args.field.is_empty()),
-        ("--as", args.output_kind.is_some()),
-        ("--dependencies", args.dependencies.is_some()),
-    ] {
-        if used {
-            given.push(flag.to_string());
-        }
-    }
-    if !given.is_empty() {
-        bail!(
-            "{} without --for: add --for ID, or put them in a `[[user]]` table of {}",
-            given.join(", "),
-            config::FILE_NAME
-        );
-    }
-    Ok(())
-}
-
-/// The request a declared user stands for (paths relative to the project root).
-pub(super) fn request(user: &DeclaredUser, root: &Path) -> RequestArgs {
-    RequestArgs {
-        integration: Some(user.integration.clone()),
-        feature: user.features.clone(),
-        object: user.objects.clone(),
-        field: user.fields.clone(),
-        user_permission: Vec::new(),
-        integration_user: false,
-        output_kind: user.output,
-        dependencies: user.dependencies.as_ref().map(|d| root.join(d)),
-        fields: None,
-    }
 }
 
 /// "the `planhat` user (sfperms.toml:3)".
@@ -94,120 +54,153 @@ fn each_users_warnings<T>(
 
 /// `gen` for every declared user: writes them all (into the project, or --output-dir), or with
 /// `--check` reports every user whose files would change.
-pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
-    refuse_request_flags(&args.request, &options)?;
-    if args.zip.is_some() {
-        bail!("--zip writes one integration user's component: add --for ID");
-    }
+pub fn generate(catalog: &Catalog, generate: &Gen, format: Format) -> Result<u8> {
     let file = load(catalog)?;
-    let root: PathBuf = args.output_dir.clone().unwrap_or_else(|| file.root().to_path_buf());
+    let root: PathBuf = generate.file.output.dir().map_or_else(|| file.root().to_path_buf(), Path::to_path_buf);
     let mut generated: Vec<(&DeclaredUser, Generated<'_>)> = Vec::new();
     for user in &file.users {
-        let user_args = GenArgs {
-            request: request(user, file.root()),
-            name: user.name.clone(),
-            label: user.label.clone(),
-            api_version: user.api_version.clone(),
-            new_profile: user.new_profile,
-            user_license: user.user_license.clone().unwrap_or_else(|| args.user_license.clone()),
-            output_dir: Some(root.clone()),
-            layout: args.layout,
-            zip: None,
-            check: args.check,
-            group: None,
-        };
-        let one = gen_cmd::prepare(catalog, &user_args, user.options.clone()).with_context(|| who(&file, user))?;
+        let one = generate
+            .file
+            .of_user(user, file.root(), &root)
+            .and_then(|(request, user_file)| gen_cmd::prepare(catalog, &user_file, &request))
+            .with_context(|| who(&file, user))?;
         generated.push((user, one));
     }
     // Nothing is written unless every user could be generated (above), and all are written together.
     let all_files: Vec<_> = generated.iter().flat_map(|(_, g)| g.files.iter().cloned()).collect();
-    gen_cmd::write_files(&all_files, args.check)?;
-    let drifted: Vec<&(&DeclaredUser, Generated<'_>)> = generated.iter().filter(|(_, g)| g.changes()).collect();
-    let status = if args.check && !drifted.is_empty() { DIFFERENCES } else { SUCCESS };
-
-    let warnings = each_users_warnings(&file, &generated, |g| warnings::texts(&g.plan));
-    if as_json {
-        let users: Vec<_> = generated
-            .iter()
-            .map(|(user, g)| json!({ "line": user.line, "flags": super::flags::declared_user(user), "generated": g.json(args.check) }))
-            .collect();
-        let result = json!({ "project-file": file.path, "users": users });
-        return envelope::print_result(status, &result, &warnings);
-    }
-    for warning in &warnings {
-        eprintln!("warning: {warning}");
-    }
-    if args.check {
-        for (user, g) in &drifted {
-            outln!("{}:", who(&file, user));
-            gen_cmd::print_check(&g.files)?;
+    gen_cmd::write_files(&all_files, generate.file.check)?;
+    let report = ProjectGen { file: &file, generated, check: generate.file.check };
+    if format != Format::Json {
+        for warning in &report.warnings() {
+            eprintln!("warning: {warning}");
         }
+    }
+    let status = render::print(&report, format)?;
+    if format == Format::Json {
+        return Ok(status);
+    }
+    if generate.file.check {
+        let drifted = report.drifted();
         let names: Vec<String> = drifted.iter().map(|(user, _)| who(&file, user)).collect();
         eprintln!(
             "{} users checked ({}), {} would change{}",
-            generated.len(),
+            report.generated.len(),
             file.path.display(),
             drifted.len(),
             if names.is_empty() { String::new() } else { format!(": {}", names.join(", ")) }
         );
         return Ok(status);
     }
-    for (_, g) in &generated {
+    for (_, g) in &report.generated {
         gen_cmd::print_written(&g.files);
     }
     Ok(status)
 }
 
+/// Every declared user's generated component.
+struct ProjectGen<'a> {
+    file: &'a ProjectFile,
+    generated: Vec<(&'a DeclaredUser, Generated<'a>)>,
+    check: bool,
+}
+
+impl ProjectGen<'_> {
+    /// The users whose files change (or, with `--check`, would).
+    fn drifted(&self) -> Vec<&(&DeclaredUser, Generated<'_>)> {
+        self.generated.iter().filter(|(_, g)| g.changes()).collect()
+    }
+}
+
+impl Report for ProjectGen<'_> {
+    fn status(&self) -> u8 {
+        if self.check && !self.drifted().is_empty() { DIFFERENCES } else { SUCCESS }
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        each_users_warnings(self.file, &self.generated, |g| warnings::texts(&g.plan))
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        let users: Vec<_> = self
+            .generated
+            .iter()
+            .map(|(user, g)| json!({ "line": user.line, "flags": super::flags::declared_user(user), "generated": g.json(self.check) }))
+            .collect();
+        Ok(json!({ "project-file": self.file.path, "users": users }))
+    }
+
+    /// With `--check`, each user whose files would change and what would; otherwise nothing
+    /// (what was written goes to stderr).
+    fn human(&self, _: Format, _: Style) -> Result<String> {
+        let mut out = String::new();
+        if self.check {
+            for (user, g) in self.drifted() {
+                let _ = writeln!(out, "{}:", who(self.file, user));
+                out.push_str(&gen_cmd::check_text(&g.files));
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// `diff` for every declared user against the same retrieve: each user's report, then one
 /// summary (text), one Markdown report for a pull request, one JSON document or one patch.
-pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>, as_json: bool) -> Result<u8> {
-    refuse_request_flags(&args.request, &options)?;
-    if args.name.is_some() || args.label.is_some() {
-        bail!("--name and --label without --for: put them in the users' `[[user]]` tables");
-    }
+pub fn diff(catalog: &Catalog, comparison: &Comparison, format: Format) -> Result<u8> {
     let file = load(catalog)?;
-    let source = Source::open(&args.against)?;
+    let source = Source::open(&comparison.against)?;
     let mut compared: Vec<(&DeclaredUser, Compared)> = Vec::new();
     for user in &file.users {
-        let user_args = DiffArgs {
-            request: request(user, file.root()),
-            against: args.against.clone(),
-            name: user.name.clone(),
-            label: user.label.clone(),
-            scope: args.scope,
-            format: args.format,
-        };
-        let one =
-            diff_cmd::compare(catalog, &user_args, user.options.clone(), &source).with_context(|| who(&file, user))?;
+        let request = Request::of_user(user, file.root());
+        let one = diff_cmd::compare(catalog, &request, &comparison.of_user(user), &source)
+            .with_context(|| who(&file, user))?;
         compared.push((user, one));
     }
-    let status = compared.iter().map(|(_, c)| c.exit_code()).max().unwrap_or(SUCCESS);
-    let format = if as_json { DiffFormat::Json } else { args.format };
-    match format {
-        DiffFormat::Json => {
-            let warnings = each_users_warnings(&file, &compared, |c| c.warnings.clone());
-            let users: Vec<_> = compared
-                .iter()
-                .map(|(user, c)| json!({ "line": user.line, "flags": super::flags::declared_user(user), "diff": c.json() }))
-                .collect();
-            let result = json!({ "project-file": file.path, "equal": status == SUCCESS, "users": users });
-            return envelope::print_result(status, &result, &warnings);
-        }
-        DiffFormat::Text => {
-            let style = Style::stdout();
-            for (_, c) in &compared {
-                outln!("{}", diff_cmd::text(&c.report, style));
-            }
-            out!("{}", summary_text(&file, &compared));
-        }
-        DiffFormat::Markdown => out!("{}", markdown(&file, &compared)),
-        DiffFormat::Patch => {
-            for (_, c) in &compared {
-                out!("{}", c.patch()?);
-            }
-        }
+    render::print(&ProjectDiff { file: &file, compared }, format)
+}
+
+/// Every declared user's comparison with the same retrieve.
+struct ProjectDiff<'a> {
+    file: &'a ProjectFile,
+    compared: Vec<(&'a DeclaredUser, Compared)>,
+}
+
+impl Report for ProjectDiff<'_> {
+    fn status(&self) -> u8 {
+        self.compared.iter().map(|(_, c)| c.exit_code()).max().unwrap_or(SUCCESS)
     }
-    Ok(status)
+
+    fn warnings(&self) -> Vec<String> {
+        each_users_warnings(self.file, &self.compared, |c| c.warnings.clone())
+    }
+
+    fn json(&self) -> Result<serde_json::Value> {
+        let users: Vec<_> = self
+            .compared
+            .iter()
+            .map(|(user, c)| json!({ "line": user.line, "flags": super::flags::declared_user(user), "diff": c.json() }))
+            .collect();
+        Ok(json!({ "project-file": self.file.path, "equal": self.status() == SUCCESS, "users": users }))
+    }
+
+    fn human(&self, format: Format, style: Style) -> Result<String> {
+        let mut out = String::new();
+        match format {
+            Format::Text => {
+                for (_, c) in &self.compared {
+                    let _ = writeln!(out, "{}", diff_cmd::text(&c.report, style));
+                }
+                out.push_str(&summary_text(self.file, &self.compared));
+            }
+            Format::Markdown => out = markdown(self.file, &self.compared),
+            Format::Patch => {
+                for (_, c) in &self.compared {
+                    out.push_str(&c.patch()?);
+                }
+            }
+            Format::Json => return render::unsupported(format),
+        }
+        Ok(out)
+    }
 }
 
 /// One line per user: equal, or its headline.

@@ -2,16 +2,27 @@
 //! vendor sentences they come from and what each grants (unverified ones flagged), the
 //! combinations the document rules out, and what its "System Administrator" shortcut would grant.
 
+use std::fmt::Write as _;
+
 use anyhow::Result;
 use serde_json::json;
 use sfperms::catalog::{Catalog, Integration, OptionKind, Template};
 use sfperms::platform::permissions;
 
+use super::render::{self, Format, Report};
 use super::request;
+use super::style::Style;
 
-pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
-    let integration = request::integration(catalog, id)?;
-    if as_json {
+/// One integration, as `show` reports it.
+struct Shown<'a>(&'a Integration);
+
+pub fn run(catalog: &Catalog, id: &str, format: Format) -> Result<u8> {
+    render::print(&Shown(request::integration(catalog, id)?), format)
+}
+
+impl Report for Shown<'_> {
+    fn json(&self) -> Result<serde_json::Value> {
+        let integration = self.0;
         let options: Vec<_> = integration
             .options
             .iter()
@@ -28,7 +39,7 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
             .iter()
             .map(|f| json!({ "name": f.name, "description": f.description, "implies": f.implies, "aliases": f.aliases, "source": f.source }))
             .collect();
-        let doc = json!({
+        Ok(json!({
             "id": integration.id, "name": integration.name, "summary": integration.summary,
             "document": integration.document, "title": integration.title, "vendor-url": integration.vendor_url,
             "sources": integration.sources,
@@ -48,126 +59,124 @@ pub fn run(catalog: &Catalog, id: &str, as_json: bool) -> Result<u8> {
             "rule-outs": integration.rule_outs.iter().map(|r| json!({
                 "when": r.options, "message": r.message, "source": r.source,
             })).collect::<Vec<_>>(),
-        });
-        return super::envelope::print_result(0, &doc, &[]);
+        }))
     }
-    outln!("{} — {}", integration.id, integration.name);
-    outln!("{}", integration.summary);
-    outln!();
-    for (index, source) in integration.sources.iter().enumerate() {
-        let heading = if index == 0 { "Source document" } else { "Also cites" };
-        outln!("{heading}: {} ({})", source.title, source.file);
-        if let Some(url) = &source.address {
-            outln!("  {url}");
-        }
-        if let Some(read) = &source.read {
-            outln!("  read {read}; the file keeps only the sentences quoted");
-        }
-    }
-    outln!("Writes: a {} by default", integration.output.word());
-    if let Some(quote) = &integration.output_source {
-        outln!("  \"{quote}\"");
-    }
-    for line in connection_lines(integration) {
-        outln!("{line}");
-    }
-    if let Some(shortcut) = &integration.admin_shortcut {
-        outln!();
-        outln!("The page's shortcut: \"{}\"", shortcut.source);
-        outln!("  would grant instead: {}", shortcut.note);
-        outln!("  among them: {}", shortcut.user_permissions.join(", "));
-    }
-    outln!();
-    if integration.options.is_empty() {
-        outln!("Options: none");
-    } else {
-        outln!("Options:");
-    }
-    for option in &integration.options {
-        let values = option.kind.value_hint();
-        let status = match (&option.default, option.required) {
-            (Some(d), _) => format!(" (default: {d})"),
-            (None, true) => " (required)".into(),
-            (None, false) => " (optional)".into(),
-        };
-        outln!("  --{} {values}{status}", option.name);
-        outln!("      {}", option.description);
-        // In the order the values are listed, not alphabetically.
-        let order: Vec<&String> = match &option.kind {
-            OptionKind::Choice(values) => values.iter().collect(),
-            _ => option.value_descriptions.keys().collect(),
-        };
-        for value in order {
-            if let Some(description) = option.value_descriptions.get(value) {
-                outln!("      {value}: {description}");
+
+    fn human(&self, _: Format, _: Style) -> Result<String> {
+        let integration = self.0;
+        let mut out = String::new();
+        let _ = writeln!(out, "{} — {}", integration.id, integration.name);
+        let _ = writeln!(out, "{}", integration.summary);
+        let _ = writeln!(out);
+        for (index, source) in integration.sources.iter().enumerate() {
+            let heading = if index == 0 { "Source document" } else { "Also cites" };
+            let _ = writeln!(out, "{heading}: {} ({})", source.title, source.file);
+            if let Some(url) = &source.address {
+                let _ = writeln!(out, "  {url}");
+            }
+            if let Some(read) = &source.read {
+                let _ = writeln!(out, "  read {read}; the file keeps only the sentences quoted");
             }
         }
-        if let Some(quote) = &option.source {
-            outln!("      source: \"{quote}\"");
+        let _ = writeln!(out, "Writes: a {} by default", integration.output.word());
+        if let Some(quote) = &integration.output_source {
+            let _ = writeln!(out, "  \"{quote}\"");
         }
-        if let Some(why) = &option.unverified {
-            outln!("      UNVERIFIED: {why}");
+        for line in connection_lines(integration) {
+            let _ = writeln!(out, "{line}");
         }
-    }
-    outln!();
-    if integration.features.is_empty() {
-        outln!("Features: none (every use needs the same access)");
-    } else {
-        outln!("Features (--feature NAME, repeatable, or --feature all):");
-    }
-    for feature in &integration.features {
-        outln!("  {}", feature.name);
-        outln!("      {}", feature.description);
-        if !feature.aliases.is_empty() {
-            outln!("      also: {}", feature.aliases.join(", "));
+        if let Some(shortcut) = &integration.admin_shortcut {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "The page's shortcut: \"{}\"", shortcut.source);
+            let _ = writeln!(out, "  would grant instead: {}", shortcut.note);
+            let _ = writeln!(out, "  among them: {}", shortcut.user_permissions.join(", "));
         }
-        if !feature.implies.is_empty() {
-            outln!("      turns on: {}", feature.implies.join(", "));
+        let _ = writeln!(out);
+        if integration.options.is_empty() {
+            let _ = writeln!(out, "Options: none");
+        } else {
+            let _ = writeln!(out, "Options:");
         }
-        if let Some(quote) = &feature.source {
-            outln!("      source: \"{quote}\"");
-        }
-        for line in grant_lines(integration, Some(&feature.name)) {
-            outln!("      {line}");
-        }
-    }
-    let always = grant_lines(integration, None);
-    if !always.is_empty() {
-        outln!();
-        outln!("Granted whatever the features (by option where noted):");
-        for line in always {
-            outln!("  {line}");
-        }
-    }
-    if !integration.package_permission_sets.is_empty() {
-        outln!();
-        outln!("The vendor's own permission sets, to assign as well (sfperms does not write them):");
-        for set in &integration.package_permission_sets {
-            let note = set.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default();
-            outln!("  {}{note}", set.name);
-            outln!("      source: \"{}\"", set.source);
-        }
-    }
-    if !integration.conflicts.is_empty() {
-        outln!();
-        outln!("Where the vendor's documents disagree:");
-        for conflict in &integration.conflicts {
-            outln!("  {}", conflict.subject);
-            for side in &conflict.sides {
-                outln!("      \"{}\" ({}): {}", side.source, side.document, side.says);
+        for option in &integration.options {
+            let values = option.kind.value_hint();
+            let status = match (&option.default, option.required) {
+                (Some(d), _) => format!(" (default: {d})"),
+                (None, true) => " (required)".into(),
+                (None, false) => " (optional)".into(),
+            };
+            let _ = writeln!(out, "  --{} {values}{status}", option.name);
+            let _ = writeln!(out, "      {}", option.description);
+            // In the order the values are listed, not alphabetically.
+            let order: Vec<&String> = match &option.kind {
+                OptionKind::Choice(values) => values.iter().collect(),
+                _ => option.value_descriptions.keys().collect(),
+            };
+            for value in order {
+                if let Some(description) = option.value_descriptions.get(value) {
+                    let _ = writeln!(out, "      {value}: {description}");
+                }
             }
-            outln!("      followed: {}", conflict.resolution);
+            if let Some(quote) = &option.source {
+                let _ = writeln!(out, "      source: \"{quote}\"");
+            }
+            if let Some(why) = &option.unverified {
+                let _ = writeln!(out, "      UNVERIFIED: {why}");
+            }
         }
-    }
-    if !integration.rule_outs.is_empty() {
-        outln!();
-        outln!("Ruled out (an input error):");
-        for rule in &integration.rule_outs {
-            outln!("  {}: {}", condition_text(&rule.options), rule.message);
-            outln!("      source: \"{}\"", rule.source);
+        let _ = writeln!(out);
+        if integration.features.is_empty() {
+            let _ = writeln!(out, "Features: none (every use needs the same access)");
+        } else {
+            let _ = writeln!(out, "Features (--feature NAME, repeatable, or --feature all):");
         }
+        for feature in &integration.features {
+            let _ = writeln!(out, "  {}", feature.name);
+            let _ = writeln!(out, "      {}", feature.description);
+            if !feature.aliases.is_empty() {
+                let _ = writeln!(out, "      also: {}", feature.aliases.join(", "));
+            }
+            if !feature.implies.is_empty() {
+                let _ = writeln!(out, "      turns on: {}", feature.implies.join(", "));
+            }
+            if let Some(quote) = &feature.source {
+                let _ = writeln!(out, "      source: \"{quote}\"");
+            }
+            for line in grant_lines(integration, Some(&feature.name)) {
+                let _ = writeln!(out, "      {line}");
+            }
+        }
+        let always = grant_lines(integration, None);
+        if !always.is_empty() {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "Granted whatever the features (by option where noted):");
+            for line in always {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+        if !integration.package_permission_sets.is_empty() {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "The vendor's own permission sets, to assign as well (sfperms does not write them):");
+            for set in &integration.package_permission_sets {
+                let note = set.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default();
+                let _ = writeln!(out, "  {}{note}", set.name);
+                let _ = writeln!(out, "      source: \"{}\"", set.source);
+            }
+        }
+        if !integration.conflicts.is_empty() {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "Where the vendor's documents disagree:");
+            super::explain::conflict_lines(&mut out, &integration.conflicts, "  ", "      ");
+        }
+        if !integration.rule_outs.is_empty() {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "Ruled out (an input error):");
+            for rule in &integration.rule_outs {
+                let _ = writeln!(out, "  {}: {}", condition_text(&rule.options), rule.message);
+                let _ = writeln!(out, "      source: \"{}\"", rule.source);
+            }
+        }
+        Ok(out)
     }
-    Ok(0)
 }
 
 /// How the integration connects and which licence it takes: the catalog's `connects-through-api`,

@@ -146,13 +146,20 @@ fn is_grant_flag(field: &str) -> bool {
     GRANT_FLAGS.contains(&field)
 }
 
-/// Whether a flag's value grants: a true boolean, or a tab visibility other than `Hidden`.
+/// Whether a flag's value grants: a true boolean, or a tab visibility other than a profile's
+/// `Hidden` and a permission set's `None` (the schema's `TabVisibility` and
+/// `PermissionSetTabVisibility`).
 fn grants_value(field: &str, value: Option<&str>) -> bool {
     match (field, value) {
         (_, None) => false,
-        ("visibility", Some(v)) => !v.trim().eq_ignore_ascii_case("hidden"),
+        ("visibility", Some(v)) => !["hidden", "none"].iter().any(|off| v.trim().eq_ignore_ascii_case(off)),
         (_, Some(v)) => boolean(v) == Some(true),
     }
+}
+
+/// The value that turns a grant flag off in a profile (the patch writes the same).
+fn off_value(field: &str) -> &'static str {
+    if field == "visibility" { "Hidden" } else { "false" }
 }
 
 /// The flags of an entry that grant something.
@@ -251,8 +258,9 @@ impl Sparse {
     }
 }
 
-fn list(flags: &[String], value: &str) -> String {
-    flags.iter().map(|f| format!("{f} to {value}")).collect::<Vec<_>>().join(", ")
+/// "FLAG to OFF, …": the flags turned off.
+fn turned_off(flags: &[String]) -> String {
+    flags.iter().map(|f| format!("{f} to {}", off_value(f))).collect::<Vec<_>>().join(", ")
 }
 
 /// Compares `retrieved` with `generated` (the file `gen` writes for `plan`).
@@ -312,7 +320,7 @@ pub fn diff(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scop
                     let fix = if profile {
                         format!(
                             "set {} (a profile deploy overlays: deleting the entry revokes nothing)",
-                            list(&flags, "false")
+                            turned_off(&flags)
                         )
                     } else {
                         "delete it (a permission set deploy replaces the whole set)".into()
@@ -357,7 +365,7 @@ pub fn diff(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scop
                     let fix = flags
                         .iter()
                         .map(|f| match (&f.effect, &f.expected) {
-                            (Effect::Excess, None) => format!("{} to false", f.field),
+                            (Effect::Excess, None) => format!("{} to {}", f.field, off_value(&f.field)),
                             (_, Some(v)) => format!("{} to {v}", f.field),
                             (_, None) => format!("remove {}", f.field),
                         })
@@ -375,7 +383,59 @@ pub fn diff(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scop
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::solver::Asked;
+
+    /// A plan for `output` granting each item for a reason told apart by `label` (a command-line
+    /// request of that name).
+    fn plan(output: OutputKind, grants: &[(Item, &str)]) -> Plan {
+        let mut by_item: BTreeMap<Item, Vec<Reason>> = BTreeMap::new();
+        for (item, label) in grants {
+            let asked = Asked::UserPermission(label.to_string());
+            by_item.entry(item.clone()).or_default().push(Reason::CommandLine { asked });
+        }
+        Plan {
+            integration: "test".into(),
+            output,
+            features: vec![],
+            options: BTreeMap::new(),
+            grants: by_item,
+            choices: vec![],
+            notes: vec![],
+            warnings: vec![],
+            package_permission_sets: vec![],
+            conflicts: vec![],
+            dependencies: String::new(),
+            fields: None,
+            licence: None,
+        }
+    }
+
+    fn document(kind: OutputKind, entries: &[(&str, &[(&str, &str)])]) -> Document {
+        let mut doc = Document::new(kind.type_name());
+        for (name, fields) in entries {
+            doc.entry(name, fields);
+        }
+        doc
+    }
+
+    /// The changes `diff` finds in `retrieved` against `generated`, by entry id.
+    fn changes(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scope) -> BTreeMap<String, Change> {
+        diff(plan, generated, retrieved, scope).into_iter().map(|c| (c.id.to_string(), c)).collect()
+    }
+
+    /// The labels of `plan`'s reasons.
+    fn labels(reasons: &[Reason]) -> Vec<&str> {
+        reasons
+            .iter()
+            .map(|r| match r {
+                Reason::CommandLine { asked: Asked::UserPermission(label) } => label.as_str(),
+                other => panic!("not a reason of these tests: {other:?}"),
+            })
+            .collect()
+    }
 
     fn change(status: Status, effects: &[Effect]) -> Change {
         let flags = effects
@@ -407,5 +467,213 @@ mod tests {
             change(Status::NotInRetrieve, &[]),
         ];
         assert_eq!(counts(&mixed), Counts { missing: 2, excess: 2, other: 1, not_in_retrieve: 1 });
+    }
+
+    /// `default` (the default app or record type) and the like are booleans that grant nothing:
+    /// a different value is a value change, not missing or excess access.
+    #[test]
+    fn a_boolean_that_grants_nothing_is_a_value() {
+        let set = OutputKind::PermissionSet;
+        let generated = document(
+            set,
+            &[("applicationVisibilities", &[("application", "App"), ("default", "true"), ("visible", "true")])],
+        );
+        let retrieved = document(
+            set,
+            &[("applicationVisibilities", &[("application", "App"), ("default", "false"), ("visible", "true")])],
+        );
+        let found = changes(&plan(set, &[]), &generated, &retrieved, Scope::Full);
+        let change = &found["applicationVisibilities App"];
+        assert_eq!(change.status, Status::Changed);
+        assert_eq!(
+            change.flags,
+            [FlagChange {
+                field: "default".into(),
+                expected: Some("true".into()),
+                actual: Some("false".into()),
+                effect: Effect::Value
+            }]
+        );
+        assert_eq!(counts(&found.into_values().collect::<Vec<_>>()), Counts { other: 1, ..Counts::default() });
+    }
+
+    /// A tab's visibility grants unless it is `Hidden`: a retrieved profile showing a tab sfperms
+    /// does not write holds excess access; one hiding it holds nothing.
+    #[test]
+    fn a_shown_tab_is_excess_and_a_hidden_one_is_nothing() {
+        let profile = OutputKind::Profile;
+        let generated = document(profile, &[]);
+        let retrieved = document(
+            profile,
+            &[
+                ("tabVisibilities", &[("tab", "standard-Case"), ("visibility", "DefaultOn")]),
+                ("tabVisibilities", &[("tab", "standard-Lead"), ("visibility", " hidden ")]),
+            ],
+        );
+        let found = changes(&plan(profile, &[]), &generated, &retrieved, Scope::Full);
+        assert_eq!(found.keys().collect::<Vec<_>>(), ["tabVisibilities standard-Case"]);
+        let case = &found["tabVisibilities standard-Case"];
+        assert_eq!(case.status, Status::Excess);
+        assert_eq!(
+            case.fix,
+            "set visibility to Hidden (a profile deploy overlays: deleting the entry revokes nothing)"
+        );
+    }
+
+    /// A permission set's tab setting `None` grants nothing either; `Available` does.
+    #[test]
+    fn a_permission_set_tab_set_to_none_is_nothing() {
+        let set = OutputKind::PermissionSet;
+        let retrieved = document(
+            set,
+            &[
+                ("tabSettings", &[("tab", "standard-Case"), ("visibility", "Available")]),
+                ("tabSettings", &[("tab", "standard-Lead"), ("visibility", "None")]),
+            ],
+        );
+        let found = changes(&plan(set, &[]), &document(set, &[]), &retrieved, Scope::Full);
+        assert_eq!(found.keys().collect::<Vec<_>>(), ["tabSettings standard-Case"]);
+        assert_eq!(
+            found["tabSettings standard-Case"].fix,
+            "delete it (a permission set deploy replaces the whole set)"
+        );
+    }
+
+    /// Single values (a label, a description) are compared by their text: a different or absent
+    /// one is a value change whose fix names the value.
+    #[test]
+    fn a_different_or_absent_value_is_a_value_change() {
+        let set = OutputKind::PermissionSet;
+        let mut generated = Document::new(set.type_name());
+        generated.leaf("description", "What the integration needs");
+        generated.leaf("label", "Jetstream User");
+        let mut retrieved = Document::new(set.type_name());
+        retrieved.leaf("label", "Old label");
+        let found = changes(&plan(set, &[]), &generated, &retrieved, Scope::Full);
+        assert_eq!(found.keys().collect::<Vec<_>>(), ["description", "label"]);
+        let label = &found["label"];
+        assert_eq!((label.status, label.fix.as_str()), (Status::Changed, "set it to `Jetstream User`"));
+        assert_eq!(
+            label.flags,
+            [FlagChange {
+                field: String::new(),
+                expected: Some("Jetstream User".into()),
+                actual: Some("Old label".into()),
+                effect: Effect::Value
+            }]
+        );
+        let description = &found["description"];
+        assert_eq!(
+            (description.status, description.fix.as_str()),
+            (Status::Changed, "set it to `What the integration needs`")
+        );
+        assert_eq!(description.flags[0].actual, None);
+    }
+
+    /// A missing entry of every kind sfperms grants carries the plan's reasons for it; a missing
+    /// Read on a field the plan grants Edit on carries Edit's reasons (the plan holds Edit alone).
+    #[test]
+    fn a_missing_grant_carries_the_plans_reasons() {
+        let set = OutputKind::PermissionSet;
+        let grants = [
+            (Item::Field("Contact.Phone".into(), FieldAccess::Edit), "edit Phone"),
+            (Item::Field("Contact.Phone".into(), FieldAccess::Read), "read Phone"),
+            (Item::Field("Contact.Email".into(), FieldAccess::Edit), "edit Email"),
+            (Item::ApexClass("Handler".into()), "run Handler"),
+            (Item::CustomMetadataType("Setting__mdt".into()), "read Setting"),
+            (Item::ExternalCredentialPrincipal("Cred-Principal".into()), "use Cred-Principal"),
+        ];
+        let both = [("editable", "true"), ("readable", "true")];
+        let generated = document(
+            set,
+            &[
+                ("classAccesses", &[("apexClass", "Handler"), ("enabled", "true")]),
+                ("customMetadataTypeAccesses", &[("enabled", "true"), ("name", "Setting__mdt")]),
+                (
+                    "externalCredentialPrincipalAccesses",
+                    &[("enabled", "true"), ("externalCredentialPrincipal", "Cred-Principal")],
+                ),
+                ("fieldPermissions", &[both[0], ("field", "Contact.Email"), both[1]]),
+                ("fieldPermissions", &[both[0], ("field", "Contact.Phone"), both[1]]),
+            ],
+        );
+        let retrieved = document(
+            set,
+            &[("fieldPermissions", &[("editable", "true"), ("field", "Contact.Email"), ("readable", "false")])],
+        );
+        let found = changes(&plan(set, &grants), &generated, &retrieved, Scope::Full);
+        let reasons = |id: &str| labels(&found[id].reasons);
+        assert_eq!(reasons("classAccesses Handler"), ["run Handler"]);
+        assert_eq!(reasons("customMetadataTypeAccesses Setting__mdt"), ["read Setting"]);
+        assert_eq!(reasons("externalCredentialPrincipalAccesses Cred-Principal"), ["use Cred-Principal"]);
+        // Missing whole: Edit's reasons, then Read's.
+        assert_eq!(reasons("fieldPermissions Contact.Phone"), ["edit Phone", "read Phone"]);
+        // Read missing where the plan grants Edit only.
+        let email = &found["fieldPermissions Contact.Email"];
+        assert_eq!((email.status, email.flags[0].effect), (Status::Changed, Effect::Missing));
+        assert_eq!(reasons("fieldPermissions Contact.Email"), ["edit Email"]);
+    }
+
+    /// A sparse retrieved profile: an object is in the retrieve when it has an object row or a
+    /// field row; what sfperms grants on it is then missing when absent, and "not in the
+    /// retrieve" only on objects with neither.
+    #[test]
+    fn an_object_with_either_kind_of_row_is_in_the_retrieve() {
+        let profile = OutputKind::Profile;
+        let read = [("allowRead", "true")];
+        let generated = document(
+            profile,
+            &[
+                ("fieldPermissions", &[("field", "Account.Name"), ("readable", "true")]),
+                ("fieldPermissions", &[("field", "Case.Subject"), ("readable", "true")]),
+                ("objectPermissions", &[read[0], ("object", "Case")]),
+                ("objectPermissions", &[read[0], ("object", "Contact")]),
+            ],
+        );
+        let retrieved = document(
+            profile,
+            &[
+                ("fieldPermissions", &[("field", "Contact.Email"), ("readable", "false")]),
+                ("objectPermissions", &[("allowRead", "false"), ("object", "Account")]),
+            ],
+        );
+        let found = changes(&plan(profile, &[]), &generated, &retrieved, Scope::Full);
+        let status = |id: &str| found[id].status;
+        assert_eq!(status("fieldPermissions Account.Name"), Status::Missing, "Account has an object row");
+        assert_eq!(status("objectPermissions Contact"), Status::Missing, "Contact has a field row");
+        assert_eq!(status("fieldPermissions Case.Subject"), Status::NotInRetrieve);
+        assert_eq!(status("objectPermissions Case"), Status::NotInRetrieve);
+    }
+
+    /// A tab shown another way (`DefaultOff` where sfperms writes `DefaultOn`) still grants: the
+    /// difference is a value, not missing or excess access.
+    #[test]
+    fn a_tab_shown_another_way_is_a_value_change() {
+        let profile = OutputKind::Profile;
+        let tab = |visibility| {
+            document(profile, &[("tabVisibilities", &[("tab", "standard-Case"), ("visibility", visibility)])])
+        };
+        let found = changes(&plan(profile, &[]), &tab("DefaultOn"), &tab("DefaultOff"), Scope::Full);
+        let case = &found["tabVisibilities standard-Case"];
+        assert_eq!(case.status, Status::Changed);
+        assert_eq!(case.flags[0].effect, Effect::Value);
+        assert_eq!(case.fix, "set visibility to DefaultOn");
+    }
+
+    /// The risk of a user permission is noted where the file holds it beyond the need, not where
+    /// the file lacks it.
+    #[test]
+    fn a_risk_is_noted_on_excess_not_on_missing_access() {
+        let set = OutputKind::PermissionSet;
+        let permission =
+            |enabled| document(set, &[("userPermissions", &[("enabled", enabled), ("name", "ModifyAllData")])]);
+        assert_eq!(permissions::privilege("ModifyAllData").risk, Risk::High);
+        let lacking = changes(&plan(set, &[]), &permission("true"), &permission("false"), Scope::Full);
+        let lacking = &lacking["userPermissions ModifyAllData"];
+        assert_eq!((lacking.flags[0].effect, &lacking.note), (Effect::Missing, &None));
+        let beyond = changes(&plan(set, &[]), &permission("false"), &permission("true"), Scope::Full);
+        let beyond = &beyond["userPermissions ModifyAllData"];
+        assert_eq!(beyond.flags[0].effect, Effect::Excess);
+        assert!(beyond.note.as_deref().is_some_and(|n| n.starts_with("high risk (rank ")), "{:?}", beyond.note);
     }
 }

@@ -72,18 +72,41 @@ fn git_apply(dir: &Path, patch: &str) {
     assert!(apply.status.success(), "{}", String::from_utf8_lossy(&apply.stderr));
 }
 
-#[test]
-fn a_permission_set_in_every_format() {
+/// Asserts what `diff --format FORMAT` prints for the hand-edited permission set against the
+/// reviewed snapshot `diff@permission-set-FORMAT`.
+fn assert_permission_set_diff(format: &str) {
     let dir = org_with_edited_permission_set();
-    let settings = snapshot_settings();
-    for (case, format) in [("text", "text"), ("json", "json"), ("markdown", "markdown"), ("patch", "patch")] {
-        let output = diff_in(dir.path(), &JETSTREAM, &["--format", format]);
-        assert_eq!(output.status.code(), Some(1), "{format}: {}", stderr(&output));
-        let out = stdout(&output);
-        assert!(out.contains("ModifyAllData") && out.contains("ViewRoles"), "{format}: {out}");
-        assert!(!out.contains('\u{1b}'), "colour on a pipe");
-        settings.bind(|| insta::assert_snapshot!(format!("diff@permission-set-{case}"), out));
-    }
+    let output = diff_in(dir.path(), &JETSTREAM, &["--format", format]);
+    assert_eq!(output.status.code(), Some(1), "{format}: {}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.contains("ModifyAllData") && out.contains("ViewRoles"), "{format}: {out}");
+    assert!(!out.contains('\u{1b}'), "colour on a pipe");
+    snapshot_settings().bind(|| insta::assert_snapshot!(format!("diff@permission-set-{format}"), out));
+}
+
+#[test]
+fn a_permission_set_as_text() {
+    assert_permission_set_diff("text");
+}
+
+#[test]
+fn a_permission_set_as_json() {
+    assert_permission_set_diff("json");
+}
+
+#[test]
+fn a_permission_set_as_markdown() {
+    assert_permission_set_diff("markdown");
+}
+
+#[test]
+fn a_permission_set_as_a_patch() {
+    assert_permission_set_diff("patch");
+}
+
+#[test]
+fn a_permission_set_missing_a_dependency_and_holding_modify_all_data() {
+    let dir = org_with_edited_permission_set();
     let json: serde_json::Value = serde_json::from_str(&stdout(&diff_in(dir.path(), &JETSTREAM, &["--json"]))).unwrap();
     assert_eq!(json["status"], 1);
     let json = &json["result"];
@@ -240,20 +263,38 @@ fn org_with_retrieved_profile() -> tempfile::TempDir {
     dir
 }
 
-#[test]
-fn a_sparse_profile_as_a_fragment_and_in_full() {
+/// Asserts what `diff ARGS` prints for the sparse retrieved profile against the reviewed snapshot
+/// `diff@CASE`.
+fn assert_profile_diff(case: &str, args: &[&str]) {
     let dir = org_with_retrieved_profile();
-    let settings = snapshot_settings();
-    for (case, extra) in [
-        ("profile-fragment-text", &["--format", "text"][..]),
-        ("profile-full-text", &["--scope", "full"][..]),
-        ("profile-full-markdown", &["--scope", "full", "--format", "markdown"][..]),
-        ("profile-full-patch", &["--scope", "full", "--format", "patch"][..]),
-    ] {
-        let output = diff_in(dir.path(), &PLANHAT, extra);
-        assert_eq!(output.status.code(), Some(1), "{case}: {}", stderr(&output));
-        settings.bind(|| insta::assert_snapshot!(format!("diff@{case}"), stdout(&output)));
-    }
+    let output = diff_in(dir.path(), &PLANHAT, args);
+    assert_eq!(output.status.code(), Some(1), "{case}: {}", stderr(&output));
+    snapshot_settings().bind(|| insta::assert_snapshot!(format!("diff@{case}"), stdout(&output)));
+}
+
+#[test]
+fn a_sparse_profile_as_a_fragment() {
+    assert_profile_diff("profile-fragment-text", &["--format", "text"]);
+}
+
+#[test]
+fn a_sparse_profile_in_full() {
+    assert_profile_diff("profile-full-text", &["--scope", "full"]);
+}
+
+#[test]
+fn a_sparse_profile_in_full_as_markdown() {
+    assert_profile_diff("profile-full-markdown", &["--scope", "full", "--format", "markdown"]);
+}
+
+#[test]
+fn a_sparse_profile_in_full_as_a_patch() {
+    assert_profile_diff("profile-full-patch", &["--scope", "full", "--format", "patch"]);
+}
+
+#[test]
+fn a_sparse_profile_tells_missing_from_not_in_the_retrieve() {
+    let dir = org_with_retrieved_profile();
     let json: serde_json::Value =
         serde_json::from_str(&stdout(&diff_in(dir.path(), &PLANHAT, &["--scope", "full", "--json"]))).unwrap();
     let status = |group: &str, key: &str| {

@@ -1,18 +1,35 @@
-//! `--help` is documentation: snapshotted so every change to it is reviewed.
+//! `--help` is documentation: snapshotted so every change to it is reviewed. One test per help
+//! text, so a changed text does not hide a change in another.
 
 use crate::common::{ok, snapshot_settings};
 
+/// Asserts what `sfperms ARGS` prints against the reviewed snapshot `help@NAME`.
+fn assert_help(name: &str, args: &[&str]) {
+    let text = ok(args);
+    snapshot_settings().bind(|| insta::assert_snapshot!(format!("help@{name}"), text));
+}
+
 #[test]
-fn help_texts() {
-    let settings = snapshot_settings();
-    for (name, args) in [
-        ("sfperms", &["--help"][..]),
-        ("gen", &["gen", "--help"][..]),
-        ("explain", &["explain", "--help"][..]),
-        ("diff", &["diff", "--help"][..]),
-        ("fmt", &["fmt", "--help"][..]),
-    ] {
-        let text = ok(args);
-        settings.bind(|| insta::assert_snapshot!(format!("help@{name}"), text));
-    }
+fn help_of_sfperms() {
+    assert_help("sfperms", &["--help"]);
+}
+
+#[test]
+fn help_of_gen() {
+    assert_help("gen", &["gen", "--help"]);
+}
+
+#[test]
+fn help_of_explain() {
+    assert_help("explain", &["explain", "--help"]);
+}
+
+#[test]
+fn help_of_diff() {
+    assert_help("diff", &["diff", "--help"]);
+}
+
+#[test]
+fn help_of_fmt() {
+    assert_help("fmt", &["fmt", "--help"]);
 }

@@ -1,0 +1,95 @@
+//! One way out for every command's result: the command builds a typed report (`Report`), and
+//! `print` writes it in the format the run asked for — text (coloured as `--color` says),
+//! Markdown, a patch, or the sf-style JSON envelope (`envelope`). The switch between formats is
+//! here, once; each report only says how it reads in each.
+
+use anyhow::{Result, bail};
+use serde_json::Value;
+
+use super::envelope::{self, ErrorKind};
+use super::exit::{ERROR, SUCCESS};
+use super::style::Style;
+
+/// How a command's result is written on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For people on a terminal (coloured when `Style` says so).
+    Text,
+    /// A pull-request comment.
+    Markdown,
+    /// One JSON document in the sf CLI's envelope (`--json`).
+    Json,
+    /// A unified diff `git apply` accepts.
+    Patch,
+}
+
+/// Input that failed while the command still reported the rest (files that could not be read):
+/// with `--json` the error envelope, the report as its `data`; the exit code is 2.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+/// A command's typed result, and how it reads in each format.
+pub trait Report {
+    /// The exit code when nothing failed: 0, or 1 when the command found differences.
+    fn status(&self) -> u8 {
+        SUCCESS
+    }
+
+    /// The warnings the JSON envelope lists (on a terminal the command prints them on stderr).
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Input that failed although the rest was reported.
+    fn failure(&self) -> Option<Failure> {
+        None
+    }
+
+    /// The `result` of the JSON envelope (its `data` when `failure` is set).
+    fn json(&self) -> Result<Value>;
+
+    /// The report for people, in `format` (never `Json`); `style` colours text.
+    fn human(&self, format: Format, style: Style) -> Result<String>;
+}
+
+/// Writes `report` on stdout in `format` and gives the exit code.
+pub fn print(report: &impl Report, format: Format) -> Result<u8> {
+    let failure = report.failure();
+    if format == Format::Json {
+        let result = report.json()?;
+        return match failure {
+            Some(failure) => {
+                envelope::print_error(failure.kind, &failure.message, Some(&result));
+                Ok(ERROR)
+            }
+            None => envelope::print_result(report.status(), &result, &report.warnings()),
+        };
+    }
+    out!("{}", report.human(format, Style::stdout())?);
+    Ok(if failure.is_some() { ERROR } else { report.status() })
+}
+
+/// The error for a format a report does not have (clap offers each command only its own).
+pub fn unsupported(format: Format) -> Result<String> {
+    bail!("this command has no {format:?} output (please report this)")
+}
+
+/// A result that is one text for people and one JSON value (a completion script, a man page, a
+/// file written).
+pub struct Page {
+    pub json: Value,
+    pub text: String,
+}
+
+impl Report for Page {
+    fn json(&self) -> Result<Value> {
+        Ok(self.json.clone())
+    }
+
+    fn human(&self, _: Format, _: Style) -> Result<String> {
+        Ok(self.text.clone())
+    }
+}
