@@ -99,7 +99,7 @@ fn kind_word(meta: &Metadata) -> Option<&'static str> {
 }
 
 /// Checks `meta` describes a regular file.
-pub fn check_regular(path: &Path, meta: &Metadata) -> Result<(), DiskError> {
+pub(crate) fn check_regular(path: &Path, meta: &Metadata) -> Result<(), DiskError> {
     match kind_word(meta) {
         Some(what) => Err(DiskError::NotRegular { path: shown(path), what }),
         None => Ok(()),
@@ -108,7 +108,7 @@ pub fn check_regular(path: &Path, meta: &Metadata) -> Result<(), DiskError> {
 
 /// The bytes of the regular file at `path` (links followed), refusing anything else before
 /// opening it (a FIFO would block), and anything over `limit` bytes without reading past it.
-pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, DiskError> {
+pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, DiskError> {
     let meta = std::fs::metadata(path).map_err(|e| io(path, e))?;
     check_regular(path, &meta)?;
     if meta.len() > limit {
@@ -125,7 +125,12 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, DiskError> {
 
 /// Reads `reader` to its end, failing once more than `limit` bytes come; `expected`: how many
 /// bytes to make room for at once.
-pub fn read_capped(reader: impl std::io::Read, path: &Path, limit: u64, expected: usize) -> Result<Vec<u8>, DiskError> {
+pub(crate) fn read_capped(
+    reader: impl std::io::Read,
+    path: &Path,
+    limit: u64,
+    expected: usize,
+) -> Result<Vec<u8>, DiskError> {
     let mut bytes = Vec::with_capacity(expected);
     reader.take(limit + 1).read_to_end(&mut bytes).map_err(|e| io(path, e))?;
     if bytes.len() as u64 > limit {

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 use sfperms::catalog::Catalog;
-use sfperms::diff;
 use sfperms::project::config::{self, DeclaredUser, ProjectFile};
 use sfperms::project::source::Source;
 
@@ -227,7 +226,7 @@ fn markdown(file: &ProjectFile, compared: &[(&DeclaredUser, Compared)]) -> Strin
         "| User | File | Missing | Excess | Other | Not in the retrieve |\n| --- | --- | --- | --- | --- | --- |\n",
     );
     for (user, c) in compared {
-        let n = diff::counts(&c.report.changes);
+        let n = sfperms::diff::counts(&c.report.changes);
         let _ = writeln!(
             out,
             "| {} (line {}) | `{}` | {} | {} | {} | {} |",

@@ -68,7 +68,7 @@ pub(crate) fn element_rank(name: &str) -> (usize, &str) {
 }
 
 /// The key an entry of a known group is identified by (`objectPermissions` → its `object`).
-pub fn key_of<S: AsRef<str>>(node: &Node<S>) -> Option<&str> {
+pub(crate) fn key_of<S: AsRef<str>>(node: &Node<S>) -> Option<&str> {
     group_keys(node.name()).and_then(|(key, _)| key_text(node, key))
 }
 
@@ -79,7 +79,7 @@ fn key_text<'a, S: AsRef<str>>(node: &'a Node<S>, key: &str) -> Option<&'a str> 
 
 /// The key and second key an entry of a known group is sorted and identified by
 /// (`layoutAssignments` → its `layout` and `recordType`); `(None, None)` for other elements.
-pub fn entry_key<S: AsRef<str>>(node: &Node<S>) -> (Option<&str>, Option<&str>) {
+pub(crate) fn entry_key<S: AsRef<str>>(node: &Node<S>) -> (Option<&str>, Option<&str>) {
     match group_keys(node.name()) {
         Some((key, then)) => (key_text(node, key), then.and_then(|t| key_text(node, t))),
         None => (None, None),
