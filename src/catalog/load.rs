@@ -16,7 +16,7 @@ mod builtin {
 /// The catalog shipped in the binary (`profiles/`). Its quotes are not searched for again on every
 /// run: the tests do that (`builtin_checked`).
 pub fn builtin() -> Result<Catalog, CatalogErrors> {
-    load_builtin(builtin::INTEGRATIONS, Quotes::Trusted)
+    load_builtin(0..builtin::INTEGRATIONS.len(), Quotes::Trusted)
 }
 
 /// Only the built-in integration `id` (the file `profiles/ID.toml`) and the documents it names, or
@@ -24,12 +24,12 @@ pub fn builtin() -> Result<Catalog, CatalogErrors> {
 pub fn builtin_only(id: &str) -> Option<Result<Catalog, CatalogErrors>> {
     let wanted = format!("{id}.toml");
     let index = builtin::INTEGRATIONS.iter().position(|(path, _)| file_name(path) == wanted)?;
-    Some(load_builtin(&builtin::INTEGRATIONS[index..=index], Quotes::Trusted))
+    Some(load_builtin(index..index + 1, Quotes::Trusted))
 }
 
 /// The built-in catalog with every quote checked against its vendor documents.
 pub fn builtin_checked() -> Result<Catalog, CatalogErrors> {
-    load_builtin(builtin::INTEGRATIONS, Quotes::Check)
+    load_builtin(0..builtin::INTEGRATIONS.len(), Quotes::Check)
 }
 
 /// The file names of the built-in integrations (`planhat.toml`, …).
@@ -37,15 +37,16 @@ pub fn builtin_files() -> Vec<String> {
     builtin::INTEGRATIONS.iter().map(|(path, _)| file_name(path)).collect()
 }
 
-/// The built-in `integrations` and the built-in documents they name (a document whose file name
-/// occurs nowhere in their text cannot be one of theirs).
-fn load_builtin(integrations: &[(&str, &str)], quotes: Quotes) -> Result<Catalog, CatalogErrors> {
+/// The built-in integrations of `range` and the built-in documents they name (a document whose
+/// file name occurs nowhere in their text cannot be one of theirs: `build.rs` lists the others).
+fn load_builtin(range: std::ops::Range<usize>, quotes: Quotes) -> Result<Catalog, CatalogErrors> {
+    let integrations = &builtin::INTEGRATIONS[range.clone()];
     let files: Vec<(String, String)> = integrations.iter().map(|(p, t)| ((*p).to_string(), (*t).to_string())).collect();
     let mut errors = Vec::new();
-    let named = builtin::DOCUMENTS
-        .iter()
-        .filter(|(path, _)| integrations.iter().any(|(_, text)| text.contains(file_name(path).as_str())));
-    let documents = parse_documents(named.map(|(p, t)| (*p, *t)), &mut errors);
+    let mut named: Vec<usize> = builtin::DOCUMENTS_NAMED[range].iter().flat_map(|d| d.iter().copied()).collect();
+    named.sort_unstable();
+    named.dedup();
+    let documents = parse_documents(named.into_iter().map(|i| builtin::DOCUMENTS[i]), &mut errors);
     let mut catalog = Catalog::default();
     add_files(&mut catalog, &files, &documents, errors, quotes)?;
     Ok(catalog)

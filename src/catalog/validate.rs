@@ -18,8 +18,8 @@ use crate::platform::permissions;
 use crate::suggest::hint;
 
 /// Placeholders every integration may use: one expansion per `--object` / `--field` given.
-pub const OBJECT_PLACEHOLDER: &str = "{object}";
-pub const FIELD_PLACEHOLDER: &str = "{field}";
+pub(crate) const OBJECT_PLACEHOLDER: &str = "{object}";
+pub(crate) const FIELD_PLACEHOLDER: &str = "{field}";
 
 /// Option names become `sfperms gen --NAME` flags, so they may not be one of sfperms' own flags:
 /// every long flag of gen, explain, diff and init, the global ones, `--help` and `--version`. The
@@ -57,7 +57,7 @@ pub const RESERVED_OPTION_NAMES: &[&str] = &[
 
 /// Whether quotes are checked against their documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Quotes {
+pub(crate) enum Quotes {
     /// Every quote must occur in the integration's documents.
     Check,
     /// Not searched for: the built-in catalog, whose quotes its tests check
@@ -69,18 +69,19 @@ pub enum Quotes {
 
 struct Checker<'a> {
     file: &'a str,
-    text: &'a str,
     quotes: Quotes,
     /// The integration's documents found: file name and its text.
     documents: Vec<(String, &'a str)>,
     /// The same texts with white space folded, made on the first quote looked up.
     folded: Option<Vec<String>>,
+    /// Where each line break of the file is, so a line number costs a binary search.
+    line_breaks: Vec<usize>,
     errors: Vec<CatalogError>,
 }
 
 impl Checker<'_> {
     fn line(&self, span: Range<usize>) -> usize {
-        self.text[..span.start.min(self.text.len())].matches('\n').count() + 1
+        self.line_breaks.partition_point(|&at| at < span.start) + 1
     }
 
     fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
@@ -165,7 +166,8 @@ pub fn integration(
         let line = e.span().map_or(0, |s| text[..s.start].matches('\n').count() + 1);
         vec![CatalogError { file: file.to_string(), line, message: e.message().to_string() }]
     })?;
-    let mut c = Checker { file, text, quotes, documents: Vec::new(), folded: None, errors: Vec::new() };
+    let line_breaks = text.match_indices('\n').map(|(at, _)| at).collect();
+    let mut c = Checker { file, quotes, documents: Vec::new(), folded: None, line_breaks, errors: Vec::new() };
 
     let id = parsed.id.get_ref().clone();
     if !is_kebab(&id) {

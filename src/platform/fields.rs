@@ -4,15 +4,8 @@
 //! close to a known field of its object is a typo; anything else is unknown, never assumed
 //! absent. Names match case-insensitively and come back in their true case.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
-
-use super::{objects, tsv};
-
-const ADMIN_FIELDS: &str = include_str!("data/standard-field-permissions-admin-v67.tsv");
-const CORPUS_FIELDS: &str = include_str!("data/standard-field-permissions-corpus.tsv");
-const NON_PERMISSIONABLE: &str = include_str!("data/non-permissionable-fields.tsv");
-const NON_PERMISSIONABLE_STANDARD: &str = include_str!("data/non-permissionable-standard-fields.tsv");
+use super::objects;
+use super::tables::{ADMIN_FIELDS, CORPUS_FIELDS, NON_PERMISSIONABLE_FIELDS, NON_PERMISSIONABLE_STANDARD_FIELDS};
 
 /// Where `standard-field-permissions-admin-v67.tsv` comes from, for messages.
 pub const ADMIN_FIELDS_SOURCE: &str =
@@ -53,72 +46,56 @@ pub enum FieldRule {
     Unknown { field: String },
 }
 
-struct Known {
-    /// True-case `Object.Field` → (editable, readable, source).
-    permissionable: BTreeMap<&'static str, (bool, &'static str)>,
-    /// Lower-case `object.field` → true case, for every permissionable field.
-    by_lower: BTreeMap<String, &'static str>,
-    /// True-case object → its permissionable field names.
-    by_object: BTreeMap<&'static str, BTreeSet<&'static str>>,
-    /// Field name (any object) → why it is never permissionable.
-    system: BTreeMap<&'static str, &'static str>,
-    /// Lower-case `Object.Field` → (true case, why, source) for standard fields known never to be.
-    standard: BTreeMap<String, (&'static str, &'static str, &'static str)>,
+/// The permissionable standard field `Object.Field` (any case): its true case, whether System
+/// Administrator holds it read-only, and its source. The reference profile's rows come first; the
+/// corpus adds fields it lacks.
+fn permissionable(qualified: &str) -> Option<(&'static str, bool, &'static str)> {
+    if let Some(row) = ADMIN_FIELDS.find_ignore_case(qualified) {
+        let read_only = row.get("readable") == "true" && row.get("editable") != "true";
+        return Some((row.get("field"), read_only, ADMIN_FIELDS_SOURCE));
+    }
+    CORPUS_FIELDS.find_ignore_case(qualified).map(|row| (row.get("field"), false, row.get("source")))
 }
 
-fn known() -> &'static Known {
-    static TABLE: OnceLock<Known> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut permissionable = BTreeMap::new();
-        tsv::for_each_row(ADMIN_FIELDS, |row| {
-            let read_only = row.get("readable") == "true" && row.get("editable") != "true";
-            permissionable.insert(row.get("field"), (read_only, ADMIN_FIELDS_SOURCE));
-        });
-        tsv::for_each_row(CORPUS_FIELDS, |row| {
-            permissionable.entry(row.get("field")).or_insert((false, row.get("source")));
-        });
-        let mut by_lower = BTreeMap::new();
-        let mut by_object: BTreeMap<&'static str, BTreeSet<&'static str>> = BTreeMap::new();
-        for field in permissionable.keys() {
-            by_lower.insert(field.to_ascii_lowercase(), *field);
-            if let Some((object, name)) = field.split_once('.') {
-                by_object.entry(object).or_default().insert(name);
+/// The permissionable field names of `object` (true case), from both tables.
+fn fields_of(object: &str) -> Vec<&'static str> {
+    let prefix = format!("{object}.");
+    let mut names = Vec::new();
+    for table in [&ADMIN_FIELDS, &CORPUS_FIELDS] {
+        for row in table.with_prefix_ignore_case(&prefix) {
+            if let Some((of, name)) = row.get("field").split_once('.')
+                && of == object
+            {
+                names.push(name);
             }
         }
-        let mut system = BTreeMap::new();
-        tsv::for_each_row(NON_PERMISSIONABLE, |row| {
-            system.insert(row.get("field"), row.get("why"));
-        });
-        let mut standard = BTreeMap::new();
-        tsv::for_each_row(NON_PERMISSIONABLE_STANDARD, |row| {
-            let field = row.get("field");
-            standard.insert(field.to_ascii_lowercase(), (field, row.get("why"), row.get("source")));
-        });
-        Known { permissionable, by_lower, by_object, system, standard }
-    })
+    }
+    names
 }
 
 /// The rule for `Object.Field` (the caller has checked the `Object.Field` shape).
 pub fn rule(qualified: &str) -> FieldRule {
-    let known = known();
     let (object, name) = qualified.split_once('.').unwrap_or((qualified, ""));
     let object = objects::true_case(object);
     let qualified = format!("{object}.{name}");
-    if let Some(field) = known.by_lower.get(&qualified.to_ascii_lowercase()) {
-        let (admin_read_only, source) = known.permissionable[field];
+    if let Some((field, admin_read_only, source)) = permissionable(&qualified) {
         return FieldRule::Permissionable { field: field.to_string(), admin_read_only, source: source.to_string() };
     }
-    if let Some((field, why, source)) = known.standard.get(&qualified.to_ascii_lowercase()) {
-        return FieldRule::NotPermissionable { field: field.to_string(), why: why.to_string(), source };
+    if let Some(row) = NON_PERMISSIONABLE_STANDARD_FIELDS.find_ignore_case(&qualified) {
+        return FieldRule::NotPermissionable {
+            field: row.get("field").to_string(),
+            why: row.get("why").to_string(),
+            source: row.get("source"),
+        };
     }
     if let Some((component, compound)) = compound_of(&object, name) {
         return FieldRule::Component { component, compound };
     }
     // Contract.Name and Order.Name are optional and listed above; every other Name is not.
-    if let Some((system_name, why)) = known.system.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+    if let Some(row) = NON_PERMISSIONABLE_FIELDS.find_ignore_case(name) {
         return FieldRule::NotPermissionable {
-            field: format!("{object}.{system_name}"),
-            why: (*why).to_string(),
+            field: format!("{object}.{}", row.get("field")),
+            why: row.get("why").to_string(),
             source: NON_PERMISSIONABLE_SOURCE,
         };
     }
@@ -130,7 +107,7 @@ pub fn rule(qualified: &str) -> FieldRule {
             source: "a custom field: permissionable unless it is required".to_string(),
         };
     }
-    if let Some(suggestion) = known.by_object.get(object.as_str()).and_then(|names| typo_of(name, names)) {
+    if let Some(suggestion) = typo_of(name, &fields_of(&object)) {
         return FieldRule::Typo { field: qualified, suggestion: format!("{object}.{suggestion}") };
     }
     FieldRule::Unknown { field: qualified }
@@ -148,8 +125,7 @@ fn compound_of(object: &str, name: &str) -> Option<(String, String)> {
     for component in ADDRESS_COMPONENTS {
         if lower.ends_with(&component.to_ascii_lowercase()) {
             let prefix = &name[..name.len() - component.len()];
-            let compound = format!("{object}.{prefix}Address").to_ascii_lowercase();
-            if let Some(field) = known().by_lower.get(&compound) {
+            if let Some((field, _, _)) = permissionable(&format!("{object}.{prefix}Address")) {
                 let true_prefix = field.split_once('.').map_or("", |(_, f)| f.trim_end_matches("Address"));
                 return Some((format!("{object}.{true_prefix}{component}"), field.to_string()));
             }
@@ -160,7 +136,7 @@ fn compound_of(object: &str, name: &str) -> Option<(String, String)> {
 
 /// A known field name within a small edit distance of `name` (one edit for short names, two for
 /// names of eight characters or more).
-fn typo_of<'a>(name: &str, candidates: &BTreeSet<&'a str>) -> Option<&'a str> {
+fn typo_of<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let limit = if name.len() >= 8 { 2 } else { 1 };
     candidates
         .iter()
@@ -172,7 +148,9 @@ fn typo_of<'a>(name: &str, candidates: &BTreeSet<&'a str>) -> Option<&'a str> {
 
 /// Every `Object.Field` of the built-in data with its source, for tests and listings.
 pub fn permissionable_fields() -> impl Iterator<Item = (&'static str, &'static str)> {
-    known().permissionable.iter().map(|(f, (_, s))| (*f, *s))
+    let admin = ADMIN_FIELDS.rows().map(|row| (row.get("field"), ADMIN_FIELDS_SOURCE));
+    let corpus = CORPUS_FIELDS.rows().filter(|row| ADMIN_FIELDS.find_ignore_case(row.get("field")).is_none());
+    admin.chain(corpus.map(|row| (row.get("field"), row.get("source"))))
 }
 
 #[cfg(test)]
@@ -248,7 +226,7 @@ mod tests {
     fn every_corpus_row_is_granted_in_the_file_it_cites() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus");
         let manifest = std::fs::read_to_string(format!("{root}/public/MANIFEST.tsv")).unwrap();
-        tsv::for_each_row(CORPUS_FIELDS, |row| {
+        for row in CORPUS_FIELDS.rows() {
             let source = row.get("source");
             let path = match source.strip_prefix("org retrieve tests/fixtures/corpus/") {
                 Some(path) => format!("{root}/{path}"),
@@ -268,6 +246,6 @@ mod tests {
                 "{} not in {path}",
                 row.get("field")
             );
-        });
+        }
     }
 }

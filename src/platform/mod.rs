@@ -18,6 +18,11 @@ pub mod versions;
 // The one reader of the embedded tables, shared with `metadata`.
 use crate::tsv;
 
+/// The tables a run looks up, sorted by `build.rs` (see `tsv::Table`).
+mod tables {
+    include!(concat!(env!("OUT_DIR"), "/platform_tables.rs"));
+}
+
 /// The API version the built-in data and the bundled schema were checked against: the Metadata API
 /// schema sfperms validates its output with is v66.0 (tests/fixtures/metadata-api-v66.xsd).
 pub const DEFAULT_API_VERSION: &str = "66.0";

@@ -1,14 +1,9 @@
 //! What the platform allows on an object: which objects take objectPermissions at all (and what
 //! grants access to the others), and which flags a standard object accepts.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
-
-use super::tsv;
+use super::tables::{NON_PERMISSIONABLE_OBJECTS, STANDARD_OBJECTS};
+use super::tsv::Row;
 use crate::access::ObjectAccess;
-
-const NON_PERMISSIONABLE: &str = include_str!("data/non-permissionable-objects.tsv");
-const STANDARD_OBJECTS: &str = include_str!("data/standard-object-permissions-admin-v67.tsv");
 
 /// Where `standard-object-permissions-admin-v67.tsv` comes from, for messages.
 pub const STANDARD_OBJECTS_SOURCE: &str =
@@ -36,54 +31,46 @@ pub struct Mapping {
     pub source: &'static str,
 }
 
-fn mappings() -> &'static BTreeMap<(&'static str, &'static str), Mapping> {
-    static TABLE: OnceLock<BTreeMap<(&'static str, &'static str), Mapping>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut map = BTreeMap::new();
-        tsv::for_each_row(NON_PERMISSIONABLE, |row| {
-            let outcome = match row.get("outcome") {
-                "grant" => Outcome::Grant(row.get("grant")),
-                "parent" => {
-                    let (object, access) = row.get("grant").split_once(':').expect("parent grant is OBJECT:ACCESS");
-                    Outcome::Parent(object, access.parse().expect("parent access word"))
-                }
-                "implicit" => Outcome::Implicit,
-                "unsupported" => Outcome::Unsupported,
-                other => panic!("non-permissionable-objects.tsv line {}: outcome {other}", row.line),
-            };
-            let mapping = Mapping {
-                outcome,
-                verified: row.get("verified") == "yes",
-                explanation: row.get("explanation"),
-                source: row.get("source"),
-            };
-            map.insert((row.get("object"), row.get("access")), mapping);
-        });
-        map
-    })
+/// The row of `non-permissionable-objects.tsv` as a mapping.
+fn mapping(row: &Row<'static, '_>) -> Mapping {
+    let outcome = match row.get("outcome") {
+        "grant" => Outcome::Grant(row.get("grant")),
+        "parent" => {
+            let (object, access) = row.get("grant").split_once(':').expect("parent grant is OBJECT:ACCESS");
+            Outcome::Parent(object, access.parse().expect("parent access word"))
+        }
+        "implicit" => Outcome::Implicit,
+        "unsupported" => Outcome::Unsupported,
+        other => panic!("non-permissionable-objects.tsv line {}: outcome {other}", row.line),
+    };
+    Mapping {
+        outcome,
+        verified: row.get("verified") == "yes",
+        explanation: row.get("explanation"),
+        source: row.get("source"),
+    }
+}
+
+/// The rows of `object` in `non-permissionable-objects.tsv` (the name as written), in file order.
+fn rows_of(object: &str) -> impl Iterator<Item = Row<'static, 'static>> {
+    NON_PERMISSIONABLE_OBJECTS.all_ignore_case(object).filter(move |row| row.get("object") == object)
 }
 
 /// `Some` when `object` never takes objectPermissions: how `access` to it is had instead.
-pub fn non_permissionable(object: &str, access: ObjectAccess) -> Option<&'static Mapping> {
-    let find = |word: &str| mappings().iter().find(|((o, a), _)| *o == object && *a == word).map(|(_, m)| m);
+pub fn non_permissionable(object: &str, access: ObjectAccess) -> Option<Mapping> {
+    let find = |word: &str| rows_of(object).find(|row| row.get("access") == word).map(|row| mapping(&row));
     find(access.word()).or_else(|| find("*"))
 }
 
 pub fn is_non_permissionable(object: &str) -> bool {
-    mappings().keys().any(|(o, _)| *o == object)
+    rows_of(object).next().is_some()
 }
 
-/// The flags System Administrator holds on each permissionable standard object in the reference org.
-fn standard_objects() -> &'static BTreeMap<&'static str, Vec<ObjectAccess>> {
-    static TABLE: OnceLock<BTreeMap<&'static str, Vec<ObjectAccess>>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut map = BTreeMap::new();
-        tsv::for_each_row(STANDARD_OBJECTS, |row| {
-            let held = ObjectAccess::ALL.into_iter().filter(|a| row.get(a.element()) == "true").collect();
-            map.insert(row.get("object"), held);
-        });
-        map
-    })
+/// The flags System Administrator holds on `object` (the name as written) in the reference org,
+/// `None` when it is not one of its permissionable standard objects.
+fn standard_object(object: &str) -> Option<Vec<ObjectAccess>> {
+    let row = STANDARD_OBJECTS.find(object)?;
+    Some(ObjectAccess::ALL.into_iter().filter(|a| row.get(a.element()) == "true").collect())
 }
 
 /// What kind of name an object API name is, by its suffix.
@@ -148,23 +135,16 @@ pub fn kind(object: &str) -> ObjectKind {
 
 /// A standard object's name as Salesforce writes it (`account` → `Account`); other names as given.
 pub fn true_case(object: &str) -> String {
-    static TABLE: OnceLock<BTreeMap<String, &'static str>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let mut map = BTreeMap::new();
-        for name in standard_objects().keys().chain(mappings().keys().map(|(o, _)| o)) {
-            map.insert(name.to_ascii_lowercase(), *name);
-        }
-        map
-    });
     if object.contains("__") {
         return object.to_string();
     }
-    table.get(&object.to_ascii_lowercase()).map_or_else(|| object.to_string(), |n| n.to_string())
+    let row = STANDARD_OBJECTS.find_ignore_case(object).or_else(|| NON_PERMISSIONABLE_OBJECTS.find_ignore_case(object));
+    row.map_or_else(|| object.to_string(), |row| row.get("object").to_string())
 }
 
 /// Whether the reference org lists this standard object as permissionable.
 pub fn is_known_standard(object: &str) -> bool {
-    standard_objects().contains_key(object)
+    STANDARD_OBJECTS.find(object).is_some()
 }
 
 /// `Err(why)` when the platform does not take `access` on `object`.
@@ -172,7 +152,7 @@ pub fn check_flag(object: &str, access: ObjectAccess) -> Result<(), String> {
     if kind(object) == ObjectKind::PlatformEvent && !matches!(access, ObjectAccess::Read | ObjectAccess::Create) {
         return Err("platform events take only Read and Create (every platform event in a real Admin permission set has only those)".to_string());
     }
-    match standard_objects().get(object) {
+    match standard_object(object) {
         // An object Admin cannot even read there says nothing (licence-bound); one it reads but
         // without this flag does not take the flag.
         Some(held) if held.contains(&ObjectAccess::Read) && !held.contains(&access) => Err(format!(
@@ -199,9 +179,22 @@ mod tests {
         assert_eq!(line_item.outcome, Outcome::Parent("Opportunity", ObjectAccess::Edit));
     }
 
+    /// Every row of the table, as (object, access word, mapping).
+    fn mappings() -> impl Iterator<Item = (&'static str, &'static str, Mapping)> {
+        NON_PERMISSIONABLE_OBJECTS.rows().map(|row| (row.get("object"), row.get("access"), mapping(&row)))
+    }
+
+    #[test]
+    fn an_object_and_access_word_have_one_row() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (object, access, _) in mappings() {
+            assert!(seen.insert((object, access)), "{object} {access} is listed twice");
+        }
+    }
+
     #[test]
     fn mapped_grants_are_real_permissions() {
-        for mapping in mappings().values() {
+        for (_, _, mapping) in mappings() {
             if let Outcome::Grant(name) = mapping.outcome {
                 assert!(crate::platform::permissions::is_known(name), "{name}");
             }
@@ -213,7 +206,7 @@ mod tests {
     #[test]
     fn every_mapping_names_its_source() {
         let mut labels_checked = 0;
-        for ((object, access), mapping) in mappings() {
+        for (object, access, mapping) in mappings() {
             assert!(!mapping.source.trim().is_empty(), "{object} {access}: no source");
             if !mapping.verified {
                 assert!(
@@ -248,7 +241,7 @@ mod tests {
 
     #[test]
     fn no_non_permissionable_object_is_in_the_admin_profile() {
-        for (object, _) in mappings().keys() {
+        for (object, _, _) in mappings() {
             assert!(!is_known_standard(object), "{object} appears in objectPermissions after all");
         }
     }

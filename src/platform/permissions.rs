@@ -2,14 +2,11 @@
 //! retrieves, each with its source) with its Setup label, and the
 //! privilege rank sfperms uses to choose among a vendor's alternatives.
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use super::tables::{CORPUS_PERMISSIONS, PRIVILEGE, USER_PERMISSIONS};
 
-use super::tsv;
-
-const USER_PERMISSIONS: &str = include_str!("data/user-permissions.tsv");
-const CORPUS_PERMISSIONS: &str = include_str!("data/user-permissions-corpus.tsv");
-const PRIVILEGE: &str = include_str!("data/privilege.tsv");
+/// Where `user-permissions.tsv` comes from.
+const DESCRIBE_SOURCE: &str =
+    "a v64.0 PermissionSet describe (anthonyreilly/NetCoreForce@539d50fa89fd SfPermissionSet.cs)";
 
 /// The rank of a permission the privilege table does not list.
 pub const DEFAULT_RANK: u32 = 5;
@@ -29,68 +26,43 @@ pub struct Privilege {
     pub why: &'static str,
 }
 
-/// API name → UI label, for every user permission the platform data knows.
-pub fn labels() -> &'static BTreeMap<&'static str, &'static str> {
-    static LABELS: OnceLock<BTreeMap<&'static str, &'static str>> = OnceLock::new();
-    LABELS.get_or_init(|| {
-        let mut map = BTreeMap::new();
-        // user-permissions.tsv has `# name\tlabel` as a comment, so read it by position.
-        for line in USER_PERMISSIONS.lines().filter(|l| !l.starts_with('#')) {
-            if let Some((name, label)) = line.split_once('\t') {
-                map.insert(name, label);
-            }
-        }
-        tsv::for_each_row(CORPUS_PERMISSIONS, |row| {
-            map.entry(row.get("name")).or_insert(row.get("label"));
-        });
-        map
-    })
+/// (API name, UI label) of every user permission the platform data knows: the describe's, then
+/// the newer ones of the corpus (a corpus row of a name the describe has adds nothing).
+pub fn labels() -> impl Iterator<Item = (&'static str, &'static str)> {
+    let describe = USER_PERMISSIONS.rows().map(|row| (row.get("name"), row.get("label")));
+    let corpus = CORPUS_PERMISSIONS.rows().filter(|row| USER_PERMISSIONS.find(row.get("name")).is_none());
+    describe.chain(corpus.map(|row| (row.get("name"), row.get("label"))))
 }
 
 pub fn is_known(name: &str) -> bool {
-    labels().contains_key(name)
+    USER_PERMISSIONS.find(name).is_some() || CORPUS_PERMISSIONS.find(name).is_some()
 }
 
 /// The Setup label, where a source gives one.
 pub fn label(name: &str) -> Option<&'static str> {
-    labels().get(name).copied().filter(|l| !l.is_empty())
+    let row = USER_PERMISSIONS.find(name).or_else(|| CORPUS_PERMISSIONS.find(name))?;
+    Some(row.get("label")).filter(|l| !l.is_empty())
 }
 
 /// Where sfperms knows a permission name from: the v64.0 describe, or the retrieve that holds it.
 pub fn source(name: &str) -> Option<&'static str> {
-    static TABLE: OnceLock<BTreeMap<&'static str, &'static str>> = OnceLock::new();
-    let corpus = TABLE.get_or_init(|| {
-        let mut map = BTreeMap::new();
-        tsv::for_each_row(CORPUS_PERMISSIONS, |row| {
-            map.insert(row.get("name"), row.get("source"));
-        });
-        map
-    });
-    if USER_PERMISSIONS.lines().any(|l| l.split('\t').next() == Some(name)) {
-        return Some("a v64.0 PermissionSet describe (anthonyreilly/NetCoreForce@539d50fa89fd SfPermissionSet.cs)");
+    if USER_PERMISSIONS.find(name).is_some() {
+        return Some(DESCRIBE_SOURCE);
     }
-    corpus.get(name).copied()
-}
-
-fn privileges() -> &'static BTreeMap<&'static str, Privilege> {
-    static TABLE: OnceLock<BTreeMap<&'static str, Privilege>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut map = BTreeMap::new();
-        tsv::for_each_row(PRIVILEGE, |row| {
-            let risk = match row.get("risk") {
-                "high" => Risk::High,
-                "medium" => Risk::Medium,
-                _ => Risk::Low,
-            };
-            let rank = row.get("rank").parse().expect("privilege.tsv: rank is a number");
-            map.insert(row.get("name"), Privilege { rank, risk, why: row.get("why") });
-        });
-        map
-    })
+    CORPUS_PERMISSIONS.find(name).map(|row| row.get("source"))
 }
 
 pub fn privilege(name: &str) -> Privilege {
-    privileges().get(name).cloned().unwrap_or(Privilege { rank: DEFAULT_RANK, risk: Risk::Low, why: "" })
+    let Some(row) = PRIVILEGE.find(name) else {
+        return Privilege { rank: DEFAULT_RANK, risk: Risk::Low, why: "" };
+    };
+    let risk = match row.get("risk") {
+        "high" => Risk::High,
+        "medium" => Risk::Medium,
+        _ => Risk::Low,
+    };
+    let rank = row.get("rank").parse().expect("privilege.tsv: rank is a number");
+    Privilege { rank, risk, why: row.get("why") }
 }
 
 /// Names close to `wrong`, best first: for "did you mean" in errors. Labels count too, so
@@ -98,11 +70,10 @@ pub fn privilege(name: &str) -> Privilege {
 pub fn suggestions(wrong: &str) -> Vec<&'static str> {
     let wanted = normalise(wrong);
     let mut scored: Vec<(f64, &'static str)> = labels()
-        .iter()
         .map(|(name, label)| {
             let by_name = strsim::jaro_winkler(&wanted, &normalise(name));
             let by_label = strsim::jaro_winkler(&wanted, &normalise(label));
-            (by_name.max(by_label), *name)
+            (by_name.max(by_label), name)
         })
         .filter(|(score, _)| *score > 0.88)
         .collect();
@@ -121,7 +92,7 @@ mod tests {
     #[test]
     fn every_permission_from_a_retrieve_is_in_the_file_it_cites() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus");
-        tsv::for_each_row(CORPUS_PERMISSIONS, |row| {
+        for row in CORPUS_PERMISSIONS.rows() {
             let source = row.get("source");
             let path = match source.strip_prefix("org retrieve tests/fixtures/corpus/") {
                 Some(path) => format!("{root}/{path}"),
@@ -134,7 +105,7 @@ mod tests {
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
             assert!(text.contains(&format!("<name>{}</name>", row.get("name"))), "{} not in {path}", row.get("name"));
             assert!(is_known(row.get("name")) && source_of_is_known(row.get("name")));
-        });
+        }
         for name in ["ManageTranslation", "ManageSandboxes", "ManageEntitlements", "CanApproveUninstalledApps"] {
             assert!(is_known(name), "{name}");
         }
@@ -163,8 +134,10 @@ mod tests {
 
     #[test]
     fn every_ranked_permission_exists() {
-        for name in privileges().keys() {
+        for row in PRIVILEGE.rows() {
+            let name = row.get("name");
             assert!(is_known(name), "privilege.tsv names unknown permission {name}");
+            assert!(row.get("rank").parse::<u32>().is_ok(), "privilege.tsv line {}: rank", row.line);
         }
         assert!(privilege("ModifyAllData").rank > privilege("ModifyMetadata").rank);
     }
