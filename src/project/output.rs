@@ -333,4 +333,31 @@ mod tests {
         let err = add_group(&mut Vec::new(), "G", "Set", dir.path(), Layout::Source, "66.0").unwrap_err();
         assert!(err.to_string().contains("ambiguous"), "{err}");
     }
+
+    fn permission_set() -> Component {
+        let mut document = crate::metadata::Document::new(OutputKind::PermissionSet.type_name());
+        document.leaf("label", "Set");
+        Component { kind: OutputKind::PermissionSet, name: "Set".into(), document }
+    }
+
+    /// A zip is written in the folder it is in, and that folder bounds where a link there may
+    /// lead: a link to a zip beside it is followed, one to a zip outside it is refused.
+    #[cfg(unix)]
+    #[test]
+    fn a_zip_is_written_through_a_link_only_inside_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("out");
+        std::fs::create_dir(&folder).unwrap();
+        let bytes = zip_bytes(&permission_set(), "66.0").unwrap();
+        std::fs::write(folder.join("real.zip"), &bytes).unwrap();
+        std::os::unix::fs::symlink("real.zip", folder.join("beside.zip")).unwrap();
+        let file = zip_file(&permission_set(), &folder.join("beside.zip"), "66.0").unwrap();
+        assert_eq!(file.existing(), Some(&bytes[..]));
+        assert!(!file.changes());
+
+        std::fs::write(dir.path().join("outside.zip"), &bytes).unwrap();
+        std::os::unix::fs::symlink("../outside.zip", folder.join("out.zip")).unwrap();
+        let err = zip_file(&permission_set(), &folder.join("out.zip"), "66.0").unwrap_err();
+        assert!(matches!(err, OutputError::Disk(DiskError::LinkOutside { .. })), "{err}");
+    }
 }
