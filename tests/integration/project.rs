@@ -159,7 +159,7 @@ fn bad_project_files_name_line_key_and_a_fix() {
     let output = run_in(dir.path(), &["gen", "--sync", "two-way"]);
     assert_eq!(
         stderr(&output),
-        "error: --sync without --for: add --for ID, or put them in a `[[user]]` table of sfperms.toml\n"
+        "error: --sync without --for: `sfperms gen` without --for acts for the users declared in sfperms.toml, so it would do nothing; add --for ID, or put --sync in the users' `[[user]]` tables of sfperms.toml (the keys are the flags' names without `--`)\n"
     );
     let empty = tempfile::tempdir().unwrap();
     let output = run_in(empty.path(), &["diff", "--against", "."]);
@@ -206,4 +206,118 @@ fn init_writes_a_file_gen_reads() {
         stderr(&output),
         "error: sfperms.toml:1: declares no integration user: add a `[[user]]` table with `for = \"ID\"` (see `sfperms init`)\n"
     );
+}
+
+/// Every file under `dir` with its bytes: what a refused run must leave as it was.
+fn tree(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn flags_that_would_do_nothing_without_for_are_refused_and_nothing_is_written() {
+    let dir = project();
+    let before = tree(dir.path());
+    let declared = "`sfperms gen` without --for acts for the users declared in sfperms.toml";
+    let keys = "the keys are the flags' names without `--`";
+    let cases: [(&[&str], String); 7] = [
+        (
+            &["gen", "--user-permission", "ApiEnabled"],
+            format!(
+                "error: --user-permission without --for: {declared}, so it would do nothing; sfperms.toml cannot hold --user-permission: add --for ID to run `sfperms gen` for that one user\n"
+            ),
+        ),
+        (
+            &["gen", "--integration-user", "--fields", "fields.csv"],
+            format!(
+                "error: --fields, --integration-user without --for: {declared}, so they would do nothing; sfperms.toml cannot hold --fields, --integration-user: add --for ID to run `sfperms gen` for that one user\n"
+            ),
+        ),
+        (
+            &["gen", "--new-profile"],
+            format!(
+                "error: --new-profile without --for: {declared}, so it would do nothing; add --for ID, or put --new-profile in the users' `[[user]]` tables of sfperms.toml ({keys})\n"
+            ),
+        ),
+        (
+            &["gen", "--name", "X", "--label", "Y", "--api-version", "60.0"],
+            format!(
+                "error: --name, --label, --api-version without --for: {declared}, so they would do nothing; add --for ID, or put --name, --label, --api-version in the users' `[[user]]` tables of sfperms.toml ({keys})\n"
+            ),
+        ),
+        (
+            &["gen", "--sync", "two-way", "--output-dir", "out", "--group", "G", "--user-permission", "ApiEnabled"],
+            format!(
+                "error: --sync, --user-permission, --group without --for: {declared}, so they would do nothing; add --for ID, or put --sync in the users' `[[user]]` tables of sfperms.toml ({keys}; sfperms.toml cannot hold --user-permission, --group)\n"
+            ),
+        ),
+        (
+            &["diff", "--against", ".", "--integration-user", "--label", "Y"],
+            "error: --label, --integration-user without --for: `sfperms diff` without --for acts for the users declared in sfperms.toml, so they would do nothing; add --for ID, or put --label in the users' `[[user]]` tables of sfperms.toml (the keys are the flags' names without `--`; sfperms.toml cannot hold --integration-user)\n".to_string(),
+        ),
+        (
+            &["init", "--object", "Account:read", "--label", "Y"],
+            "error: --object, --label without --for: they describe a user; add --for ID to declare one\n".to_string(),
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = run_in(dir.path(), args);
+        assert_eq!(code(&output), 2, "{args:?}");
+        assert_eq!(stderr(&output), expected, "{args:?}");
+        assert_eq!(stdout(&output), "", "{args:?}");
+    }
+    assert!(tree(dir.path()) == before, "a refused run changed the project");
+}
+
+#[test]
+fn a_format_or_top_that_json_would_override_is_refused() {
+    let dir = project();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--json", "diff", "--against", ".", "--format", "markdown"],
+            "--format markdown and --json: --json prints JSON, so --format would do nothing; drop one of them",
+        ),
+        (
+            &["explain", "--for", "planhat", "--format", "text", "--json"],
+            "--format text and --json: --json prints JSON, so --format would do nothing; drop one of them",
+        ),
+        (
+            &["audit", ".", "--json", "--top", "3"],
+            "--top shortens the lists of the text and Markdown reports; the JSON report lists every risky grant, so --top would do nothing: drop it",
+        ),
+        (
+            &["audit", ".", "--format", "json", "--top", "3"],
+            "--top shortens the lists of the text and Markdown reports; the JSON report lists every risky grant, so --top would do nothing: drop it",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = run_in(dir.path(), args);
+        assert_eq!(code(&output), 2, "{args:?}");
+        if args.contains(&"--json") || args.windows(2).any(|w| w == ["--format", "json"]) {
+            // The sf CLI's error envelope, on stdout.
+            let envelope: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+            assert_eq!(envelope["message"], message, "{args:?}");
+            assert_eq!(stderr(&output), "", "{args:?}");
+        } else {
+            assert_eq!(stderr(&output), format!("error: {message}\n"), "{args:?}");
+            assert_eq!(stdout(&output), "", "{args:?}");
+        }
+    }
+    // `--json` with `--format json`, or with no --format, is one request.
+    for args in [&["--json", "audit", ".", "--format", "json"][..], &["--json", "audit", "."]] {
+        let output = run_in(dir.path(), args);
+        assert_ne!(code(&output), 2, "{args:?}: {}", stdout(&output));
+    }
 }
