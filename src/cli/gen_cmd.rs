@@ -95,9 +95,8 @@ pub fn run(catalog: &Catalog, generate: &Gen, format: Format) -> Result<u8> {
     let writing = &generate.file;
     let generated = prepare(catalog, writing, request)?;
     if format != Format::Json {
-        for warning in warnings::texts(&generated.plan) {
-            eprintln!("warning: {warning}");
-        }
+        let (warnings, note) = warnings::stderr_text(&generated.plan, None);
+        eprint!("{warnings}{note}");
     }
     write_files(&generated.files, writing.check)?;
     let report = GenReport { generated, check: writing.check };

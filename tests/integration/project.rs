@@ -49,6 +49,19 @@ fn one_gen_writes_every_user_then_check_and_diff_agree() {
         assert!(stderr(&output).contains(&format!("created: {file}")), "{file}: {}", stderr(&output));
         crate::common::assert_file_schema_valid(&dir.path().join(file), file);
     }
+    // The users' warnings first, then each user's objects whose access follows other records as
+    // one note naming the user, then what was written.
+    let (warnings, note) =
+        crate::common::PLANHAT_WARNINGS.split_at(crate::common::PLANHAT_WARNINGS.find("note: ").unwrap());
+    let note = note.replacen("note: ", "note: the `planhat` user (sfperms.toml:3): ", 1);
+    let err = stderr(&output);
+    let (printed_warnings, rest) = err.split_at(err.find("note: ").expect("a note"));
+    assert!(rest.starts_with(&format!("{note}created: ")), "{err}");
+    assert_eq!(printed_warnings.lines().filter(|l| !l.starts_with("warning: ")).count(), 0, "{err}");
+    for line in warnings.lines() {
+        let line = line.replacen("warning: ", "warning: the `planhat` user (sfperms.toml:3): ", 1);
+        assert!(printed_warnings.contains(&line), "{line}\n{err}");
+    }
     let check = run_in(dir.path(), &["gen", "--check"]);
     assert_eq!(code(&check), 0, "{}", stdout(&check));
     assert!(stderr(&check).ends_with("3 users checked (sfperms.toml), 0 would change\n"), "{}", stderr(&check));
