@@ -52,7 +52,7 @@ impl Generated<'_> {
         json!({
             "integration": self.integration.id, "kind": self.component.kind, "name": self.component.name,
             "api-version": self.api_version, "xml": emit::render_fast(&self.component.document), "files": listed,
-            "plan": warnings::plan_json(&self.plan),
+            "plan": super::plan_json::json(&self.plan),
         })
     }
 }

@@ -32,6 +32,7 @@ mod fmt_cmd;
 mod gen_cmd;
 mod init;
 mod list;
+mod plan_json;
 mod project;
 mod reasons;
 mod refusals;

@@ -15,50 +15,6 @@ pub fn texts(plan: &Plan) -> Vec<String> {
     plan.warnings.iter().map(text).collect()
 }
 
-/// `plan` as JSON, its warnings and notes' messages as printed (the form `--json` has always had).
-pub fn plan_json(plan: &Plan) -> serde_json::Value {
-    let mut value = serde_json::to_value(plan).unwrap_or_default();
-    if let Some(object) = value.as_object_mut() {
-        object.insert("warnings".into(), serde_json::json!(texts(plan)));
-        object.insert("grants".into(), grants_json(plan));
-        object.insert("choices".into(), choices_json(plan));
-        if let Some(notes) = object.get_mut("notes").and_then(|n| n.as_array_mut()) {
-            for (json, note) in notes.iter_mut().zip(&plan.notes) {
-                if let Some(fields) = json.as_object_mut() {
-                    fields.insert("message".into(), serde_json::json!(note_text(&note.message)));
-                }
-            }
-        }
-    }
-    value
-}
-
-/// The grants as `--json` lists them: kind, name, access (objects and fields) and the reasons.
-fn grants_json(plan: &Plan) -> serde_json::Value {
-    let listed = plan.grants.iter().map(|(item, reasons)| {
-        let mut value = serde_json::json!({
-            "kind": item.kind(), "name": item.name(),
-            "reasons": reasons.iter().map(super::reasons::json).collect::<Vec<_>>(),
-        });
-        if let Some(access) = item.access_word() {
-            value["access"] = serde_json::json!(access);
-        }
-        value
-    });
-    listed.collect()
-}
-
-/// The choices among alternatives as `--json` lists them, each context worded.
-fn choices_json(plan: &Plan) -> serde_json::Value {
-    let listed = plan.choices.iter().map(|choice| {
-        serde_json::json!({
-            "quote": choice.quote, "context": super::reasons::context(&choice.context),
-            "alternatives": choice.alternatives, "chosen": choice.chosen, "why": choice.why,
-        })
-    });
-    listed.collect()
-}
-
 /// What a note says, as printed (`explain`, the notes' `message` in `--json`).
 pub fn note_text(message: &NoteText) -> String {
     match message {
