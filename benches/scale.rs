@@ -224,35 +224,31 @@ fn header(title: &str) {
     );
 }
 
-/// The same files with CRLF line ends: what `fmt` rewrites.
-fn write_crlf_copy(from: &Path, to: &Path) {
+/// A copy of the folder `from` at `to`, each metadata file's text changed by `change`.
+fn write_copy(from: &Path, to: &Path, change: impl Fn(String) -> String) {
     let _ = std::fs::remove_dir_all(to);
     for file in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
         let target = to.join(file.path().strip_prefix(from).unwrap());
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         let text = std::fs::read_to_string(file.path()).unwrap();
-        let text = if file.path().extension().is_some_and(|e| e == "xml") { text.replace('\n', "\r\n") } else { text };
+        let text = if file.path().extension().is_some_and(|e| e == "xml") { change(text) } else { text };
         std::fs::write(target, text).unwrap();
     }
+}
+
+/// The same files with CRLF line ends: what `fmt` rewrites without a tree.
+fn write_crlf_copy(from: &Path, to: &Path) {
+    write_copy(from, to, |text| text.replace('\n', "\r\n"));
 }
 
 /// The same files out of order: each file's entries reversed (and so every group's), its line
 /// ends LF. What `fmt` rewrites when a file must be read, ordered and written in full.
 fn write_reordered_copy(from: &Path, to: &Path) {
-    let _ = std::fs::remove_dir_all(to);
-    for file in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
-        let target = to.join(file.path().strip_prefix(from).unwrap());
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        let text = std::fs::read_to_string(file.path()).unwrap();
-        let text = if file.path().extension().is_some_and(|e| e == "xml") {
-            let mut doc = sfperms::metadata::read::parse(&text).unwrap();
-            doc.children.reverse();
-            emit::render_as_is_fast(&doc)
-        } else {
-            text
-        };
-        std::fs::write(target, text).unwrap();
-    }
+    write_copy(from, to, |text| {
+        let mut doc = sfperms::metadata::read::parse(&text).unwrap();
+        doc.children.reverse();
+        emit::render_as_is_fast(&doc)
+    });
 }
 
 /// fast-xml-parser from the npm registry in `dir`, or why not.
