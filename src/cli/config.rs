@@ -119,6 +119,9 @@ pub struct Comparison {
     pub name: Option<String>,
     pub label: Option<String>,
     pub scope: ScopeArg,
+    /// `--scope` was typed (not the default): refused for a permission set, where it would do
+    /// nothing. A declared user's comparison leaves it unset (the flag is for the profiles among them).
+    pub scope_given: bool,
 }
 
 /// `init`, checked: the user to declare, if the flags name one.
@@ -156,9 +159,10 @@ impl Run {
                 (format, RunCommand::Explain(request))
             }
             Command::Fmt(args) => (plain, RunCommand::Fmt(args)),
-            Command::Diff(args) => {
-                (format(args.format.into(), value_word(args.format))?, RunCommand::Diff(Diff::new(args, options)?))
-            }
+            Command::Diff(args) => (
+                format(args.format.into(), value_word(args.format))?,
+                RunCommand::Diff(Diff::new(args, options, given)?),
+            ),
             Command::Audit(args) => {
                 let format = format(args.format.into(), value_word(args.format))?;
                 if format == Format::Json && given.contains("top") {
@@ -364,10 +368,16 @@ impl GenFile {
 }
 
 impl Diff {
-    fn new(args: DiffArgs, options: BTreeMap<String, String>) -> Result<Diff> {
+    fn new(args: DiffArgs, options: BTreeMap<String, String>, given: &BTreeSet<String>) -> Result<Diff> {
         let naming = [("--name", args.name.is_some()), ("--label", args.label.is_some())];
         let who = Who::new("diff", args.request, options, &naming, &[])?;
-        let comparison = Comparison { against: args.against, name: args.name, label: args.label, scope: args.scope };
+        let comparison = Comparison {
+            against: args.against,
+            name: args.name,
+            label: args.label,
+            scope: args.scope,
+            scope_given: given.contains("scope") && matches!(who, Who::One(_)),
+        };
         Ok(Diff { who, comparison })
     }
 }
@@ -380,6 +390,7 @@ impl Comparison {
             name: user.name.clone(),
             label: user.label.clone(),
             scope: self.scope,
+            scope_given: false,
         }
     }
 }

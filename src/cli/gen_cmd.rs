@@ -113,6 +113,7 @@ pub(super) fn prepare<'a>(catalog: &'a Catalog, writing: &GenFile, request: &Req
     if writing.new_profile.is_some() && plan.output != OutputKind::Profile {
         bail!("--new-profile writes a profile: add --as profile");
     }
+    request::refuse_label_of_profile(writing.label.as_deref(), plan.output)?;
     let naming = request::naming(writing.name.as_deref(), writing.label.as_deref(), writing.new_profile);
     let component = emit::component(integration, &plan, naming).map_err(request::component_error)?;
     let api_version = api_version(writing, &plan)?;

@@ -239,10 +239,22 @@ fn tree(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     files
 }
 
+/// Runs each command line in `dir` and asserts it is refused (exit 2) with exactly its stderr,
+/// nothing on stdout, and every file of `dir` as it was.
+fn assert_all_refused<S: AsRef<str>>(dir: &std::path::Path, cases: &[(&[&str], S)]) {
+    let before = tree(dir);
+    for (args, expected) in cases {
+        let output = run_in(dir, args);
+        assert_eq!(code(&output), 2, "{args:?}");
+        assert_eq!(stderr(&output), expected.as_ref(), "{args:?}");
+        assert_eq!(stdout(&output), "", "{args:?}");
+    }
+    assert!(tree(dir) == before, "a refused run changed the project");
+}
+
 #[test]
 fn flags_that_would_do_nothing_without_for_are_refused_and_nothing_is_written() {
     let dir = project();
-    let before = tree(dir.path());
     let declared = "`sfperms gen` without --for acts for the users declared in sfperms.toml";
     let keys = "the keys are the flags' names without `--`";
     let cases: [(&[&str], String); 7] = [
@@ -285,13 +297,7 @@ fn flags_that_would_do_nothing_without_for_are_refused_and_nothing_is_written() 
             "error: --object, --label without --for: they describe a user; add --for ID to declare one\n".to_string(),
         ),
     ];
-    for (args, expected) in cases {
-        let output = run_in(dir.path(), args);
-        assert_eq!(code(&output), 2, "{args:?}");
-        assert_eq!(stderr(&output), expected, "{args:?}");
-        assert_eq!(stdout(&output), "", "{args:?}");
-    }
-    assert!(tree(dir.path()) == before, "a refused run changed the project");
+    assert_all_refused(dir.path(), &cases);
 }
 
 #[test]
@@ -333,4 +339,27 @@ fn a_format_or_top_that_json_would_override_is_refused() {
         let output = run_in(dir.path(), args);
         assert_ne!(code(&output), 2, "{args:?}: {}", stdout(&output));
     }
+}
+
+#[test]
+fn a_label_for_a_profile_or_a_scope_for_a_permission_set_is_refused() {
+    let dir = project();
+    let label = "error: --label (or `label` in sfperms.toml): a profile has no label, only a name (Profile metadata has no label element), so it would do nothing: drop it, or generate a permission set with --as permission-set\n";
+    let scope = "error: --scope: a permission set is always compared whole (a deploy replaces the whole set), so --scope would do nothing: drop it (it chooses how a profile is compared)\n";
+    let cases: [(&[&str], &str); 4] = [
+        (&["gen", "--for", "planhat", "--sync", "receive-only", "--label", "Planhat", "--output-dir", "."], label),
+        (&["diff", "--for", "planhat", "--sync", "receive-only", "--label", "Planhat", "--against", "."], label),
+        (&["diff", "--for", "jetstream", "--feature", "deploy", "--against", ".", "--scope", "full"], scope),
+        (&["diff", "--for", "jetstream", "--feature", "deploy", "--against", ".", "--scope", "fragment"], scope),
+    ];
+    assert_all_refused(dir.path(), &cases);
+    // A label for a permission set, a scope for a profile: used, so accepted.
+    let set = run_in(dir.path(), &["gen", "--for", "jetstream", "--feature", "deploy", "--label", "Jetstream CI"]);
+    assert_eq!(code(&set), 0, "{}", stderr(&set));
+    assert!(stdout(&set).contains("<label>Jetstream CI</label>"));
+    let profile = run_in(
+        dir.path(),
+        &["diff", "--for", "planhat", "--sync", "receive-only", "--name", "Admin", "--against", ".", "--scope", "full"],
+    );
+    assert_ne!(code(&profile), 2, "{}", stderr(&profile));
 }
