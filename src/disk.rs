@@ -471,4 +471,29 @@ mod tests {
         }
         assert_eq!(std::fs::read(dir.path().join("a.xml")).unwrap(), b"whole");
     }
+
+    /// The largest real profiles are a few megabytes: such a file is read whole under the cap,
+    /// and a file over a cap is refused with the cap in the message.
+    #[test]
+    fn multi_megabyte_files_are_read_and_larger_ones_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("large.profile-meta.xml");
+        std::fs::write(&path, vec![b' '; 5 << 20]).unwrap();
+        assert_eq!(read_regular(&path, MAX_FILE_BYTES).unwrap().len(), 5 << 20);
+        let err = read_regular(&path, 1 << 20).unwrap_err();
+        assert!(matches!(err, DiskError::TooLarge { limit: 1048576, .. }), "{err}");
+        assert!(err.to_string().contains("over the 1048576 bytes sfperms reads"), "{err}");
+    }
+
+    /// A missing file is said as such after its path; `reason` says it without the path, for
+    /// callers that name the file themselves.
+    #[test]
+    fn a_missing_file_is_named_and_its_reason_leaves_the_path_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("absent.xml");
+        let err = read_regular(&path, MAX_FILE_BYTES).unwrap_err();
+        assert!(matches!(err, DiskError::NotFound { .. }), "{err}");
+        assert_eq!(err.to_string(), format!("{}: no such file or folder", path.display()));
+        assert_eq!(err.reason(), "no such file or folder");
+    }
 }

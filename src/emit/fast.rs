@@ -197,4 +197,20 @@ next&#13;end</cr>
         let doc = parse(text).unwrap();
         assert_eq!(render_fast(&doc), render(&doc));
     }
+
+    /// The writer that takes the document (the parts of a decomposed set, built only to be
+    /// written) orders and writes it as the one that borrows it does.
+    #[test]
+    fn the_owned_writer_writes_what_the_borrowing_one_writes() {
+        let text = r#"<?xml version="1.0" encoding="UTF-8"?>
+<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">
+    <userPermissions><name>ViewSetup</name><enabled>true</enabled></userPermissions>
+    <label>Set &amp; more</label>
+    <userPermissions><enabled>true</enabled><name>ApiEnabled</name></userPermissions>
+</PermissionSet>"#;
+        let doc = parse(text).unwrap();
+        let borrowed = render_fast(&doc);
+        assert!(borrowed.starts_with("<?xml") && borrowed.contains("<name>ApiEnabled</name>"), "{borrowed}");
+        assert_eq!(render_owned_fast(doc), borrowed);
+    }
 }
