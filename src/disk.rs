@@ -473,16 +473,18 @@ mod tests {
     }
 
     /// The largest real profiles are a few megabytes: such a file is read whole under the cap,
-    /// and a file over a cap is refused with the cap in the message.
+    /// and so is a file of exactly the cap; a file over a cap is refused, before it is read, with
+    /// its size and the cap in the message.
     #[test]
     fn multi_megabyte_files_are_read_and_larger_ones_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("large.profile-meta.xml");
         std::fs::write(&path, vec![b' '; 5 << 20]).unwrap();
         assert_eq!(read_regular(&path, MAX_FILE_BYTES).unwrap().len(), 5 << 20);
+        assert_eq!(read_regular(&path, 5 << 20).unwrap().len(), 5 << 20);
         let err = read_regular(&path, 1 << 20).unwrap_err();
-        assert!(matches!(err, DiskError::TooLarge { limit: 1048576, .. }), "{err}");
-        assert!(err.to_string().contains("over the 1048576 bytes sfperms reads"), "{err}");
+        assert!(matches!(err, DiskError::TooLarge { size: 5242880, limit: 1048576, .. }), "{err:?}");
+        assert!(err.to_string().contains("5242880 bytes or more, over the 1048576 bytes sfperms reads"), "{err}");
     }
 
     /// A missing file is said as such after its path; `reason` says it without the path, for
