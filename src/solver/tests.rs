@@ -179,3 +179,67 @@ fn connection_keys_are_parsed_and_their_quotes_checked_with_the_line() {
     assert!(errors[0].message.contains("unknown field `label`"), "{errors:?}");
     assert_eq!(errors[0].line, 10, "{errors:?}");
 }
+
+/// No dependencies at all: a grant costs its own rank (`privilege.tsv`) and pulls nothing in.
+fn no_dependencies() -> DependencyTable {
+    DependencyTable::empty("none (a test)")
+}
+
+#[test]
+fn a_choice_is_recorded_only_where_the_vendor_offers_alternatives_and_marks_the_one_taken() {
+    let t = integration(
+        "[[require]]\nsource = \"Deploy needs Modify Metadata.\"\nany-of = [{ user-permissions = [\"ModifyAllData\"] }, { user-permissions = [\"ViewSetup\"] }]\n\n[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ApiEnabled\"]\n",
+    );
+    let plan = solve(&t, &select(&[], &[]), &no_dependencies()).unwrap();
+    let [choice] = plan.choices.as_slice() else { panic!("one choice: {:?}", plan.choices) };
+    assert_eq!(choice.alternatives, [vec!["ModifyAllData".to_string()], vec!["ViewSetup".to_string()]]);
+    assert_eq!(choice.chosen, 1, "the least privileged alternative");
+    assert_eq!(choice.quote.0, ["Deploy needs Modify Metadata."]);
+    assert_eq!(choice.why, "ModifyAllData adds privilege 100 (not chosen); ViewSetup adds privilege 20 (chosen)");
+    assert!(plan.has(&Item::UserPermission("ViewSetup".into())));
+    assert!(!plan.has(&Item::UserPermission("ModifyAllData".into())));
+}
+
+#[test]
+fn a_licence_bound_dependency_is_warned_about_not_granted_unless_granted_anyway() {
+    let warned = |plan: &super::Plan| -> Vec<Item> {
+        plan.warnings
+            .iter()
+            .filter_map(|w| match w {
+                Warning::LicenceBound { item, requires, licence } => {
+                    assert_eq!(item, &Item::UserPermission("ViewAllData".into()));
+                    assert_eq!(licence, "Event Monitoring (Salesforce Shield)");
+                    Some(requires.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let t = integration("[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ViewAllData\"]\n");
+    let plan = solve(&t, &select(&[], &[]), DependencyTable::builtin()).unwrap();
+    assert!(!plan.has(&Item::UserPermission("ViewDataLeakageEvents".into())));
+    let both =
+        [Item::UserPermission("ViewDataLeakageEvents".into()), Item::UserPermission("ViewPlatformEvents".into())];
+    assert_eq!(warned(&plan), both);
+
+    let t = integration(
+        "[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ViewAllData\", \"ViewDataLeakageEvents\"]\n",
+    );
+    let plan = solve(&t, &select(&[], &[]), DependencyTable::builtin()).unwrap();
+    assert_eq!(warned(&plan), [Item::UserPermission("ViewPlatformEvents".into())]);
+}
+
+#[test]
+fn a_permission_only_an_org_export_names_is_granted_and_warned_about_with_its_rows() {
+    let mut table = DependencyTable::empty("org export deps.csv");
+    let row = |line| crate::platform::dependencies::DependencySource::OrgExport { file: "deps.csv".into(), line };
+    let up = |name: &str| Item::UserPermission(name.into());
+    table.add(up("ApiEnabled"), up("BrandNewPermission"), row(2));
+    table.add(up("ApiEnabled"), up("ViewSetup"), row(3));
+    let t = integration("[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ApiEnabled\"]\n");
+    let plan = solve(&t, &select(&[], &[]), &table).unwrap();
+    assert!(plan.has(&up("BrandNewPermission")) && plan.has(&up("ViewSetup")));
+    let unknown: Vec<&Warning> =
+        plan.warnings.iter().filter(|w| matches!(w, Warning::UnknownUserPermission { .. })).collect();
+    assert_eq!(unknown, [&Warning::UnknownUserPermission { name: "BrandNewPermission".into(), from: vec![row(2)] }]);
+}
