@@ -13,6 +13,8 @@ mod warning;
 #[cfg(test)]
 mod properties;
 #[cfg(test)]
+mod selection_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;

@@ -12,7 +12,7 @@ use super::{ChainLink, Chosen, Context, NoteKind, NoteText, Reason, Selection, W
 const DOCUMENT: &str = "Deploy needs Modify Metadata. Callers need the principal. The log object needs Read. \
     Write means Create. Nothing else.";
 
-fn integration(body: &str) -> Integration {
+pub(super) fn integration(body: &str) -> Integration {
     let documents = BTreeMap::from([("doc.txt".to_string(), DOCUMENT.to_string())]);
     let text = format!(
         "id = \"t\"\nname = \"T\"\nsummary = \"s\"\ndocument = \"doc.txt\"\ntitle = \"T\"\ndefault-name = \"T\"\ndefault-label = \"T\"\n{body}"
@@ -20,7 +20,7 @@ fn integration(body: &str) -> Integration {
     catalog::parse_integration(&text, &documents).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
-fn select(features: &[&str], options: &[(&str, &str)]) -> Selection {
+pub(super) fn select(features: &[&str], options: &[(&str, &str)]) -> Selection {
     Selection {
         features: features.iter().map(|f| f.to_string()).collect(),
         options: options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
@@ -242,4 +242,23 @@ fn a_permission_only_an_org_export_names_is_granted_and_warned_about_with_its_ro
     let unknown: Vec<&Warning> =
         plan.warnings.iter().filter(|w| matches!(w, Warning::UnknownUserPermission { .. })).collect();
     assert_eq!(unknown, [&Warning::UnknownUserPermission { name: "BrandNewPermission".into(), from: vec![row(2)] }]);
+}
+
+#[test]
+fn a_platform_need_the_vendor_implies_is_warned_about_until_its_permission_is_granted() {
+    let need = "[[platform-need]]\nneed = \"deploys-apex\"\nsource = \"Deploy needs Modify Metadata.\"\n\n";
+    let t = integration(&format!(
+        "{need}[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ModifyMetadata\"]\n"
+    ));
+    let plan = solve(&t, &select(&[], &[]), &no_dependencies()).unwrap();
+    let advice = crate::platform::needs::PlatformAdvice::DeploysApex;
+    let quote = crate::catalog::Quote(vec!["Deploy needs Modify Metadata.".into()]);
+    assert_eq!(plan.warnings, [Warning::PlatformNeedNotGranted { advice, quote }]);
+    assert!(!plan.has(&Item::UserPermission("AuthorApex".into())), "advice, not a grant");
+
+    let granted = integration(&format!(
+        "{need}[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ModifyMetadata\", \"AuthorApex\"]\n"
+    ));
+    let plan = solve(&granted, &select(&[], &[]), &no_dependencies()).unwrap();
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
 }
