@@ -262,3 +262,55 @@ fn a_platform_need_the_vendor_implies_is_warned_about_until_its_permission_is_gr
     let plan = solve(&granted, &select(&[], &[]), &no_dependencies()).unwrap();
     assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
 }
+
+#[test]
+fn an_integration_user_is_told_what_sfperms_cannot_confirm_about_the_licence() {
+    let licence = crate::platform::licences::INTEGRATION_PERMISSION_SET_LICENCE;
+    let mut asked = select(&[], &[]);
+    asked.integration_user = true;
+    let t =
+        integration("[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ApiEnabled\", \"ViewSetup\"]\n");
+    let plan = solve(&t, &asked, &no_dependencies()).unwrap();
+    assert_eq!(plan.licence.as_deref(), Some(licence));
+    assert_eq!(
+        plan.warnings,
+        [
+            Warning::IntegrationLicenceUnknown { vendor: "T".into() },
+            Warning::IntegrationLicenceAllows { licence, permissions: vec!["ViewSetup".into()] },
+        ],
+        "API Enabled is what the licence is for; every other user permission is unconfirmed"
+    );
+
+    let only_api = integration(
+        "[integration-licence]\naccepts = true\nsource = \"Nothing else.\"\n\n[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ApiEnabled\"]\n",
+    );
+    let plan = solve(&only_api, &asked, &no_dependencies()).unwrap();
+    assert!(plan.warnings.is_empty(), "the vendor accepts the licence: {:?}", plan.warnings);
+    let plan = solve(&only_api, &select(&[], &[]), &no_dependencies()).unwrap();
+    assert_eq!(plan.licence, None);
+}
+
+#[test]
+fn notes_saying_the_same_thing_from_the_same_quote_become_one_naming_each_subject_once() {
+    let quote = |q: &str| Some(crate::catalog::Quote(vec![q.into()]));
+    let note = |kind: NoteKind, subject: &str, message: &str, from: &str| super::Note {
+        kind,
+        subject: subject.into(),
+        message: NoteText::Words(message.into()),
+        quote: quote(from),
+    };
+    let merged = super::merge_notes(vec![
+        note(NoteKind::Implicit, "Read Note", "follows its parent", "q1"),
+        note(NoteKind::Implicit, "Edit Note", "follows its parent", "q1"),
+        note(NoteKind::Implicit, "Read Note", "follows its parent", "q1"),
+        note(NoteKind::Implicit, "Delete Note", "follows its parent", "q2"),
+        note(NoteKind::Unsupported, "View All Note", "follows its parent", "q1"),
+        note(NoteKind::Implicit, "Read Task", "follows sharing", "q1"),
+    ]);
+    let seen: Vec<(&str, &str)> =
+        merged.iter().map(|n| (n.subject.as_str(), n.quote.as_ref().map_or("", |q| q.0[0].as_str()))).collect();
+    assert_eq!(
+        seen,
+        [("Read Note, Edit Note", "q1"), ("Delete Note", "q2"), ("View All Note", "q1"), ("Read Task", "q1")]
+    );
+}
