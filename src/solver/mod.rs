@@ -11,6 +11,8 @@ mod selection;
 mod warning;
 
 #[cfg(test)]
+mod expand_tests;
+#[cfg(test)]
 mod properties;
 #[cfg(test)]
 mod selection_tests;

@@ -314,3 +314,29 @@ fn notes_saying_the_same_thing_from_the_same_quote_become_one_naming_each_subjec
         [("Read Note, Edit Note", "q1"), ("Delete Note", "q2"), ("View All Note", "q1"), ("Read Task", "q1")]
     );
 }
+
+#[test]
+fn a_condition_holds_when_a_named_feature_is_chosen_each_option_has_a_listed_value_and_the_output_matches() {
+    let t = integration(
+        "[[feature]]\nname = \"a\"\ndescription = \"a\"\n\n[[feature]]\nname = \"b\"\ndescription = \"b\"\n\n[[option]]\nname = \"sync\"\ndescription = \"s\"\nvalues = [\"one-way\", \"two-way\"]\ndefault = \"one-way\"\n\n[[require]]\nsource = \"Deploy needs Modify Metadata.\"\nfeature = [\"a\", \"b\"]\nwhen = { sync = \"two-way\" }\nuser-permissions = [\"ModifyMetadata\"]\n\n[[warning]]\nmessage = \"profiles only\"\nas = \"profile\"\n",
+    );
+    let modify_metadata = Item::UserPermission("ModifyMetadata".into());
+    let plan = solve(&t, &select(&["b"], &[("sync", "two-way")]), &no_dependencies()).unwrap();
+    match plan.grants[&modify_metadata].as_slice() {
+        [Reason::Requirement { context: Context::When(parts), .. }] => assert_eq!(
+            parts,
+            &[Chosen::Features(vec!["b".into()]), Chosen::Option { name: "sync".into(), value: "two-way".into() }],
+            "the chosen features the condition names, then the option"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    let one_way = solve(&t, &select(&["a", "b"], &[]), &no_dependencies()).unwrap();
+    assert!(!one_way.has(&modify_metadata), "sync is one-way by default");
+
+    let mut as_profile = select(&[], &[]);
+    as_profile.output = Some(crate::metadata::OutputKind::Profile);
+    let plan = solve(&t, &as_profile, &no_dependencies()).unwrap();
+    assert!(plan.grants.is_empty());
+    assert!(plan.warnings.contains(&Warning::Catalog { message: "profiles only".into() }), "{:?}", plan.warnings);
+}
