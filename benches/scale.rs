@@ -364,7 +364,32 @@ fn main() {
     let timing = best_in_process(5, || {
         std::hint::black_box(sfperms::metadata::read::parse(&text).unwrap());
     });
-    row("`read::parse` (the tree)", largest_bytes, timing, floor_one, 0);
+    row("`read::parse` (the owned tree)", largest_bytes, timing, floor_one, 0);
+    let timing = best_in_process(5, || {
+        let prepared = sfperms::metadata::read::prepare_text(&text);
+        std::hint::black_box(prepared.parse(sfperms::metadata::read::Namespace::Required).unwrap());
+    });
+    row(
+        "`read::prepare_text` + `Prepared::parse` (the tree borrowing from the text)",
+        largest_bytes,
+        timing,
+        floor_one,
+        0,
+    );
+    let crlf_text = text.replace('\n', "\r\n");
+    let timing = best_in_process(5, || {
+        let prepared = sfperms::metadata::read::prepare_text(&crlf_text);
+        let mut doc = prepared.parse(sfperms::metadata::read::Namespace::Required).unwrap();
+        sfperms::metadata::canonical::canonicalize(&mut doc);
+        std::hint::black_box(emit::render_as_is_fast(&doc));
+    });
+    row(
+        "the same with CRLF line ends: read, order and write (what `fmt` does per file)",
+        largest_bytes,
+        timing,
+        floor_one,
+        0,
+    );
     let doc = sfperms::metadata::read::parse(&text).unwrap();
     let timing = best_in_process(5, || {
         std::hint::black_box(emit::render_fast(&doc));

@@ -76,7 +76,7 @@ impl FromStr for ObjectAccess {
 }
 
 /// Parses `read,create,edit` (the CLI's and the catalog's spelling).
-pub fn parse_object_access_list(s: &str) -> Result<Vec<ObjectAccess>, String> {
+pub(crate) fn parse_object_access_list(s: &str) -> Result<Vec<ObjectAccess>, String> {
     if s.trim().is_empty() {
         return Err("no access given".into());
     }

@@ -99,7 +99,7 @@ fn kind_word(meta: &Metadata) -> Option<&'static str> {
 }
 
 /// Checks `meta` describes a regular file.
-pub fn check_regular(path: &Path, meta: &Metadata) -> Result<(), DiskError> {
+pub(crate) fn check_regular(path: &Path, meta: &Metadata) -> Result<(), DiskError> {
     match kind_word(meta) {
         Some(what) => Err(DiskError::NotRegular { path: shown(path), what }),
         None => Ok(()),
@@ -108,7 +108,7 @@ pub fn check_regular(path: &Path, meta: &Metadata) -> Result<(), DiskError> {
 
 /// The bytes of the regular file at `path` (links followed), refusing anything else before
 /// opening it (a FIFO would block), and anything over `limit` bytes without reading past it.
-pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, DiskError> {
+pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, DiskError> {
     let meta = std::fs::metadata(path).map_err(|e| io(path, e))?;
     check_regular(path, &meta)?;
     if meta.len() > limit {
@@ -125,7 +125,12 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, DiskError> {
 
 /// Reads `reader` to its end, failing once more than `limit` bytes come; `expected`: how many
 /// bytes to make room for at once.
-pub fn read_capped(reader: impl std::io::Read, path: &Path, limit: u64, expected: usize) -> Result<Vec<u8>, DiskError> {
+pub(crate) fn read_capped(
+    reader: impl std::io::Read,
+    path: &Path,
+    limit: u64,
+    expected: usize,
+) -> Result<Vec<u8>, DiskError> {
     let mut bytes = Vec::with_capacity(expected);
     reader.take(limit + 1).read_to_end(&mut bytes).map_err(|e| io(path, e))?;
     if bytes.len() as u64 > limit {
@@ -266,16 +271,22 @@ impl Target {
     /// mode and owner, then a rename over it. On any failure the temporary file is removed and the
     /// old file is left as it was.
     pub fn write(&self, bytes: &[u8]) -> Result<(), DiskError> {
+        self.stage(bytes)?.commit()
+    }
+
+    /// The first half of `write`: `bytes` in the temporary file beside the target (mode and owner
+    /// kept, synced), to be put in place by `Staged::commit`. A `Staged` dropped uncommitted
+    /// removes its temporary file, so a caller can prepare many writes and make none.
+    pub fn stage(&self, bytes: &[u8]) -> Result<Staged, DiskError> {
         let dir = self.real.parent().unwrap_or(Path::new("/"));
         std::fs::create_dir_all(dir).map_err(|e| io(&self.path, e))?;
         let file_name = self.real.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         remove_stale_temporaries(dir);
         let temp = dir.join(format!(".{file_name}.{TEMP_MARK}{}.tmp", std::process::id()));
-        let result = self.write_via(&temp, bytes);
-        if result.is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
-        result
+        let staged = Staged { path: self.path.clone(), real: self.real.clone(), temp: Some(temp) };
+        let temp = staged.temp.as_deref().expect("just set");
+        self.write_temporary(temp, bytes)?;
+        Ok(staged)
     }
 
     /// Removes the file `open` looked at (a symbolic link itself, not the file it points to), and
@@ -299,7 +310,7 @@ impl Target {
         Ok(())
     }
 
-    fn write_via(&self, temp: &Path, bytes: &[u8]) -> Result<(), DiskError> {
+    fn write_temporary(&self, temp: &Path, bytes: &[u8]) -> Result<(), DiskError> {
         let fail = |e| io(&self.path, e);
         let _ = std::fs::remove_file(temp);
         let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(temp).map_err(fail)?;
@@ -318,9 +329,40 @@ impl Target {
             file.set_permissions(std::fs::Permissions::from_mode(mode)).map_err(fail)?;
         }
         file.write_all(bytes).map_err(fail)?;
-        file.sync_all().map_err(fail)?;
-        drop(file);
-        std::fs::rename(temp, &self.real).map_err(fail)
+        file.sync_all().map_err(fail)
+    }
+}
+
+/// A write `Target::stage` prepared: the new bytes in a temporary file beside the target.
+#[derive(Debug)]
+pub struct Staged {
+    /// The target as the caller named it (for messages).
+    path: PathBuf,
+    /// Where the rename goes (a link inside the folder resolved).
+    real: PathBuf,
+    /// The temporary file, until it is renamed.
+    temp: Option<PathBuf>,
+}
+
+impl Staged {
+    /// Puts the new bytes in place (a rename over the target).
+    pub fn commit(mut self) -> Result<(), DiskError> {
+        let temp = self.temp.take().expect("a staged write has its temporary file until it is committed");
+        let result = std::fs::rename(&temp, &self.real).map_err(|e| io(&self.path, e));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        result
+    }
+}
+
+impl Drop for Staged {
+    /// Not committed (a failed write, or the caller chose to write nothing): the temporary file
+    /// goes and the target stays as it was.
+    fn drop(&mut self) {
+        if let Some(temp) = self.temp.take() {
+            let _ = std::fs::remove_file(temp);
+        }
     }
 }
 

@@ -78,7 +78,7 @@ fn occurrences(haystack: &str, needle: &str) -> Vec<std::ops::Range<usize>> {
 
 /// Share of `sentence`'s letters and digits that `quotes` cite. A quote counts when it contains the
 /// whole sentence, or where it occurs inside the sentence, in both cases on word boundaries.
-pub fn cited_share(sentence: &str, quotes: &[String]) -> f64 {
+pub(crate) fn cited_share(sentence: &str, quotes: &[String]) -> f64 {
     if quotes.iter().any(|q| !occurrences(q, sentence).is_empty()) {
         return 1.0;
     }
@@ -98,7 +98,7 @@ pub fn cited_share(sentence: &str, quotes: &[String]) -> f64 {
 
 /// The least share of a sentence that must be cited for it to count as accounted for: a quote may
 /// leave out a connective clause ("- so this is …"), never the sentence's substance.
-pub const MIN_CITED_SHARE: f64 = 0.75;
+pub(crate) const MIN_CITED_SHARE: f64 = 0.75;
 
 /// The sentences of `document` that no quote of `integration` accounts for: for a full text, each
 /// sentence cited to at least `MIN_CITED_SHARE`; for an excerpt, each line cited whole.

@@ -159,7 +159,7 @@ impl Integration {
     }
 
     /// Whether any requirement expands `{object}` / `{field}` from the command line.
-    pub fn takes_placeholder(&self, placeholder: &str) -> bool {
+    pub(crate) fn takes_placeholder(&self, placeholder: &str) -> bool {
         self.requirements.iter().any(|r| {
             r.alternatives.iter().flatten().any(|t| match t {
                 Template::Object(name, _) | Template::Field(name, _) => name == placeholder,

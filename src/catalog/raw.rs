@@ -9,13 +9,13 @@ use toml::Spanned;
 /// A string or a list of strings: `feature = "deploy"` or `feature = ["deploy", "debug-logs"]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum OneOrMany {
+pub(crate) enum OneOrMany {
     One(String),
     Many(Vec<String>),
 }
 
 impl OneOrMany {
-    pub fn into_vec(self) -> Vec<String> {
+    pub(crate) fn into_vec(self) -> Vec<String> {
         match self {
             OneOrMany::One(s) => vec![s],
             OneOrMany::Many(v) => v,
@@ -74,7 +74,7 @@ pub struct Integration {
 /// permission it takes, never granted in silence.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct PlatformNeed {
+pub(crate) struct PlatformNeed {
     /// `deploys-apex` or `reads-debug-logs`.
     pub need: Spanned<String>,
     /// The vendor's words that imply it.
@@ -224,7 +224,7 @@ pub struct Requirement {
 
 impl Requirement {
     /// The requirement's own grant keys, as one `Grants`.
-    pub fn take_grants(&mut self) -> Grants {
+    pub(crate) fn take_grants(&mut self) -> Grants {
         Grants {
             user_permissions: std::mem::take(&mut self.user_permissions),
             objects: std::mem::take(&mut self.objects),

@@ -18,8 +18,8 @@ use crate::platform::permissions;
 use crate::suggest::hint;
 
 /// Placeholders every integration may use: one expansion per `--object` / `--field` given.
-pub const OBJECT_PLACEHOLDER: &str = "{object}";
-pub const FIELD_PLACEHOLDER: &str = "{field}";
+pub(crate) const OBJECT_PLACEHOLDER: &str = "{object}";
+pub(crate) const FIELD_PLACEHOLDER: &str = "{field}";
 
 /// Option names become `sfperms gen --NAME` flags, so they may not be one of sfperms' own flags:
 /// every long flag of gen, explain, diff and init, the global ones, `--help` and `--version`. The
@@ -57,7 +57,7 @@ pub const RESERVED_OPTION_NAMES: &[&str] = &[
 
 /// Whether quotes are checked against their documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Quotes {
+pub(crate) enum Quotes {
     /// Every quote must occur in the integration's documents.
     Check,
     /// Not searched for: the built-in catalog, whose quotes its tests check

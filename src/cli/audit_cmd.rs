@@ -22,7 +22,8 @@ use sfperms::project::config::{self, DeclaredUser, ProjectFile};
 use sfperms::project::set_folder;
 use sfperms::project::source::{self, Entry, Source};
 
-use super::args::{AuditArgs, DiffArgs, DiffFormat, ScopeArg};
+use super::args::{AuditArgs, ScopeArg};
+use super::config::{Comparison, Request};
 use super::diff_cmd::{self, Compared};
 use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
@@ -202,22 +203,21 @@ fn check_user<'a>(
     source: &Source,
 ) -> Result<UserCheck<'a>> {
     let who = || format!("the `{}` user ({}:{})", user.integration, file.path.display(), user.line);
-    let diff_args = DiffArgs {
-        request: project::request(user, file.root()),
+    let request = Request::of_user(user, file.root());
+    let comparison = Comparison {
         against: path.to_path_buf(),
         name: user.name.clone(),
         label: user.label.clone(),
         scope: ScopeArg::Full,
-        format: DiffFormat::Text,
     };
-    let (integration, plan) = request::plan(catalog, &diff_args.request, user.options.clone()).with_context(who)?;
+    let (integration, plan) = request::plan(catalog, &request).with_context(who)?;
     let naming = super::request::naming(user.name.as_deref(), user.label.as_deref(), None);
     let name = emit::component(integration, &plan, naming).map_err(request::component_error).with_context(who)?.name;
     let kind = plan.output.file_kind();
     let compared = if source.find(kind, &name).is_empty() {
         None
     } else {
-        Some(diff_cmd::compare(catalog, &diff_args, user.options.clone(), source).with_context(who)?)
+        Some(diff_cmd::compare(catalog, &request, &comparison, source).with_context(who)?)
     };
     Ok(UserCheck { user, kind, name, compared })
 }

@@ -20,7 +20,8 @@ use sfperms::project::set_folder::{self, SetFolder};
 use sfperms::project::source::{self, Entry, Origin, Source};
 use sfperms::solver::Reason;
 
-use super::args::{DiffArgs, ScopeArg};
+use super::args::ScopeArg;
+use super::config::{Comparison, Diff, Request, Who};
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::flags;
 use super::project;
@@ -114,12 +115,10 @@ impl Compared {
     }
 }
 
-pub fn run(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
-    if args.request.integration.is_none() {
-        return project::diff(catalog, args, options, format);
-    }
-    let source = Source::open(&args.against)?;
-    let compared = compare(catalog, args, options, &source)?;
+pub fn run(catalog: &Catalog, diff: &Diff, format: Format) -> Result<u8> {
+    let Who::One(request) = &diff.who else { return project::diff(catalog, &diff.comparison, format) };
+    let source = Source::open(&diff.comparison.against)?;
+    let compared = compare(catalog, request, &diff.comparison, &source)?;
     if format != Format::Json {
         // The plan's own warnings are `explain`'s to print; these are about the files read.
         for warning in compared.warnings.iter().skip(compared.plan_warnings) {
@@ -158,14 +157,9 @@ impl Report for Compared {
 }
 
 /// Compares the request's component with its namesake in `source`.
-pub(super) fn compare(
-    catalog: &Catalog,
-    args: &DiffArgs,
-    options: BTreeMap<String, String>,
-    source: &Source,
-) -> Result<Compared> {
-    let command = command_line(args, &options);
-    let (integration, plan) = request::plan(catalog, &args.request, options)?;
+pub(super) fn compare(catalog: &Catalog, request: &Request, args: &Comparison, source: &Source) -> Result<Compared> {
+    let command = command_line(request, args);
+    let (integration, plan) = request::plan(catalog, request)?;
     let naming = request::naming(args.name.as_deref(), args.label.as_deref(), None);
     let component = emit::component(integration, &plan, naming).map_err(request::component_error)?;
     // A permission set deploy replaces the whole set, so it is always compared whole.
@@ -310,11 +304,11 @@ fn read_component(source: &Source, entry: &Entry, kind: FileKind, name: &str) ->
 }
 
 /// The `gen` command line the file is compared with.
-fn command_line(args: &DiffArgs, options: &BTreeMap<String, String>) -> String {
-    let r = &args.request;
+fn command_line(request: &Request, args: &Comparison) -> String {
+    let r = &request.args;
     let flags = flags::GenFlags {
-        integration: r.integration.as_deref().unwrap_or_default(),
-        options,
+        integration: &request.integration,
+        options: &request.options,
         features: &r.feature,
         objects: &r.object,
         fields: &r.field,

@@ -4,18 +4,17 @@
 //! verifies the connected user. Text, Markdown (for a pull request) or JSON. Rendering only: the
 //! reasons come from the solver's `Plan`.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use anyhow::Result;
 use serde_json::json;
 use sfperms::access::Item;
-use sfperms::catalog::{Catalog, Integration};
+use sfperms::catalog::{Catalog, Conflict, Integration};
 use sfperms::platform::connected_apps;
 use sfperms::platform::permissions::{self, Risk};
 use sfperms::solver::{Note, NoteKind, Plan, Warning};
 
-use super::args::ExplainArgs;
+use super::config::Request;
 use super::render::{self, Format, Report};
 use super::request;
 use super::style::Style;
@@ -27,8 +26,8 @@ struct Explained<'a> {
     plan: Plan,
 }
 
-pub fn run(catalog: &Catalog, args: &ExplainArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
-    let (integration, plan) = request::plan(catalog, &args.request, options)?;
+pub fn run(catalog: &Catalog, request: &Request, format: Format) -> Result<u8> {
+    let (integration, plan) = request::plan(catalog, request)?;
     render::print(&Explained { integration, plan }, format)
 }
 
@@ -113,6 +112,18 @@ fn note_line(note: &Note) -> String {
     }
 }
 
+/// Where the vendor's documents disagree: each subject after `bullet`, each side and what was
+/// followed after `sub` (shared with `show`).
+pub(super) fn conflict_lines(out: &mut String, conflicts: &[Conflict], bullet: &str, sub: &str) {
+    for conflict in conflicts {
+        let _ = writeln!(out, "{bullet}{}", conflict.subject);
+        for side in &conflict.sides {
+            let _ = writeln!(out, "{sub}\"{}\" ({}): {}", side.source, side.document, side.says);
+        }
+        let _ = writeln!(out, "{sub}followed: {}", conflict.resolution);
+    }
+}
+
 /// The explanation as text, or as Markdown when `markdown`.
 fn explanation(integration: &Integration, plan: &Plan, markdown: bool) -> String {
     let (h1, h2, bullet, sub, quote_open) =
@@ -184,13 +195,7 @@ fn explanation(integration: &Integration, plan: &Plan, markdown: bool) -> String
 
     if !plan.conflicts.is_empty() {
         let _ = writeln!(out, "{h2}Where the vendor's documents disagree");
-        for conflict in &plan.conflicts {
-            let _ = writeln!(out, "{bullet}{}", conflict.subject);
-            for side in &conflict.sides {
-                let _ = writeln!(out, "{sub}\"{}\" ({}): {}", side.source, side.document, side.says);
-            }
-            let _ = writeln!(out, "{sub}followed: {}", conflict.resolution);
-        }
+        conflict_lines(&mut out, &plan.conflicts, bullet, sub);
     }
 
     if !plan.package_permission_sets.is_empty() {

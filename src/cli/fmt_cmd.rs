@@ -26,9 +26,18 @@ pub fn run(args: &FmtArgs, format: Format) -> Result<u8> {
     let mut listed = Vec::new();
     // Where each source's files start in `listed`.
     let mut first_listed = Vec::new();
+    // Without `--check`, each source's rewrite, staged while checking and put in place only when
+    // every file could be read (dropped, it writes nothing).
+    let mut stagings = Vec::new();
     for (s, source) in sources.iter().enumerate() {
         first_listed.push(listed.len());
-        let statuses = if args.check { format::check(source)? } else { format::check_before_rewrite(source)? };
+        let statuses = if args.check {
+            format::check(source)?
+        } else {
+            let (statuses, staging) = format::stage(source)?;
+            stagings.push(staging);
+            statuses
+        };
         for (i, status) in statuses.into_iter().enumerate() {
             checked += 1;
             let path = &source.entries[i].display;
@@ -75,10 +84,9 @@ pub fn run(args: &FmtArgs, format: Format) -> Result<u8> {
     // `written` counts the files actually replaced; each file's status says what became of it.
     let mut written = 0usize;
     let mut failures = Vec::new();
-    for (s, source) in sources.iter().enumerate() {
-        let indices: Vec<usize> = changed.iter().filter(|(cs, _)| *cs == s).map(|(_, i)| *i).collect();
-        for (i, result) in indices.iter().zip(format::rewrite(source, &indices)?) {
-            let display = &source.entries[*i].display;
+    for (s, staging) in stagings.into_iter().enumerate() {
+        for (i, result) in staging.commit() {
+            let display = &sources[s].entries[i].display;
             let word = match result {
                 Ok(true) => {
                     written += 1;
@@ -96,7 +104,7 @@ pub fn run(args: &FmtArgs, format: Format) -> Result<u8> {
                     "error"
                 }
             };
-            listed[first_listed[s] + *i]["status"] = json!(word);
+            listed[first_listed[s] + i]["status"] = json!(word);
         }
     }
     if format != Format::Json {

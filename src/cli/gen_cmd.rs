@@ -1,6 +1,5 @@
 //! `sfperms gen`: solve, emit, and print or write (source or mdapi layout, zip), or `--check`.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
@@ -10,14 +9,13 @@ use sfperms::catalog::{Catalog, Integration};
 use sfperms::diff::compare;
 use sfperms::emit::{self, Component};
 use sfperms::metadata::OutputKind;
-use sfperms::metadata::names::check_api_name;
 use sfperms::metadata::read::{self, Namespace};
-use sfperms::platform::{DEFAULT_API_VERSION, licences, versions};
+use sfperms::platform::{DEFAULT_API_VERSION, versions};
 use sfperms::project::SfdxProject;
-use sfperms::project::output::{self, FileOut, Layout};
+use sfperms::project::output::{self, FileOut};
 use sfperms::solver::Plan;
 
-use super::args::{GenArgs, LayoutArg};
+use super::config::{Gen, GenFile, GenOutput, Request, Who};
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::project;
 use super::render::{self, Format, Report};
@@ -92,67 +90,51 @@ impl Report for GenReport<'_> {
     }
 }
 
-pub fn run(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
-    if args.request.integration.is_none() {
-        return project::generate(catalog, args, options, format);
-    }
-    if args.check && args.output_dir.is_none() && args.zip.is_none() {
-        bail!("--check compares with files on disk: give --output-dir DIR or --zip FILE");
-    }
-    let generated = prepare(catalog, args, options)?;
+pub fn run(catalog: &Catalog, generate: &Gen, format: Format) -> Result<u8> {
+    let Who::One(request) = &generate.who else { return project::generate(catalog, generate, format) };
+    let writing = &generate.file;
+    let generated = prepare(catalog, writing, request)?;
     if format != Format::Json {
         for warning in warnings::texts(&generated.plan) {
             eprintln!("warning: {warning}");
         }
     }
-    write_files(&generated.files, args.check)?;
-    let report = GenReport { generated, check: args.check };
+    write_files(&generated.files, writing.check)?;
+    let report = GenReport { generated, check: writing.check };
     let status = render::print(&report, format)?;
-    if format != Format::Json && !args.check {
+    if format != Format::Json && !writing.check {
         print_written(&report.generated.files);
     }
     Ok(status)
 }
 
-/// Solves the request and computes the files to write (none without --output-dir or --zip).
-pub(super) fn prepare<'a>(
-    catalog: &'a Catalog,
-    args: &GenArgs,
-    options: BTreeMap<String, String>,
-) -> Result<Generated<'a>> {
-    let (integration, plan) = request::plan(catalog, &args.request, options)?;
-    if args.new_profile && plan.output != OutputKind::Profile {
+/// Solves `request` and computes the files to write (none when `gen` prints).
+pub(super) fn prepare<'a>(catalog: &'a Catalog, writing: &GenFile, request: &Request) -> Result<Generated<'a>> {
+    let (integration, plan) = request::plan(catalog, request)?;
+    if writing.new_profile.is_some() && plan.output != OutputKind::Profile {
         bail!("--new-profile writes a profile: add --as profile");
     }
-    let new_profile = match args.new_profile {
-        true => Some(licences::check(&args.user_license).map_err(|e| anyhow::anyhow!("--user-license: {e}"))?.0),
-        false => None,
-    };
-    let naming = request::naming(args.name.as_deref(), args.label.as_deref(), new_profile);
+    let naming = request::naming(writing.name.as_deref(), writing.label.as_deref(), writing.new_profile);
     let component = emit::component(integration, &plan, naming).map_err(request::component_error)?;
-    let api_version = api_version(args, &plan)?;
+    let api_version = api_version(writing, &plan)?;
     let mut files: Vec<FileOut> = Vec::new();
-    if let Some(dir) = &args.output_dir {
-        let layout = match args.layout {
-            LayoutArg::Source => Layout::Source,
-            LayoutArg::Mdapi => Layout::Mdapi,
-        };
-        files.extend(output::files_in_dir(&component, dir, layout, &api_version)?);
-        if let Some(group) = &args.group {
-            if component.kind != OutputKind::PermissionSet {
-                bail!(
-                    "--group: a permission set group holds permission sets, not profiles: drop --as profile or --group"
-                );
+    match &writing.output {
+        GenOutput::Print => {}
+        GenOutput::Dir { dir, layout, group } => {
+            files.extend(output::files_in_dir(&component, dir, *layout, &api_version)?);
+            if let Some(group) = group {
+                if component.kind != OutputKind::PermissionSet {
+                    bail!(
+                        "--group: a permission set group holds permission sets, not profiles: drop --as profile or --group"
+                    );
+                }
+                output::add_group(&mut files, group, &component.name, dir, *layout, &api_version)?;
             }
-            check_api_name(group).map_err(|e| anyhow::anyhow!("--group: {e}"))?;
-            output::add_group(&mut files, group, &component.name, dir, layout, &api_version)?;
+            if component.kind == OutputKind::Profile && writing.new_profile.is_none() {
+                refuse_fragment_without_profile(&component.name, dir, &files)?;
+            }
         }
-        if component.kind == OutputKind::Profile && new_profile.is_none() {
-            refuse_fragment_without_profile(&component.name, dir, &files)?;
-        }
-    }
-    if let Some(zip) = &args.zip {
-        files.push(output::zip_file(&component, zip, &api_version)?);
+        GenOutput::Zip(zip) => files.push(output::zip_file(&component, zip, &api_version)?),
     }
     Ok(Generated { integration, plan, component, api_version, files })
 }
@@ -254,10 +236,10 @@ pub(super) fn write_files(files: &[FileOut], check: bool) -> Result<()> {
 }
 
 /// `--api-version`, else the SFDX project's sourceApiVersion, else the built-in default.
-fn api_version(args: &GenArgs, plan: &Plan) -> Result<String> {
-    let (version, from) = if let Some(version) = &args.api_version {
+fn api_version(writing: &GenFile, plan: &Plan) -> Result<String> {
+    let (version, from) = if let Some(version) = &writing.api_version {
         (version.clone(), "--api-version".to_string())
-    } else if let Some(dir) = &args.output_dir
+    } else if let Some(dir) = writing.output.dir()
         && let Some(project) = SfdxProject::open(dir)?
         && let Some(version) = project.source_api_version
     {

@@ -2,7 +2,6 @@
 //! root). Given `gen`'s flags, the file declares that user (checked first: bad flags write
 //! nothing); without them, it lists the integrations and a commented example to fill in.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -13,40 +12,23 @@ use sfperms::disk::Target;
 use sfperms::metadata::OutputKind;
 use sfperms::project::config::{self, FILE_NAME};
 
-use super::args::InitArgs;
+use super::config::{Init, Request};
 use super::exit::SUCCESS;
 use super::render::{self, Format, Page};
 use super::request;
 
-pub fn run(catalog: &Catalog, args: &InitArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
+pub fn run(catalog: &Catalog, init: &Init, format: Format) -> Result<u8> {
     let path = Path::new(FILE_NAME);
     if path.exists() {
         bail!("{FILE_NAME} already exists here: edit it, or remove it first");
     }
-    let r = &args.request;
-    let unkept: Vec<&str> = [
-        ("--fields", r.fields.is_some()),
-        ("--user-permission", !r.user_permission.is_empty()),
-        ("--integration-user", r.integration_user),
-    ]
-    .into_iter()
-    .filter_map(|(flag, given)| given.then_some(flag))
-    .collect();
-    if !unkept.is_empty() {
-        bail!("{} cannot be kept in {FILE_NAME}: give it to `sfperms gen` on the command line", unkept.join(", "));
-    }
-    let user = match &args.request.integration {
-        Some(_) => {
+    let user = match &init.user {
+        Some(request) => {
             // Refuse what `gen` would refuse before writing anything.
-            let (_, plan) = request::plan(catalog, &args.request, options.clone())?;
-            Some(user_table(args, &options, plan.output))
+            let (_, plan) = request::plan(catalog, request)?;
+            Some(user_table(init, request, plan.output))
         }
-        None => {
-            if !options.is_empty() || !args.request.feature.is_empty() || args.name.is_some() {
-                bail!("options without --for: add --for ID to declare a user");
-            }
-            None
-        }
+        None => None,
     };
     let text = file_text(catalog, user.as_deref());
     // What init writes, gen must read back.
@@ -80,11 +62,11 @@ fn list(values: &[String]) -> String {
 }
 
 /// The `[[user]]` table for the flags given.
-fn user_table(args: &InitArgs, options: &BTreeMap<String, String>, output: OutputKind) -> String {
-    let r = &args.request;
+fn user_table(init: &Init, request: &Request, output: OutputKind) -> String {
+    let r = &request.args;
     let mut out = String::from("[[user]]\n");
-    let _ = writeln!(out, "for = {}", quoted(r.integration.as_deref().unwrap_or_default()));
-    for (key, value) in options {
+    let _ = writeln!(out, "for = {}", quoted(&request.integration));
+    for (key, value) in &request.options {
         let _ = writeln!(out, "{key} = {}", quoted(value));
     }
     for (key, values) in [("feature", &r.feature), ("object", &r.object), ("field", &r.field)] {
@@ -95,7 +77,7 @@ fn user_table(args: &InitArgs, options: &BTreeMap<String, String>, output: Outpu
     if r.output_kind.is_some() {
         let _ = writeln!(out, "as = {}", quoted(output.word()));
     }
-    for (key, value) in [("name", &args.name), ("label", &args.label)] {
+    for (key, value) in [("name", &init.name), ("label", &init.label)] {
         if let Some(value) = value {
             let _ = writeln!(out, "{key} = {}", quoted(value));
         }

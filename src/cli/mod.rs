@@ -22,6 +22,7 @@ macro_rules! outln {
 mod args;
 mod audit_cmd;
 mod completions;
+mod config;
 mod diff_cmd;
 mod envelope;
 mod exit;
@@ -47,7 +48,7 @@ use anyhow::Result;
 use clap::{CommandFactory, FromArgMatches};
 
 pub use args::Cli;
-use render::Format;
+use config::RunCommand;
 
 pub fn main() -> ExitCode {
     let argv: Vec<OsString> = std::env::args_os().collect();
@@ -97,29 +98,20 @@ fn run(argv: &[OsString], json: bool) -> Result<u8> {
     let cli = Cli::from_arg_matches(&matches)?;
     cli.color.install();
     let options = args::integration_options(&matches, &catalog);
-    // `--json` wins over a command's `--format`.
-    let format = |asked: Format| if cli.json { Format::Json } else { asked };
-    match cli.command {
-        args::Command::List => list::run(&catalog, format(Format::Text)),
-        args::Command::Show { id } => show::run(&catalog, &id, format(Format::Text)),
-        args::Command::Gen(args) => gen_cmd::run(&catalog, &args, options, format(Format::Text)),
-        args::Command::Explain(explain) => {
-            let asked = format(explain.format.into());
-            explain::run(&catalog, &explain, options, asked)
-        }
-        args::Command::Fmt(fmt) => fmt_cmd::run(&fmt, format(Format::Text)),
-        args::Command::Diff(diff) => {
-            let asked = format(diff.format.into());
-            diff_cmd::run(&catalog, &diff, options, asked)
-        }
-        args::Command::Audit(audit) => audit_cmd::run(&catalog, &audit, format(audit.format.into())),
-        args::Command::Init(init) => init::run(&catalog, &init, options, format(Format::Text)),
-        args::Command::Completions { shell } => {
-            completions::completions(full_command(&catalog), shell, format(Format::Text))
-        }
-        args::Command::Man { command } => {
-            completions::man(full_command(&catalog), command.as_deref(), format(Format::Text))
-        }
+    // Every flag checked before any work; the commands run from the configuration only.
+    let run = config::Run::new(cli, options)?;
+    let format = run.format;
+    match run.command {
+        RunCommand::List => list::run(&catalog, format),
+        RunCommand::Show { id } => show::run(&catalog, &id, format),
+        RunCommand::Gen(generate) => gen_cmd::run(&catalog, &generate, format),
+        RunCommand::Explain(request) => explain::run(&catalog, &request, format),
+        RunCommand::Fmt(fmt) => fmt_cmd::run(&fmt, format),
+        RunCommand::Diff(diff) => diff_cmd::run(&catalog, &diff, format),
+        RunCommand::Audit(audit) => audit_cmd::run(&catalog, &audit, format),
+        RunCommand::Init(init) => init::run(&catalog, &init, format),
+        RunCommand::Completions { shell } => completions::completions(full_command(&catalog), shell, format),
+        RunCommand::Man { command } => completions::man(full_command(&catalog), command.as_deref(), format),
     }
 }
 

@@ -2,18 +2,16 @@
 //! the current folder or above), one after another, with one summary, one report and the highest
 //! exit code. Each user's problems name the user and its line in the file.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 use sfperms::catalog::Catalog;
-use sfperms::diff;
 use sfperms::project::config::{self, DeclaredUser, ProjectFile};
 use sfperms::project::source::Source;
 
-use super::args::{DiffArgs, GenArgs, RequestArgs};
+use super::config::{Comparison, Gen, Request};
 use super::diff_cmd::{self, Compared};
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::gen_cmd::{self, Generated};
@@ -33,45 +31,6 @@ pub fn load(catalog: &Catalog) -> Result<ProjectFile> {
     // Shown relative to where the command runs, as the user typed nothing.
     let shown = path.strip_prefix(&here).map(Path::to_path_buf).unwrap_or(path);
     Ok(config::load(&shown, catalog)?)
-}
-
-/// Without `--for`, the request's flags have no integration to go to: they belong in the file.
-fn refuse_request_flags(args: &RequestArgs, options: &BTreeMap<String, String>) -> Result<()> {
-    let mut given: Vec<String> = options.keys().map(|k| format!("--{k}")).collect();
-    for (flag, used) in [
-        ("--feature", !args.feature.is_empty()),
-        ("--object", !args.object.is_empty()),
-        ("--field", !args.field.is_empty()),
-        ("--as", args.output_kind.is_some()),
-        ("--dependencies", args.dependencies.is_some()),
-    ] {
-        if used {
-            given.push(flag.to_string());
-        }
-    }
-    if !given.is_empty() {
-        bail!(
-            "{} without --for: add --for ID, or put them in a `[[user]]` table of {}",
-            given.join(", "),
-            config::FILE_NAME
-        );
-    }
-    Ok(())
-}
-
-/// The request a declared user stands for (paths relative to the project root).
-pub(super) fn request(user: &DeclaredUser, root: &Path) -> RequestArgs {
-    RequestArgs {
-        integration: Some(user.integration.clone()),
-        feature: user.features.clone(),
-        object: user.objects.clone(),
-        field: user.fields.clone(),
-        user_permission: Vec::new(),
-        integration_user: false,
-        output_kind: user.output,
-        dependencies: user.dependencies.as_ref().map(|d| root.join(d)),
-        fields: None,
-    }
 }
 
 /// "the `planhat` user (sfperms.toml:3)".
@@ -94,35 +53,22 @@ fn each_users_warnings<T>(
 
 /// `gen` for every declared user: writes them all (into the project, or --output-dir), or with
 /// `--check` reports every user whose files would change.
-pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
-    refuse_request_flags(&args.request, &options)?;
-    if args.zip.is_some() {
-        bail!("--zip writes one integration user's component: add --for ID");
-    }
+pub fn generate(catalog: &Catalog, generate: &Gen, format: Format) -> Result<u8> {
     let file = load(catalog)?;
-    let root: PathBuf = args.output_dir.clone().unwrap_or_else(|| file.root().to_path_buf());
+    let root: PathBuf = generate.file.output.dir().map_or_else(|| file.root().to_path_buf(), Path::to_path_buf);
     let mut generated: Vec<(&DeclaredUser, Generated<'_>)> = Vec::new();
     for user in &file.users {
-        let user_args = GenArgs {
-            request: request(user, file.root()),
-            name: user.name.clone(),
-            label: user.label.clone(),
-            api_version: user.api_version.clone(),
-            new_profile: user.new_profile,
-            user_license: user.user_license.clone().unwrap_or_else(|| args.user_license.clone()),
-            output_dir: Some(root.clone()),
-            layout: args.layout,
-            zip: None,
-            check: args.check,
-            group: None,
-        };
-        let one = gen_cmd::prepare(catalog, &user_args, user.options.clone()).with_context(|| who(&file, user))?;
+        let one = generate
+            .file
+            .of_user(user, file.root(), &root)
+            .and_then(|(request, user_file)| gen_cmd::prepare(catalog, &user_file, &request))
+            .with_context(|| who(&file, user))?;
         generated.push((user, one));
     }
     // Nothing is written unless every user could be generated (above), and all are written together.
     let all_files: Vec<_> = generated.iter().flat_map(|(_, g)| g.files.iter().cloned()).collect();
-    gen_cmd::write_files(&all_files, args.check)?;
-    let report = ProjectGen { file: &file, generated, check: args.check };
+    gen_cmd::write_files(&all_files, generate.file.check)?;
+    let report = ProjectGen { file: &file, generated, check: generate.file.check };
     if format != Format::Json {
         for warning in &report.warnings() {
             eprintln!("warning: {warning}");
@@ -132,7 +78,7 @@ pub fn generate(catalog: &Catalog, args: &GenArgs, options: BTreeMap<String, Str
     if format == Format::Json {
         return Ok(status);
     }
-    if args.check {
+    if generate.file.check {
         let drifted = report.drifted();
         let names: Vec<String> = drifted.iter().map(|(user, _)| who(&file, user)).collect();
         eprintln!(
@@ -198,25 +144,14 @@ impl Report for ProjectGen<'_> {
 
 /// `diff` for every declared user against the same retrieve: each user's report, then one
 /// summary (text), one Markdown report for a pull request, one JSON document or one patch.
-pub fn diff(catalog: &Catalog, args: &DiffArgs, options: BTreeMap<String, String>, format: Format) -> Result<u8> {
-    refuse_request_flags(&args.request, &options)?;
-    if args.name.is_some() || args.label.is_some() {
-        bail!("--name and --label without --for: put them in the users' `[[user]]` tables");
-    }
+pub fn diff(catalog: &Catalog, comparison: &Comparison, format: Format) -> Result<u8> {
     let file = load(catalog)?;
-    let source = Source::open(&args.against)?;
+    let source = Source::open(&comparison.against)?;
     let mut compared: Vec<(&DeclaredUser, Compared)> = Vec::new();
     for user in &file.users {
-        let user_args = DiffArgs {
-            request: request(user, file.root()),
-            against: args.against.clone(),
-            name: user.name.clone(),
-            label: user.label.clone(),
-            scope: args.scope,
-            format: args.format,
-        };
-        let one =
-            diff_cmd::compare(catalog, &user_args, user.options.clone(), &source).with_context(|| who(&file, user))?;
+        let request = Request::of_user(user, file.root());
+        let one = diff_cmd::compare(catalog, &request, &comparison.of_user(user), &source)
+            .with_context(|| who(&file, user))?;
         compared.push((user, one));
     }
     render::print(&ProjectDiff { file: &file, compared }, format)
@@ -291,7 +226,7 @@ fn markdown(file: &ProjectFile, compared: &[(&DeclaredUser, Compared)]) -> Strin
         "| User | File | Missing | Excess | Other | Not in the retrieve |\n| --- | --- | --- | --- | --- | --- |\n",
     );
     for (user, c) in compared {
-        let n = diff::counts(&c.report.changes);
+        let n = sfperms::diff::counts(&c.report.changes);
         let _ = writeln!(
             out,
             "| {} (line {}) | `{}` | {} | {} | {} | {} |",

@@ -2,7 +2,6 @@
 //! dependency table (built in, or the org's export given with `--dependencies`). Unknown names
 //! become errors listing what exists.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -12,7 +11,8 @@ use sfperms::platform::dependencies::DependencyTable;
 use sfperms::platform::{dependency_export, field_export};
 use sfperms::solver::{self, FieldRequest, ObjectRequest, Plan, Selection};
 
-use super::args::{CatalogNeed, RequestArgs};
+use super::args::CatalogNeed;
+use super::config::Request;
 use super::refusals::Refusal;
 
 /// The part of the catalog a command needs, and all of a `--catalog DIR` when one is needed.
@@ -44,13 +44,15 @@ pub fn integration<'a>(catalog: &'a Catalog, id: &str) -> Result<&'a Integration
     }
 }
 
-pub fn selection(args: &RequestArgs, options: BTreeMap<String, String>) -> Result<Selection> {
+/// The admin's choices for the solver (the org's field list read from `--fields`).
+pub fn selection(request: &Request) -> Result<Selection> {
+    let args = &request.args;
     let objects =
         args.object.iter().map(|o| ObjectRequest::parse(o)).collect::<Result<Vec<_>, _>>().map_err(Refusal)?;
     let fields = args.field.iter().map(|f| FieldRequest::parse(f)).collect::<Result<Vec<_>, _>>().map_err(Refusal)?;
     Ok(Selection {
         features: args.feature.clone(),
-        options,
+        options: request.options.clone(),
         objects,
         fields,
         user_permissions: args.user_permission.clone(),
@@ -61,18 +63,11 @@ pub fn selection(args: &RequestArgs, options: BTreeMap<String, String>) -> Resul
 }
 
 /// Solves the request: the integration and its plan.
-pub fn plan<'a>(
-    catalog: &'a Catalog,
-    args: &RequestArgs,
-    options: BTreeMap<String, String>,
-) -> Result<(&'a Integration, Plan)> {
-    let Some(id) = args.integration.as_deref() else {
-        bail!("say which integration with --for ID (`sfperms list` shows them)");
-    };
-    let integration = integration(catalog, id)?;
-    let selection = selection(args, options)?;
+pub fn plan<'a>(catalog: &'a Catalog, request: &Request) -> Result<(&'a Integration, Plan)> {
+    let integration = integration(catalog, &request.integration)?;
+    let selection = selection(request)?;
     let org_table;
-    let table = match &args.dependencies {
+    let table = match &request.args.dependencies {
         Some(path) => {
             org_table = dependency_export::load(path)?;
             &org_table

@@ -165,13 +165,7 @@ impl Report for Shown<'_> {
         if !integration.conflicts.is_empty() {
             let _ = writeln!(out);
             let _ = writeln!(out, "Where the vendor's documents disagree:");
-            for conflict in &integration.conflicts {
-                let _ = writeln!(out, "  {}", conflict.subject);
-                for side in &conflict.sides {
-                    let _ = writeln!(out, "      \"{}\" ({}): {}", side.source, side.document, side.says);
-                }
-                let _ = writeln!(out, "      followed: {}", conflict.resolution);
-            }
+            super::explain::conflict_lines(&mut out, &integration.conflicts, "  ", "      ");
         }
         if !integration.rule_outs.is_empty() {
             let _ = writeln!(out);

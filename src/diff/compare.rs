@@ -121,22 +121,67 @@ pub fn compare_entries(
     old_entries: &BTreeMap<EntryId, &Node>,
     new_entries: &BTreeMap<EntryId, &Node>,
 ) -> Vec<(EntryId, EntryDiff)> {
-    let mut out = Vec::new();
-    let ids: std::collections::BTreeSet<&EntryId> = old_entries.keys().chain(new_entries.keys()).collect();
-    for id in ids {
-        match (old_entries.get(id), new_entries.get(id)) {
-            (Some(_), None) => out.push((id.clone(), EntryDiff::Removed)),
-            (None, Some(_)) => out.push((id.clone(), EntryDiff::Added)),
-            (Some(a), Some(b)) => {
-                let fields = field_diffs(&fields(a), &fields(b));
-                if !fields.is_empty() || a.attrs != b.attrs {
-                    out.push((id.clone(), EntryDiff::Changed { fields }));
-                }
+    let (old, new): (Vec<_>, Vec<_>) =
+        (old_entries.iter().map(|(id, n)| (id, *n)).collect(), new_entries.iter().map(|(id, n)| (id, *n)).collect());
+    side_by_side(&old, &new).into_iter().filter_map(|(id, a, b)| entry_diff(a, b).map(|d| (id.clone(), d))).collect()
+}
+
+/// The entries of a document sorted by id, each id once (the last entry with it, as `entries`
+/// keeps): what `side_by_side` takes. Almost sorted already (a file in canonical order is sorted
+/// but for `fullName`), so the sort is little more than one pass.
+pub(crate) fn sorted_entries(doc: &Document) -> Vec<(EntryId, &Node)> {
+    let mut out: Vec<(EntryId, &Node)> = ids(doc).into_iter().zip(&doc.children).collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.reverse();
+    out.dedup_by(|later, earlier| later.0 == earlier.0);
+    out.reverse();
+    out
+}
+
+/// Two sorted entry lists side by side, in id order: each id with its entry on either side. One
+/// merge of the two lists, no lookups.
+pub(crate) fn side_by_side<'i, 'n, I: std::borrow::Borrow<EntryId>>(
+    old: &'i [(I, &'n Node)],
+    new: &'i [(I, &'n Node)],
+) -> Vec<(&'i EntryId, Option<&'n Node>, Option<&'n Node>)> {
+    let mut out = Vec::with_capacity(old.len().max(new.len()));
+    let (mut o, mut n) = (old.iter().peekable(), new.iter().peekable());
+    loop {
+        let order = match (o.peek(), n.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(a), Some(b)) => a.0.borrow().cmp(b.0.borrow()),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let (id, node) = o.next().expect("peeked");
+                out.push((id.borrow(), Some(*node), None));
             }
-            (None, None) => {}
+            std::cmp::Ordering::Greater => {
+                let (id, node) = n.next().expect("peeked");
+                out.push((id.borrow(), None, Some(*node)));
+            }
+            std::cmp::Ordering::Equal => {
+                let ((id, a), (_, b)) = (o.next().expect("peeked"), n.next().expect("peeked"));
+                out.push((id.borrow(), Some(*a), Some(*b)));
+            }
         }
     }
     out
+}
+
+/// How an entry differs between the old side (`a`) and the new (`b`); `None` when it does not.
+pub(crate) fn entry_diff(a: Option<&Node>, b: Option<&Node>) -> Option<EntryDiff> {
+    match (a, b) {
+        (Some(_), None) => Some(EntryDiff::Removed),
+        (None, Some(_)) => Some(EntryDiff::Added),
+        (Some(a), Some(b)) => {
+            let fields = field_diffs(&fields(a), &fields(b));
+            (!fields.is_empty() || a.attrs != b.attrs).then_some(EntryDiff::Changed { fields })
+        }
+        (None, None) => None,
+    }
 }
 
 /// The fields that differ between two entries.
@@ -270,6 +315,36 @@ mod tests {
             "{summary}"
         );
         assert!(summary.ends_with("… 1 more"), "{summary}");
+    }
+
+    #[test]
+    fn the_merge_of_sorted_entries_is_the_comparison_of_the_maps() {
+        let old = doc(&[
+            ("userPermissions", &[("enabled", "true"), ("name", "B")]),
+            ("label", &[]),
+            ("userPermissions", &[("enabled", "true"), ("name", "A")]),
+            ("objectPermissions", &[("allowRead", "true"), ("object", "Z")]),
+        ]);
+        let mut new = doc(&[
+            ("userPermissions", &[("enabled", "false"), ("name", "A")]),
+            ("objectPermissions", &[("allowRead", "true"), ("object", "Y")]),
+            ("userPermissions", &[("enabled", "true"), ("name", "C")]),
+        ]);
+        // An id twice (only a tree built in code can hold that): the last one counts, as in a map.
+        new.entry("userPermissions", &[("enabled", "true"), ("name", "A")]);
+        let (old_sorted, new_sorted) = (sorted_entries(&old), sorted_entries(&new));
+        let merged: Vec<(EntryId, EntryDiff)> = side_by_side(&old_sorted, &new_sorted)
+            .into_iter()
+            .filter_map(|(id, a, b)| entry_diff(a, b).map(|d| (id.clone(), d)))
+            .collect();
+        let ids: Vec<String> = merged.iter().map(|(id, _)| id.to_string()).collect();
+        assert_eq!(
+            ids,
+            ["label", "objectPermissions Y", "objectPermissions Z", "userPermissions B", "userPermissions C"]
+        );
+        assert_eq!(merged, compare(&old, &new));
+        let keys: Vec<&EntryId> = old_sorted.iter().map(|(id, _)| id).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
     }
 
     #[test]

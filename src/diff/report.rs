@@ -219,34 +219,34 @@ fn risk_note(id: &EntryId) -> Option<String> {
     (p.risk == Risk::High).then(|| format!("high risk (rank {}): {}", p.rank, p.why))
 }
 
-/// Where a sparse retrieved profile has no rows to compare with.
-struct Sparse {
-    groups: std::collections::BTreeSet<String>,
-    objects: std::collections::BTreeSet<String>,
+/// Where a sparse retrieved profile has no rows to compare with (borrowed from its entries' ids).
+struct Sparse<'a> {
+    groups: std::collections::BTreeSet<&'a str>,
+    objects: std::collections::BTreeSet<&'a str>,
 }
 
-impl Sparse {
-    /// From the entries of the retrieved file (`compare::entries`).
-    fn of(retrieved: &std::collections::BTreeMap<EntryId, &Node>) -> Sparse {
+impl<'a> Sparse<'a> {
+    /// From the ids of the retrieved file's entries (`compare::sorted_entries`).
+    fn of(retrieved: impl Iterator<Item = &'a EntryId>) -> Sparse<'a> {
         let mut groups = std::collections::BTreeSet::new();
         let mut objects = std::collections::BTreeSet::new();
-        for id in retrieved.keys() {
+        for id in retrieved {
             match id.group.as_str() {
                 "objectPermissions" => {
-                    objects.insert(id.key.clone());
+                    objects.insert(id.key.as_str());
                 }
                 "fieldPermissions" => {
-                    objects.insert(id.key.split('.').next().unwrap_or_default().to_string());
+                    objects.insert(id.key.split('.').next().unwrap_or_default());
                 }
                 _ => {}
             }
-            groups.insert(id.group.clone());
+            groups.insert(id.group.as_str());
         }
         Sparse { groups, objects }
     }
 
     fn not_in_retrieve(&self, id: &EntryId) -> bool {
-        if !self.groups.contains(&id.group) {
+        if !self.groups.contains(id.group.as_str()) {
             return true;
         }
         let object = match id.group.as_str() {
@@ -267,15 +267,17 @@ fn turned_off(flags: &[String]) -> String {
 pub fn diff(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scope) -> Vec<Change> {
     let profile = plan.output == OutputKind::Profile;
     let fragment = profile && scope == Scope::Fragment;
-    let generated_entries = compare::entries(generated);
-    let retrieved_entries = compare::entries(retrieved);
+    let generated_entries = compare::sorted_entries(generated);
+    let retrieved_entries = compare::sorted_entries(retrieved);
     // Each file's entries are collected once, for the comparison and for what follows it.
-    let sparse = Sparse::of(&retrieved_entries);
+    let sparse = Sparse::of(retrieved_entries.iter().map(|(id, _)| id));
     let mut out = Vec::new();
-    for (id, entry_diff) in compare::compare_entries(&retrieved_entries, &generated_entries) {
+    for (id, retrieved_node, generated_node) in compare::side_by_side(&retrieved_entries, &generated_entries) {
+        let Some(entry_diff) = compare::entry_diff(retrieved_node, generated_node) else { continue };
+        let id = id.clone();
         let change = match entry_diff {
             EntryDiff::Added => {
-                let node = generated_entries[&id];
+                let node = generated_node.expect("added: in the generated file");
                 if is_value(node) {
                     let expected = node.text().map(str::to_string);
                     let fix = format!("set it to `{}`", expected.as_deref().unwrap_or_default());
@@ -300,7 +302,7 @@ pub fn diff(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scop
                 if fragment {
                     continue;
                 }
-                let node = retrieved_entries[&id];
+                let node = retrieved_node.expect("removed: in the retrieved file");
                 if is_value(node) {
                     if profile {
                         continue;
@@ -330,10 +332,10 @@ pub fn diff(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scop
                 }
             }
             EntryDiff::Changed { fields } => {
-                let node = generated_entries[&id];
+                let node = generated_node.expect("changed: in both files");
                 if is_value(node) {
                     let expected = node.text().map(str::to_string);
-                    let actual = retrieved_entries[&id].text().map(str::to_string);
+                    let actual = retrieved_node.and_then(Node::text).map(str::to_string);
                     let fix = format!("set it to `{}`", expected.as_deref().unwrap_or_default());
                     let flags = vec![FlagChange { field: String::new(), expected, actual, effect: Effect::Value }];
                     Change { id, status: Status::Changed, flags, reasons: vec![], fix, note: None }

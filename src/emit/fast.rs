@@ -24,6 +24,15 @@ pub(super) fn push_escaped_attr(out: &mut String, input: &str) {
 
 fn push_escaped_with(out: &mut String, input: &str, attribute: bool) {
     let bytes = input.as_bytes();
+    // Almost every value has nothing to escape: one pass that only looks, then one copy.
+    let plain = |b: &u8| {
+        !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | b'\r' | b'\n' | b'\t')
+            || (!attribute && matches!(b, b'\n' | b'\t'))
+    };
+    if bytes.iter().all(plain) {
+        out.push_str(input);
+        return;
+    }
     let mut last = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let entity = match b {

@@ -98,7 +98,7 @@ pub fn profile(plan: &Plan, meta: &FileMeta, new_profile_license: Option<&str>) 
 }
 
 /// A package.xml naming `members` (metadata type → member names) at `api_version`.
-pub fn package_xml(members: &BTreeMap<&str, Vec<String>>, api_version: &str) -> Document {
+pub(crate) fn package_xml(members: &BTreeMap<&str, Vec<String>>, api_version: &str) -> Document {
     let mut doc = Document::new(FileKind::Package.root());
     for (kind, names) in members {
         let mut children: Vec<Node> = names.iter().map(|n| Node::leaf("members", n.clone())).collect();
@@ -110,7 +110,7 @@ pub fn package_xml(members: &BTreeMap<&str, Vec<String>>, api_version: &str) -> 
 }
 
 /// A new permission set group `name` holding set `set` (label: the name with spaces for `_`).
-pub fn permission_set_group(name: &str, set: &str) -> Document {
+pub(crate) fn permission_set_group(name: &str, set: &str) -> Document {
     let mut doc = Document::new(FileKind::PermissionSetGroup.root());
     doc.leaf(
         "description",
@@ -123,7 +123,7 @@ pub fn permission_set_group(name: &str, set: &str) -> Document {
 
 /// `group` with `set` among its `permissionSets` (appended after the others when absent;
 /// everything else as it was).
-pub fn group_with_member(group: &Document, set: &str) -> Document {
+pub(crate) fn group_with_member(group: &Document, set: &str) -> Document {
     let mut out = group.clone();
     let listed = out.children.iter().any(|n| n.name == "permissionSets" && n.text().map(str::trim) == Some(set));
     if !listed {

@@ -16,7 +16,7 @@ const NODE_TEMPLATE: &str = include_str!("../../templates/node.xml.tera");
 
 /// The five entities a retrieve writes in text, and a CR as `&#13;` unless a LF follows it
 /// (`fast::push_escaped`).
-pub fn escape_xml(input: &str) -> String {
+pub(crate) fn escape_xml(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     super::fast::push_escaped(&mut out, input);
     out

@@ -32,8 +32,21 @@ fn entry_keys() -> &'static [(&'static str, GroupKeys)] {
 }
 
 /// The key and second key entries of group `name` are sorted by (`.`: the entry's own text).
+/// Asked for every element read and ordered, so the table is searched by the name's length first
+/// (most names asked about, `enabled`, `field`, …, have no group of their length or one or two).
 pub(crate) fn group_keys(name: &str) -> Option<(&'static str, Option<&'static str>)> {
-    entry_keys().iter().find(|(group, _)| *group == name).map(|(_, keys)| *keys)
+    static BY_LENGTH: OnceLock<Vec<Vec<(&'static str, GroupKeys)>>> = OnceLock::new();
+    let by_length = BY_LENGTH.get_or_init(|| {
+        let mut by_length: Vec<Vec<(&'static str, GroupKeys)>> = Vec::new();
+        for &(group, keys) in entry_keys() {
+            if by_length.len() <= group.len() {
+                by_length.resize(group.len() + 1, Vec::new());
+            }
+            by_length[group.len()].push((group, keys));
+        }
+        by_length
+    });
+    by_length.get(name.len())?.iter().find(|(group, _)| *group == name).map(|(_, keys)| *keys)
 }
 
 /// Whether the entries of group `name` are sorted by their own text (key `.`, package.xml
@@ -55,7 +68,7 @@ pub(crate) fn element_rank(name: &str) -> (usize, &str) {
 }
 
 /// The key an entry of a known group is identified by (`objectPermissions` → its `object`).
-pub fn key_of<S: AsRef<str>>(node: &Node<S>) -> Option<&str> {
+pub(crate) fn key_of<S: AsRef<str>>(node: &Node<S>) -> Option<&str> {
     group_keys(node.name()).and_then(|(key, _)| key_text(node, key))
 }
 
@@ -66,7 +79,7 @@ fn key_text<'a, S: AsRef<str>>(node: &'a Node<S>, key: &str) -> Option<&'a str> 
 
 /// The key and second key an entry of a known group is sorted and identified by
 /// (`layoutAssignments` → its `layout` and `recordType`); `(None, None)` for other elements.
-pub fn entry_key<S: AsRef<str>>(node: &Node<S>) -> (Option<&str>, Option<&str>) {
+pub(crate) fn entry_key<S: AsRef<str>>(node: &Node<S>) -> (Option<&str>, Option<&str>) {
     match group_keys(node.name()) {
         Some((key, then)) => (key_text(node, key), then.and_then(|t| key_text(node, t))),
         None => (None, None),

@@ -33,14 +33,14 @@ pub enum Decomposition {
 
 impl Decomposition {
     /// The preset's name in `sfdx-project.json`.
-    pub fn preset(self) -> &'static str {
+    pub(crate) fn preset(self) -> &'static str {
         match self {
             Decomposition::Beta => "decomposePermissionSetBeta",
             Decomposition::Beta2 => "decomposePermissionSetBeta2",
         }
     }
 
-    pub fn from_preset(name: &str) -> Option<Decomposition> {
+    pub(crate) fn from_preset(name: &str) -> Option<Decomposition> {
         match name {
             "decomposePermissionSetBeta" => Some(Decomposition::Beta),
             "decomposePermissionSetBeta2" => Some(Decomposition::Beta2),
@@ -95,7 +95,7 @@ fn child_type(group: &str) -> Option<&'static ChildType> {
 
 /// What a file inside a decomposed set's folder is, from its path relative to that folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PartPath {
+pub(crate) enum PartPath {
     /// `X.permissionset-meta.xml`.
     Stub,
     /// A file only the given layout writes.
@@ -111,7 +111,7 @@ fn stub_file_name(set: &str) -> String {
 }
 
 /// Classifies `relative` (with `/`) inside the folder of set `set` (its file-name form).
-pub fn classify(set: &str, relative: &str) -> Option<PartPath> {
+pub(crate) fn classify(set: &str, relative: &str) -> Option<PartPath> {
     let parts: Vec<&str> = relative.split('/').collect();
     match parts.as_slice() {
         [file] => {
@@ -137,7 +137,7 @@ pub fn classify(set: &str, relative: &str) -> Option<PartPath> {
 
 /// The set a part file belongs to, from its path (`…/permissionsets/X/…`): `(set name, layout)`.
 /// `None` for any other file, the set's own file included.
-pub fn part_of(relative: &str) -> Option<(String, Decomposition)> {
+pub(crate) fn part_of(relative: &str) -> Option<(String, Decomposition)> {
     let segments: Vec<&str> = relative.split('/').collect();
     // The set folder is one or two levels above the file.
     for depth in [2usize, 3] {
@@ -228,7 +228,7 @@ fn parse(file: &PartFile, namespace: Namespace) -> Result<Document, DecomposedEr
 }
 
 /// The layout a set's files are in: `None` when the folder holds only the set's own file.
-pub fn layout_of<'a>(
+pub(crate) fn layout_of<'a>(
     folder: &str,
     set: &str,
     relatives: impl IntoIterator<Item = &'a str>,
@@ -442,13 +442,13 @@ pub fn split(document: &Document, set: &str, layout: Decomposition) -> Result<Ve
 /// A part in the form the CLI writes it, for the canonical writer (Beta2: `<PermissionSet>`
 /// without a namespace, its entries in canonical order; Beta: the child type's fields in
 /// alphabetical order, in the namespace).
-pub fn part_form<S: AsRef<str>>(mut part: Document<S>) -> Document<S> {
+pub(crate) fn part_form<S: AsRef<str>>(mut part: Document<S>) -> Document<S> {
     part.in_metadata_namespace = part.root.as_ref() != SET_ROOT;
     part
 }
 
 /// The roots a part file may have: `PermissionSet` (Beta2) or a child type (Beta).
-pub fn is_part_root(root: &str) -> bool {
+pub(crate) fn is_part_root(root: &str) -> bool {
     root == SET_ROOT || child_types().iter().any(|c| c.type_name == root)
 }
 

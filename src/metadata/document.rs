@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 /// The metadata namespace every PermissionSet, Profile and package.xml root carries.
-pub const METADATA_NS: &str = "http://soap.sforce.com/2006/04/metadata";
+pub(crate) const METADATA_NS: &str = "http://soap.sforce.com/2006/04/metadata";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Document<S = String> {
@@ -38,7 +38,7 @@ pub struct Document<S = String> {
 }
 
 /// A document that borrows its names and values from the text it was read from.
-pub type Borrowed<'a> = Document<Cow<'a, str>>;
+pub(crate) type Borrowed<'a> = Document<Cow<'a, str>>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Node<S = String> {
@@ -97,7 +97,7 @@ impl Node {
     }
 
     /// `new` with a name already owned.
-    pub fn new_owned(name: String, content: Content) -> Node {
+    pub(crate) fn new_owned(name: String, content: Content) -> Node {
         Node { name, attrs: Vec::new(), comments: Vec::new(), content, tail: Vec::new() }
     }
 

@@ -23,26 +23,26 @@ pub enum FileKind {
 /// Where a component kind's files go: its folder (the same in both layouts) and the suffix of its
 /// file names (`Name.<suffix>` in the mdapi layout, `Name.<suffix>-meta.xml` in the source layout).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Placement {
+pub(crate) struct Placement {
     pub folder: &'static str,
     pub suffix: &'static str,
 }
 
 impl Placement {
     /// `Name.permissionset-meta.xml`: the file name in the source layout.
-    pub fn source_file_name(self, name: &str) -> String {
+    pub(crate) fn source_file_name(self, name: &str) -> String {
         format!("{}-meta.xml", self.mdapi_file_name(name))
     }
 
     /// `Name.permissionset`: the file name in the mdapi layout (and in a zip).
-    pub fn mdapi_file_name(self, name: &str) -> String {
+    pub(crate) fn mdapi_file_name(self, name: &str) -> String {
         format!("{}.{}", encode_file_name(name), self.suffix)
     }
 }
 
 impl FileKind {
     /// The kinds that are components of their own, with a folder and a file suffix.
-    pub const COMPONENTS: [FileKind; 4] =
+    pub(crate) const COMPONENTS: [FileKind; 4] =
         [FileKind::PermissionSet, FileKind::Profile, FileKind::PermissionSetGroup, FileKind::MutingPermissionSet];
 
     /// The root element a file of this kind has; for a component, also its Metadata API type name.
@@ -60,7 +60,7 @@ impl FileKind {
 
     /// The folder and file suffix of a component kind; `None` for package.xml and the child files
     /// of a decomposed set, which are named otherwise.
-    pub fn placement(self) -> Option<Placement> {
+    pub(crate) fn placement(self) -> Option<Placement> {
         let (folder, suffix) = match self {
             FileKind::PermissionSet => ("permissionsets", "permissionset"),
             FileKind::Profile => ("profiles", "profile"),
@@ -73,7 +73,7 @@ impl FileKind {
 
     /// The kind and component name a file name says: `Work%2Ecom Only User.profile-meta.xml` →
     /// (Profile, `Work.com Only User`).
-    pub fn from_file_name(file: &str) -> Option<(FileKind, String)> {
+    pub(crate) fn from_file_name(file: &str) -> Option<(FileKind, String)> {
         if file == "package.xml" {
             return Some((FileKind::Package, String::new()));
         }
@@ -125,7 +125,7 @@ impl OutputKind {
     }
 
     /// The folder and file suffix (`permissionsets`, `permissionset`).
-    pub fn placement(self) -> Placement {
+    pub(crate) fn placement(self) -> Placement {
         self.file_kind().placement().expect("both output kinds are components")
     }
 }

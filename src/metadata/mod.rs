@@ -6,11 +6,13 @@
 
 pub mod canonical;
 pub mod decomposed;
-pub mod document;
+pub(crate) mod document;
 pub(crate) mod kind;
 pub mod names;
 pub(crate) mod overlay;
 pub mod read;
 
-pub use document::{Content, Document, METADATA_NS, Node};
-pub use kind::{FileKind, OutputKind, Placement};
+pub(crate) use document::METADATA_NS;
+pub use document::{Content, Document, Node};
+pub(crate) use kind::Placement;
+pub use kind::{FileKind, OutputKind};

@@ -43,12 +43,12 @@ fn check_text(text: &str, what: &str, limit: usize) -> Result<(), String> {
 
 /// Checks a profile name. The 255 is UNVERIFIED: the Metadata API reference gives no limit for a
 /// profile name; 255 is the Profile object's `Name` field length.
-pub fn check_profile_name(name: &str) -> Result<(), String> {
+pub(crate) fn check_profile_name(name: &str) -> Result<(), String> {
     check_text(name, "a profile name", 255)
 }
 
 /// Checks a permission set label: at most 80 characters (the limit Setup enforces on "Label").
-pub fn check_label(label: &str) -> Result<(), String> {
+pub(crate) fn check_label(label: &str) -> Result<(), String> {
     check_text(label, "a label", 80)
 }
 
@@ -68,7 +68,7 @@ pub fn encode_file_name(name: &str) -> String {
 }
 
 /// The component name of a file name (reverses `encode_file_name`; invalid escapes stay as they are).
-pub fn decode_file_name(file: &str) -> String {
+pub(crate) fn decode_file_name(file: &str) -> String {
     let bytes = file.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

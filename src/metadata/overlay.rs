@@ -13,7 +13,7 @@ fn identity(node: &Node) -> (&str, Option<&str>, Option<&str>) {
 }
 
 /// `existing` with every element of `fragment` put over it.
-pub fn overlay(existing: &Document, fragment: &Document) -> Document {
+pub(crate) fn overlay(existing: &Document, fragment: &Document) -> Document {
     let mut out = existing.clone();
     for node in &fragment.children {
         let id = identity(node);
@@ -60,7 +60,7 @@ fn carry_over(old: &Node, new: &mut Node) {
 }
 
 /// package.xml `existing` with the members of `fragment` added to their types, and its version.
-pub fn merge_package(existing: &Document, fragment: &Document) -> Document {
+pub(crate) fn merge_package(existing: &Document, fragment: &Document) -> Document {
     let mut out = existing.clone();
     for node in &fragment.children {
         if node.name != "types" {

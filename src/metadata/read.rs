@@ -358,10 +358,30 @@ fn line_ends_as_lf(text: &str) -> Cow<'_, str> {
     if has_lone_lf(text.as_bytes()) {
         text.into()
     } else if text.contains('\n') {
-        text.replace("\r\n", "\n").into()
+        without_cr_before_lf(text).into()
     } else {
         text.replace('\r', "\n").into()
     }
+}
+
+/// `text` with each CR that comes before a LF left out: the lines found by `memchr`, each copied
+/// whole (`str::replace` searches for the pair one position at a time).
+fn without_cr_before_lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(lf) = memchr::memchr(b'\n', rest.as_bytes()) {
+        let (line, after) = rest.split_at(lf + 1);
+        match line.strip_suffix("\r\n") {
+            Some(body) => {
+                out.push_str(body);
+                out.push('\n');
+            }
+            None => out.push_str(line),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether a LF in `bytes` does not follow a CR. Blocks of 64 byte pairs are tested without
@@ -373,6 +393,11 @@ fn has_lone_lf(bytes: &[u8]) -> bool {
         || bytes[1..].chunks(BLOCK).zip(bytes.chunks(BLOCK)).any(|(next, previous)| {
             next.iter().zip(previous).fold(false, |any, (&b, &before)| any | ((b == b'\n') & (before != b'\r')))
         })
+}
+
+/// Whether `text` is white space only (as `str::trim` sees it).
+fn is_white_space(text: &str) -> bool {
+    text.bytes().all(|b| matches!(b, b' ' | b'\n' | b'\t' | b'\r')) || text.trim().is_empty()
 }
 
 fn line_of(text: &str, position: usize) -> usize {
@@ -550,10 +575,11 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                 // Borrowed unless there is something to unescape: no allocation per text node.
                 let value = text_value(raw).map_err(fail)?;
                 match stack.last_mut() {
-                    // Between children: only white space belongs there (kept nowhere).
-                    Some(frame) if !frame.children.is_empty() => frame.mixed |= !value.trim().is_empty(),
+                    // Between children: only white space belongs there (kept nowhere). Almost always
+                    // a line break and indentation, tested without decoding characters first.
+                    Some(frame) if !frame.children.is_empty() => frame.mixed |= !is_white_space(&value),
                     Some(frame) => push_text(&mut frame.text, value),
-                    None if value.trim().is_empty() => {}
+                    None if is_white_space(&value) => {}
                     None => return Err(fail("text outside the root element".into())),
                 }
             }
@@ -576,7 +602,7 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                     // Comments inside a value go before the element.
                     node.comments.append(&mut pending);
                     Content::Text(S::from(frame.text))
-                } else if frame.mixed || !frame.text.trim().is_empty() {
+                } else if frame.mixed || !is_white_space(&frame.text) {
                     return Err(fail(format!("<{}> mixes text and elements", node.name())));
                 } else {
                     node.tail = std::mem::take(&mut pending);

@@ -4,13 +4,15 @@
 //! (`project::source`, `metadata::read`), put in
 //! canonical order (`metadata::canonical`) and written by the canonical writer (`emit`), so
 //! formatting has the one meaning generation has. Checking reads every file in parallel and keeps
-//! only a yes/no per file; rewriting happens only when every file could be read (a malformed file
-//! means nothing is written), one atomic write per changed file. Nothing here prints.
+//! only a yes/no per file. Rewriting reads and orders each file once, in the same pass: the
+//! canonical text of a changed file is staged in a temporary file beside it, and put in place (a
+//! rename) only when every file could be read (a malformed file means nothing is written). Nothing
+//! here prints.
 
 use std::path::Path;
 
 use super::source::{self, Entry, Origin, Source, SourceError};
-use crate::disk::{DiskError, Target};
+use crate::disk::{DiskError, Staged, Target};
 use crate::emit;
 use crate::metadata::FileKind;
 use crate::metadata::decomposed;
@@ -37,27 +39,14 @@ pub enum FileStatus {
 /// streaming check (`emit::is_canonical`) answers for canonical files without building a tree; a
 /// file it cannot prove canonical is read fully, to tell a malformed file from one out of order.
 pub fn check(source: &Source) -> Result<Vec<FileStatus>, SourceError> {
-    check_with(source, true)
+    check_with(source)
 }
 
-/// `check` before `rewrite`: a file the streaming check cannot prove canonical is only read (a
-/// malformed one must stop the run before anything is written), not also ordered and written:
-/// `rewrite` does that once, and leaves a file that was canonical after all as it is.
-pub fn check_before_rewrite(source: &Source) -> Result<Vec<FileStatus>, SourceError> {
-    check_with(source, false)
-}
-
-fn check_with(source: &Source, compare: bool) -> Result<Vec<FileStatus>, SourceError> {
+fn check_with(source: &Source) -> Result<Vec<FileStatus>, SourceError> {
     source.map(|reader, entry| {
         let result = reader.read(entry).and_then(|bytes| {
-            // A decomposed set's child file has its own form (a Beta2 one has no namespace).
-            let streamable = entry.kind != Some(FileKind::PermissionSetPart);
-            if streamable && emit::is_canonical(&bytes, |root| source::check_root(entry, root).is_ok()) {
+            if is_canonical(entry, &bytes) {
                 return Ok(true);
-            }
-            if !compare {
-                source::parse_prepared(entry, &source::prepare_entry(entry, &bytes)?)?;
-                return Ok(false);
             }
             Ok(canonical_text(entry, &bytes)?.as_bytes() == bytes)
         });
@@ -67,6 +56,13 @@ fn check_with(source: &Source, compare: bool) -> Result<Vec<FileStatus>, SourceE
             Err(e) => FileStatus::Error(e),
         }
     })
+}
+
+/// The streaming check (`emit::is_canonical`), for the files it answers for: a decomposed set's
+/// child file has its own form (a Beta2 one has no namespace).
+fn is_canonical(entry: &Entry, bytes: &[u8]) -> bool {
+    entry.kind != Some(FileKind::PermissionSetPart)
+        && emit::is_canonical(bytes, |root| source::check_root(entry, root).is_ok())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,31 +83,77 @@ pub fn check_rewritable(source: &Source) -> Result<(), FormatError> {
     }
 }
 
-/// Rewrites the entries of `source` at `indices` in canonical form, each through the one write
-/// path (`disk::Target`). The file is read again, so nothing is held in memory between checking
-/// and writing. `Ok(true)`: the file was written; `Ok(false)`: it was canonical after all.
-pub fn rewrite(source: &Source, indices: &[usize]) -> Result<Vec<Result<bool, FormatError>>, SourceError> {
-    let subset = Source {
-        root: source.root.clone(),
-        origin: source.origin,
-        entries: indices.iter().filter_map(|i| source.entries.get(*i).cloned()).collect(),
+/// A rewrite `stage` prepared: the canonical text of each file that is not canonical, written
+/// beside it (`disk::Staged`), not yet in place. Dropped without `commit`, it changes nothing.
+#[derive(Debug)]
+pub struct Staging {
+    /// Per file that is not canonical (its index in the source): the staged write, `None` when it
+    /// was canonical after all (the streaming check is one-sided), or why it cannot be written.
+    writes: Vec<(usize, Result<Option<Staged>, FormatError>)>,
+}
+
+impl Staging {
+    /// Puts every staged file in place, in the source's order. `Ok(true)`: the file was written;
+    /// `Ok(false)`: it was canonical after all.
+    pub fn commit(self) -> Vec<(usize, Result<bool, FormatError>)> {
+        let commit = |write: Result<Option<Staged>, FormatError>| match write? {
+            Some(staged) => staged.commit().map(|()| true).map_err(FormatError::from),
+            None => Ok(false),
+        };
+        self.writes.into_iter().map(|(index, write)| (index, commit(write))).collect()
+    }
+}
+
+/// `check` for a rewrite, in the same single pass: each file that is not canonical is read once
+/// (through `disk::Target`, the one write path), ordered and written, and its canonical text
+/// staged beside it. Nothing is put in place until `Staging::commit`, so a malformed file found
+/// by any worker still means nothing is changed; memory stays one file per worker.
+pub fn stage(source: &Source) -> Result<(Vec<FileStatus>, Staging), SourceError> {
+    let root = match source.root.as_os_str().is_empty() {
+        true => Path::new("."),
+        false => source.root.as_path(),
     };
-    subset.map(|reader, entry| {
-        let Some(path) = entry.path() else {
-            return Err(FormatError::InZip { path: entry.display.clone() });
+    let results = source.map(|reader, entry| {
+        let bytes = match reader.read(entry) {
+            Ok(bytes) => bytes,
+            Err(e) => return (FileStatus::Error(e), None),
         };
-        let _ = reader;
-        let root = match source.root.as_os_str().is_empty() {
-            true => Path::new("."),
-            false => source.root.as_path(),
-        };
-        let target = Target::open(path, root)?;
-        let bytes = target.existing.as_deref().ok_or_else(|| SourceError::NotFound { path: entry.display.clone() })?;
-        let text = canonical_text(entry, bytes)?;
-        if !target.changes(text.as_bytes()) {
-            return Ok(false);
+        if is_canonical(entry, &bytes) {
+            return (FileStatus::Canonical, None);
         }
-        target.write(text.as_bytes())?;
-        Ok(true)
-    })
+        let target = match entry.path() {
+            Some(path) => Target::open(path, root).map_err(FormatError::from),
+            None => Err(FormatError::InZip { path: entry.display.clone() }),
+        };
+        let target = match target {
+            Ok(target) => target,
+            // Cannot be written: the file must still be read, since a malformed one stops the run.
+            Err(e) => {
+                return match canonical_text(entry, &bytes) {
+                    Err(malformed) => (FileStatus::Error(malformed), None),
+                    Ok(_) => (FileStatus::WouldChange, Some(Err(e))),
+                };
+            }
+        };
+        drop(bytes);
+        let Some(existing) = target.existing.as_deref() else {
+            let gone = SourceError::NotFound { path: entry.display.clone() };
+            return (FileStatus::WouldChange, Some(Err(gone.into())));
+        };
+        let text = match canonical_text(entry, existing) {
+            Ok(text) => text,
+            Err(e) => return (FileStatus::Error(e), None),
+        };
+        if !target.changes(text.as_bytes()) {
+            return (FileStatus::WouldChange, Some(Ok(None)));
+        }
+        (FileStatus::WouldChange, Some(target.stage(text.as_bytes()).map(Some).map_err(FormatError::from)))
+    })?;
+    let mut statuses = Vec::with_capacity(results.len());
+    let mut writes = Vec::new();
+    for (index, (status, write)) in results.into_iter().enumerate() {
+        statuses.push(status);
+        writes.extend(write.map(|write| (index, write)));
+    }
+    Ok((statuses, Staging { writes }))
 }

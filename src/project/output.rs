@@ -274,7 +274,7 @@ pub fn add_group(
 
 /// A deployable mdapi zip (`package.xml` and `<folder>/<Name>.<suffix>` at its root): entries
 /// sorted, timestamps fixed at 1980-01-01 and modes fixed, so the same input gives the same bytes.
-pub fn zip_bytes(component: &Component, api_version: &str) -> Result<Vec<u8>, OutputError> {
+pub(crate) fn zip_bytes(component: &Component, api_version: &str) -> Result<Vec<u8>, OutputError> {
     let mut entries: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     entries.insert("package.xml".into(), package_bytes(component, api_version, None)?);
     let placement = component.kind.placement();

@@ -90,7 +90,7 @@ pub fn of_entry(source: &Source, entry: &Entry, name: &str) -> Result<Option<Set
 }
 
 /// Reads a regular file, refusing one over `MAX_FILE_BYTES` (`disk::read_regular`).
-pub fn read_file(path: &Path) -> Result<Vec<u8>, SetFolderError> {
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, SetFolderError> {
     Ok(crate::disk::read_regular(path, MAX_FILE_BYTES)?)
 }
 

@@ -87,7 +87,7 @@ impl SfdxProject {
 
     /// Where a new component goes: the default package directory's `main/default/<folder>/`
     /// (an existing file of that name is found by `source`'s discovery first).
-    pub fn default_source_path(&self, placement: Placement, name: &str) -> PathBuf {
+    pub(crate) fn default_source_path(&self, placement: Placement, name: &str) -> PathBuf {
         self.package_dirs[0].join("main").join("default").join(placement.folder).join(placement.source_file_name(name))
     }
 }

@@ -145,7 +145,7 @@ fn zip_name_escapes(name: &str) -> bool {
 /// What the discovery does with a package directory that does not exist: an error when reading
 /// (`diff`, `fmt`), nothing found when about to write (`gen` creates it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MissingDirs {
+pub(crate) enum MissingDirs {
     Refuse,
     Skip,
 }
@@ -185,7 +185,7 @@ impl Source {
     /// The metadata files under the folder `dir`: every package directory of an SFDX project, else
     /// the whole folder; sorted, skipping hidden folders and `node_modules`, refusing links out of
     /// `dir`. The one discovery `gen`, `diff` and `fmt` share.
-    pub fn open_dir(dir: &Path, missing: MissingDirs) -> Result<Source, SourceError> {
+    pub(crate) fn open_dir(dir: &Path, missing: MissingDirs) -> Result<Source, SourceError> {
         let (origin, dirs) = match SfdxProject::open(dir)? {
             Some(project) => (Origin::SfdxProject, project.package_dirs),
             None => (Origin::Folder, vec![dir.to_path_buf()]),
@@ -484,7 +484,7 @@ pub fn parse_entry(entry: &Entry, bytes: &[u8]) -> Result<Document, SourceError>
 /// Parses the bytes of the file shown as `display`, checking its root element against `kind`
 /// (any of the three kinds when `None`). A child file of a decomposed permission set may have no
 /// namespace.
-pub fn parse_file(display: &str, kind: Option<FileKind>, bytes: &[u8]) -> Result<Document, SourceError> {
+pub(crate) fn parse_file(display: &str, kind: Option<FileKind>, bytes: &[u8]) -> Result<Document, SourceError> {
     let doc = read::parse_bytes_with(bytes, namespace_of(kind)).map_err(|e| parse_error(display, e))?;
     check_root_of(display, kind, &doc.root)?;
     Ok(doc)
@@ -492,14 +492,14 @@ pub fn parse_file(display: &str, kind: Option<FileKind>, bytes: &[u8]) -> Result
 
 /// `parse_entry` into a tree that borrows from `prepared` (the file's bytes, `read::prepare`d by
 /// `prepare_entry`): what `fmt` and `diff` read, with no allocation per name or value.
-pub fn parse_prepared<'a>(entry: &Entry, prepared: &'a read::Prepared) -> Result<Borrowed<'a>, SourceError> {
+pub(crate) fn parse_prepared<'a>(entry: &Entry, prepared: &'a read::Prepared) -> Result<Borrowed<'a>, SourceError> {
     let doc = prepared.parse(namespace_of(entry.kind)).map_err(|e| parse_error(&entry.display, e))?;
     check_root_of(&entry.display, entry.kind, &doc.root)?;
     Ok(doc)
 }
 
 /// The bytes of `entry` ready to be read (`read::prepare`).
-pub fn prepare_entry<'a>(entry: &Entry, bytes: &'a [u8]) -> Result<read::Prepared<'a>, SourceError> {
+pub(crate) fn prepare_entry<'a>(entry: &Entry, bytes: &'a [u8]) -> Result<read::Prepared<'a>, SourceError> {
     read::prepare(bytes).map_err(|e| parse_error(&entry.display, e))
 }
 
@@ -513,7 +513,7 @@ fn parse_error(display: &str, e: read::ParseError) -> SourceError {
 }
 
 /// Whether a file of `entry`'s name may have the root element `root`.
-pub fn check_root(entry: &Entry, root: &str) -> Result<(), SourceError> {
+pub(crate) fn check_root(entry: &Entry, root: &str) -> Result<(), SourceError> {
     check_root_of(&entry.display, entry.kind, root)
 }
 

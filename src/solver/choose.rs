@@ -16,7 +16,7 @@ use super::expand::Need;
 const EXACT_LIMIT: usize = 1 << 14;
 
 /// The privilege one grant gives away, on the scale of `privilege.tsv`.
-pub fn cost(item: &Item) -> u64 {
+pub(crate) fn cost(item: &Item) -> u64 {
     match item {
         Item::UserPermission(name) => u64::from(permissions::privilege(name).rank),
         Item::Object(_, access) => match access {
@@ -32,7 +32,7 @@ pub fn cost(item: &Item) -> u64 {
     }
 }
 
-pub fn total_cost(items: &BTreeSet<Item>) -> u64 {
+pub(crate) fn total_cost(items: &BTreeSet<Item>) -> u64 {
     items.iter().map(cost).sum()
 }
 
@@ -99,7 +99,7 @@ pub fn choose(needs: &[Need], table: &DependencyTable) -> Vec<usize> {
 }
 
 /// For `explain`: the privilege each alternative of `needs[index]` would add, the other choices fixed.
-pub fn marginal_costs(needs: &[Need], chosen: &[usize], index: usize, table: &DependencyTable) -> Vec<u64> {
+pub(crate) fn marginal_costs(needs: &[Need], chosen: &[usize], index: usize, table: &DependencyTable) -> Vec<u64> {
     let others: Vec<&Item> = needs
         .iter()
         .zip(chosen)

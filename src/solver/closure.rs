@@ -39,7 +39,7 @@ fn object_access_for_field(field: &str, access: FieldAccess) -> Option<Item> {
 }
 
 /// What `item` requires directly, with the source of each pair.
-pub fn direct_requirements(item: &Item, table: &DependencyTable) -> Vec<(Item, DependencySource)> {
+pub(crate) fn direct_requirements(item: &Item, table: &DependencyTable) -> Vec<(Item, DependencySource)> {
     let mut out: Vec<(Item, DependencySource)> =
         table.requirements_of(item).iter().map(|e| (e.requires.clone(), e.source.clone())).collect();
     match item {
@@ -69,7 +69,7 @@ pub fn direct_requirements(item: &Item, table: &DependencyTable) -> Vec<(Item, D
 }
 
 /// The closure of `items` as a set (for costing alternatives).
-pub fn closure_set<'a>(items: impl IntoIterator<Item = &'a Item>, table: &DependencyTable) -> BTreeSet<Item> {
+pub(crate) fn closure_set<'a>(items: impl IntoIterator<Item = &'a Item>, table: &DependencyTable) -> BTreeSet<Item> {
     let mut seen: BTreeSet<Item> = BTreeSet::new();
     let mut queue: Vec<Item> = items.into_iter().cloned().collect();
     while let Some(item) = queue.pop() {
@@ -82,7 +82,7 @@ pub fn closure_set<'a>(items: impl IntoIterator<Item = &'a Item>, table: &Depend
 
 /// Adds every dependency of `grants`, each with a reason naming what pulled it in. Items are
 /// visited in order, so the reasons come out the same on every run.
-pub fn close(grants: &mut BTreeMap<Item, Vec<Reason>>, table: &DependencyTable) {
+pub(crate) fn close(grants: &mut BTreeMap<Item, Vec<Reason>>, table: &DependencyTable) {
     let mut queue: BTreeSet<Item> = grants.keys().cloned().collect();
     let mut done: BTreeSet<Item> = BTreeSet::new();
     while let Some(item) = queue.pop_first() {
@@ -104,7 +104,7 @@ pub fn close(grants: &mut BTreeMap<Item, Vec<Reason>>, table: &DependencyTable) 
 
 /// Fills in the `chain` of every dependency reason: the shortest path from the grant that
 /// required it back to a grant a requirement (or the command line) asked for.
-pub fn fill_chains(grants: &mut BTreeMap<Item, Vec<Reason>>) {
+pub(crate) fn fill_chains(grants: &mut BTreeMap<Item, Vec<Reason>>) {
     let by_name: BTreeMap<String, &Item> = grants.keys().map(|i| (i.to_string(), i)).collect();
     let origin = |item: &Item| -> Option<ChainLink> {
         grants.get(item)?.iter().find_map(|r| match r {

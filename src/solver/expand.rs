@@ -15,7 +15,7 @@ use super::warning::Warning;
 
 /// One requirement as it applies here: all of one alternative must be granted.
 #[derive(Debug, Clone)]
-pub struct Need {
+pub(crate) struct Need {
     pub quote: Quote,
     pub context: Context,
     pub alternatives: Vec<Alternative>,
@@ -302,7 +302,7 @@ impl Builder<'_> {
 }
 
 /// What applies to one selection: the needs, the catalog's notes (unmapped sentences) and warnings.
-pub struct Expansion {
+pub(crate) struct Expansion {
     pub needs: Vec<Need>,
     pub notes: Vec<Note>,
     pub warnings: Vec<Warning>,

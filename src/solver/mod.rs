@@ -27,10 +27,10 @@ use crate::metadata::OutputKind;
 use crate::platform::dependencies::DependencyTable;
 use crate::platform::licences;
 
-pub use choose::cost;
-pub use closure::direct_requirements;
+pub(crate) use choose::cost;
 pub use plan::{ChainLink, Choice, Chosen, Context, Note, NoteKind, NoteText, Plan, Reason};
-pub use selection::{Asked, FieldRequest, Given, NameOf, ObjectRequest, Resolved, Selection, SelectionError, resolve};
+pub(crate) use selection::resolve;
+pub use selection::{Asked, FieldRequest, Given, NameOf, ObjectRequest, Selection, SelectionError};
 pub use warning::Warning;
 
 /// Why a principal is left out of a profile (the note; the warning adds what to do).

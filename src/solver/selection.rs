@@ -137,7 +137,7 @@ pub struct Selection {
 
 /// A selection checked against its integration: features expanded, defaults filled in.
 #[derive(Debug, Clone)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub features: BTreeSet<String>,
     pub options: BTreeMap<String, String>,
     pub objects: Vec<ObjectRequest>,
@@ -247,7 +247,7 @@ fn list(values: &[String]) -> String {
 }
 
 /// Checks `selection` against `integration` and fills in defaults and implied features.
-pub fn resolve(integration: &Integration, selection: &Selection) -> Result<Resolved, SelectionError> {
+pub(crate) fn resolve(integration: &Integration, selection: &Selection) -> Result<Resolved, SelectionError> {
     let all_features: Vec<String> = integration.features.iter().map(|f| f.name.clone()).collect();
     let mut features = BTreeSet::new();
     for name in &selection.features {

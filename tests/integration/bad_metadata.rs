@@ -28,6 +28,10 @@ fn assert_refused(bad_name: &str, bad: &[u8], expected: &[&str]) {
     assert!(err.contains("nothing written"), "{err}");
     assert_eq!(std::fs::read(dir.path().join("Changeable.permissionset-meta.xml")).unwrap(), untouched);
     assert_eq!(std::fs::read(&path).unwrap(), bad);
+    // The changeable file's canonical text was staged beside it while reading; none is left.
+    let left: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(left.iter().all(|name| !name.ends_with(".tmp")), "{left:?}");
 }
 
 #[test]
