@@ -171,7 +171,7 @@ fn fields_follow_the_field_rules() {
 fn the_orgs_field_list_decides_for_the_objects_it_lists() {
     let list = crate::platform::field_export::parse(
         "fields.csv",
-        "EntityDefinition.QualifiedApiName,QualifiedApiName,IsPermissionable\nAccount,Rating,true\nAccount,Name,false\nAccount,Secret__c,false\n",
+        "EntityDefinition.QualifiedApiName,QualifiedApiName,IsPermissionable\nAccount,Rating,true\nAccount,Name,false\nAccount,Secret__c,false\nCampaign,NumberOfContacts,true\n",
     )
     .unwrap();
     let mut selection = select(&[], &[]);
@@ -277,4 +277,13 @@ fn catalog_notes_and_warnings_apply_under_their_conditions() {
     assert_eq!(notes(&with), [(NoteKind::NotMappable, "Write means Create.")]);
     assert_eq!(with.notes[0].message, NoteText::Words("no grant says it".into()));
     assert_eq!(with.warnings, [Warning::Catalog { message: "mind f".into() }]);
+}
+
+#[test]
+fn an_alternative_reads_as_what_it_grants() {
+    let body = "[[require]]\nsource = \"Nothing else.\"\nany-of = [{ fields = { \"Account.Rating\" = \"edit\" } }, { fields = { \"Account.Rating\" = \"read\" }, objects = { Contact = \"read\" } }]\n";
+    let plan = solved(body, &select(&[], &[])).unwrap();
+    let [choice] = plan.choices.as_slice() else { panic!("{:?}", plan.choices) };
+    let labels: Vec<Vec<&str>> = choice.alternatives.iter().map(|a| a.iter().map(String::as_str).collect()).collect();
+    assert_eq!(labels, [vec!["Edit Account.Rating"], vec!["Read Contact", "Read Account.Rating"]]);
 }
