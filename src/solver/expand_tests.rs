@@ -287,3 +287,12 @@ fn an_alternative_reads_as_what_it_grants() {
     let labels: Vec<Vec<&str>> = choice.alternatives.iter().map(|a| a.iter().map(String::as_str).collect()).collect();
     assert_eq!(labels, [vec!["Edit Account.Rating"], vec!["Read Contact", "Read Account.Rating"]]);
 }
+
+#[test]
+fn an_admins_request_that_only_yields_a_note_keeps_the_note() {
+    let mut selection = select(&[], &[]);
+    selection.objects = vec![ObjectRequest::parse("Note:read").unwrap()];
+    let plan = solved("", &selection).unwrap();
+    assert!(plan.grants.is_empty());
+    assert_eq!(notes(&plan), [(NoteKind::Implicit, "Read Note")]);
+}

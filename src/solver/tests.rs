@@ -340,3 +340,20 @@ fn a_condition_holds_when_a_named_feature_is_chosen_each_option_has_a_listed_val
     assert!(plan.grants.is_empty());
     assert!(plan.warnings.contains(&Warning::Catalog { message: "profiles only".into() }), "{:?}", plan.warnings);
 }
+
+#[test]
+fn the_verification_query_asks_for_every_user_permission_granted_and_nothing_else() {
+    let plan_of = |grants: &str| {
+        let t = integration(&format!("[[require]]\nsource = \"Nothing else.\"\n{grants}\n"));
+        solve(&t, &select(&[], &[]), &no_dependencies()).unwrap()
+    };
+    let plan = plan_of("user-permissions = [\"ViewSetup\", \"ApiEnabled\"]\nobjects = { Account = \"read\" }");
+    assert_eq!(plan.user_permissions().collect::<Vec<_>>(), ["ApiEnabled", "ViewSetup"]);
+    assert_eq!(
+        plan.verification_query().as_deref(),
+        Some("SELECT PermissionsApiEnabled, PermissionsViewSetup FROM UserPermissionAccess")
+    );
+    let objects_only = plan_of("objects = { Account = \"read\" }");
+    assert_eq!(objects_only.user_permissions().count(), 0);
+    assert_eq!(objects_only.verification_query(), None);
+}
