@@ -177,18 +177,22 @@ fn the_orgs_field_list_decides_for_the_objects_it_lists() {
     let mut selection = select(&[], &[]);
     selection.org_fields = Some(list);
     let body = requiring(
-        "fields = { \"account.rating\" = \"edit\", \"Account.Secret__c\" = \"read\", \"Contact.Email\" = \"read\" }",
+        "fields = { \"account.rating\" = \"edit\", \"Account.Secret__c\" = \"read\", \"Contact.Email\" = \"read\", \"Campaign.NumberOfContacts\" = \"edit\" }",
     );
     let plan = solved(&body, &selection).unwrap();
     assert_eq!(
         direct(&plan),
         [
             &Item::Field("Account.Rating".into(), FieldAccess::Edit),
-            &Item::Field("Contact.Email".into(), FieldAccess::Read)
+            &Item::Field("Campaign.NumberOfContacts".into(), FieldAccess::Read),
+            &Item::Field("Contact.Email".into(), FieldAccess::Read),
         ],
-        "the list's name and its verdict for Account; Contact is not in the list"
+        "the list's name and its verdict for Account; a field Admin holds read-only is still read; Contact is not in the list"
     );
-    assert_eq!(notes(&plan), [(NoteKind::AlwaysAccessible, "Account.Secret__c")]);
+    assert_eq!(
+        notes(&plan),
+        [(NoteKind::AlwaysAccessible, "Account.Secret__c"), (NoteKind::Reduced, "Campaign.NumberOfContacts")]
+    );
     assert!(plan.warnings.contains(&Warning::OrgFieldListMeaning));
 
     match solved(&requiring("fields = { \"Account.Ratings\" = \"read\" }"), &selection) {
