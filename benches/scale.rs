@@ -204,7 +204,7 @@ fn mb(bytes: u64) -> f64 {
 /// ratio to the floor's, peak RSS.
 fn row(what: &str, bytes: u64, (wall, cpu): (f64, f64), (floor_wall, floor_cpu): (f64, f64), kb: u64) {
     let rss = if kb == 0 { "—".to_string() } else { format!("{:.0} MB", kb as f64 / 1000.0) };
-    let cpu_ratio = if cpu > 0.0 { format!("{:.2}×", cpu / floor_cpu) } else { "—".into() };
+    let cpu_ratio = if cpu > 0.0 && floor_cpu > 0.0 { format!("{:.2}×", cpu / floor_cpu) } else { "—".into() };
     println!(
         "| {what} | {:.1} MB | {:.4} s | {:.2}× | {:.3} s | {cpu_ratio} | {rss} |",
         mb(bytes),
@@ -224,16 +224,31 @@ fn header(title: &str) {
     );
 }
 
-/// The same files with CRLF line ends: what `fmt` rewrites.
-fn write_crlf_copy(from: &Path, to: &Path) {
+/// A copy of the folder `from` at `to`, each metadata file's text changed by `change`.
+fn write_copy(from: &Path, to: &Path, change: impl Fn(String) -> String) {
     let _ = std::fs::remove_dir_all(to);
     for file in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()) {
         let target = to.join(file.path().strip_prefix(from).unwrap());
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         let text = std::fs::read_to_string(file.path()).unwrap();
-        let text = if file.path().extension().is_some_and(|e| e == "xml") { text.replace('\n', "\r\n") } else { text };
+        let text = if file.path().extension().is_some_and(|e| e == "xml") { change(text) } else { text };
         std::fs::write(target, text).unwrap();
     }
+}
+
+/// The same files with CRLF line ends: what `fmt` rewrites without a tree.
+fn write_crlf_copy(from: &Path, to: &Path) {
+    write_copy(from, to, |text| text.replace('\n', "\r\n"));
+}
+
+/// The same files out of order: each file's entries reversed (and so every group's), its line
+/// ends LF. What `fmt` rewrites when a file must be read, ordered and written in full.
+fn write_reordered_copy(from: &Path, to: &Path) {
+    write_copy(from, to, |text| {
+        let mut doc = sfperms::metadata::read::parse(&text).unwrap();
+        doc.children.reverse();
+        emit::render_as_is_fast(&doc)
+    });
 }
 
 /// fast-xml-parser from the npm registry in `dir`, or why not.
@@ -316,8 +331,14 @@ fn main() {
     let crlf = tmp.path().join("crlf");
     let rewrite = best(3, || write_crlf_copy(&org, &crlf), sfperms(), &["fmt", crlf.to_str().unwrap()]);
     assert_eq!(rewrite.code, 0, "fmt rewrites the CRLF copy");
-    run_row("`sfperms fmt` rewriting every file (a CRLF copy)", total, rewrite, floor_org);
+    run_row("`sfperms fmt` rewriting every file (a CRLF copy: line ends only)", total, rewrite, floor_org);
     assert!(std::fs::read(crlf.join(largest.strip_prefix(&org).unwrap())).unwrap() == std::fs::read(&largest).unwrap());
+    let reordered = tmp.path().join("reordered");
+    let rewrite = best(3, || write_reordered_copy(&org, &reordered), sfperms(), &["fmt", reordered.to_str().unwrap()]);
+    assert_eq!(rewrite.code, 0, "fmt rewrites the reordered copy");
+    run_row("`sfperms fmt` rewriting every file (a reordered copy: read, order, write)", total, rewrite, floor_org);
+    let back = std::fs::read(reordered.join(largest.strip_prefix(&org).unwrap())).unwrap();
+    assert!(back == std::fs::read(&largest).unwrap());
     match install_node_formatter(&tmp.path().join("node")) {
         Ok(modules) => {
             let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/node/format.js");
@@ -384,7 +405,7 @@ fn main() {
         std::hint::black_box(emit::render_as_is_fast(&doc));
     });
     row(
-        "the same with CRLF line ends: read, order and write (what `fmt` does per file)",
+        "the same with CRLF line ends: read, order and write (the full path of `fmt`, per file)",
         largest_bytes,
         timing,
         floor_one,
@@ -422,7 +443,9 @@ fn main() {
     );
 
     // Scaled inputs: each dimension at 1×, 10× and 100×.
-    header("Scaled inputs: one file each, canonical (`fmt --check`) and with CRLF line ends (`fmt`)");
+    header(
+        "Scaled inputs: one file each, canonical (`fmt --check`) and indented by two spaces (`fmt`: read, order, write)",
+    );
     for dimension in ["entries", "line length", "attributes", "depth"] {
         for scale in [1, 10, 100] {
             let dir = tmp.path().join(format!("scaled-{}-{scale}", dimension.replace(' ', "-")));
@@ -435,14 +458,19 @@ fn main() {
             let checked = best(3, || {}, sfperms(), &["fmt", "--check", file.to_str().unwrap()]);
             let refused = |run: &Run| if run.code == 0 { "" } else { " (refused)" };
             run_row(&format!("{dimension} {scale}×: `fmt --check`{}", refused(&checked)), bytes, checked, floor_file);
-            let crlf = dir.join("crlf");
-            std::fs::create_dir_all(&crlf).unwrap();
-            let target = crlf.join("Scaled.profile-meta.xml");
-            let crlf_text = text.replace('\n', "\r\n");
-            let rewritten =
-                best(3, || std::fs::write(&target, &crlf_text).unwrap(), sfperms(), &["fmt", target.to_str().unwrap()]);
+            let indented = dir.join("indented");
+            std::fs::create_dir_all(&indented).unwrap();
+            let target = indented.join("Scaled.profile-meta.xml");
+            // Not canonical however its line ends are read: the full path.
+            let indented_text = text.replace("    ", "  ");
+            let rewritten = best(
+                3,
+                || std::fs::write(&target, &indented_text).unwrap(),
+                sfperms(),
+                &["fmt", target.to_str().unwrap()],
+            );
             let what = format!("{dimension} {scale}×: `fmt`{}", refused(&rewritten));
-            run_row(&what, crlf_text.len() as u64, rewritten, floor_file);
+            run_row(&what, indented_text.len() as u64, rewritten, floor_file);
         }
     }
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();

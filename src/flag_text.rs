@@ -42,6 +42,14 @@ fn library_code_spells_no_flag_of_sfperms() {
 }
 
 #[test]
+fn every_text_left_is_still_there() {
+    let code: Vec<String> = library_files().into_iter().map(|(_, code)| code).collect();
+    for left in LEFT {
+        assert!(code.iter().any(|c| c.contains(left)), "`{left}` is gone: take it off LEFT");
+    }
+}
+
+#[test]
 fn a_flag_is_found_and_the_sf_cli_is_not() {
     let flags = ["object", "json"];
     assert!(spells_a_flag(r#"format!("--object {x}")"#, &flags));

@@ -176,13 +176,8 @@ fn audit_files(source: &Source) -> Result<(Vec<File>, Vec<String>)> {
 /// A file's document; a decomposed permission set's own file is read with its child files, as
 /// the sf CLI recomposes the set.
 fn read_whole(source: &Source, reader: &mut source::SourceReader, entry: &Entry) -> Result<Document, String> {
-    match set_folder::of_entry(source, entry, &entry.name).map_err(|e| e.to_string())? {
-        Some(folder) => {
-            let files = set_folder::read_all(&folder).map_err(|e| e.to_string())?;
-            Ok(set_folder::recompose(&folder, &files).map_err(|e| e.to_string())?.document)
-        }
-        None => reader.read(entry).and_then(|bytes| source::parse_entry(entry, &bytes)).map_err(|e| e.to_string()),
-    }
+    let read = set_folder::read_component(source, reader, entry, &entry.name).map_err(|e| e.to_string())?;
+    Ok(read.document)
 }
 
 /// The project file, if the current folder or one above has one (audit works without).
@@ -209,6 +204,7 @@ fn check_user<'a>(
         name: user.name.clone(),
         label: user.label.clone(),
         scope: ScopeArg::Full,
+        scope_given: false,
     };
     let (integration, plan) = request::plan(catalog, &request).with_context(who)?;
     let naming = super::request::naming(user.name.as_deref(), user.label.as_deref(), None);

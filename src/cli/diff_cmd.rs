@@ -14,10 +14,10 @@ use sfperms::emit;
 use sfperms::metadata::Document;
 use sfperms::metadata::FileKind;
 use sfperms::metadata::OutputKind;
-use sfperms::metadata::decomposed::{self, LayoutNote};
+use sfperms::metadata::decomposed;
 use sfperms::metadata::names::encode_file_name;
-use sfperms::project::set_folder::{self, SetFolder};
-use sfperms::project::source::{self, Entry, Origin, Source};
+use sfperms::project::set_folder::{self, ReadComponent, ReadComponentError};
+use sfperms::project::source::{Entry, Origin, Source};
 use sfperms::solver::Reason;
 
 use super::args::ScopeArg;
@@ -160,6 +160,12 @@ impl Report for Compared {
 pub(super) fn compare(catalog: &Catalog, request: &Request, args: &Comparison, source: &Source) -> Result<Compared> {
     let command = command_line(request, args);
     let (integration, plan) = request::plan(catalog, request)?;
+    request::refuse_label_of_profile(args.label.as_deref(), plan.output)?;
+    if args.scope_given && plan.output == OutputKind::PermissionSet {
+        bail!(
+            "--scope: a permission set is always compared whole (a deploy replaces the whole set), so --scope would do nothing: drop it (it chooses how a profile is compared)"
+        );
+    }
     let naming = request::naming(args.name.as_deref(), args.label.as_deref(), None);
     let component = emit::component(integration, &plan, naming).map_err(request::component_error)?;
     // A permission set deploy replaces the whole set, so it is always compared whole.
@@ -192,7 +198,7 @@ pub(super) fn compare(catalog: &Catalog, request: &Request, args: &Comparison, s
             }
         }
     };
-    let read = read_component(source, entry, kind, &component.name)?;
+    let read = read_component(source, entry, &component.name)?;
     if read.document.root != kind.root() {
         bail!("{}: the root element is <{}>, not <{}>", entry.display, read.document.root, kind.root());
     }
@@ -263,43 +269,12 @@ fn muted_in_groups(
     Ok((muting::muted(plan, generated, name, &views), warnings))
 }
 
-/// A component as read for comparison: one file, or a decomposed set's files recomposed.
-struct ReadComponent {
-    document: Document,
-    /// What people see: the file, or the set's folder.
-    display: String,
-    /// The decomposed set's folder, if it is one.
-    folder: Option<SetFolder>,
-    /// The file's bytes, or each of the set's files (relative to its folder) with theirs.
-    files: Vec<(String, Vec<u8>)>,
-    notes: Vec<LayoutNote>,
-}
-
-/// Reads `entry`; a permission set the sf CLI stores decomposed is read whole, as the CLI
-/// recomposes it (its own file plus every child file), in the layout its files and the project's
-/// `sfdx-project.json` say.
-fn read_component(source: &Source, entry: &Entry, kind: FileKind, name: &str) -> Result<ReadComponent> {
-    if kind == FileKind::PermissionSet
-        && let Some(folder) = set_folder::of_entry(source, entry, name)?
-    {
-        let files = set_folder::read_all(&folder)?;
-        let recomposed = set_folder::recompose(&folder, &files)?;
-        return Ok(ReadComponent {
-            document: recomposed.document,
-            display: folder.dir.display().to_string(),
-            folder: Some(folder),
-            files,
-            notes: recomposed.notes,
-        });
-    }
-    let bytes = source.reader()?.read(entry)?;
-    let document = source::parse_entry(entry, &bytes)?;
-    Ok(ReadComponent {
-        document,
-        display: entry.display.clone(),
-        folder: None,
-        files: vec![(entry.relative.clone(), bytes)],
-        notes: Vec::new(),
+/// A component read whole, its errors as the library's own types (for the JSON error's name).
+fn read_component(source: &Source, entry: &Entry, name: &str) -> Result<ReadComponent> {
+    let mut reader = source.reader()?;
+    set_folder::read_component(source, &mut reader, entry, name).map_err(|e| match e {
+        ReadComponentError::SetFolder(e) => e.into(),
+        ReadComponentError::Source(e) => e.into(),
     })
 }
 

@@ -43,7 +43,7 @@ impl Report for Explained<'_> {
             "integration": integration.id,
             "document": integration.document,
             "sources": integration.sources,
-            "plan": warnings::plan_json(plan),
+            "plan": super::plan_json::json(plan),
             "risky": risky(plan).iter().map(|(n, p)| json!({"name": n, "label": permissions::label(n), "risk": p.risk, "rank": p.rank, "why": p.why})).collect::<Vec<_>>(),
             "unverified": unverified.iter().map(|w| warnings::text(w)).collect::<Vec<_>>(),
             "other-warnings": other.iter().map(|w| warnings::text(w)).collect::<Vec<_>>(),

@@ -3,6 +3,8 @@
 
 use sfperms::solver::{Given, NameOf, SelectionError};
 
+use super::flags;
+
 /// A refused selection as the CLI prints it (`error: …`; `SelectionError` in `--json`).
 #[derive(Debug)]
 pub struct Refusal(pub SelectionError);
@@ -40,16 +42,16 @@ pub fn text(error: &SelectionError) -> String {
             let allowed = if options.is_empty() {
                 "; it takes no options".to_string()
             } else {
-                let flags: Vec<String> = options.iter().map(|o| format!("--{o}")).collect();
+                let flags: Vec<String> = options.iter().map(|o| flags::option_name(o)).collect();
                 format!("; its options are: {}", flags.join(", "))
             };
-            format!("`--{name}` is not an option of `{integration}`{allowed}")
+            format!("`{}` is not an option of `{integration}`{allowed}", flags::option_name(name))
         }
         SelectionError::BadOptionValue { option, value, hint, allowed } => {
-            format!("`--{option} {value}` is not allowed{hint}; use one of: {allowed}")
+            format!("`{}` is not allowed{hint}; use one of: {allowed}", flags::option(option, value))
         }
         SelectionError::MissingOption { integration, option, allowed } => {
-            format!("`{integration}` needs `--{option}`: one of {allowed}")
+            format!("`{integration}` needs `{}`: one of {allowed}", flags::option_name(option))
         }
         SelectionError::RuledOut { message, source_quote } => {
             format!("{message} (the vendor document: \"{source_quote}\")")
@@ -58,7 +60,7 @@ pub fn text(error: &SelectionError) -> String {
             let what = match what {
                 NameOf::Object => "object".to_string(),
                 NameOf::Field => "field".to_string(),
-                NameOf::Option(name) => format!("--{name}"),
+                NameOf::Option(name) => flags::option_name(name),
             };
             format!("`{value}` is not a valid {what} name: {why}")
         }

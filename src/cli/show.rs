@@ -203,7 +203,7 @@ fn connection_lines(integration: &Integration) -> Vec<String> {
 
 /// `--protocol custom --identity per-user`.
 fn condition_text(options: &std::collections::BTreeMap<String, Vec<String>>) -> String {
-    options.iter().map(|(k, v)| format!("--{k} {}", v.join("|"))).collect::<Vec<_>>().join(" ")
+    options.iter().map(|(k, v)| super::flags::option(k, &v.join("|"))).collect::<Vec<_>>().join(" ")
 }
 
 fn template_text(template: &Template) -> String {

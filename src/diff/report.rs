@@ -678,4 +678,17 @@ mod tests {
         assert_eq!(beyond.flags[0].effect, Effect::Excess);
         assert!(beyond.note.as_deref().is_some_and(|n| n.starts_with("high risk (rank ")), "{:?}", beyond.note);
     }
+
+    /// An absent grant flag and one set to false mean the same: a retrieved entry without
+    /// `allowCreate` where sfperms writes it `false` is no difference.
+    #[test]
+    fn an_absent_flag_is_the_same_as_false() {
+        let set = OutputKind::PermissionSet;
+        let generated = document(
+            set,
+            &[("objectPermissions", &[("allowCreate", "false"), ("allowRead", "true"), ("object", "Account")])],
+        );
+        let retrieved = document(set, &[("objectPermissions", &[("allowRead", "true"), ("object", "Account")])]);
+        assert_eq!(diff(&plan(set, &[]), &generated, &retrieved, Scope::Full), []);
+    }
 }

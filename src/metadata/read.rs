@@ -445,6 +445,16 @@ impl Prepared<'_> {
     pub fn parse(&self, namespace: Namespace) -> Result<Borrowed<'_>, ParseError> {
         build(&self.text, namespace)
     }
+
+    /// The text the tree is read from.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the text is the file's bytes as they are (no BOM skipped, no line end changed).
+    pub fn is_verbatim(&self, bytes: &[u8]) -> bool {
+        std::ptr::eq(self.text.as_ptr(), bytes.as_ptr()) && self.text.len() == bytes.len()
+    }
 }
 
 /// The bytes of a file, ready to be read: UTF-8 (with or without a BOM) only.

@@ -20,6 +20,12 @@ use crate::metadata::decomposed;
 /// The canonical text of a file, from its bytes (read into a tree that borrows from them).
 pub fn canonical_text(entry: &Entry, bytes: &[u8]) -> Result<String, SourceError> {
     let prepared = source::prepare_entry(entry, bytes)?;
+    // Only a BOM or the line ends (CRLF, CR) differ: when the text the reader reads is canonical,
+    // reading, ordering and writing it gives it back (what the streaming check's answer means),
+    // so it is the canonical text, with no tree built.
+    if !prepared.is_verbatim(bytes) && is_canonical(entry, prepared.text().as_bytes()) {
+        return Ok(prepared.text().to_string());
+    }
     let doc = source::parse_prepared(entry, &prepared)?;
     Ok(match entry.kind {
         Some(FileKind::PermissionSetPart) => emit::render_owned_fast(decomposed::part_form(doc)),

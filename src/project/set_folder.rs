@@ -1,14 +1,15 @@
 //! A decomposed permission set on disk: from the set's own file, its folder and layout (the files'
 //! shape, checked against the project's preset), its files read (with `source`'s size limit) and
-//! recomposed as the sf CLI does (`decomposed`). Nothing here writes or prints.
+//! recomposed as the sf CLI does (`decomposed`); and a component read whole, whichever way it is
+//! stored (`read_component`). Nothing here writes or prints.
 
 use std::path::{Path, PathBuf};
 
 use super::sfdx::{ProjectError, SfdxProject};
-use super::source::{Entry, MAX_FILE_BYTES, Origin, Source};
-use crate::metadata::FileKind;
-use crate::metadata::decomposed::{self, DecomposedError, Decomposition, PartFile, Recomposed};
+use super::source::{self, Entry, MAX_FILE_BYTES, Origin, Source, SourceError, SourceReader};
+use crate::metadata::decomposed::{self, DecomposedError, Decomposition, LayoutNote, PartFile, Recomposed};
 use crate::metadata::names::encode_file_name;
+use crate::metadata::{Document, FileKind};
 
 /// The folder of a decomposed set and the files in it.
 #[derive(Debug, Clone)]
@@ -110,4 +111,59 @@ pub fn recompose(folder: &SetFolder, files: &[(String, Vec<u8>)]) -> Result<Reco
         folder.layout,
         &parts,
     )?)
+}
+
+/// A component read whole: its one file, or a decomposed set's files recomposed as the sf CLI
+/// recomposes them.
+#[derive(Debug, Clone)]
+pub struct ReadComponent {
+    pub document: Document,
+    /// What people see: the file, or the set's folder.
+    pub display: String,
+    /// The decomposed set's folder, if it is one.
+    pub folder: Option<SetFolder>,
+    /// The file's bytes, or each of the set's files (relative to its folder) with theirs.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// What the recomposition found that the sf CLI would do unexpectedly.
+    pub notes: Vec<LayoutNote>,
+}
+
+/// Why a component could not be read whole.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadComponentError {
+    #[error(transparent)]
+    SetFolder(#[from] SetFolderError),
+    #[error(transparent)]
+    Source(#[from] SourceError),
+}
+
+/// Reads the component `entry` of `source` (named `name`) through `reader`: a permission set the
+/// sf CLI stores decomposed is read with every child file, in the layout its files and the
+/// project's `sfdx-project.json` say; anything else is its one file.
+pub fn read_component(
+    source: &Source,
+    reader: &mut SourceReader,
+    entry: &Entry,
+    name: &str,
+) -> Result<ReadComponent, ReadComponentError> {
+    if let Some(folder) = of_entry(source, entry, name)? {
+        let files = read_all(&folder)?;
+        let recomposed = recompose(&folder, &files)?;
+        return Ok(ReadComponent {
+            document: recomposed.document,
+            display: folder.dir.display().to_string(),
+            folder: Some(folder),
+            files,
+            notes: recomposed.notes,
+        });
+    }
+    let bytes = reader.read(entry)?;
+    let document = source::parse_entry(entry, &bytes)?;
+    Ok(ReadComponent {
+        document,
+        display: entry.display.clone(),
+        folder: None,
+        files: vec![(entry.relative.clone(), bytes)],
+        notes: Vec::new(),
+    })
 }

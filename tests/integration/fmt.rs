@@ -148,6 +148,38 @@ fn tool_mangled_files_come_back_byte_for_byte() {
     assert_eq!(run(&["fmt", "--check", d]).status.code(), Some(0));
 }
 
+/// A canonical file with only a BOM or other line ends (a Windows checkout) is read without a tree
+/// (its text as the reader reads it is already canonical) and comes back byte for byte, as the
+/// full path would write it.
+#[test]
+fn line_ends_and_a_bom_alone_come_back_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let originals = metadata_files(&carestone(), false);
+    let variants: [fn(&str) -> Vec<u8>; 3] = [
+        |t| t.replace('\n', "\r\n").into_bytes(),
+        |t| t.replace('\n', "\r").into_bytes(),
+        |t| format!("\u{feff}{t}").into_bytes(),
+    ];
+    let mut written = Vec::new();
+    for (i, original) in originals.iter().enumerate().filter(|(i, _)| i % 7 == 0) {
+        let text = std::fs::read_to_string(original).unwrap();
+        let variant = variants[i % 3](&text);
+        let full = sfperms::emit::render_fast(&parse_bytes(&variant).unwrap());
+        assert!(full.as_bytes() == text.as_bytes(), "{}: the full path gives the original", original.display());
+        let target = dir.path().join(format!("{i}-{}", original.file_name().unwrap().to_string_lossy()));
+        std::fs::write(&target, variant).unwrap();
+        written.push((original.clone(), target));
+    }
+    let d = dir.path().to_str().unwrap();
+    assert_eq!(stdout(&run(&["fmt", "--check", d])).lines().count(), written.len());
+    let n = written.len();
+    assert!(run(&["fmt", d]).status.success());
+    for (original, target) in &written {
+        assert!(std::fs::read(original).unwrap() == std::fs::read(target).unwrap(), "{}", target.display());
+    }
+    assert_eq!(run(&["fmt", "--check", d]).status.code(), Some(0), "{n} files");
+}
+
 /// Files `gen` writes into a folder pass `fmt --check` (every variant's XML is checked canonical
 /// in `snapshots.rs`).
 #[test]
