@@ -498,4 +498,14 @@ mod tests {
         assert_eq!(err.to_string(), format!("{}: no such file or folder", path.display()));
         assert_eq!(err.reason(), "no such file or folder");
     }
+
+    /// A stream (a zip entry) longer than the cap is refused, never cut to the cap; one of
+    /// exactly the cap is read whole.
+    #[test]
+    fn a_stream_over_the_cap_is_refused_not_cut() {
+        let path = Path::new("in.zip/entry.xml");
+        let err = read_capped(&b"<abcdef/>"[..], path, 4, 0).unwrap_err();
+        assert!(matches!(err, DiskError::TooLarge { size: 5, limit: 4, .. }), "{err:?}");
+        assert_eq!(read_capped(&b"<ab/>"[..], path, 5, 0).unwrap(), b"<ab/>");
+    }
 }
