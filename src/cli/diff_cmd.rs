@@ -225,14 +225,18 @@ pub(super) fn compare(
             }
         }
     };
-    let read = read_component(source, entry, &component.name)?;
-    if read.document.root != kind.root() {
-        bail!("{}: the root element is <{}>, not <{}>", entry.display, read.document.root, kind.root());
+    let ReadComponent { document: retrieved, display, folder, mut files, notes } =
+        read_component(source, entry, &component.name)?;
+    if retrieved.root != kind.root() {
+        bail!("{}: the root element is <{}>, not <{}>", entry.display, retrieved.root, kind.root());
     }
-    let mut changes = diff::diff(&plan, &component.document, &read.document, scope);
+    // Unless a patch is written, the file's bytes are done with once read, and its tree once
+    // compared.
+    if keep == Keep::Report {
+        files = Vec::new();
+    }
+    let mut changes = diff::diff(&plan, &component.document, &retrieved, scope);
     let set_changes = changes.len();
-    let ReadComponent { document: retrieved, display, folder, files, notes } = read;
-    // Unless a patch is written, the retrieved file is done with: its tree and bytes go now.
     let retrieved = (keep == Keep::Patch).then_some((retrieved, files));
     let mut warnings = super::warnings::texts(&plan);
     warnings.extend(notes.iter().map(ToString::to_string));
