@@ -1,11 +1,12 @@
 //! The clap definitions of every command and flag, and the integration options (`--sync`,
 //! `--mode`, …) that the catalog adds to `gen`, `explain` and `diff` at run time.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::builder::TypedValueParser;
+use clap::parser::ValueSource;
 use clap::{Arg, ArgMatches, Args, Parser, Subcommand, ValueEnum};
 use sfperms::catalog::Catalog;
 use sfperms::metadata::OutputKind;
@@ -459,6 +460,14 @@ pub fn with_integration_options(mut command: clap::Command, catalog: &Catalog) -
         });
     }
     command
+}
+
+/// The ids of the command's own flags given on the command line (not filled in by a default):
+/// what `config` needs to refuse a flag that would do nothing.
+pub fn given_flags(matches: &ArgMatches) -> BTreeSet<String> {
+    let Some((_, sub)) = matches.subcommand() else { return BTreeSet::new() };
+    let given = |id: &&clap::Id| sub.value_source(id.as_str()) == Some(ValueSource::CommandLine);
+    sub.ids().filter(given).map(ToString::to_string).collect()
 }
 
 /// The integration options given on the command line.

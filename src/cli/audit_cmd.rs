@@ -204,6 +204,7 @@ fn check_user<'a>(
         name: user.name.clone(),
         label: user.label.clone(),
         scope: ScopeArg::Full,
+        scope_given: false,
     };
     let (integration, plan) = request::plan(catalog, &request).with_context(who)?;
     let naming = super::request::naming(user.name.as_deref(), user.label.as_deref(), None);

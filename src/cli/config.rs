@@ -2,15 +2,17 @@
 //! (ripgrep's `HiArgs` is the model: clap's flags in, one checked value per command out). Here
 //! `--json` and `--format` become one `Format`, `--for` decides between one request and the
 //! users declared in sfperms.toml (`Who`), `gen`'s output flags become one `GenOutput`, and every
-//! combination of flags that cannot work is refused (exit 2) before a file is read or written:
-//! `--check` with nothing to compare, the request's flags without `--for`, `explain` without
-//! `--for`, a `--user-license` or `--group` name Salesforce would refuse. The commands run from
+//! combination of flags that cannot work or would do nothing is refused (exit 2) before a file is
+//! read or written: `--check` with nothing to compare, the request's and the file's flags without
+//! `--for`, `explain` without `--for`, a `--format` that `--json` overrides, `audit --top` with
+//! JSON, a `--user-license` or `--group` name Salesforce would refuse. The commands run from
 //! these values only.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
+use clap::ValueEnum;
 use clap_complete::Shell;
 use sfperms::metadata::names::check_api_name;
 use sfperms::platform::licences;
@@ -117,6 +119,9 @@ pub struct Comparison {
     pub name: Option<String>,
     pub label: Option<String>,
     pub scope: ScopeArg,
+    /// `--scope` was typed (not the default): refused for a permission set, where it would do
+    /// nothing. A declared user's comparison leaves it unset (the flag is for the profiles among them).
+    pub scope_given: bool,
 }
 
 /// `init`, checked: the user to declare, if the flags name one.
@@ -128,61 +133,138 @@ pub struct Init {
 }
 
 impl Run {
-    /// Checks the command line as clap parsed it; `options` are the integration options given.
-    pub fn new(cli: Cli, options: BTreeMap<String, String>) -> Result<Run> {
-        // `--json` wins over a command's `--format`.
-        let format = |asked: Format| if cli.json { Format::Json } else { asked };
+    /// Checks the command line as clap parsed it; `options` are the integration options given,
+    /// `given` the ids of the command's flags given on the command line (`args::given_flags`).
+    pub fn new(cli: Cli, options: BTreeMap<String, String>, given: &BTreeSet<String>) -> Result<Run> {
+        // `--json` is `--format json`; another --format given with it would do nothing.
+        let json = cli.json;
+        let format = |asked: Format, word: String| {
+            if json && given.contains("format") && asked != Format::Json {
+                bail!("--format {word} and --json: --json prints JSON, so --format would do nothing; drop one of them");
+            }
+            Ok(if json { Format::Json } else { asked })
+        };
+        let plain = if json { Format::Json } else { Format::Text };
         let (format, command) = match cli.command {
-            Command::List => (format(Format::Text), RunCommand::List),
-            Command::Show { id } => (format(Format::Text), RunCommand::Show { id }),
-            Command::Gen(args) => (format(Format::Text), RunCommand::Gen(Gen::new(args, options)?)),
+            Command::List => (plain, RunCommand::List),
+            Command::Show { id } => (plain, RunCommand::Show { id }),
+            Command::Gen(args) => (plain, RunCommand::Gen(Gen::new(args, options)?)),
             Command::Explain(args) => {
+                let format = format(args.format.into(), value_word(args.format))?;
                 let mut given = args.request;
                 let Some(integration) = given.integration.take() else {
                     bail!("say which integration with --for ID (`sfperms list` shows them)");
                 };
                 let request = Request { integration, args: given, options };
-                (format(args.format.into()), RunCommand::Explain(request))
+                (format, RunCommand::Explain(request))
             }
-            Command::Fmt(args) => (format(Format::Text), RunCommand::Fmt(args)),
-            Command::Diff(args) => (format(args.format.into()), RunCommand::Diff(Diff::new(args, options)?)),
-            Command::Audit(args) => (format(args.format.into()), RunCommand::Audit(args)),
-            Command::Init(args) => (format(Format::Text), RunCommand::Init(Init::new(args, options)?)),
-            Command::Completions { shell } => (format(Format::Text), RunCommand::Completions { shell }),
-            Command::Man { command } => (format(Format::Text), RunCommand::Man { command }),
+            Command::Fmt(args) => (plain, RunCommand::Fmt(args)),
+            Command::Diff(args) => (
+                format(args.format.into(), value_word(args.format))?,
+                RunCommand::Diff(Diff::new(args, options, given)?),
+            ),
+            Command::Audit(args) => {
+                let format = format(args.format.into(), value_word(args.format))?;
+                if format == Format::Json && given.contains("top") {
+                    bail!(
+                        "--top shortens the lists of the text and Markdown reports; the JSON report lists every risky grant, so --top would do nothing: drop it"
+                    );
+                }
+                (format, RunCommand::Audit(args))
+            }
+            Command::Init(args) => (plain, RunCommand::Init(Init::new(args, options)?)),
+            Command::Completions { shell } => (plain, RunCommand::Completions { shell }),
+            Command::Man { command } => (plain, RunCommand::Man { command }),
         };
         Ok(Run { format, command })
     }
 }
 
+/// A `--format` value as typed (`markdown`).
+fn value_word(value: impl ValueEnum) -> String {
+    value.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default()
+}
+
 impl Who {
-    /// One request with `--for`; without it, the declared users, which leaves the request's
-    /// flags no integration to go to (the users' tables hold them).
-    fn new(mut args: RequestArgs, options: BTreeMap<String, String>) -> Result<Who> {
+    /// One request with `--for`; without it, the declared users, whose `[[user]]` tables hold
+    /// their requests: a request flag given then would do nothing, so it is refused (`command`
+    /// names the command in the message; `more` are the command's own flags that a table holds,
+    /// `more_unkept` those it cannot hold).
+    fn new(
+        command: &str,
+        mut args: RequestArgs,
+        options: BTreeMap<String, String>,
+        more: &[(&'static str, bool)],
+        more_unkept: &[(&'static str, bool)],
+    ) -> Result<Who> {
         if let Some(integration) = args.integration.take() {
             return Ok(Who::One(Box::new(Request { integration, args, options })));
         }
-        let mut given: Vec<String> = options.keys().map(|k| super::flags::option_name(k)).collect();
-        for (flag, used) in [
-            ("--feature", !args.feature.is_empty()),
-            ("--object", !args.object.is_empty()),
-            ("--field", !args.field.is_empty()),
-            ("--as", args.output_kind.is_some()),
-            ("--dependencies", args.dependencies.is_some()),
-        ] {
-            if used {
-                given.push(flag.to_string());
-            }
-        }
-        if !given.is_empty() {
-            bail!(
-                "{} without --for: add --for ID, or put them in a `[[user]]` table of {}",
-                given.join(", "),
-                config::FILE_NAME
-            );
-        }
-        Ok(Who::Declared)
+        let mut kept = kept_request_flags(&args, &options);
+        kept.extend(given(more));
+        let mut unkept = given(&unkept_request_flags(&args));
+        unkept.extend(given(more_unkept));
+        refuse_without_for(command, &kept, &unkept)
     }
+}
+
+/// The flags of `list` that were given.
+fn given(list: &[(&'static str, bool)]) -> Vec<String> {
+    list.iter().filter(|(_, used)| *used).map(|(flag, _)| flag.to_string()).collect()
+}
+
+/// The request flags given that a `[[user]]` table holds under the same names: the integration
+/// options and `--feature`, `--object`, `--field`, `--as`, `--dependencies`.
+fn kept_request_flags(args: &RequestArgs, options: &BTreeMap<String, String>) -> Vec<String> {
+    let mut kept: Vec<String> = options.keys().map(|k| super::flags::option_name(k)).collect();
+    kept.extend(given(&[
+        ("--feature", !args.feature.is_empty()),
+        ("--object", !args.object.is_empty()),
+        ("--field", !args.field.is_empty()),
+        ("--as", args.output_kind.is_some()),
+        ("--dependencies", args.dependencies.is_some()),
+    ]));
+    kept
+}
+
+/// The request flags a `[[user]]` table cannot hold (nor `init` write), each with whether it was given.
+fn unkept_request_flags(args: &RequestArgs) -> [(&'static str, bool); 3] {
+    [
+        ("--fields", args.fields.is_some()),
+        ("--user-permission", !args.user_permission.is_empty()),
+        ("--integration-user", args.integration_user),
+    ]
+}
+
+/// Refuses the flags given to `gen` or `diff` without `--for`: `kept` a `[[user]]` table holds
+/// under the same name, `unkept` it cannot hold; with none, the run acts for the declared users.
+fn refuse_without_for(command: &str, kept: &[String], unkept: &[String]) -> Result<Who> {
+    if kept.is_empty() && unkept.is_empty() {
+        return Ok(Who::Declared);
+    }
+    let all: Vec<&str> = kept.iter().chain(unkept).map(String::as_str).collect();
+    let file = config::FILE_NAME;
+    let instead = match (kept.is_empty(), unkept.is_empty()) {
+        (false, true) => format!(
+            "add --for ID, or put {} in the users' `[[user]]` tables of {file} (the keys are the flags' names without `--`)",
+            kept.join(", ")
+        ),
+        (true, false) => format!(
+            "{file} cannot hold {}: add --for ID to run `sfperms {command}` for that one user",
+            unkept.join(", ")
+        ),
+        (false, false) => format!(
+            "add --for ID, or put {} in the users' `[[user]]` tables of {file} (the keys are the flags' names without `--`; {file} cannot hold {})",
+            kept.join(", "),
+            unkept.join(", ")
+        ),
+        (true, true) => unreachable!("returned above"),
+    };
+    bail!(
+        "{} without --for: `sfperms {command}` without --for acts for the users declared in {file}, so {} nothing; {instead}",
+        all.join(", "),
+        if all.len() == 1 { "it would do" } else { "they would do" }
+    )
 }
 
 impl Request {
@@ -210,7 +292,14 @@ fn new_profile_licence(name: &str) -> Result<&'static str> {
 
 impl Gen {
     fn new(args: GenArgs, options: BTreeMap<String, String>) -> Result<Gen> {
-        let who = Who::new(args.request, options)?;
+        // Without --for each user's table names its file (`--user-license` needs `--new-profile`).
+        let naming = [
+            ("--name", args.name.is_some()),
+            ("--label", args.label.is_some()),
+            ("--api-version", args.api_version.is_some()),
+            ("--new-profile", args.new_profile),
+        ];
+        let who = Who::new("gen", args.request, options, &naming, &[("--group", args.group.is_some())])?;
         let output = match (args.output_dir, args.zip) {
             (Some(dir), _) => {
                 let layout = match args.layout {
@@ -279,12 +368,16 @@ impl GenFile {
 }
 
 impl Diff {
-    fn new(args: DiffArgs, options: BTreeMap<String, String>) -> Result<Diff> {
-        let who = Who::new(args.request, options)?;
-        if matches!(who, Who::Declared) && (args.name.is_some() || args.label.is_some()) {
-            bail!("--name and --label without --for: put them in the users' `[[user]]` tables");
-        }
-        let comparison = Comparison { against: args.against, name: args.name, label: args.label, scope: args.scope };
+    fn new(args: DiffArgs, options: BTreeMap<String, String>, given: &BTreeSet<String>) -> Result<Diff> {
+        let naming = [("--name", args.name.is_some()), ("--label", args.label.is_some())];
+        let who = Who::new("diff", args.request, options, &naming, &[])?;
+        let comparison = Comparison {
+            against: args.against,
+            name: args.name,
+            label: args.label,
+            scope: args.scope,
+            scope_given: given.contains("scope") && matches!(who, Who::One(_)),
+        };
         Ok(Diff { who, comparison })
     }
 }
@@ -297,6 +390,7 @@ impl Comparison {
             name: user.name.clone(),
             label: user.label.clone(),
             scope: self.scope,
+            scope_given: false,
         }
     }
 }
@@ -304,14 +398,7 @@ impl Comparison {
 impl Init {
     fn new(args: InitArgs, options: BTreeMap<String, String>) -> Result<Init> {
         let r = &args.request;
-        let unkept: Vec<&str> = [
-            ("--fields", r.fields.is_some()),
-            ("--user-permission", !r.user_permission.is_empty()),
-            ("--integration-user", r.integration_user),
-        ]
-        .into_iter()
-        .filter_map(|(flag, given)| given.then_some(flag))
-        .collect();
+        let unkept = given(&unkept_request_flags(r));
         if !unkept.is_empty() {
             bail!(
                 "{} cannot be kept in {}: give it to `sfperms gen` on the command line",
@@ -319,8 +406,13 @@ impl Init {
                 config::FILE_NAME
             );
         }
-        if r.integration.is_none() && (!options.is_empty() || !r.feature.is_empty() || args.name.is_some()) {
-            bail!("options without --for: add --for ID to declare a user");
+        if r.integration.is_none() {
+            let mut described = kept_request_flags(r, &options);
+            described.extend(given(&[("--name", args.name.is_some()), ("--label", args.label.is_some())]));
+            if !described.is_empty() {
+                let they = if described.len() == 1 { "it describes" } else { "they describe" };
+                bail!("{} without --for: {they} a user; add --for ID to declare one", described.join(", "));
+            }
         }
         let mut given = args.request;
         let user = given.integration.take().map(|integration| Request { integration, args: given, options });

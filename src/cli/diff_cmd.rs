@@ -193,6 +193,12 @@ pub(super) fn compare(
 ) -> Result<Compared> {
     let command = command_line(request, args);
     let (integration, plan) = request::plan(catalog, request)?;
+    request::refuse_label_of_profile(args.label.as_deref(), plan.output)?;
+    if args.scope_given && plan.output == OutputKind::PermissionSet {
+        bail!(
+            "--scope: a permission set is always compared whole (a deploy replaces the whole set), so --scope would do nothing: drop it (it chooses how a profile is compared)"
+        );
+    }
     let naming = request::naming(args.name.as_deref(), args.label.as_deref(), None);
     let component = emit::component(integration, &plan, naming).map_err(request::component_error)?;
     // A permission set deploy replaces the whole set, so it is always compared whole.

@@ -95,9 +95,8 @@ pub fn run(catalog: &Catalog, generate: &Gen, format: Format) -> Result<u8> {
     let writing = &generate.file;
     let generated = prepare(catalog, writing, request)?;
     if format != Format::Json {
-        for warning in warnings::texts(&generated.plan) {
-            eprintln!("warning: {warning}");
-        }
+        let (warnings, note) = warnings::stderr_text(&generated.plan, None);
+        eprint!("{warnings}{note}");
     }
     write_files(&generated.files, writing.check)?;
     let report = GenReport { generated, check: writing.check };
@@ -114,6 +113,7 @@ pub(super) fn prepare<'a>(catalog: &'a Catalog, writing: &GenFile, request: &Req
     if writing.new_profile.is_some() && plan.output != OutputKind::Profile {
         bail!("--new-profile writes a profile: add --as profile");
     }
+    request::refuse_label_of_profile(writing.label.as_deref(), plan.output)?;
     let naming = request::naming(writing.name.as_deref(), writing.label.as_deref(), writing.new_profile);
     let component = emit::component(integration, &plan, naming).map_err(request::component_error)?;
     let api_version = api_version(writing, &plan)?;

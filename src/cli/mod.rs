@@ -99,8 +99,9 @@ fn run(argv: &[OsString], json: bool) -> Result<u8> {
     let cli = Cli::from_arg_matches(&matches)?;
     cli.color.install();
     let options = args::integration_options(&matches, &catalog);
+    let given = args::given_flags(&matches);
     // Every flag checked before any work; the commands run from the configuration only.
-    let run = config::Run::new(cli, options)?;
+    let run = config::Run::new(cli, options, &given)?;
     let format = run.format;
     match run.command {
         RunCommand::List => list::run(&catalog, format),

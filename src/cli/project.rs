@@ -70,8 +70,14 @@ pub fn generate(catalog: &Catalog, generate: &Gen, format: Format) -> Result<u8>
     gen_cmd::write_files(&all_files, generate.file.check)?;
     let report = ProjectGen { file: &file, generated, check: generate.file.check };
     if format != Format::Json {
-        for warning in &report.warnings() {
-            eprintln!("warning: {warning}");
+        // Every user's warnings, then every user's note.
+        let printed: Vec<(String, String)> =
+            report.generated.iter().map(|(user, g)| warnings::stderr_text(&g.plan, Some(&who(&file, user)))).collect();
+        for (warnings, _) in &printed {
+            eprint!("{warnings}");
+        }
+        for (_, note) in &printed {
+            eprint!("{note}");
         }
     }
     let status = render::print(&report, format)?;

@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use sfperms::catalog::{self, Catalog, Integration};
 use sfperms::emit::{ComponentError, Naming};
+use sfperms::metadata::OutputKind;
 use sfperms::platform::dependencies::DependencyTable;
 use sfperms::platform::{dependency_export, field_export};
 use sfperms::solver::{self, FieldRequest, ObjectRequest, Plan, Selection};
@@ -81,6 +82,17 @@ pub fn plan<'a>(catalog: &'a Catalog, request: &Request) -> Result<(&'a Integrat
 /// The admin's naming of the component, its description naming options by their flags.
 pub fn naming<'a>(name: Option<&'a str>, label: Option<&'a str>, new_profile: Option<&'a str>) -> Naming<'a> {
     Naming { name, label, new_profile, option_words: super::flags::option }
+}
+
+/// A label given for a profile would do nothing: Profile metadata has no `label` element (the
+/// Metadata API v66 schema in tests/fixtures), so it is refused.
+pub fn refuse_label_of_profile(label: Option<&str>, output: OutputKind) -> Result<()> {
+    if label.is_some() && output == OutputKind::Profile {
+        bail!(
+            "--label (or `label` in sfperms.toml): a profile has no label, only a name (Profile metadata has no label element), so it would do nothing: drop it, or generate a permission set with --as permission-set"
+        );
+    }
+    Ok(())
 }
 
 /// A name or label the component cannot have, as the flag that gave it.

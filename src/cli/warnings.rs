@@ -1,5 +1,8 @@
 //! The words of the solver's typed warnings, flag names included: the library says what is wrong
-//! and which input would settle it; the CLI says which flag that is.
+//! and which input would settle it; the CLI says which flag that is. On stderr the warnings about
+//! the admin's input print as `warning:` lines and the unverified object rules (objects whose
+//! access follows other records) as one `note:` block after them (`stderr_text`); `--json` lists
+//! every warning alike (`texts`).
 
 use sfperms::platform::{connected_apps, permissions};
 use sfperms::solver::{NoteText, Plan, Warning};
@@ -13,6 +16,44 @@ pub fn text(warning: &Warning) -> String {
 /// Every warning of `plan`, as printed.
 pub fn texts(plan: &Plan) -> Vec<String> {
     plan.warnings.iter().map(text).collect()
+}
+
+/// Whether `warning` only reports an unverified rule about an object that takes no object
+/// permission (its access follows other records): nothing is wrong with the admin's input, so on
+/// stderr it joins the grouped note rather than a `warning:` line.
+fn follows_other_records(warning: &Warning) -> bool {
+    matches!(warning, Warning::UnverifiedObjectRule { .. })
+}
+
+/// What `gen` prints on stderr for `plan`: each warning about the input as a `warning: …` line,
+/// then the unverified object rules as one `note:` block, one object per indented line. `who`
+/// (`the `planhat` user (sfperms.toml:2)`) starts each warning and the note when several users'
+/// warnings print together. `(warnings, note)`: either may be empty.
+pub fn stderr_text(plan: &Plan, who: Option<&str>) -> (String, String) {
+    let prefix = who.map(|w| format!("{w}: ")).unwrap_or_default();
+    let (objects, others): (Vec<&Warning>, Vec<&Warning>) =
+        plan.warnings.iter().partition(|w| follows_other_records(w));
+    let mut warnings = String::new();
+    for warning in others {
+        warnings.push_str(&format!("warning: {prefix}{}\n", text(warning)));
+    }
+    let mut note = String::new();
+    if !objects.is_empty() {
+        note.push_str(&format!(
+            "note: {prefix}no object permission for these objects, as access to them follows other records (UNVERIFIED: no primary source found for these rules; `sfperms explain` shows each):\n"
+        ));
+        for warning in objects {
+            if let Warning::UnverifiedObjectRule { object, explanation } = warning {
+                note.push_str(&format!("  {}\n", object_rule(object, explanation)));
+            }
+        }
+    }
+    (warnings, note)
+}
+
+/// `ContentNote: enhanced notes are files: …`: an object and the rule its access follows.
+fn object_rule(object: &str, explanation: &str) -> String {
+    format!("{object}: {explanation}")
 }
 
 /// What a note says, as printed (`explain`, the notes' `message` in `--json`).
@@ -39,7 +80,7 @@ pub fn body(warning: &Warning) -> String {
         }
         Warning::MetadataTypeReadOnly { subject, why } => format!("{subject}: granted as read access: {why}"),
         Warning::UnverifiedObjectRule { object, explanation } => {
-            format!("{object}: {explanation} (no primary source found)")
+            format!("{} (no primary source found)", object_rule(object, explanation))
         }
         Warning::NotGranted { subject, why } => format!("not granted: {subject}: {why}"),
         Warning::UnknownStandardObject { object, known } => format!(

@@ -75,15 +75,17 @@ pub const JETSTREAM_DEPLOY_WARNINGS: &str = concat!(
     "warning: deploying Apex classes and triggers takes AuthorApex (Author Apex) (source: Salesforce Help, \"Define Apex Classes\": \"To define, edit, delete, set security, and set version settings for Apex classes: Author Apex\" (help.salesforce.com, code_define_package.htm); Metadata API Developer Guide, \"Metadata API Edit Access\": a deploying user also needs the \"Permission that enables use of the feature supported by the metadata that they want to modify\" (developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_metadata_perm.htm)); the vendor's page implies it (\"Deploy and Compare Metadata\") without asking for it, so sfperms does not grant it: add --user-permission AuthorApex if this user will do that\n",
 );
 
-/// What `gen --for planhat` prints on stderr, whatever the sync direction.
+/// What `gen --for planhat` prints on stderr, whatever the sync direction: the warnings about the
+/// input, then the objects whose access follows other records as one note.
 pub const PLANHAT_WARNINGS: &str = concat!(
-    "warning: UNVERIFIED: ContentDocumentLink: file links follow the linked record: access to the record gives access to its links (no primary source found)\n",
-    "warning: UNVERIFIED: ContentNote: enhanced notes are files: access follows the records they are shared with (ContentDocumentLink) (no primary source found)\n",
-    "warning: UNVERIFIED: Note: notes follow their parent record: access to the parent record gives access to its notes (no primary source found)\n",
-    "warning: UNVERIFIED: Profile: profiles are not an object permission; their names are readable through the API by users who can see user records (no primary source found)\n",
     "warning: field Account.{account-filter-field}: not granted: give --account-filter-field to grant it\n",
     "warning: field Contact.{contact-filter-field}: not granted: give --contact-filter-field to grant it\n",
     "warning: connected app: since September 2025 an uninstalled app is blocked: install the app (Setup > Connected Apps OAuth Usage > Install), set its Permitted Users to \"Admin approved users are pre-authorized\", and add this permission set (or profile) to the app's Permission Sets (or Profiles); this file cannot hold that (see `sfperms explain`)\n",
+    "note: no object permission for these objects, as access to them follows other records (UNVERIFIED: no primary source found for these rules; `sfperms explain` shows each):\n",
+    "  ContentDocumentLink: file links follow the linked record: access to the record gives access to its links\n",
+    "  ContentNote: enhanced notes are files: access follows the records they are shared with (ContentDocumentLink)\n",
+    "  Note: notes follow their parent record: access to the parent record gives access to its notes\n",
+    "  Profile: profiles are not an object permission; their names are readable through the API by users who can see user records\n",
 );
 
 /// Runs `sfperms args…`, asserts exit 0 and an empty stderr, returns stdout. A run that is meant to

@@ -51,6 +51,16 @@ fn every_command_succeeds_in_the_envelope() {
     let warnings = doc["warnings"].as_array().unwrap();
     assert!(warnings.iter().any(|w| w.as_str().unwrap().contains("ViewAllData also requires")), "{warnings:?}");
 
+    // JSON lists every warning alike: the objects the text groups in a note keep their own entry.
+    let (code, doc) = envelope(&["gen", "--for", "planhat", "--sync", "receive-only", "--json"]);
+    assert_eq!(code, 0);
+    let warnings: Vec<&str> = doc["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert_eq!(warnings.len(), 7, "{warnings:?}");
+    assert!(
+        warnings.contains(&"UNVERIFIED: Note: notes follow their parent record: access to the parent record gives access to its notes (no primary source found)"),
+        "{warnings:?}"
+    );
+
     let (code, doc) = envelope(&["explain", "--for", "jetstream", "--feature", "deploy", "--json"]);
     assert_eq!(code, 0);
     assert!(doc["result"]["verification-query"].as_str().unwrap().contains("UserPermissionAccess"));

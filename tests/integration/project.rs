@@ -49,6 +49,19 @@ fn one_gen_writes_every_user_then_check_and_diff_agree() {
         assert!(stderr(&output).contains(&format!("created: {file}")), "{file}: {}", stderr(&output));
         crate::common::assert_file_schema_valid(&dir.path().join(file), file);
     }
+    // The users' warnings first, then each user's objects whose access follows other records as
+    // one note naming the user, then what was written.
+    let (warnings, note) =
+        crate::common::PLANHAT_WARNINGS.split_at(crate::common::PLANHAT_WARNINGS.find("note: ").unwrap());
+    let note = note.replacen("note: ", "note: the `planhat` user (sfperms.toml:3): ", 1);
+    let err = stderr(&output);
+    let (printed_warnings, rest) = err.split_at(err.find("note: ").expect("a note"));
+    assert!(rest.starts_with(&format!("{note}created: ")), "{err}");
+    assert_eq!(printed_warnings.lines().filter(|l| !l.starts_with("warning: ")).count(), 0, "{err}");
+    for line in warnings.lines() {
+        let line = line.replacen("warning: ", "warning: the `planhat` user (sfperms.toml:3): ", 1);
+        assert!(printed_warnings.contains(&line), "{line}\n{err}");
+    }
     let check = run_in(dir.path(), &["gen", "--check"]);
     assert_eq!(code(&check), 0, "{}", stdout(&check));
     assert!(stderr(&check).ends_with("3 users checked (sfperms.toml), 0 would change\n"), "{}", stderr(&check));
@@ -159,7 +172,7 @@ fn bad_project_files_name_line_key_and_a_fix() {
     let output = run_in(dir.path(), &["gen", "--sync", "two-way"]);
     assert_eq!(
         stderr(&output),
-        "error: --sync without --for: add --for ID, or put them in a `[[user]]` table of sfperms.toml\n"
+        "error: --sync without --for: `sfperms gen` without --for acts for the users declared in sfperms.toml, so it would do nothing; add --for ID, or put --sync in the users' `[[user]]` tables of sfperms.toml (the keys are the flags' names without `--`)\n"
     );
     let empty = tempfile::tempdir().unwrap();
     let output = run_in(empty.path(), &["diff", "--against", "."]);
@@ -206,4 +219,147 @@ fn init_writes_a_file_gen_reads() {
         stderr(&output),
         "error: sfperms.toml:1: declares no integration user: add a `[[user]]` table with `for = \"ID\"` (see `sfperms init`)\n"
     );
+}
+
+/// Every file under `dir` with its bytes: what a refused run must leave as it was.
+fn tree(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Runs each command line in `dir` and asserts it is refused (exit 2) with exactly its stderr,
+/// nothing on stdout, and every file of `dir` as it was.
+fn assert_all_refused<S: AsRef<str>>(dir: &std::path::Path, cases: &[(&[&str], S)]) {
+    let before = tree(dir);
+    for (args, expected) in cases {
+        let output = run_in(dir, args);
+        assert_eq!(code(&output), 2, "{args:?}");
+        assert_eq!(stderr(&output), expected.as_ref(), "{args:?}");
+        assert_eq!(stdout(&output), "", "{args:?}");
+    }
+    assert!(tree(dir) == before, "a refused run changed the project");
+}
+
+#[test]
+fn flags_that_would_do_nothing_without_for_are_refused_and_nothing_is_written() {
+    let dir = project();
+    let declared = "`sfperms gen` without --for acts for the users declared in sfperms.toml";
+    let keys = "the keys are the flags' names without `--`";
+    let cases: [(&[&str], String); 7] = [
+        (
+            &["gen", "--user-permission", "ApiEnabled"],
+            format!(
+                "error: --user-permission without --for: {declared}, so it would do nothing; sfperms.toml cannot hold --user-permission: add --for ID to run `sfperms gen` for that one user\n"
+            ),
+        ),
+        (
+            &["gen", "--integration-user", "--fields", "fields.csv"],
+            format!(
+                "error: --fields, --integration-user without --for: {declared}, so they would do nothing; sfperms.toml cannot hold --fields, --integration-user: add --for ID to run `sfperms gen` for that one user\n"
+            ),
+        ),
+        (
+            &["gen", "--new-profile"],
+            format!(
+                "error: --new-profile without --for: {declared}, so it would do nothing; add --for ID, or put --new-profile in the users' `[[user]]` tables of sfperms.toml ({keys})\n"
+            ),
+        ),
+        (
+            &["gen", "--name", "X", "--label", "Y", "--api-version", "60.0"],
+            format!(
+                "error: --name, --label, --api-version without --for: {declared}, so they would do nothing; add --for ID, or put --name, --label, --api-version in the users' `[[user]]` tables of sfperms.toml ({keys})\n"
+            ),
+        ),
+        (
+            &["gen", "--sync", "two-way", "--output-dir", "out", "--group", "G", "--user-permission", "ApiEnabled"],
+            format!(
+                "error: --sync, --user-permission, --group without --for: {declared}, so they would do nothing; add --for ID, or put --sync in the users' `[[user]]` tables of sfperms.toml ({keys}; sfperms.toml cannot hold --user-permission, --group)\n"
+            ),
+        ),
+        (
+            &["diff", "--against", ".", "--integration-user", "--label", "Y"],
+            "error: --label, --integration-user without --for: `sfperms diff` without --for acts for the users declared in sfperms.toml, so they would do nothing; add --for ID, or put --label in the users' `[[user]]` tables of sfperms.toml (the keys are the flags' names without `--`; sfperms.toml cannot hold --integration-user)\n".to_string(),
+        ),
+        (
+            &["init", "--object", "Account:read", "--label", "Y"],
+            "error: --object, --label without --for: they describe a user; add --for ID to declare one\n".to_string(),
+        ),
+    ];
+    assert_all_refused(dir.path(), &cases);
+}
+
+#[test]
+fn a_format_or_top_that_json_would_override_is_refused() {
+    let dir = project();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--json", "diff", "--against", ".", "--format", "markdown"],
+            "--format markdown and --json: --json prints JSON, so --format would do nothing; drop one of them",
+        ),
+        (
+            &["explain", "--for", "planhat", "--format", "text", "--json"],
+            "--format text and --json: --json prints JSON, so --format would do nothing; drop one of them",
+        ),
+        (
+            &["audit", ".", "--json", "--top", "3"],
+            "--top shortens the lists of the text and Markdown reports; the JSON report lists every risky grant, so --top would do nothing: drop it",
+        ),
+        (
+            &["audit", ".", "--format", "json", "--top", "3"],
+            "--top shortens the lists of the text and Markdown reports; the JSON report lists every risky grant, so --top would do nothing: drop it",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = run_in(dir.path(), args);
+        assert_eq!(code(&output), 2, "{args:?}");
+        if args.contains(&"--json") || args.windows(2).any(|w| w == ["--format", "json"]) {
+            // The sf CLI's error envelope, on stdout.
+            let envelope: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+            assert_eq!(envelope["message"], message, "{args:?}");
+            assert_eq!(stderr(&output), "", "{args:?}");
+        } else {
+            assert_eq!(stderr(&output), format!("error: {message}\n"), "{args:?}");
+            assert_eq!(stdout(&output), "", "{args:?}");
+        }
+    }
+    // `--json` with `--format json`, or with no --format, is one request.
+    for args in [&["--json", "audit", ".", "--format", "json"][..], &["--json", "audit", "."]] {
+        let output = run_in(dir.path(), args);
+        assert_ne!(code(&output), 2, "{args:?}: {}", stdout(&output));
+    }
+}
+
+#[test]
+fn a_label_for_a_profile_or_a_scope_for_a_permission_set_is_refused() {
+    let dir = project();
+    let label = "error: --label (or `label` in sfperms.toml): a profile has no label, only a name (Profile metadata has no label element), so it would do nothing: drop it, or generate a permission set with --as permission-set\n";
+    let scope = "error: --scope: a permission set is always compared whole (a deploy replaces the whole set), so --scope would do nothing: drop it (it chooses how a profile is compared)\n";
+    let cases: [(&[&str], &str); 4] = [
+        (&["gen", "--for", "planhat", "--sync", "receive-only", "--label", "Planhat", "--output-dir", "."], label),
+        (&["diff", "--for", "planhat", "--sync", "receive-only", "--label", "Planhat", "--against", "."], label),
+        (&["diff", "--for", "jetstream", "--feature", "deploy", "--against", ".", "--scope", "full"], scope),
+        (&["diff", "--for", "jetstream", "--feature", "deploy", "--against", ".", "--scope", "fragment"], scope),
+    ];
+    assert_all_refused(dir.path(), &cases);
+    // A label for a permission set, a scope for a profile: used, so accepted.
+    let set = run_in(dir.path(), &["gen", "--for", "jetstream", "--feature", "deploy", "--label", "Jetstream CI"]);
+    assert_eq!(code(&set), 0, "{}", stderr(&set));
+    assert!(stdout(&set).contains("<label>Jetstream CI</label>"));
+    let profile = run_in(
+        dir.path(),
+        &["diff", "--for", "planhat", "--sync", "receive-only", "--name", "Admin", "--against", ".", "--scope", "full"],
+    );
+    assert_ne!(code(&profile), 2, "{}", stderr(&profile));
 }
