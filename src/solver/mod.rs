@@ -11,7 +11,11 @@ mod selection;
 mod warning;
 
 #[cfg(test)]
+mod expand_tests;
+#[cfg(test)]
 mod properties;
+#[cfg(test)]
+mod selection_tests;
 #[cfg(test)]
 mod tests;
 

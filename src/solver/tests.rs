@@ -12,7 +12,7 @@ use super::{ChainLink, Chosen, Context, NoteKind, NoteText, Reason, Selection, W
 const DOCUMENT: &str = "Deploy needs Modify Metadata. Callers need the principal. The log object needs Read. \
     Write means Create. Nothing else.";
 
-fn integration(body: &str) -> Integration {
+pub(super) fn integration(body: &str) -> Integration {
     let documents = BTreeMap::from([("doc.txt".to_string(), DOCUMENT.to_string())]);
     let text = format!(
         "id = \"t\"\nname = \"T\"\nsummary = \"s\"\ndocument = \"doc.txt\"\ntitle = \"T\"\ndefault-name = \"T\"\ndefault-label = \"T\"\n{body}"
@@ -20,7 +20,7 @@ fn integration(body: &str) -> Integration {
     catalog::parse_integration(&text, &documents).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
-fn select(features: &[&str], options: &[(&str, &str)]) -> Selection {
+pub(super) fn select(features: &[&str], options: &[(&str, &str)]) -> Selection {
     Selection {
         features: features.iter().map(|f| f.to_string()).collect(),
         options: options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
@@ -178,4 +178,182 @@ fn connection_keys_are_parsed_and_their_quotes_checked_with_the_line() {
     let errors = catalog::parse_integration(&typo, &documents).unwrap_err();
     assert!(errors[0].message.contains("unknown field `label`"), "{errors:?}");
     assert_eq!(errors[0].line, 10, "{errors:?}");
+}
+
+/// No dependencies at all: a grant costs its own rank (`privilege.tsv`) and pulls nothing in.
+fn no_dependencies() -> DependencyTable {
+    DependencyTable::empty("none (a test)")
+}
+
+#[test]
+fn a_choice_is_recorded_only_where_the_vendor_offers_alternatives_and_marks_the_one_taken() {
+    let t = integration(
+        "[[require]]\nsource = \"Deploy needs Modify Metadata.\"\nany-of = [{ user-permissions = [\"ModifyAllData\"] }, { user-permissions = [\"ViewSetup\"] }]\n\n[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ApiEnabled\"]\n",
+    );
+    let plan = solve(&t, &select(&[], &[]), &no_dependencies()).unwrap();
+    let [choice] = plan.choices.as_slice() else { panic!("one choice: {:?}", plan.choices) };
+    assert_eq!(choice.alternatives, [vec!["ModifyAllData".to_string()], vec!["ViewSetup".to_string()]]);
+    assert_eq!(choice.chosen, 1, "the least privileged alternative");
+    assert_eq!(choice.quote.0, ["Deploy needs Modify Metadata."]);
+    assert_eq!(choice.why, "ModifyAllData adds privilege 100 (not chosen); ViewSetup adds privilege 20 (chosen)");
+    assert!(plan.has(&Item::UserPermission("ViewSetup".into())));
+    assert!(!plan.has(&Item::UserPermission("ModifyAllData".into())));
+}
+
+#[test]
+fn a_licence_bound_dependency_is_warned_about_not_granted_unless_granted_anyway() {
+    let warned = |plan: &super::Plan| -> Vec<Item> {
+        plan.warnings
+            .iter()
+            .filter_map(|w| match w {
+                Warning::LicenceBound { item, requires, licence } => {
+                    assert_eq!(item, &Item::UserPermission("ViewAllData".into()));
+                    assert_eq!(licence, "Event Monitoring (Salesforce Shield)");
+                    Some(requires.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let t = integration("[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ViewAllData\"]\n");
+    let plan = solve(&t, &select(&[], &[]), DependencyTable::builtin()).unwrap();
+    assert!(!plan.has(&Item::UserPermission("ViewDataLeakageEvents".into())));
+    let both =
+        [Item::UserPermission("ViewDataLeakageEvents".into()), Item::UserPermission("ViewPlatformEvents".into())];
+    assert_eq!(warned(&plan), both);
+
+    let t = integration(
+        "[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ViewAllData\", \"ViewDataLeakageEvents\"]\n",
+    );
+    let plan = solve(&t, &select(&[], &[]), DependencyTable::builtin()).unwrap();
+    assert_eq!(warned(&plan), [Item::UserPermission("ViewPlatformEvents".into())]);
+}
+
+#[test]
+fn a_permission_only_an_org_export_names_is_granted_and_warned_about_with_its_rows() {
+    let mut table = DependencyTable::empty("org export deps.csv");
+    let row = |line| crate::platform::dependencies::DependencySource::OrgExport { file: "deps.csv".into(), line };
+    let up = |name: &str| Item::UserPermission(name.into());
+    table.add(up("ApiEnabled"), up("BrandNewPermission"), row(2));
+    table.add(up("ApiEnabled"), up("ViewSetup"), row(3));
+    let t = integration("[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ApiEnabled\"]\n");
+    let plan = solve(&t, &select(&[], &[]), &table).unwrap();
+    assert!(plan.has(&up("BrandNewPermission")) && plan.has(&up("ViewSetup")));
+    let unknown: Vec<&Warning> =
+        plan.warnings.iter().filter(|w| matches!(w, Warning::UnknownUserPermission { .. })).collect();
+    assert_eq!(unknown, [&Warning::UnknownUserPermission { name: "BrandNewPermission".into(), from: vec![row(2)] }]);
+}
+
+#[test]
+fn a_platform_need_the_vendor_implies_is_warned_about_until_its_permission_is_granted() {
+    let need = "[[platform-need]]\nneed = \"deploys-apex\"\nsource = \"Deploy needs Modify Metadata.\"\n\n";
+    let t = integration(&format!(
+        "{need}[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ModifyMetadata\"]\n"
+    ));
+    let plan = solve(&t, &select(&[], &[]), &no_dependencies()).unwrap();
+    let advice = crate::platform::needs::PlatformAdvice::DeploysApex;
+    let quote = crate::catalog::Quote(vec!["Deploy needs Modify Metadata.".into()]);
+    assert_eq!(plan.warnings, [Warning::PlatformNeedNotGranted { advice, quote }]);
+    assert!(!plan.has(&Item::UserPermission("AuthorApex".into())), "advice, not a grant");
+
+    let granted = integration(&format!(
+        "{need}[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ModifyMetadata\", \"AuthorApex\"]\n"
+    ));
+    let plan = solve(&granted, &select(&[], &[]), &no_dependencies()).unwrap();
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+}
+
+#[test]
+fn an_integration_user_is_told_what_sfperms_cannot_confirm_about_the_licence() {
+    let licence = crate::platform::licences::INTEGRATION_PERMISSION_SET_LICENCE;
+    let mut asked = select(&[], &[]);
+    asked.integration_user = true;
+    let t =
+        integration("[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ApiEnabled\", \"ViewSetup\"]\n");
+    let plan = solve(&t, &asked, &no_dependencies()).unwrap();
+    assert_eq!(plan.licence.as_deref(), Some(licence));
+    assert_eq!(
+        plan.warnings,
+        [
+            Warning::IntegrationLicenceUnknown { vendor: "T".into() },
+            Warning::IntegrationLicenceAllows { licence, permissions: vec!["ViewSetup".into()] },
+        ],
+        "API Enabled is what the licence is for; every other user permission is unconfirmed"
+    );
+
+    let only_api = integration(
+        "[integration-licence]\naccepts = true\nsource = \"Nothing else.\"\n\n[[require]]\nsource = \"Nothing else.\"\nuser-permissions = [\"ApiEnabled\"]\n",
+    );
+    let plan = solve(&only_api, &asked, &no_dependencies()).unwrap();
+    assert!(plan.warnings.is_empty(), "the vendor accepts the licence: {:?}", plan.warnings);
+    let plan = solve(&only_api, &select(&[], &[]), &no_dependencies()).unwrap();
+    assert_eq!(plan.licence, None);
+}
+
+#[test]
+fn notes_saying_the_same_thing_from_the_same_quote_become_one_naming_each_subject_once() {
+    let quote = |q: &str| Some(crate::catalog::Quote(vec![q.into()]));
+    let note = |kind: NoteKind, subject: &str, message: &str, from: &str| super::Note {
+        kind,
+        subject: subject.into(),
+        message: NoteText::Words(message.into()),
+        quote: quote(from),
+    };
+    let merged = super::merge_notes(vec![
+        note(NoteKind::Implicit, "Read Note", "follows its parent", "q1"),
+        note(NoteKind::Implicit, "Edit Note", "follows its parent", "q1"),
+        note(NoteKind::Implicit, "Read Note", "follows its parent", "q1"),
+        note(NoteKind::Implicit, "Delete Note", "follows its parent", "q2"),
+        note(NoteKind::Unsupported, "View All Note", "follows its parent", "q1"),
+        note(NoteKind::Implicit, "Read Task", "follows sharing", "q1"),
+    ]);
+    let seen: Vec<(&str, &str)> =
+        merged.iter().map(|n| (n.subject.as_str(), n.quote.as_ref().map_or("", |q| q.0[0].as_str()))).collect();
+    assert_eq!(
+        seen,
+        [("Read Note, Edit Note", "q1"), ("Delete Note", "q2"), ("View All Note", "q1"), ("Read Task", "q1")]
+    );
+}
+
+#[test]
+fn a_condition_holds_when_a_named_feature_is_chosen_each_option_has_a_listed_value_and_the_output_matches() {
+    let t = integration(
+        "[[feature]]\nname = \"a\"\ndescription = \"a\"\n\n[[feature]]\nname = \"b\"\ndescription = \"b\"\n\n[[option]]\nname = \"sync\"\ndescription = \"s\"\nvalues = [\"one-way\", \"two-way\"]\ndefault = \"one-way\"\n\n[[require]]\nsource = \"Deploy needs Modify Metadata.\"\nfeature = [\"a\", \"b\"]\nwhen = { sync = \"two-way\" }\nuser-permissions = [\"ModifyMetadata\"]\n\n[[warning]]\nmessage = \"profiles only\"\nas = \"profile\"\n",
+    );
+    let modify_metadata = Item::UserPermission("ModifyMetadata".into());
+    let plan = solve(&t, &select(&["b"], &[("sync", "two-way")]), &no_dependencies()).unwrap();
+    match plan.grants[&modify_metadata].as_slice() {
+        [Reason::Requirement { context: Context::When(parts), .. }] => assert_eq!(
+            parts,
+            &[Chosen::Features(vec!["b".into()]), Chosen::Option { name: "sync".into(), value: "two-way".into() }],
+            "the chosen features the condition names, then the option"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    let one_way = solve(&t, &select(&["a", "b"], &[]), &no_dependencies()).unwrap();
+    assert!(!one_way.has(&modify_metadata), "sync is one-way by default");
+
+    let mut as_profile = select(&[], &[]);
+    as_profile.output = Some(crate::metadata::OutputKind::Profile);
+    let plan = solve(&t, &as_profile, &no_dependencies()).unwrap();
+    assert!(plan.grants.is_empty());
+    assert!(plan.warnings.contains(&Warning::Catalog { message: "profiles only".into() }), "{:?}", plan.warnings);
+}
+
+#[test]
+fn the_verification_query_asks_for_every_user_permission_granted_and_nothing_else() {
+    let plan_of = |grants: &str| {
+        let t = integration(&format!("[[require]]\nsource = \"Nothing else.\"\n{grants}\n"));
+        solve(&t, &select(&[], &[]), &no_dependencies()).unwrap()
+    };
+    let plan = plan_of("user-permissions = [\"ViewSetup\", \"ApiEnabled\"]\nobjects = { Account = \"read\" }");
+    assert_eq!(plan.user_permissions().collect::<Vec<_>>(), ["ApiEnabled", "ViewSetup"]);
+    assert_eq!(
+        plan.verification_query().as_deref(),
+        Some("SELECT PermissionsApiEnabled, PermissionsViewSetup FROM UserPermissionAccess")
+    );
+    let objects_only = plan_of("objects = { Account = \"read\" }");
+    assert_eq!(objects_only.user_permissions().count(), 0);
+    assert_eq!(objects_only.verification_query(), None);
 }
