@@ -304,9 +304,11 @@ fn main() {
     if std::env::var("SFPERMS_BENCH_NOOP").is_ok() {
         return;
     }
-    let profiles = env_number("SFPERMS_BENCH_PROFILES", 20);
+    // `SFPERMS_BENCH_ONLY=largest`: one profile, and only its table (the floor, diff, the reader).
+    let only_largest = std::env::var("SFPERMS_BENCH_ONLY").is_ok_and(|v| v == "largest");
+    let profiles = if only_largest { 1 } else { env_number("SFPERMS_BENCH_PROFILES", 20) };
     let megabytes = env_number("SFPERMS_BENCH_MB", 4);
-    let sets = env_number("SFPERMS_BENCH_SETS", 57);
+    let sets = if only_largest { 0 } else { env_number("SFPERMS_BENCH_SETS", 57) };
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("cores: {}; load average at start: {}", num_cores(), load.trim());
 
@@ -318,49 +320,59 @@ fn main() {
     let largest = files.iter().max_by_key(|f| std::fs::metadata(f).unwrap().len()).unwrap().clone();
     let largest_bytes = std::fs::metadata(&largest).unwrap().len();
     let org_arg = org.to_str().unwrap();
-    let floor_org = floor(&files, 5);
-    header(&format!(
-        "Real-shaped org: {} files ({profiles} profiles of about {megabytes} MB, {sets} permission sets), {:.1} MB",
-        files.len(),
-        mb(total)
-    ));
-    row("floor: quick-xml event loop, one thread", total, floor_org, floor_org, 0);
-    let check = best(5, || {}, sfperms(), &["fmt", "--check", org_arg]);
-    assert_eq!(check.code, 0, "fmt --check on the org (it is generated canonical)");
-    run_row("`sfperms fmt --check` (both cores)", total, check, floor_org);
-    let crlf = tmp.path().join("crlf");
-    let rewrite = best(3, || write_crlf_copy(&org, &crlf), sfperms(), &["fmt", crlf.to_str().unwrap()]);
-    assert_eq!(rewrite.code, 0, "fmt rewrites the CRLF copy");
-    run_row("`sfperms fmt` rewriting every file (a CRLF copy: line ends only)", total, rewrite, floor_org);
-    assert!(std::fs::read(crlf.join(largest.strip_prefix(&org).unwrap())).unwrap() == std::fs::read(&largest).unwrap());
-    let reordered = tmp.path().join("reordered");
-    let rewrite = best(3, || write_reordered_copy(&org, &reordered), sfperms(), &["fmt", reordered.to_str().unwrap()]);
-    assert_eq!(rewrite.code, 0, "fmt rewrites the reordered copy");
-    run_row("`sfperms fmt` rewriting every file (a reordered copy: read, order, write)", total, rewrite, floor_org);
-    let back = std::fs::read(reordered.join(largest.strip_prefix(&org).unwrap())).unwrap();
-    assert!(back == std::fs::read(&largest).unwrap());
-    match install_node_formatter(&tmp.path().join("node")) {
-        Ok(modules) => {
-            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/node/format.js");
-            let node = (0..2)
-                .map(|_| {
-                    timed(
-                        Path::new("node"),
-                        &[script.to_str().unwrap(), org_arg],
-                        &[("NODE_PATH", modules.to_str().unwrap())],
-                    )
-                })
-                .min_by(|a, b| a.wall.total_cmp(&b.wall))
-                .unwrap();
-            assert_eq!(node.code, 0, "the Node formatter finds the org canonical too");
-            run_row("Node formatter (fast-xml-parser 5.12.1: parse, sort, rebuild, compare)", total, node, floor_org);
-            println!(
-                "\n`fmt --check` is {:.0}× faster than the Node formatter (wall; {:.0}× in CPU time).",
-                node.wall / check.wall,
-                node.cpu / check.cpu
-            );
+    if !only_largest {
+        let floor_org = floor(&files, 5);
+        header(&format!(
+            "Real-shaped org: {} files ({profiles} profiles of about {megabytes} MB, {sets} permission sets), {:.1} MB",
+            files.len(),
+            mb(total)
+        ));
+        row("floor: quick-xml event loop, one thread", total, floor_org, floor_org, 0);
+        let check = best(5, || {}, sfperms(), &["fmt", "--check", org_arg]);
+        assert_eq!(check.code, 0, "fmt --check on the org (it is generated canonical)");
+        run_row("`sfperms fmt --check` (both cores)", total, check, floor_org);
+        let crlf = tmp.path().join("crlf");
+        let rewrite = best(3, || write_crlf_copy(&org, &crlf), sfperms(), &["fmt", crlf.to_str().unwrap()]);
+        assert_eq!(rewrite.code, 0, "fmt rewrites the CRLF copy");
+        run_row("`sfperms fmt` rewriting every file (a CRLF copy: line ends only)", total, rewrite, floor_org);
+        assert!(
+            std::fs::read(crlf.join(largest.strip_prefix(&org).unwrap())).unwrap() == std::fs::read(&largest).unwrap()
+        );
+        let reordered = tmp.path().join("reordered");
+        let rewrite =
+            best(3, || write_reordered_copy(&org, &reordered), sfperms(), &["fmt", reordered.to_str().unwrap()]);
+        assert_eq!(rewrite.code, 0, "fmt rewrites the reordered copy");
+        run_row("`sfperms fmt` rewriting every file (a reordered copy: read, order, write)", total, rewrite, floor_org);
+        let back = std::fs::read(reordered.join(largest.strip_prefix(&org).unwrap())).unwrap();
+        assert!(back == std::fs::read(&largest).unwrap());
+        match install_node_formatter(&tmp.path().join("node")) {
+            Ok(modules) => {
+                let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/node/format.js");
+                let node = (0..2)
+                    .map(|_| {
+                        timed(
+                            Path::new("node"),
+                            &[script.to_str().unwrap(), org_arg],
+                            &[("NODE_PATH", modules.to_str().unwrap())],
+                        )
+                    })
+                    .min_by(|a, b| a.wall.total_cmp(&b.wall))
+                    .unwrap();
+                assert_eq!(node.code, 0, "the Node formatter finds the org canonical too");
+                run_row(
+                    "Node formatter (fast-xml-parser 5.12.1: parse, sort, rebuild, compare)",
+                    total,
+                    node,
+                    floor_org,
+                );
+                println!(
+                    "\n`fmt --check` is {:.0}× faster than the Node formatter (wall; {:.0}× in CPU time).",
+                    node.wall / check.wall,
+                    node.cpu / check.cpu
+                );
+            }
+            Err(why) => println!("| Node formatter | skipped: {why} | | | | | |"),
         }
-        Err(why) => println!("| Node formatter | skipped: {why} | | | | | |"),
     }
 
     // One large profile: diff, and the reader, writer and streaming check in process.
@@ -416,6 +428,9 @@ fn main() {
         std::hint::black_box(emit::render_fast(&doc));
     });
     row("`emit::render_fast` (order and write the tree)", largest_bytes, timing, floor_one, 0);
+    if only_largest {
+        return;
+    }
 
     // gen against a Rust process that does nothing.
     header("Start-up: `gen` against a Rust process that does nothing");

@@ -24,7 +24,7 @@ use sfperms::project::source::{self, Entry, Source};
 
 use super::args::{AuditArgs, ScopeArg};
 use super::config::{Comparison, Request};
-use super::diff_cmd::{self, Compared};
+use super::diff_cmd::{self, Compared, Keep};
 use super::envelope;
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::project;
@@ -213,7 +213,7 @@ fn check_user<'a>(
     let compared = if source.find(kind, &name).is_empty() {
         None
     } else {
-        Some(diff_cmd::compare(catalog, &request, &comparison, source).with_context(who)?)
+        Some(diff_cmd::compare(catalog, &request, &comparison, source, Keep::Report).with_context(who)?)
     };
     Ok(UserCheck { user, kind, name, compared })
 }

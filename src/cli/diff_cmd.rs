@@ -14,9 +14,9 @@ use sfperms::emit;
 use sfperms::metadata::Document;
 use sfperms::metadata::FileKind;
 use sfperms::metadata::OutputKind;
-use sfperms::metadata::decomposed;
+use sfperms::metadata::decomposed::{self, LayoutNote};
 use sfperms::metadata::names::encode_file_name;
-use sfperms::project::set_folder::{self, ReadComponent, ReadComponentError};
+use sfperms::project::set_folder::{self, ReadComponent, ReadComponentError, SetFolder};
 use sfperms::project::source::{Entry, Origin, Source};
 use sfperms::solver::Reason;
 
@@ -53,16 +53,40 @@ fn changes_json(changes: &[Change]) -> serde_json::Value {
     listed.collect()
 }
 
-/// One comparison, with what the patch needs.
+/// What a comparison keeps beyond its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    /// The report only: the retrieved file's tree and bytes are dropped as soon as it is compared.
+    Report,
+    /// Also what the patch rewrites (`PatchInput`).
+    Patch,
+}
+
+impl Keep {
+    pub fn for_format(format: Format) -> Keep {
+        if format == Format::Patch { Keep::Patch } else { Keep::Report }
+    }
+}
+
+/// What the patch rewrites: the retrieved file's tree and bytes (or its folder's files) and the
+/// generated file.
+struct PatchInput {
+    retrieved: Document,
+    files: Vec<(String, Vec<u8>)>,
+    generated: Document,
+}
+
+/// One comparison, and what its patch needs when the run writes one (`Keep::Patch`).
 pub(super) struct Compared {
     pub report: DiffReport,
     pub relative: String,
     pub warnings: Vec<String>,
-    read: ReadComponent,
-    generated: Document,
-    /// The changes to the set's own files (without those a group's muting causes), which the
-    /// patch fixes.
-    set_changes: Vec<Change>,
+    /// The decomposed set's folder, and what its recomposition found, when it is one.
+    folder: Option<(SetFolder, Vec<LayoutNote>)>,
+    patch_input: Option<PatchInput>,
+    /// How many of the report's changes are to the set's own files (the first ones; the rest are
+    /// what a group's muting takes away), which the patch fixes.
+    set_changes: usize,
     /// How many of `warnings` come from the plan (the rest are about the files read).
     plan_warnings: usize,
 }
@@ -90,9 +114,9 @@ impl Compared {
             "counts": diff::counts(&o.changes),
             "changes": changes_json(&o.changes),
         });
-        if let Some(folder) = &self.read.folder {
+        if let Some((folder, notes)) = &self.folder {
             doc["layout"] = json!(folder.layout);
-            doc["layout-notes"] = json!(self.read.notes);
+            doc["layout-notes"] = json!(notes);
         }
         doc
     }
@@ -100,31 +124,34 @@ impl Compared {
     /// The fixes as a unified diff of the retrieved file, or of a decomposed set's files (child
     /// files created and deleted as the fixed set needs).
     pub fn patch(&self) -> Result<String> {
-        let (changes, retrieved) = (&self.set_changes, &self.read.document);
-        let Some(folder) = &self.read.folder else {
-            let old = String::from_utf8_lossy(&self.read.files[0].1);
-            return Ok(diff::patch::patch(&self.relative, &old, retrieved, &self.generated, changes, self.report.kind));
+        let Some(PatchInput { retrieved, files, generated }) = &self.patch_input else {
+            bail!("the comparison was made without what its patch needs (please report this)");
         };
-        let fixed = diff::patch::fixed(retrieved, &self.generated, changes, self.report.kind);
+        let changes = &self.report.changes[..self.set_changes];
+        let Some((folder, _)) = &self.folder else {
+            let old = String::from_utf8_lossy(&files[0].1);
+            return Ok(diff::patch::patch(&self.relative, &old, retrieved, generated, changes, self.report.kind));
+        };
+        let fixed = diff::patch::fixed(retrieved, generated, changes, self.report.kind);
         let new: Vec<(String, String)> = decomposed::split(&fixed, &encode_file_name(&folder.name), folder.layout)?
             .into_iter()
             .map(|f| (f.relative, emit::render_owned_fast(f.document)))
             .collect();
         let folder_relative = self.relative.rsplit_once('/').map_or("", |(dir, _)| dir);
-        Ok(diff::patch::patch_files(folder_relative, &self.read.files, &new))
+        Ok(diff::patch::patch_files(folder_relative, files, &new))
     }
 }
 
 pub fn run(catalog: &Catalog, diff: &Diff, format: Format) -> Result<u8> {
     let Who::One(request) = &diff.who else { return project::diff(catalog, &diff.comparison, format) };
     let source = Source::open(&diff.comparison.against)?;
-    let compared = compare(catalog, request, &diff.comparison, &source)?;
+    let compared = compare(catalog, request, &diff.comparison, &source, Keep::for_format(format))?;
     if format != Format::Json {
         // The plan's own warnings are `explain`'s to print; these are about the files read.
         for warning in compared.warnings.iter().skip(compared.plan_warnings) {
             eprintln!("warning: {warning}");
         }
-        if format == Format::Patch && compared.set_changes.len() < compared.report.changes.len() {
+        if format == Format::Patch && compared.set_changes < compared.report.changes.len() {
             eprintln!(
                 "warning: the patch fixes the set's files only; un-mute what a group's muting permission set takes away by hand"
             );
@@ -156,8 +183,14 @@ impl Report for Compared {
     }
 }
 
-/// Compares the request's component with its namesake in `source`.
-pub(super) fn compare(catalog: &Catalog, request: &Request, args: &Comparison, source: &Source) -> Result<Compared> {
+/// Compares the request's component with its namesake in `source`, keeping what `keep` says.
+pub(super) fn compare(
+    catalog: &Catalog,
+    request: &Request,
+    args: &Comparison,
+    source: &Source,
+    keep: Keep,
+) -> Result<Compared> {
     let command = command_line(request, args);
     let (integration, plan) = request::plan(catalog, request)?;
     request::refuse_label_of_profile(args.label.as_deref(), plan.output)?;
@@ -198,14 +231,21 @@ pub(super) fn compare(catalog: &Catalog, request: &Request, args: &Comparison, s
             }
         }
     };
-    let read = read_component(source, entry, &component.name)?;
-    if read.document.root != kind.root() {
-        bail!("{}: the root element is <{}>, not <{}>", entry.display, read.document.root, kind.root());
+    let ReadComponent { document: retrieved, display, folder, mut files, notes } =
+        read_component(source, entry, &component.name)?;
+    if retrieved.root != kind.root() {
+        bail!("{}: the root element is <{}>, not <{}>", entry.display, retrieved.root, kind.root());
     }
-    let set_changes = diff::diff(&plan, &component.document, &read.document, scope);
-    let mut changes = set_changes.clone();
+    // Unless a patch is written, the file's bytes are done with once read, and its tree once
+    // compared.
+    if keep == Keep::Report {
+        files = Vec::new();
+    }
+    let mut changes = diff::diff(&plan, &component.document, &retrieved, scope);
+    let set_changes = changes.len();
+    let retrieved = (keep == Keep::Patch).then_some((retrieved, files));
     let mut warnings = super::warnings::texts(&plan);
-    warnings.extend(read.notes.iter().map(ToString::to_string));
+    warnings.extend(notes.iter().map(ToString::to_string));
     if plan.output == OutputKind::PermissionSet && source.origin != Origin::File {
         let (muted, group_warnings) = muted_in_groups(source, &plan, &component.document, &component.name)?;
         changes.extend(muted);
@@ -216,16 +256,18 @@ pub(super) fn compare(catalog: &Catalog, request: &Request, args: &Comparison, s
         command,
         kind: plan.output,
         name: component.name.clone(),
-        path: read.display.clone(),
+        path: display,
         scope,
         changes,
     };
+    let patch_input =
+        retrieved.map(|(retrieved, files)| PatchInput { retrieved, files, generated: component.document });
     Ok(Compared {
         report,
         relative: entry.relative.clone(),
         warnings,
-        read,
-        generated: component.document,
+        folder: folder.map(|folder| (folder, notes)),
+        patch_input,
         set_changes,
         plan_warnings: plan.warnings.len(),
     })

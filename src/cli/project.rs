@@ -12,7 +12,7 @@ use sfperms::project::config::{self, DeclaredUser, ProjectFile};
 use sfperms::project::source::Source;
 
 use super::config::{Comparison, Gen, Request};
-use super::diff_cmd::{self, Compared};
+use super::diff_cmd::{self, Compared, Keep};
 use super::exit::{DIFFERENCES, SUCCESS};
 use super::gen_cmd::{self, Generated};
 use super::render::{self, Format, Report};
@@ -156,7 +156,7 @@ pub fn diff(catalog: &Catalog, comparison: &Comparison, format: Format) -> Resul
     let mut compared: Vec<(&DeclaredUser, Compared)> = Vec::new();
     for user in &file.users {
         let request = Request::of_user(user, file.root());
-        let one = diff_cmd::compare(catalog, &request, &comparison.of_user(user), &source)
+        let one = diff_cmd::compare(catalog, &request, &comparison.of_user(user), &source, Keep::for_format(format))
             .with_context(|| who(&file, user))?;
         compared.push((user, one));
     }
