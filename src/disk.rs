@@ -508,4 +508,70 @@ mod tests {
         assert!(matches!(err, DiskError::TooLarge { size: 5, limit: 4, .. }), "{err:?}");
         assert_eq!(read_capped(&b"<ab/>"[..], path, 5, 0).unwrap(), b"<ab/>");
     }
+
+    /// A staged write the caller drops instead of committing leaves the file as it was and no
+    /// temporary file behind.
+    #[test]
+    fn a_staged_write_dropped_leaves_the_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.xml");
+        std::fs::write(&path, "old").unwrap();
+        drop(Target::open(&path, dir.path()).unwrap().stage(b"new").unwrap());
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+    }
+
+    /// `remove` deletes the file, and its folder once that is empty; a file gone meanwhile is
+    /// not an error.
+    #[test]
+    fn remove_deletes_the_file_then_its_empty_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("Set");
+        std::fs::create_dir(&folder).unwrap();
+        for name in ["a.xml", "b.xml"] {
+            std::fs::write(folder.join(name), "x").unwrap();
+        }
+        Target::open(&folder.join("a.xml"), dir.path()).unwrap().remove().unwrap();
+        assert!(!folder.join("a.xml").exists() && folder.join("b.xml").exists());
+        let b = Target::open(&folder.join("b.xml"), dir.path()).unwrap();
+        std::fs::remove_file(folder.join("b.xml")).unwrap();
+        b.remove().unwrap();
+        std::fs::write(folder.join("c.xml"), "x").unwrap();
+        Target::open(&folder.join("c.xml"), dir.path()).unwrap().remove().unwrap();
+        assert!(!folder.exists(), "the emptied folder goes");
+    }
+
+    /// A rewrite keeps the file's owner and group, each on its own. Giving a file away needs
+    /// root: elsewhere the file is the writer's own and there is nothing to keep.
+    #[cfg(unix)]
+    #[test]
+    fn a_rewrite_keeps_the_owner_and_the_group() {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        for (name, uid, gid) in [("user.xml", Some(4242), None), ("group.xml", None, Some(4343))] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, "old").unwrap();
+            if std::os::unix::fs::chown(&path, uid, gid).is_err() {
+                return;
+            }
+            let before = std::fs::metadata(&path).unwrap();
+            Target::open(&path, dir.path()).unwrap().write(b"new").unwrap();
+            let after = std::fs::metadata(&path).unwrap();
+            assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()), "{name}");
+            assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        }
+    }
+
+    /// The temporary file of a run still going (PID 1 always runs) is left alone.
+    #[test]
+    fn a_running_processs_temporary_file_is_kept() {
+        if !Path::new("/proc/1").exists() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let running = dir.path().join(".a.xml.sfperms-1.tmp");
+        std::fs::write(&running, "half").unwrap();
+        Target::open(&dir.path().join("a.xml"), dir.path()).unwrap().write(b"whole").unwrap();
+        assert!(running.exists());
+    }
 }
