@@ -398,21 +398,7 @@ mod tests {
             let asked = Asked::UserPermission(label.to_string());
             by_item.entry(item.clone()).or_default().push(Reason::CommandLine { asked });
         }
-        Plan {
-            integration: "test".into(),
-            output,
-            features: vec![],
-            options: BTreeMap::new(),
-            grants: by_item,
-            choices: vec![],
-            notes: vec![],
-            warnings: vec![],
-            package_permission_sets: vec![],
-            conflicts: vec![],
-            dependencies: String::new(),
-            fields: None,
-            licence: None,
-        }
+        Plan::of_grants("test", output, by_item)
     }
 
     fn document(kind: OutputKind, entries: &[(&str, &[(&str, &str)])]) -> Document {

@@ -166,6 +166,26 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// A plan that holds only the given grants, with no options, choices, notes or warnings:
+    /// what an existing file (or a test) grants, put in the shape the emitters and `diff` take.
+    pub fn of_grants(integration: &str, output: OutputKind, grants: BTreeMap<Item, Vec<Reason>>) -> Plan {
+        Plan {
+            integration: integration.to_string(),
+            output,
+            features: vec![],
+            options: BTreeMap::new(),
+            grants,
+            choices: vec![],
+            notes: vec![],
+            warnings: vec![],
+            package_permission_sets: vec![],
+            conflicts: vec![],
+            dependencies: String::new(),
+            fields: None,
+            licence: None,
+        }
+    }
+
     pub fn user_permissions(&self) -> impl Iterator<Item = &str> {
         self.grants.keys().filter_map(|i| match i {
             Item::UserPermission(n) => Some(n.as_str()),

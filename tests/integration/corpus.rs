@@ -86,21 +86,7 @@ fn as_plan(doc: &sfperms::metadata::Document) -> Option<(Plan, FileMeta)> {
             _ => return None,
         }
     }
-    let plan = Plan {
-        integration: "corpus".into(),
-        output: OutputKind::PermissionSet,
-        features: vec![],
-        options: BTreeMap::new(),
-        grants,
-        choices: vec![],
-        notes: vec![],
-        warnings: vec![],
-        package_permission_sets: vec![],
-        conflicts: vec![],
-        dependencies: String::new(),
-        fields: None,
-        licence: None,
-    };
+    let plan = Plan::of_grants("corpus", OutputKind::PermissionSet, grants);
     Some((plan, FileMeta { name: String::new(), label: label?, description: description? }))
 }
 
