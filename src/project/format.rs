@@ -45,10 +45,6 @@ pub enum FileStatus {
 /// streaming check (`emit::is_canonical`) answers for canonical files without building a tree; a
 /// file it cannot prove canonical is read fully, to tell a malformed file from one out of order.
 pub fn check(source: &Source) -> Result<Vec<FileStatus>, SourceError> {
-    check_with(source)
-}
-
-fn check_with(source: &Source) -> Result<Vec<FileStatus>, SourceError> {
     source.map(|reader, entry| {
         let result = reader.read(entry).and_then(|bytes| {
             if is_canonical(entry, &bytes) {
