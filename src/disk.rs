@@ -152,30 +152,17 @@ pub struct Target {
     owner: Option<(u32, u32, u32)>,
 }
 
-/// The path with `.` and `..` resolved lexically, made absolute against the current folder.
+/// The path made absolute against the current folder (`std::path::absolute`: `.` components
+/// dropped, `..` kept for the kernel to resolve, links not followed).
 fn absolute(path: &Path) -> Result<PathBuf, DiskError> {
     let path = if path.as_os_str().is_empty() { Path::new(".") } else { path };
     std::path::absolute(path).map_err(|e| io(path, e))
 }
 
-/// `path` with links resolved in the part that exists (the rest appended as it is): where a
-/// folder about to be created will be.
-fn resolve(path: &Path) -> Result<PathBuf, DiskError> {
-    let mut rest = Vec::new();
-    let mut existing = path;
-    loop {
-        match existing.canonicalize() {
-            Ok(real) => return Ok(rest.iter().rev().fold(real, |p, c| p.join(c))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match (existing.parent(), existing.file_name()) {
-                (Some(parent), Some(name)) => {
-                    rest.push(name.to_os_string());
-                    existing = parent;
-                }
-                _ => return Err(io(path, e)),
-            },
-            Err(e) => return Err(io(existing, e)),
-        }
-    }
+/// `root` with its links resolved. Callers ask only for a root that exists: one below which an
+/// existing folder or link was just found.
+fn resolve_root(root: &Path) -> Result<PathBuf, DiskError> {
+    root.canonicalize().map_err(|e| io(root, e))
 }
 
 /// Checks the deepest existing entry above `path`: it must be a folder (not a file, which would
@@ -191,7 +178,7 @@ fn check_ancestors(path: &Path, root: &Path) -> Result<(), DiskError> {
                     return Ok(());
                 }
                 let real = dir.canonicalize().map_err(|e| io(dir, e))?;
-                if !real.starts_with(resolve(root)?) {
+                if !real.starts_with(resolve_root(root)?) {
                     return Err(DiskError::FolderOutside {
                         path: shown(path),
                         ancestor: shown(dir),
@@ -234,7 +221,7 @@ impl Target {
         };
         let real = if link.file_type().is_symlink() {
             let target = path_abs.canonicalize().map_err(|e| io(path, e))?;
-            let canonical_root = resolve(&root_abs)?;
+            let canonical_root = resolve_root(&root_abs)?;
             if !target.starts_with(&canonical_root) {
                 return Err(DiskError::LinkOutside { path: shown(path), target: shown(&target), root: shown(root) });
             }
@@ -370,8 +357,7 @@ impl Drop for Staged {
 const TEMP_MARK: &str = "sfperms-";
 
 /// Removes temporary files in `dir` left by sfperms runs that are no longer running (killed
-/// mid-write). Where the running processes cannot be listed (`/proc`), only files older than a
-/// day are removed.
+/// mid-write), once per folder and run.
 fn remove_stale_temporaries(dir: &Path) {
     // Once per folder and run: listing the folder again for each file written to it would cost the
     // square of the number of files.
@@ -380,22 +366,51 @@ fn remove_stale_temporaries(dir: &Path) {
     if !SWEPT.lock().map_or(true, |mut swept| swept.insert(dir.to_path_buf())) {
         return;
     }
+    sweep_temporaries(dir, RunEnded::on_this_system());
+}
+
+/// How a sweep tells that the run which left a temporary file has ended.
+#[derive(Debug, Clone, Copy)]
+enum RunEnded<'a> {
+    /// Its PID is neither ours nor listed in this folder of running processes (`/proc`).
+    NotListedIn(&'a Path),
+    /// No list of running processes: the file is older than `STALE_AGE`.
+    OlderThanStaleAge,
+}
+
+/// How old a temporary file must be to count as left behind where the running processes cannot be
+/// listed: no write takes a day.
+const STALE_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+
+impl RunEnded<'static> {
+    /// `/proc` where it lists the running processes (Linux), else the age rule.
+    fn on_this_system() -> Self {
+        if Path::new("/proc/self").exists() {
+            RunEnded::NotListedIn(Path::new("/proc"))
+        } else {
+            RunEnded::OlderThanStaleAge
+        }
+    }
+}
+
+impl RunEnded<'_> {
+    /// Has the run with `pid`, whose temporary file is `age` old (`None`: unknown), ended?
+    fn says(self, pid: u32, age: impl FnOnce() -> Option<std::time::Duration>) -> bool {
+        match self {
+            RunEnded::NotListedIn(processes) => pid != std::process::id() && !processes.join(pid.to_string()).exists(),
+            RunEnded::OlderThanStaleAge => age().is_some_and(|age| age > STALE_AGE),
+        }
+    }
+}
+
+/// Removes the temporary files in `dir` whose run has ended by `rule`.
+fn sweep_temporaries(dir: &Path, rule: RunEnded<'_>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let proc_listed = Path::new("/proc/self").exists();
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(pid) = stale_candidate_pid(&name) else { continue };
-        let stale = if proc_listed {
-            pid != std::process::id() && !Path::new("/proc").join(pid.to_string()).exists()
-        } else {
-            entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age.as_secs() > 24 * 3600)
-        };
-        if stale && entry.file_type().is_ok_and(|t| t.is_file()) {
+        let age = || entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+        if rule.says(pid, age) && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -560,6 +575,104 @@ mod tests {
             assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()), "{name}");
             assert_eq!(std::fs::read(&path).unwrap(), b"new");
         }
+    }
+
+    /// Where a folder lists the running processes (`/proc`), a temporary file's run has ended when
+    /// its PID is neither listed there nor this process's own.
+    #[test]
+    fn a_run_has_ended_when_its_pid_is_neither_listed_nor_ours() {
+        let processes = tempfile::tempdir().unwrap();
+        std::fs::create_dir(processes.path().join("77")).unwrap();
+        let rule = RunEnded::NotListedIn(processes.path());
+        assert!(!rule.says(77, || None), "listed: still running");
+        assert!(rule.says(78, || None), "not listed: ended");
+        assert!(!rule.says(std::process::id(), || None), "this run's own");
+    }
+
+    /// Where the running processes cannot be listed, a temporary file is left behind once it is
+    /// more than a day old; one of unknown age is kept.
+    #[test]
+    fn without_a_process_list_a_temporary_file_is_stale_after_a_day() {
+        let rule = RunEnded::OlderThanStaleAge;
+        let hours = |h: u64| move || Some(std::time::Duration::from_secs(h * 3600));
+        assert!(rule.says(1, hours(25)));
+        assert!(!rule.says(1, hours(24)), "exactly a day");
+        assert!(!rule.says(1, hours(2)));
+        assert!(!rule.says(1, || None), "unknown age");
+    }
+
+    /// A sweep removes the temporary files of ended runs and nothing else: not a running run's,
+    /// not the target, not a folder that happens to carry a temporary file's name.
+    #[test]
+    fn a_sweep_removes_only_the_temporary_files_of_ended_runs() {
+        let processes = tempfile::tempdir().unwrap();
+        std::fs::create_dir(processes.path().join("77")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let names = [".a.xml.sfperms-77.tmp", ".a.xml.sfperms-78.tmp", ".b.xml.sfperms-79.tmp", "a.xml"];
+        for name in names {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join(".c.xml.sfperms-80.tmp")).unwrap();
+        sweep_temporaries(dir.path(), RunEnded::NotListedIn(processes.path()));
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".a.xml.sfperms-77.tmp", ".c.xml.sfperms-80.tmp", "a.xml"]);
+    }
+
+    /// An entry that cannot be looked at for a reason other than absence is an error naming that
+    /// entry, never taken for a missing file. A name longer than the file system allows (255
+    /// bytes) fails that way even for root, who passes every permission check.
+    #[test]
+    fn an_entry_that_cannot_be_looked_at_is_an_error_not_an_absence() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = dir.path().join("x".repeat(300));
+        let named = |err: &DiskError, entry: &Path| matches!(err, DiskError::Io { path, .. } if *path == shown(entry));
+        let err = Target::open(&long, dir.path()).unwrap_err();
+        assert!(named(&err, &long), "the file itself: {err:?}");
+        let err = Target::open(&long.join("a.xml"), dir.path()).unwrap_err();
+        assert!(named(&err, &long), "a folder above it: {err:?}");
+    }
+
+    /// A file that cannot be removed (here replaced by a folder since it was read) is an error;
+    /// only a file already gone is not.
+    #[test]
+    fn a_file_that_cannot_be_removed_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.xml");
+        std::fs::write(&path, "x").unwrap();
+        let target = Target::open(&path, dir.path()).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::fs::create_dir(&path).unwrap();
+        let err = target.remove().unwrap_err();
+        assert!(matches!(&err, DiskError::Io { path: shown_path, .. } if *shown_path == shown(&path)), "{err:?}");
+        assert!(path.is_dir());
+    }
+
+    /// Writing changes a file only when the bytes differ; anything written where there is no file
+    /// yet is a change.
+    #[test]
+    fn a_write_changes_a_file_only_when_the_bytes_differ() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.xml");
+        assert!(Target::open(&path, dir.path()).unwrap().changes(b""));
+        std::fs::write(&path, "same").unwrap();
+        let target = Target::open(&path, dir.path()).unwrap();
+        assert!(!target.changes(b"same"));
+        assert!(target.changes(b"other"));
+    }
+
+    /// The folders a write needs are created, the root it writes into included
+    /// (`gen --out-dir new/sub` with neither existing yet).
+    #[test]
+    fn a_write_creates_the_folders_it_needs_its_root_included() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("new/sub");
+        let path = root.join("permissionsets/A.permissionset-meta.xml");
+        Target::open(&path, &root).unwrap().write(b"x").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"x");
     }
 
     /// The temporary file of a run still going (PID 1 always runs) is left alone.
