@@ -375,4 +375,46 @@ mod tests {
         assert!(!check(&format!("\u{feff}{HEAD}<a xmlns=\"{METADATA_NS}\">\n</a>\n")));
         assert!(!is_canonical(format!("{HEAD}<a xmlns=\"{METADATA_NS}\">\n</a>\n").as_bytes(), |r| r == "b"));
     }
+
+    /// `check` on `entries` inside a permission set, asserted to agree with the full path.
+    fn entries_canonical(entries: &[&str]) -> bool {
+        let mut text = format!("{HEAD}<PermissionSet xmlns=\"{METADATA_NS}\">\n");
+        for entry in entries {
+            text.push_str(entry);
+        }
+        text.push_str("</PermissionSet>\n");
+        let answer = check(&text);
+        assert_eq!(answer, full(&text), "{text}");
+        answer
+    }
+
+    /// An entry's key is the text of its first child named like the key (`userPermissions` →
+    /// `name`), whatever comes before it or after; an entry without that child has no key and keeps
+    /// its place among its siblings.
+    #[test]
+    fn an_entry_is_keyed_by_its_first_child_named_like_the_key() {
+        let user = |children: &str| format!("    <userPermissions>\n{children}    </userPermissions>\n");
+        let enabled = |value: &str| format!("        <enabled>{value}</enabled>\n");
+        let name = |value: &str| format!("        <name>{value}</name>\n");
+        let [no_key_true, no_key_false] = [user(&enabled("true")), user(&enabled("false"))];
+        assert!(entries_canonical(&[&no_key_true, &no_key_false]));
+        assert!(entries_canonical(&[&no_key_false, &no_key_true]));
+        let a_then_z = user(&format!("{}{}{}", enabled("true"), name("A"), name("Z")));
+        let b_then_a = user(&format!("{}{}{}", enabled("true"), name("B"), name("A")));
+        assert!(entries_canonical(&[&a_then_z, &b_then_a]));
+        assert!(!entries_canonical(&[&b_then_a, &a_then_z]));
+    }
+
+    /// The second key (`layoutAssignments` → `recordType`) is read the same way: an assignment
+    /// without a record type comes before those of the same layout that have one, whatever the
+    /// layout's name.
+    #[test]
+    fn an_entry_without_its_second_key_comes_first_among_equal_first_keys() {
+        let assignment = |children: &str| format!("    <layoutAssignments>\n{children}    </layoutAssignments>\n");
+        let layout = "        <layout>Z-Layout</layout>\n";
+        let default = assignment(layout);
+        let for_type = assignment(&format!("{layout}        <recordType>A.Type</recordType>\n"));
+        assert!(entries_canonical(&[&default, &for_type]));
+        assert!(!entries_canonical(&[&for_type, &default]));
+    }
 }
