@@ -117,3 +117,95 @@ pub(crate) fn marginal_costs(needs: &[Need], chosen: &[usize], index: usize, tab
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Quote;
+    use crate::solver::expand::Alternative;
+    use crate::solver::{Context, Reason};
+
+    /// A need whose alternatives grant these Apex classes (one privilege point each, no
+    /// dependencies), or these items.
+    fn need(alternatives: &[&[&str]]) -> Need {
+        need_of(alternatives.iter().map(|classes| classes.iter().map(|c| Item::ApexClass(c.to_string())).collect()))
+    }
+
+    fn need_of(alternatives: impl IntoIterator<Item = Vec<Item>>) -> Need {
+        let quote = Quote(vec!["q".to_string()]);
+        let reason = Reason::Requirement { context: Context::Always, quote: quote.clone(), via: None, asked: None };
+        let alternatives = alternatives
+            .into_iter()
+            .map(|items| Alternative {
+                items: items.into_iter().map(|i| (i, reason.clone())).collect(),
+                ..Alternative::default()
+            })
+            .collect();
+        Need { quote, context: Context::Always, alternatives }
+    }
+
+    fn table() -> DependencyTable {
+        DependencyTable::empty("none (a test)")
+    }
+
+    /// Ties go to the alternative the vendor lists first; a cheaper one listed later wins.
+    #[test]
+    fn the_cheapest_alternative_wins_and_ties_go_to_the_first_listed() {
+        assert_eq!(choose(&[need(&[&["A"], &["B"]])], &table()), [0]);
+        assert_eq!(choose(&[need(&[&["A", "B"], &["C"], &["D"]])], &table()), [1]);
+    }
+
+    /// What is granted anyway (needs with one alternative) costs nothing more: an alternative
+    /// made of it wins over a smaller one that adds something. Needs with one alternative get 0.
+    #[test]
+    fn what_is_granted_anyway_adds_no_privilege() {
+        let needs = [need(&[&["X", "Y"]]), need(&[&["Z"], &["X", "Y"]])];
+        assert_eq!(choose(&needs, &table()), [0, 1]);
+    }
+
+    /// The least privilege of all choices together, not of each alone: two needs met by the same
+    /// grants take them, though one of them has a smaller alternative on its own.
+    #[test]
+    fn the_cheapest_combination_wins_over_the_cheapest_choice_of_each() {
+        let needs = [need(&[&["A"], &["B", "C"]]), need(&[&["B", "C"], &["E", "F", "G"]])];
+        assert_eq!(choose(&needs, &table()), [1, 0]);
+    }
+
+    /// Privilege is weighed on the scale of `privilege.tsv` and the object access ladder, not by
+    /// counting grants: six objects' Read are less than one object's Modify All (which brings
+    /// Read, Edit, Delete and View All with it).
+    #[test]
+    fn privilege_is_weighed_not_counted() {
+        let read = |o: &str| Item::Object(o.to_string(), ObjectAccess::Read);
+        let modify_all = vec![Item::Object("Account".to_string(), ObjectAccess::ModifyAll)];
+        let reads: Vec<Item> = ["A", "B", "C", "D", "E", "F"].into_iter().map(read).collect();
+        assert_eq!(choose(&[need_of([modify_all, reads])], &table()), [1]);
+    }
+
+    /// Past `EXACT_LIMIT` combinations the needs are taken one at a time, each the cheapest
+    /// given those before it (ties to the first listed): the combination above is then missed.
+    #[test]
+    fn past_the_exact_limit_each_need_takes_its_cheapest_given_the_ones_before() {
+        let mut needs = vec![need(&[&["A"], &["B", "C"]]), need(&[&["B", "C"], &["E", "F", "G"]])];
+        let names: Vec<[String; 2]> = (0..14).map(|i| [format!("P{i}"), format!("Q{i}")]).collect();
+        for (i, [p, q]) in names.iter().enumerate() {
+            let (small, large): (&[&str], &[&str]) = (&[p.as_str()], &[p.as_str(), q.as_str()]);
+            needs.push(match i % 3 {
+                0 => need(&[small, large]),
+                1 => need(&[large, small]),
+                _ => need(&[small, &[q.as_str()]]),
+            });
+        }
+        assert!(2usize.pow(needs.len() as u32) > EXACT_LIMIT);
+        let expected: Vec<usize> = [0, 0].into_iter().chain((0..14).map(|i| usize::from(i % 3 == 1))).collect();
+        assert_eq!(choose(&needs, &table()), expected);
+    }
+
+    /// `explain`'s figures: what each alternative of one need adds to everything the other needs
+    /// were given (its own current choice left out).
+    #[test]
+    fn an_alternatives_cost_is_what_it_adds_to_the_other_choices() {
+        let needs = [need(&[&["A"]]), need(&[&["B"], &["A"], &["C", "D"]])];
+        assert_eq!(marginal_costs(&needs, &[0, 0], 1, &table()), [1, 0, 2]);
+    }
+}
