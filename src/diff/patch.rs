@@ -157,6 +157,155 @@ pub fn patch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::report::FlagChange;
+
+    fn document(kind: OutputKind, entries: &[(&str, &[(&str, &str)])]) -> Document {
+        let mut doc = Document::new(kind.type_name());
+        for (name, fields) in entries {
+            doc.entry(name, fields);
+        }
+        doc
+    }
+
+    fn change(group: &str, key: &str, status: Status, flags: Vec<FlagChange>) -> Change {
+        let id = EntryId { group: group.to_string(), key: key.to_string() };
+        Change { id, status, flags, reasons: Vec::new(), fix: String::new(), note: None }
+    }
+
+    fn flag(field: &str, expected: Option<&str>, effect: Effect) -> FlagChange {
+        FlagChange { field: field.to_string(), expected: expected.map(str::to_string), actual: None, effect }
+    }
+
+    /// Each kind of change in a permission set: a missing entry is added from the generated file,
+    /// an excess one deleted, a changed one takes the generated values (an excess flag sfperms
+    /// does not write turned off, a missing one turned on) and keeps its comments; a value sfperms
+    /// no longer writes is deleted, one the file lacks is added. Untouched entries stay.
+    #[test]
+    fn a_permission_set_is_fixed_change_by_change() {
+        let kind = OutputKind::PermissionSet;
+        let user = |name: &str| Node::entry("userPermissions", &[("enabled", "true"), ("name", name)]);
+        let account = |edit: &str, view_all: Option<&str>, comment: &str| {
+            let mut fields = vec![("allowEdit", edit), ("allowRead", "true"), ("object", "Account")];
+            fields.extend(view_all.map(|v| ("viewAllFields", v)));
+            let mut node = Node::entry("objectPermissions", &fields);
+            node.comments = [comment].iter().filter(|c| !c.is_empty()).map(|c| c.to_string()).collect();
+            node
+        };
+        let mut retrieved = Document::new(kind.type_name());
+        retrieved.children = vec![
+            Node::leaf("description", "old"),
+            user("Excess"),
+            user("Kept"),
+            account("false", Some("true"), " reviewed "),
+        ];
+        let mut generated = Document::new(kind.type_name());
+        generated.children = vec![Node::leaf("label", "L"), user("Kept"), user("Missing"), account("true", None, "")];
+        let changes = [
+            change("description", "", Status::Changed, vec![flag("", None, Effect::Value)]),
+            change("userPermissions", "Excess", Status::Excess, vec![]),
+            change("userPermissions", "Missing", Status::Missing, vec![]),
+            change("label", "", Status::Changed, vec![flag("", Some("L"), Effect::Value)]),
+            change(
+                "objectPermissions",
+                "Account",
+                Status::Changed,
+                vec![flag("allowEdit", Some("true"), Effect::Missing), flag("viewAllFields", None, Effect::Excess)],
+            ),
+        ];
+        let expected =
+            vec![user("Kept"), account("true", Some("false"), " reviewed "), user("Missing"), Node::leaf("label", "L")];
+        assert_eq!(fixed(&retrieved, &generated, &changes, kind).children, expected);
+    }
+
+    /// In a profile an excess entry stays and each grant in it is turned off: a boolean that
+    /// grants to `false`, a tab's visibility to `Hidden`; a record type's `default`, names,
+    /// `false` flags and a tab already hidden stay as they are.
+    #[test]
+    fn a_profiles_excess_entry_is_revoked_in_place() {
+        let kind = OutputKind::Profile;
+        let retrieved = document(
+            kind,
+            &[
+                ("objectPermissions", &[("allowCreate", "false"), ("allowRead", "true"), ("object", "Account")]),
+                ("recordTypeVisibilities", &[("default", "true"), ("recordType", "Account.B2B"), ("visible", "true")]),
+                ("tabVisibilities", &[("tab", "Shown"), ("visibility", "DefaultOn")]),
+                ("tabVisibilities", &[("tab", "Hidden"), ("visibility", " hidden ")]),
+            ],
+        );
+        let generated = document(kind, &[]);
+        let changes = [
+            change("objectPermissions", "Account", Status::Excess, vec![]),
+            change("recordTypeVisibilities", "Account.B2B", Status::Excess, vec![]),
+            change("tabVisibilities", "Shown", Status::Excess, vec![]),
+            change("tabVisibilities", "Hidden", Status::Excess, vec![]),
+        ];
+        let expected = document(
+            kind,
+            &[
+                ("objectPermissions", &[("allowCreate", "false"), ("allowRead", "false"), ("object", "Account")]),
+                ("recordTypeVisibilities", &[("default", "true"), ("recordType", "Account.B2B"), ("visible", "false")]),
+                ("tabVisibilities", &[("tab", "Shown"), ("visibility", "Hidden")]),
+                ("tabVisibilities", &[("tab", "Hidden"), ("visibility", " hidden ")]),
+            ],
+        );
+        assert_eq!(fixed(&retrieved, &generated, &changes, kind).children, expected.children);
+    }
+
+    /// An entry a sparse profile retrieve does not show is added, as a missing one is.
+    #[test]
+    fn an_entry_not_in_the_retrieve_is_added() {
+        let kind = OutputKind::Profile;
+        let generated = document(kind, &[("userPermissions", &[("enabled", "true"), ("name", "ApiEnabled")])]);
+        let changes = [change("userPermissions", "ApiEnabled", Status::NotInRetrieve, vec![])];
+        assert_eq!(fixed(&document(kind, &[]), &generated, &changes, kind).children, generated.children);
+    }
+
+    /// The patch is the unified diff from the file's bytes to the fixed document as the canonical
+    /// writer writes it.
+    #[test]
+    fn the_patch_turns_the_file_into_the_fixed_document() {
+        let kind = OutputKind::PermissionSet;
+        let retrieved = document(kind, &[]);
+        let generated = document(kind, &[("userPermissions", &[("enabled", "true"), ("name", "ApiEnabled")])]);
+        let old = emit::render_fast(&retrieved);
+        let changes = [change("userPermissions", "ApiEnabled", Status::Missing, vec![])];
+        let patch = patch("x.permissionset-meta.xml", &old, &retrieved, &generated, &changes, kind);
+        assert_eq!(patch, unified("x.permissionset-meta.xml", &old, &emit::render_fast(&generated)));
+        assert!(patch.contains("+        <name>ApiEnabled</name>\n"), "{patch}");
+    }
+
+    /// A decomposed set's patch: each file in its folder, created, changed or deleted, in path
+    /// order; files the same on both sides have no hunk.
+    #[test]
+    fn a_decomposed_sets_patch_creates_changes_and_deletes_its_files() {
+        let old = [
+            ("b.xml".to_string(), b"b\n".to_vec()),
+            ("c.xml".to_string(), b"c\n".to_vec()),
+            ("d.xml".to_string(), b"d\n".to_vec()),
+        ];
+        let new = [
+            ("a.xml".to_string(), "a\n".to_string()),
+            ("b.xml".to_string(), "b2\n".to_string()),
+            ("d.xml".to_string(), "d\n".to_string()),
+        ];
+        let expected = [
+            unified_file("Set/a.xml", None, Some("a\n")),
+            unified_file("Set/b.xml", Some("b\n"), Some("b2\n")),
+            unified_file("Set/c.xml", Some("c\n"), None),
+        ]
+        .concat();
+        assert_eq!(patch_files("Set", &old, &new), expected);
+        assert!(expected.contains("--- a/Set/b.xml\n+++ b/Set/b.xml\n") && expected.contains("+++ /dev/null\n"));
+        assert!(patch_files("", &old[..1], &[]).starts_with("diff --git a/b.xml b/b.xml\ndeleted file"));
+    }
+
+    /// Git's C quoting: `"`, `\\`, tab and newline by their escapes, other control and non-ASCII
+    /// bytes in octal; a name with none of them is left unquoted, spaces and all.
+    #[test]
+    fn git_quotes_each_kind_of_character_as_git_does() {
+        assert_eq!(git_path("a/", "x \"q\" \\ \t\n\u{1}\u{7f}~.xml"), "\"a/x \\\"q\\\" \\\\ \\t\\n\\001\\177~.xml\"");
+        assert_eq!(git_path("b/", "Plain ~name.xml"), "b/Plain ~name.xml");
+    }
 
     #[test]
     fn git_quotes_only_what_needs_it() {
