@@ -135,19 +135,13 @@ impl Hasher for Prehashed {
     }
 }
 
-/// A text of the file as the tree holds it: borrowed, or copied (`String`) where the caller keeps
-/// no buffer.
-fn held<'a, S: From<Cow<'a, str>>>(text: &'a str) -> S {
-    S::from(Cow::Borrowed(text))
-}
-
 /// An element without attributes, comments or content yet.
 fn element<'a, S: From<Cow<'a, str>>>(name: Cow<'a, str>) -> Node<S> {
     Node {
         name: S::from(name),
         attrs: Vec::new(),
         comments: Vec::new(),
-        content: Content::Text(held("")),
+        content: Content::Text(S::from(Cow::Borrowed(""))),
         tail: Vec::new(),
     }
 }
@@ -200,7 +194,8 @@ fn is_name_start_char(c: char) -> bool {
 const ASCII_NAME: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
-    while b < 128 {
+    // Every byte, so that a loop bound off by one does not compile (bytes from 128 on are 0).
+    while b < table.len() {
         table[b] = match b as u8 {
             b':' | b'A'..=b'Z' | b'_' | b'a'..=b'z' => 2,
             b'-' | b'.' | b'0'..=b'9' => 1,
@@ -644,6 +639,10 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
     doc.comments = outside;
     Ok(doc)
 }
+
+#[cfg(test)]
+#[path = "read_tests.rs"]
+mod rules;
 
 #[cfg(test)]
 mod tests {
