@@ -42,7 +42,8 @@ pub struct ParseError {
 
 struct Frame<'a, S> {
     node: Node<S>,
-    children: Vec<Node<S>>,
+    /// Where its children begin in `Children` (they are the last ones there while it is open).
+    first: usize,
     /// The element's text so far (borrowed unless it came in pieces or held an entity).
     text: Cow<'a, str>,
     /// Where the element starts (a byte offset: lines are counted only for a message).
@@ -50,23 +51,43 @@ struct Frame<'a, S> {
     /// The keyed entries among its children so far: a hash of name and keys → the index of the
     /// first child with them (made on the first one).
     entries: Option<HashMap<u64, usize, BuildHasherDefault<Prehashed>>>,
-    /// Where each child starts.
-    starts: Vec<usize>,
     /// Whether text other than white space came after a child.
     mixed: bool,
 }
 
-impl<'a, S: AsRef<str>> Frame<'a, S> {
-    fn new(node: Node<S>, start: usize) -> Frame<'a, S> {
-        Frame {
-            node,
-            children: Vec::new(),
-            text: Cow::Borrowed(""),
-            start,
-            entries: None,
-            starts: Vec::new(),
-            mixed: false,
+/// The children of every open element read so far, one element's after its parent's: an open
+/// element's children are the last ones. One pair of vectors for the whole file, so an element
+/// costs no allocation but the one that holds its children when it closes (of their exact number).
+struct Children<S> {
+    nodes: Vec<Node<S>>,
+    /// Where each child starts (a byte offset).
+    starts: Vec<usize>,
+}
+
+impl<S> Children<S> {
+    fn new() -> Children<S> {
+        Children { nodes: Vec::new(), starts: Vec::new() }
+    }
+
+    /// The children from `first` on, taken out (their element closes): copied into a vector of
+    /// their number, or, when they are all there is (the root's), the vector itself.
+    fn take_from(&mut self, first: usize) -> Vec<Node<S>> {
+        self.starts.truncate(first);
+        match first {
+            0 => std::mem::take(&mut self.nodes),
+            _ => self.nodes.split_off(first),
         }
+    }
+}
+
+impl<'a, S: AsRef<str>> Frame<'a, S> {
+    fn new(node: Node<S>, start: usize, children: &Children<S>) -> Frame<'a, S> {
+        Frame { node, first: children.nodes.len(), text: Cow::Borrowed(""), start, entries: None, mixed: false }
+    }
+
+    /// Whether a child was read yet.
+    fn has_children(&self, children: &Children<S>) -> bool {
+        children.nodes.len() > self.first
     }
 
     /// Adds a closed child that starts at `start` in `text`, refusing a second entry with the key of an
@@ -76,14 +97,16 @@ impl<'a, S: AsRef<str>> Frame<'a, S> {
     /// on purpose); nothing is copied.
     fn push_child(
         &mut self,
+        children: &mut Children<S>,
         node: Node<S>,
         start: usize,
         text: &str,
         hashes: &impl BuildHasher,
     ) -> Result<(), ParseError> {
         if let (Some(key), then) = entry_key(&node) {
+            let siblings = &children.nodes[self.first..];
             let same = |other: &Node<S>| other.name() == node.name() && entry_key(other) == (Some(key), then);
-            let index = self.children.len();
+            let index = siblings.len();
             let earlier = match self.entries.get_or_insert_with(HashMap::default).entry(hashes.hash_one((
                 node.name(),
                 key,
@@ -93,12 +116,12 @@ impl<'a, S: AsRef<str>> Frame<'a, S> {
                     slot.insert(index);
                     None
                 }
-                hash_map::Entry::Occupied(slot) if same(&self.children[*slot.get()]) => Some(*slot.get()),
+                hash_map::Entry::Occupied(slot) if same(&siblings[*slot.get()]) => Some(*slot.get()),
                 // Two different entries with one hash: every earlier sibling is compared.
-                hash_map::Entry::Occupied(_) => self.children.iter().position(same),
+                hash_map::Entry::Occupied(_) => siblings.iter().position(same),
             };
             if let Some(first) = earlier {
-                let (first, line) = (line_of(text, self.starts[first]), line_of(text, start));
+                let (first, line) = (line_of(text, children.starts[self.first + first]), line_of(text, start));
                 let then = then.map(|t| format!(" / `{t}`")).unwrap_or_default();
                 return Err(ParseError {
                     line,
@@ -109,8 +132,8 @@ impl<'a, S: AsRef<str>> Frame<'a, S> {
                 });
             }
         }
-        self.children.push(node);
-        self.starts.push(start);
+        children.nodes.push(node);
+        children.starts.push(start);
         Ok(())
     }
 }
@@ -225,10 +248,15 @@ pub(crate) fn ascii_name_length(bytes: &[u8]) -> usize {
 /// space as the name (`<a="b">` has the name `a="b"`), which no writer could write back.
 pub(crate) fn is_xml_name(name: &str) -> bool {
     let bytes = name.as_bytes();
+    // Almost every name: the ASCII part of the productions, by table, in one pass (a byte outside
+    // ASCII is 0 in the table, and sends the name to the full productions below).
+    if bytes.first().is_some_and(|b| ASCII_NAME[usize::from(*b)] == 2)
+        && bytes.iter().all(|b| ASCII_NAME[usize::from(*b)] != 0)
+    {
+        return true;
+    }
     if bytes.is_ascii() {
-        // Almost every name: the ASCII part of the productions, by table.
-        return bytes.first().is_some_and(|b| ASCII_NAME[usize::from(*b)] == 2)
-            && bytes.iter().all(|b| ASCII_NAME[usize::from(*b)] != 0);
+        return false;
     }
     let mut chars = name.chars();
     chars.next().is_some_and(is_name_start_char)
@@ -277,6 +305,10 @@ fn forbidden_message(c: char) -> String {
 
 fn attrs<'a, S: From<Cow<'a, str>> + AsRef<str>>(text: &'a str, start: &BytesStart) -> Result<Vec<(S, S)>, String> {
     let mut out: Vec<(S, S)> = Vec::new();
+    // Almost every element has none (the name runs to the `>`).
+    if start.attributes_raw().is_empty() {
+        return Ok(out);
+    }
     // quick-xml's own duplicate check compares every attribute with every earlier one (quadratic);
     // `first_duplicate` sorts instead.
     for attr in start.attributes().with_checks(false) {
@@ -329,6 +361,10 @@ pub(crate) fn first_duplicate(mut keys: Vec<&str>) -> Option<&str> {
 /// for the whole file (`line_ends_as_lf`); a character reference to a character XML forbids
 /// (`&#1;`) is refused.
 pub(crate) fn text_value(raw: &str) -> Result<Cow<'_, str>, String> {
+    // Almost every value has no reference: it is its own text (what `unescape` would return).
+    if !has_byte(raw.as_bytes(), b'&') {
+        return Ok(Cow::Borrowed(raw));
+    }
     let value = quick_xml::escape::unescape(raw)
         .map_err(|e| format!("bad text: {e} (only &amp; &lt; &gt; &quot; &apos; and &#…; are allowed)"))?;
     if raw.contains("&#")
@@ -337,6 +373,17 @@ pub(crate) fn text_value(raw: &str) -> Result<Cow<'_, str>, String> {
         return Err(forbidden_message(c));
     }
     Ok(value)
+}
+
+/// Whether `bytes` holds `byte`: short texts (most values, and the line break and indentation
+/// between elements) in one pass without branches, longer ones by `memchr` (which costs more to
+/// start).
+fn has_byte(bytes: &[u8], byte: u8) -> bool {
+    if bytes.len() <= 64 {
+        bytes.iter().fold(false, |any, &b| any | (b == byte))
+    } else {
+        memchr::memchr(byte, bytes).is_some()
+    }
 }
 
 /// The reader every metadata file is read with: nothing trimmed, end tags and comments checked.
@@ -496,6 +543,7 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
     }
     let mut reader = xml_reader(text);
     let mut stack: Vec<Frame<'a, S>> = Vec::new();
+    let mut children: Children<S> = Children::new();
     let hashes = RandomState::new();
     let mut doc: Option<Document<S>> = None;
     let mut root_closed = false;
@@ -563,7 +611,7 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                     tail: Vec::new(),
                 });
                 if matches!(event, Event::Start(_)) {
-                    stack.push(Frame::new(element(name), position));
+                    stack.push(Frame::new(element(name), position, &children));
                 } else {
                     root_closed = true;
                 }
@@ -572,13 +620,13 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                 let mut node = element(element_name(text, &start).map_err(fail)?);
                 node.attrs = attrs(text, &start).map_err(fail)?;
                 node.comments = std::mem::take(&mut pending);
-                stack.push(Frame::new(node, position));
+                stack.push(Frame::new(node, position, &children));
             }
             Event::Empty(start) => {
                 let mut node = element(element_name(text, &start).map_err(fail)?);
                 node.attrs = attrs(text, &start).map_err(fail)?;
                 node.comments = std::mem::take(&mut pending);
-                stack.last_mut().expect("checked above").push_child(node, position, text, &hashes)?;
+                stack.last_mut().expect("checked above").push_child(&mut children, node, position, text, &hashes)?;
             }
             Event::Text(t) => {
                 let raw = in_file(text, &t).ok_or_else(|| fail("text is not UTF-8".into()))?;
@@ -587,7 +635,7 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                 match stack.last_mut() {
                     // Between children: only white space belongs there (kept nowhere). Almost always
                     // a line break and indentation, tested without decoding characters first.
-                    Some(frame) if !frame.children.is_empty() => frame.mixed |= !is_white_space(&value),
+                    Some(frame) if frame.has_children(&children) => frame.mixed |= !is_white_space(&value),
                     Some(frame) => push_text(&mut frame.text, value),
                     None if is_white_space(&value) => {}
                     None => return Err(fail("text outside the root element".into())),
@@ -606,9 +654,9 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
             }
             Event::End(_) => {
                 let frame = stack.pop().expect("quick-xml checks end tags");
-                let start = frame.start;
+                let (start, first) = (frame.start, frame.first);
                 let mut node = frame.node;
-                node.content = if frame.children.is_empty() {
+                node.content = if children.nodes.len() == first {
                     // Comments inside a value go before the element.
                     node.comments.append(&mut pending);
                     Content::Text(S::from(frame.text))
@@ -616,10 +664,10 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                     return Err(fail(format!("<{}> mixes text and elements", node.name())));
                 } else {
                     node.tail = std::mem::take(&mut pending);
-                    Content::Children(frame.children)
+                    Content::Children(children.take_from(first))
                 };
                 match stack.last_mut() {
-                    Some(parent) => parent.push_child(node, start, text, &hashes)?,
+                    Some(parent) => parent.push_child(&mut children, node, start, text, &hashes)?,
                     None => {
                         let d = doc.as_mut().expect("root opened");
                         d.tail = node.comments.into_iter().chain(node.tail).collect();
@@ -726,14 +774,19 @@ mod tests {
         let hashes = BuildHasherDefault::<Colliding>::default();
         let text = "a\nb\nc\nd\ne\n";
         let field = |name: &str| Node::entry("fieldPermissions", &[("field", name), ("readable", "true")]);
-        let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0);
-        frame.push_child(field("A.X"), 2, text, &hashes).unwrap();
-        frame.push_child(field("A.Y"), 4, text, &hashes).unwrap();
-        frame.push_child(Node::leaf("label", "L"), 6, text, &hashes).unwrap();
-        let err = frame.push_child(field("A.Y"), 8, text, &hashes).unwrap_err();
+        let mut children = Children::new();
+        // An element read before this one's children (its own siblings stay out of the check).
+        children.nodes.push(field("A.Y"));
+        children.starts.push(0);
+        let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0, &children);
+        frame.push_child(&mut children, field("A.X"), 2, text, &hashes).unwrap();
+        frame.push_child(&mut children, field("A.Y"), 4, text, &hashes).unwrap();
+        frame.push_child(&mut children, Node::leaf("label", "L"), 6, text, &hashes).unwrap();
+        let err = frame.push_child(&mut children, field("A.Y"), 8, text, &hashes).unwrap_err();
         assert_eq!(err.line, 5, "{err}");
         assert!(err.message.contains("lines 3 and 5") && err.message.contains("`A.Y`"), "{err}");
-        assert_eq!(frame.children.len(), 3);
+        assert_eq!(children.take_from(frame.first).len(), 3);
+        assert_eq!(children.nodes.len(), 1);
     }
 
     #[test]
