@@ -504,8 +504,6 @@ pub fn prepare_text(text: &str) -> Prepared<'_> {
 pub(crate) struct Events<'a> {
     reader: Reader<&'a [u8]>,
     text: &'a str,
-    /// Whether anything was read yet (the XML declaration must come first).
-    started: bool,
 }
 
 impl<'a> Events<'a> {
@@ -515,7 +513,7 @@ impl<'a> Events<'a> {
         if let Some((at, c)) = forbidden_char(text) {
             return Err(ParseError { line: line_of(text, at), message: forbidden_message(c) });
         }
-        Ok(Events { reader: xml_reader(text), text, started: false })
+        Ok(Events { reader: xml_reader(text), text })
     }
 
     /// The next event and the byte offset it starts at; `depth`: how many elements are open.
@@ -530,14 +528,13 @@ impl<'a> Events<'a> {
                 return Err(ParseError { line: line_of(text, at), message: format!("malformed XML: {e}") });
             }
         };
-        let is_decl = matches!(event, Event::Decl(_));
-        if is_decl && (self.started || position > 0) {
+        // Anything read before it (even a space) moved the position.
+        if matches!(event, Event::Decl(_)) && position > 0 {
             return Err(fail(
                 "the XML declaration must come first in the file, before anything else (even spaces or a comment)"
                     .into(),
             ));
         }
-        self.started = self.started || !matches!(event, Event::Eof);
         if matches!(event, Event::Start(_)) && depth >= MAX_DEPTH {
             return Err(fail(format!(
                 "elements nest more than {MAX_DEPTH} deep; permission sets and profiles nest 3 deep: is it a metadata file?"
@@ -660,7 +657,6 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
     let mut stack: Vec<Frame<'a, S>> = Vec::new();
     let hashes = RandomState::new();
     let mut doc: Option<Document<S>> = None;
-    let mut root_closed = false;
     // Comments not yet attached to an element, and those outside the root.
     let mut pending: Vec<S> = Vec::new();
     let mut outside: Vec<S> = Vec::new();
@@ -682,10 +678,9 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                     children: Vec::new(),
                     tail: Vec::new(),
                 });
+                // An empty root (`<Package …/>`) is closed already.
                 if matches!(event, Event::Start(_)) {
                     stack.push(Frame::new(element(root.name), position));
-                } else {
-                    root_closed = true;
                 }
             }
             Event::Start(start) => {
@@ -743,7 +738,6 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                         if let Content::Children(children) = node.content {
                             d.children = children;
                         }
-                        root_closed = true;
                     }
                 }
             }
@@ -753,7 +747,8 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
             Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }
     }
-    if !stack.is_empty() || (doc.is_some() && !root_closed) || doc.is_none() {
+    // The root is open exactly while the stack is not empty.
+    if !stack.is_empty() || doc.is_none() {
         return Err(events.unfinished(doc.is_some()));
     }
     let mut doc = doc.expect("checked above");
