@@ -19,8 +19,8 @@
 //! pieces.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::collections::hash_map::{self, RandomState};
+use std::collections::HashSet;
+use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use quick_xml::Reader;
@@ -47,9 +47,9 @@ struct Frame<'a, S> {
     text: Cow<'a, str>,
     /// Where the element starts (a byte offset: lines are counted only for a message).
     start: usize,
-    /// The keyed entries among its children so far: a hash of name and keys → the index of the
-    /// first child with them (made on the first one).
-    entries: Option<HashMap<u64, usize, BuildHasherDefault<Prehashed>>>,
+    /// The keyed entries among its children so far: the hashes of their names and keys (made on
+    /// the first one).
+    entries: Option<HashSet<u64, BuildHasherDefault<Prehashed>>>,
     /// Where each child starts.
     starts: Vec<usize>,
     /// Whether text other than white space came after a child.
@@ -83,19 +83,13 @@ impl<'a, S: AsRef<str>> Frame<'a, S> {
     ) -> Result<(), ParseError> {
         if let (Some(key), then) = entry_key(&node) {
             let same = |other: &Node<S>| other.name() == node.name() && entry_key(other) == (Some(key), then);
-            let index = self.children.len();
-            let earlier = match self.entries.get_or_insert_with(HashMap::default).entry(hashes.hash_one((
-                node.name(),
-                key,
-                then,
-            ))) {
-                hash_map::Entry::Vacant(slot) => {
-                    slot.insert(index);
-                    None
-                }
-                hash_map::Entry::Occupied(slot) if same(&self.children[*slot.get()]) => Some(*slot.get()),
-                // Two different entries with one hash: every earlier sibling is compared.
-                hash_map::Entry::Occupied(_) => self.children.iter().position(same),
+            let hash = hashes.hash_one((node.name(), key, then));
+            // A hash seen before: the same entry again (an error), or, rarely, two entries whose
+            // hashes collide; either way every earlier sibling is compared.
+            let earlier = if self.entries.get_or_insert_with(HashSet::default).insert(hash) {
+                None
+            } else {
+                self.children.iter().position(same)
             };
             if let Some(first) = earlier {
                 return Err(twice(text, node.name(), (key, then), self.starts[first], start));
@@ -171,13 +165,20 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// Whether byte `b` may begin a character XML 1.0 forbids: a C0 control other than tab, LF and
+/// CR, or EF (the lead byte of U+FFFE and U+FFFF, and of allowed characters too). Without
+/// branches, so that a block of them is tested at once.
+#[inline(always)]
+fn may_begin_forbidden(b: u8) -> bool {
+    (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xEF)
+}
+
 /// The first character XML 1.0 forbids in `text`, with its byte offset.
 pub(crate) fn forbidden_char(text: &str) -> Option<(usize, char)> {
     // On bytes: C0 controls other than tab, LF, CR, and U+FFFE/U+FFFF (EF BF BE/BF). Blocks of 64
     // bytes are first tested without branches (the compiler vectorises it); only a block holding a
-    // lead byte EF or a control is looked at byte by byte.
+    // byte that may begin one is looked at byte by byte.
     let bytes = text.as_bytes();
-    let maybe = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xEF);
     let forbidden = |i: usize| {
         let b = bytes[i];
         (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
@@ -185,7 +186,7 @@ pub(crate) fn forbidden_char(text: &str) -> Option<(usize, char)> {
     };
     const BLOCK: usize = 64;
     let at = bytes.chunks(BLOCK).enumerate().find_map(|(block, chunk)| {
-        if !chunk.iter().fold(false, |any, &b| any | maybe(b)) {
+        if !chunk.iter().fold(false, |any, &b| any | may_begin_forbidden(b)) {
             return None;
         }
         (block * BLOCK..block * BLOCK + chunk.len()).find(|&i| forbidden(i))

@@ -274,6 +274,15 @@ fn the_first_forbidden_character_is_found_at_any_offset_among_any_neighbours() {
 }
 
 #[test]
+fn only_controls_other_than_tab_lf_cr_and_the_lead_byte_ef_send_a_block_to_the_byte_by_byte_search() {
+    // A byte outside this set never begins a forbidden character (so a block without one is
+    // skipped); a byte inside it costs a byte-by-byte search of its block.
+    let suspects: Vec<u8> = (0..=u8::MAX).filter(|b| may_begin_forbidden(*b)).collect();
+    let expected: Vec<u8> = (0x00..=0x08).chain([0x0B, 0x0C]).chain(0x0E..=0x1F).chain([0xEF]).collect();
+    assert_eq!(suspects, expected);
+}
+
+#[test]
 fn a_forbidden_character_is_refused_at_its_line_with_its_code_point() {
     let text = format!("{HEAD}\n<a>1</a>\n{}<b>\u{1F}</b></PermissionSet>", "x".repeat(150));
     assert_eq!(parse(&text).unwrap_err(), ParseError { line: 4, message: the_message_for('\u{1F}') });
