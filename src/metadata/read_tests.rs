@@ -119,9 +119,15 @@ fn a_comment_holding_two_dashes_is_refused() {
 
 // Line ends and the byte order mark.
 
-/// The text `prepare_text` makes of `text`.
+/// The text `prepare_text` makes of `text` (`text()` and `into_text()` give the same).
 fn prepared(text: &str) -> String {
-    prepare_text(text).text().to_string()
+    let prepared = prepare_text(text);
+    let seen = prepared.text().to_string();
+    let kept = prepared.into_text();
+    assert_eq!(kept, seen);
+    // Borrowed exactly when nothing was changed but a BOM skipped.
+    assert_eq!(matches!(kept, Cow::Borrowed(_)), text.trim_start_matches('\u{feff}') == seen, "{text:?}");
+    seen
 }
 
 #[test]
@@ -143,6 +149,8 @@ fn in_a_file_with_a_lone_lf_every_cr_is_data() {
         assert_eq!(prepared(text), text, "{text:?}");
     }
     assert_eq!(prepared("no line end"), "no line end");
+    assert_eq!(prepared("\u{feff}a\r\nb"), "a\nb");
+    assert_eq!(prepared("\u{feff}a\nb"), "a\nb");
     let doc = parse(&format!("{HEAD}\n<a>x\ry\r\nz</a></PermissionSet>")).unwrap();
     assert_eq!(doc.children[0].text(), Some("x\ry\r\nz"));
 }
