@@ -189,7 +189,9 @@ pub(crate) fn forbidden_char(text: &str) -> Option<(usize, char)> {
         if !chunk.iter().fold(false, |any, &b| any | may_begin_forbidden(b)) {
             return None;
         }
-        (block * BLOCK..block * BLOCK + chunk.len()).find(|&i| forbidden(i))
+        // Only this block: the ones before it hold no forbidden character.
+        let start = block * BLOCK;
+        (start..start + chunk.len()).find(|&i| forbidden(i))
     })?;
     text[at..].chars().next().map(|c| (at, c))
 }
