@@ -828,33 +828,6 @@ mod tests {
         assert_eq!(parse(&text).unwrap().children[0].attrs[0].1, "1 2 3\n4");
     }
 
-    /// Every key hashes alike: each entry after the first takes the collision path.
-    #[derive(Default)]
-    struct Colliding;
-
-    impl Hasher for Colliding {
-        fn finish(&self) -> u64 {
-            7
-        }
-
-        fn write(&mut self, _: &[u8]) {}
-    }
-
-    #[test]
-    fn duplicates_are_found_and_distinct_entries_kept_when_hashes_collide() {
-        let hashes = BuildHasherDefault::<Colliding>::default();
-        let text = "a\nb\nc\nd\ne\n";
-        let field = |name: &str| Node::entry("fieldPermissions", &[("field", name), ("readable", "true")]);
-        let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0);
-        frame.push_child(field("A.X"), 2, text, &hashes).unwrap();
-        frame.push_child(field("A.Y"), 4, text, &hashes).unwrap();
-        frame.push_child(Node::leaf("label", "L"), 6, text, &hashes).unwrap();
-        let err = frame.push_child(field("A.Y"), 8, text, &hashes).unwrap_err();
-        assert_eq!(err.line, 5, "{err}");
-        assert!(err.message.contains("lines 3 and 5") && err.message.contains("`A.Y`"), "{err}");
-        assert_eq!(frame.children.len(), 3);
-    }
-
     #[test]
     fn a_lone_line_feed_is_found_anywhere_also_across_blocks() {
         for at in [0, 1, 62, 63, 64, 65, 127, 128, 200] {

@@ -543,6 +543,21 @@ impl Hasher for Colliding {
 }
 
 #[test]
+fn duplicates_are_found_and_distinct_entries_kept_when_hashes_collide() {
+    let hashes = BuildHasherDefault::<Colliding>::default();
+    let text = "a\nb\nc\nd\ne\n";
+    let field = |name: &str| Node::entry("fieldPermissions", &[("field", name), ("readable", "true")]);
+    let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0);
+    frame.push_child(field("A.X"), 2, text, &hashes).unwrap();
+    frame.push_child(field("A.Y"), 4, text, &hashes).unwrap();
+    frame.push_child(Node::leaf("label", "L"), 6, text, &hashes).unwrap();
+    let err = frame.push_child(field("A.Y"), 8, text, &hashes).unwrap_err();
+    assert_eq!(err.line, 5, "{err}");
+    assert!(err.message.contains("lines 3 and 5") && err.message.contains("`A.Y`"), "{err}");
+    assert_eq!(frame.children.len(), 3);
+}
+
+#[test]
 fn when_hashes_collide_entries_are_still_told_apart_by_group_key_and_second_key() {
     let hashes = BuildHasherDefault::<Colliding>::default();
     let text = "1\n2\n3\n4\n5\n6\n7\n";
