@@ -65,7 +65,7 @@ fn node() -> impl Strategy<Value = Node> {
     })
 }
 
-fn document() -> impl Strategy<Value = Document> {
+pub(crate) fn document() -> impl Strategy<Value = Document> {
     (
         prop::sample::select(vec!["PermissionSet", "Profile", "Package"]),
         // Without the namespace: the child files of a set decomposed with Beta2.

@@ -6,7 +6,7 @@
 
 mod check;
 #[cfg(test)]
-mod check_properties;
+pub(crate) mod check_properties;
 mod component;
 mod fast;
 mod files;

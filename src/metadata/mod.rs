@@ -7,6 +7,7 @@
 pub mod canonical;
 pub mod decomposed;
 pub(crate) mod document;
+pub mod entries;
 pub(crate) mod kind;
 pub mod names;
 pub(crate) mod overlay;

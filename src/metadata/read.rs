@@ -19,8 +19,8 @@
 //! pieces.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::collections::hash_map::{self, RandomState};
+use std::collections::HashSet;
+use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use quick_xml::Reader;
@@ -42,52 +42,31 @@ pub struct ParseError {
 
 struct Frame<'a, S> {
     node: Node<S>,
-    /// Where its children begin in `Children` (they are the last ones there while it is open).
-    first: usize,
+    children: Vec<Node<S>>,
     /// The element's text so far (borrowed unless it came in pieces or held an entity).
     text: Cow<'a, str>,
     /// Where the element starts (a byte offset: lines are counted only for a message).
     start: usize,
-    /// The keyed entries among its children so far: a hash of name and keys → the index of the
-    /// first child with them (made on the first one).
-    entries: Option<HashMap<u64, usize, BuildHasherDefault<Prehashed>>>,
+    /// The keyed entries among its children so far: the hashes of their names and keys (made on
+    /// the first one).
+    entries: Option<HashSet<u64, BuildHasherDefault<Prehashed>>>,
+    /// Where each child starts.
+    starts: Vec<usize>,
     /// Whether text other than white space came after a child.
     mixed: bool,
 }
 
-/// The children of every open element read so far, one element's after its parent's: an open
-/// element's children are the last ones. One pair of vectors for the whole file, so an element
-/// costs no allocation but the one that holds its children when it closes (of their exact number).
-struct Children<S> {
-    nodes: Vec<Node<S>>,
-    /// Where each child starts (a byte offset).
-    starts: Vec<usize>,
-}
-
-impl<S> Children<S> {
-    fn new() -> Children<S> {
-        Children { nodes: Vec::new(), starts: Vec::new() }
-    }
-
-    /// The children from `first` on, taken out (their element closes): copied into a vector of
-    /// their number, or, when they are all there is (the root's), the vector itself.
-    fn take_from(&mut self, first: usize) -> Vec<Node<S>> {
-        self.starts.truncate(first);
-        match first {
-            0 => std::mem::take(&mut self.nodes),
-            _ => self.nodes.split_off(first),
-        }
-    }
-}
-
 impl<'a, S: AsRef<str>> Frame<'a, S> {
-    fn new(node: Node<S>, start: usize, children: &Children<S>) -> Frame<'a, S> {
-        Frame { node, first: children.nodes.len(), text: Cow::Borrowed(""), start, entries: None, mixed: false }
-    }
-
-    /// Whether a child was read yet.
-    fn has_children(&self, children: &Children<S>) -> bool {
-        children.nodes.len() > self.first
+    fn new(node: Node<S>, start: usize) -> Frame<'a, S> {
+        Frame {
+            node,
+            children: Vec::new(),
+            text: Cow::Borrowed(""),
+            start,
+            entries: None,
+            starts: Vec::new(),
+            mixed: false,
+        }
     }
 
     /// Adds a closed child that starts at `start` in `text`, refusing a second entry with the key of an
@@ -97,50 +76,53 @@ impl<'a, S: AsRef<str>> Frame<'a, S> {
     /// on purpose); nothing is copied.
     fn push_child(
         &mut self,
-        children: &mut Children<S>,
         node: Node<S>,
         start: usize,
         text: &str,
         hashes: &impl BuildHasher,
     ) -> Result<(), ParseError> {
         if let (Some(key), then) = entry_key(&node) {
-            let siblings = &children.nodes[self.first..];
             let same = |other: &Node<S>| other.name() == node.name() && entry_key(other) == (Some(key), then);
-            let index = siblings.len();
-            let earlier = match self.entries.get_or_insert_with(HashMap::default).entry(hashes.hash_one((
-                node.name(),
-                key,
-                then,
-            ))) {
-                hash_map::Entry::Vacant(slot) => {
-                    slot.insert(index);
-                    None
-                }
-                hash_map::Entry::Occupied(slot) if same(&siblings[*slot.get()]) => Some(*slot.get()),
-                // Two different entries with one hash: every earlier sibling is compared.
-                hash_map::Entry::Occupied(_) => siblings.iter().position(same),
+            let hash = hashes.hash_one((node.name(), key, then));
+            // A hash seen before: the same entry again (an error), or, rarely, two entries whose
+            // hashes collide; either way every earlier sibling is compared.
+            let earlier = if self.entries.get_or_insert_with(HashSet::default).insert(hash) {
+                None
+            } else {
+                self.children.iter().position(same)
             };
             if let Some(first) = earlier {
-                let (first, line) = (line_of(text, children.starts[self.first + first]), line_of(text, start));
-                let then = then.map(|t| format!(" / `{t}`")).unwrap_or_default();
-                return Err(ParseError {
-                    line,
-                    message: format!(
-                        "<{}> for `{key}`{then} appears twice, at lines {first} and {line}: keep one (which one Salesforce would use is not documented)",
-                        node.name()
-                    ),
-                });
+                return Err(twice(text, node.name(), (key, then), self.starts[first], start));
             }
         }
-        children.nodes.push(node);
-        children.starts.push(start);
+        self.children.push(node);
+        self.starts.push(start);
         Ok(())
+    }
+}
+
+/// The error for a second entry of group `name` with the keys of an earlier sibling: the entry at
+/// byte offset `start` of `text` repeats the one at `first`.
+pub(crate) fn twice(
+    text: &str,
+    name: &str,
+    (key, then): (&str, Option<&str>),
+    first: usize,
+    start: usize,
+) -> ParseError {
+    let (first, line) = (line_of(text, first), line_of(text, start));
+    let then = then.map(|t| format!(" / `{t}`")).unwrap_or_default();
+    ParseError {
+        line,
+        message: format!(
+            "<{name}> for `{key}`{then} appears twice, at lines {first} and {line}: keep one (which one Salesforce would use is not documented)"
+        ),
     }
 }
 
 /// A hasher for keys that are already hashes.
 #[derive(Default)]
-struct Prehashed(u64);
+pub(crate) struct Prehashed(u64);
 
 impl Hasher for Prehashed {
     fn finish(&self) -> u64 {
@@ -158,25 +140,19 @@ impl Hasher for Prehashed {
     }
 }
 
-/// A text of the file as the tree holds it: borrowed, or copied (`String`) where the caller keeps
-/// no buffer.
-fn held<'a, S: From<Cow<'a, str>>>(text: &'a str) -> S {
-    S::from(Cow::Borrowed(text))
-}
-
 /// An element without attributes, comments or content yet.
 fn element<'a, S: From<Cow<'a, str>>>(name: Cow<'a, str>) -> Node<S> {
     Node {
         name: S::from(name),
         attrs: Vec::new(),
         comments: Vec::new(),
-        content: Content::Text(held("")),
+        content: Content::Text(S::from(Cow::Borrowed(""))),
         tail: Vec::new(),
     }
 }
 
 /// Appends a piece of an element's text (a value may come in pieces around a comment or CDATA).
-fn push_text<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
+pub(crate) fn push_text<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
     if text.is_empty() {
         *text = piece;
     } else {
@@ -189,13 +165,20 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// Whether byte `b` may begin a character XML 1.0 forbids: a C0 control other than tab, LF and
+/// CR, or EF (the lead byte of U+FFFE and U+FFFF, and of allowed characters too). Without
+/// branches, so that a block of them is tested at once.
+#[inline(always)]
+fn may_begin_forbidden(b: u8) -> bool {
+    (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xEF)
+}
+
 /// The first character XML 1.0 forbids in `text`, with its byte offset.
 pub(crate) fn forbidden_char(text: &str) -> Option<(usize, char)> {
     // On bytes: C0 controls other than tab, LF, CR, and U+FFFE/U+FFFF (EF BF BE/BF). Blocks of 64
     // bytes are first tested without branches (the compiler vectorises it); only a block holding a
-    // lead byte EF or a control is looked at byte by byte.
+    // byte that may begin one is looked at byte by byte.
     let bytes = text.as_bytes();
-    let maybe = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xEF);
     let forbidden = |i: usize| {
         let b = bytes[i];
         (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
@@ -203,10 +186,12 @@ pub(crate) fn forbidden_char(text: &str) -> Option<(usize, char)> {
     };
     const BLOCK: usize = 64;
     let at = bytes.chunks(BLOCK).enumerate().find_map(|(block, chunk)| {
-        if !chunk.iter().fold(false, |any, &b| any | maybe(b)) {
+        if !chunk.iter().fold(false, |any, &b| any | may_begin_forbidden(b)) {
             return None;
         }
-        (block * BLOCK..block * BLOCK + chunk.len()).find(|&i| forbidden(i))
+        // Only this block: the ones before it hold no forbidden character.
+        let start = block * BLOCK;
+        (start..start + chunk.len()).find(|&i| forbidden(i))
     })?;
     text[at..].chars().next().map(|c| (at, c))
 }
@@ -223,7 +208,8 @@ fn is_name_start_char(c: char) -> bool {
 const ASCII_NAME: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
-    while b < 128 {
+    // Every byte, so that a loop bound off by one does not compile (bytes from 128 on are 0).
+    while b < table.len() {
         table[b] = match b as u8 {
             b':' | b'A'..=b'Z' | b'_' | b'a'..=b'z' => 2,
             b'-' | b'.' | b'0'..=b'9' => 1,
@@ -487,7 +473,7 @@ pub struct Prepared<'a> {
     text: Cow<'a, str>,
 }
 
-impl Prepared<'_> {
+impl<'a> Prepared<'a> {
     /// The file read into a tree that borrows from this text.
     pub fn parse(&self, namespace: Namespace) -> Result<Borrowed<'_>, ParseError> {
         build(&self.text, namespace)
@@ -496,6 +482,11 @@ impl Prepared<'_> {
     /// The text the tree is read from.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The text, copied only if it had to be (see `Prepared`).
+    pub fn into_text(self) -> Cow<'a, str> {
+        self.text
     }
 
     /// Whether the text is the file's bytes as they are (no BOM skipped, no line end changed).
@@ -533,50 +524,50 @@ pub fn prepare_text(text: &str) -> Prepared<'_> {
     Prepared { text: line_ends_as_lf(text) }
 }
 
-/// Reads `text` (prepared: no BOM, line ends settled) into a tree holding its text as `S`.
-fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
+/// The events of a prepared text with every check that does not depend on what is built from
+/// them: the characters of the whole text, well-formed XML, the declaration first and declaring
+/// UTF-8, no DOCTYPE, nesting at most `MAX_DEPTH` deep. The tree (`build`) and the entry reader
+/// (`entries`) both read through it, so both refuse the same files with the same messages.
+pub(crate) struct Events<'a> {
+    reader: Reader<&'a [u8]>,
     text: &'a str,
-    namespace: Namespace,
-) -> Result<Document<S>, ParseError> {
-    if let Some((at, c)) = forbidden_char(text) {
-        return Err(ParseError { line: line_of(text, at), message: forbidden_message(c) });
+}
+
+impl<'a> Events<'a> {
+    /// Starts reading `text` (prepared: no BOM, line ends settled), refusing a character XML
+    /// forbids anywhere in it.
+    pub(crate) fn new(text: &'a str) -> Result<Events<'a>, ParseError> {
+        if let Some((at, c)) = forbidden_char(text) {
+            return Err(ParseError { line: line_of(text, at), message: forbidden_message(c) });
+        }
+        Ok(Events { reader: xml_reader(text), text })
     }
-    let mut reader = xml_reader(text);
-    let mut stack: Vec<Frame<'a, S>> = Vec::new();
-    let mut children: Children<S> = Children::new();
-    let hashes = RandomState::new();
-    let mut doc: Option<Document<S>> = None;
-    let mut root_closed = false;
-    // Comments not yet attached to an element, and those outside the root.
-    let mut pending: Vec<S> = Vec::new();
-    let mut outside: Vec<S> = Vec::new();
-    // Anything read yet (the XML declaration must come first).
-    let mut started = false;
-    loop {
-        let position = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX).min(text.len());
-        // Lines are counted only for a message.
+
+    /// The next event and the byte offset it starts at; `depth`: how many elements are open.
+    pub(crate) fn next(&mut self, depth: usize) -> Result<(usize, Event<'a>), ParseError> {
+        let text = self.text;
+        let position = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX).min(text.len());
         let fail = |message: String| ParseError { line: line_of(text, position), message };
-        let event = match reader.read_event() {
+        let event = match self.reader.read_event() {
             Ok(event) => event,
             Err(e) => {
-                let at = usize::try_from(reader.error_position()).unwrap_or(position);
+                let at = usize::try_from(self.reader.error_position()).unwrap_or(position);
                 return Err(ParseError { line: line_of(text, at), message: format!("malformed XML: {e}") });
             }
         };
-        let is_decl = matches!(event, Event::Decl(_));
-        if is_decl && (started || position > 0) {
+        // Anything read before it (even a space) moved the position.
+        if matches!(event, Event::Decl(_)) && position > 0 {
             return Err(fail(
                 "the XML declaration must come first in the file, before anything else (even spaces or a comment)"
                     .into(),
             ));
         }
-        started = started || !matches!(event, Event::Eof);
-        if matches!(event, Event::Start(_)) && stack.len() >= MAX_DEPTH {
+        if matches!(event, Event::Start(_)) && depth >= MAX_DEPTH {
             return Err(fail(format!(
                 "elements nest more than {MAX_DEPTH} deep; permission sets and profiles nest 3 deep: is it a metadata file?"
             )));
         }
-        match event {
+        match &event {
             Event::DocType(_) => return Err(fail("a DOCTYPE is not allowed in metadata files: remove it".into())),
             Event::Decl(decl) => {
                 if let Some(Ok(encoding)) = decl.encoding() {
@@ -588,110 +579,214 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                     }
                 }
             }
+            _ => {}
+        }
+        Ok((position, event))
+    }
+
+    /// An error at byte offset `position` (its line counted now: only a message needs one).
+    pub(crate) fn error(&self, position: usize, message: String) -> ParseError {
+        ParseError { line: line_of(self.text, position), message }
+    }
+
+    /// The error for a file that ends inside an element, or holds none.
+    pub(crate) fn unfinished(&self, root_read: bool) -> ParseError {
+        let message = if root_read { "the file ends inside an element" } else { "no root element" };
+        self.error(self.text.len(), message.into())
+    }
+}
+
+/// The root element: its name, its attributes other than the default namespace, and whether it is
+/// in the metadata namespace. A root outside it is refused (unless `namespace` allows none at
+/// all).
+pub(crate) struct Root<'a, S> {
+    pub name: Cow<'a, str>,
+    pub attrs: Vec<(S, S)>,
+    pub in_metadata_namespace: bool,
+}
+
+impl<'a, S: From<Cow<'a, str>> + AsRef<str>> Root<'a, S> {
+    pub(crate) fn read(text: &'a str, start: &BytesStart, namespace: Namespace) -> Result<Root<'a, S>, String> {
+        let name = element_name(text, start)?;
+        let all: Vec<(S, S)> = attrs(text, start)?;
+        let is_namespace = |(k, _): &&(S, S)| k.as_ref() == "xmlns";
+        let in_namespace = all.iter().filter(is_namespace).any(|(_, v)| v.as_ref() == METADATA_NS);
+        let no_namespace = !all.iter().any(|attr| is_namespace(&attr));
+        let accepted = in_namespace || (namespace == Namespace::Optional && no_namespace);
+        if !accepted {
+            return Err(format!("the root <{name}> is not in the metadata namespace `{METADATA_NS}`"));
+        }
+        let attrs = all.into_iter().filter(|(k, _)| k.as_ref() != "xmlns").collect();
+        Ok(Root { name, attrs, in_metadata_namespace: in_namespace })
+    }
+}
+
+/// The message for a second root element.
+pub(crate) const SECOND_ROOT: &str = "a second root element: a metadata file holds one";
+
+/// The value of a text event, entities replaced; `None` for white space between elements (which
+/// is kept nowhere). `outside`: whether it stands outside the root, where only white space may.
+pub(crate) fn text_event<'a>(text: &'a str, raw: &[u8], outside: bool) -> Result<Cow<'a, str>, String> {
+    let raw = in_file(text, raw).ok_or_else(|| "text is not UTF-8".to_string())?;
+    // Borrowed unless there is something to unescape: no allocation per text node.
+    let value = text_value(raw)?;
+    if outside && !is_white_space(&value) {
+        return Err("text outside the root element".into());
+    }
+    Ok(value)
+}
+
+/// The text of a CDATA section (refused outside the root).
+pub(crate) fn cdata_event<'a>(text: &'a str, raw: &[u8], outside: bool) -> Result<Cow<'a, str>, String> {
+    if outside {
+        return Err("CDATA outside the root element".into());
+    }
+    file_text(text, raw, "CDATA")
+}
+
+/// The text of a comment.
+pub(crate) fn comment_event<'a>(text: &'a str, raw: &[u8]) -> Result<Cow<'a, str>, String> {
+    file_text(text, raw, "a comment")
+}
+
+/// An element's attributes (name, value), in file order.
+pub(crate) type Attrs<S> = Vec<(S, S)>;
+
+/// The name and attributes of an element below the root, checked.
+pub(crate) fn element_start<'a, S: From<Cow<'a, str>> + AsRef<str>>(
+    text: &'a str,
+    start: &BytesStart,
+) -> Result<(Cow<'a, str>, Attrs<S>), String> {
+    Ok((element_name(text, start)?, attrs(text, start)?))
+}
+
+/// What an element's content may be: text, or elements with only white space around them.
+/// `text_before`: its text before the first child; `mixed`: whether text other than white space
+/// came after a child.
+pub(crate) fn check_content(name: &str, has_children: bool, text_before: &str, mixed: bool) -> Result<(), String> {
+    if has_children && (mixed || !is_white_space(text_before)) {
+        return Err(format!("<{name}> mixes text and elements"));
+    }
+    Ok(())
+}
+
+/// Whether a text between children is not white space (which makes the parent mixed).
+pub(crate) fn is_mixing(value: &str) -> bool {
+    !is_white_space(value)
+}
+
+/// Reads `text` (prepared: no BOM, line ends settled) into a tree holding its text as `S`.
+fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
+    text: &'a str,
+    namespace: Namespace,
+) -> Result<Document<S>, ParseError> {
+    let mut events = Events::new(text)?;
+    let mut stack: Vec<Frame<'a, S>> = Vec::new();
+    let hashes = RandomState::new();
+    let mut doc: Option<Document<S>> = None;
+    // Comments not yet attached to an element, and those outside the root.
+    let mut pending: Vec<S> = Vec::new();
+    let mut outside: Vec<S> = Vec::new();
+    loop {
+        let (position, event) = events.next(stack.len())?;
+        let fail = |message: String| events.error(position, message);
+        match event {
             Event::Start(ref start) | Event::Empty(ref start) if stack.is_empty() => {
                 if doc.is_some() {
-                    return Err(fail("a second root element: a metadata file holds one".into()));
+                    return Err(fail(SECOND_ROOT.into()));
                 }
-                let name = element_name(text, start).map_err(fail)?;
-                let all: Vec<(S, S)> = attrs(text, start).map_err(fail)?;
-                let is_namespace = |(k, _): &&(S, S)| k.as_ref() == "xmlns";
-                let in_namespace = all.iter().filter(is_namespace).any(|(_, v)| v.as_ref() == METADATA_NS);
-                let no_namespace = !all.iter().any(|attr| is_namespace(&attr));
-                let accepted = in_namespace || (namespace == Namespace::Optional && no_namespace);
-                if !accepted {
-                    return Err(fail(format!("the root <{name}> is not in the metadata namespace `{METADATA_NS}`")));
-                }
+                let root: Root<S> = Root::read(text, start, namespace).map_err(fail)?;
                 outside.append(&mut pending);
                 doc = Some(Document {
-                    root: S::from(name.clone()),
-                    in_metadata_namespace: in_namespace,
-                    root_attrs: all.into_iter().filter(|(k, _)| k.as_ref() != "xmlns").collect(),
+                    root: S::from(root.name.clone()),
+                    in_metadata_namespace: root.in_metadata_namespace,
+                    root_attrs: root.attrs,
                     comments: Vec::new(),
                     children: Vec::new(),
                     tail: Vec::new(),
                 });
+                // An empty root (`<Package …/>`) is closed already.
                 if matches!(event, Event::Start(_)) {
-                    stack.push(Frame::new(element(name), position, &children));
-                } else {
-                    root_closed = true;
+                    stack.push(Frame::new(element(root.name), position));
                 }
             }
             Event::Start(start) => {
-                let mut node = element(element_name(text, &start).map_err(fail)?);
-                node.attrs = attrs(text, &start).map_err(fail)?;
+                let (name, attrs) = element_start(text, &start).map_err(fail)?;
+                let mut node = element(name);
+                node.attrs = attrs;
                 node.comments = std::mem::take(&mut pending);
-                stack.push(Frame::new(node, position, &children));
+                stack.push(Frame::new(node, position));
             }
             Event::Empty(start) => {
-                let mut node = element(element_name(text, &start).map_err(fail)?);
-                node.attrs = attrs(text, &start).map_err(fail)?;
+                let (name, attrs) = element_start(text, &start).map_err(fail)?;
+                let mut node = element(name);
+                node.attrs = attrs;
                 node.comments = std::mem::take(&mut pending);
-                stack.last_mut().expect("checked above").push_child(&mut children, node, position, text, &hashes)?;
+                stack.last_mut().expect("checked above").push_child(node, position, text, &hashes)?;
             }
             Event::Text(t) => {
-                let raw = in_file(text, &t).ok_or_else(|| fail("text is not UTF-8".into()))?;
-                // Borrowed unless there is something to unescape: no allocation per text node.
-                let value = text_value(raw).map_err(fail)?;
+                let value = text_event(text, &t, stack.is_empty()).map_err(fail)?;
                 match stack.last_mut() {
                     // Between children: only white space belongs there (kept nowhere). Almost always
                     // a line break and indentation, tested without decoding characters first.
-                    Some(frame) if frame.has_children(&children) => frame.mixed |= !is_white_space(&value),
+                    Some(frame) if !frame.children.is_empty() => frame.mixed |= is_mixing(&value),
                     Some(frame) => push_text(&mut frame.text, value),
-                    None if is_white_space(&value) => {}
-                    None => return Err(fail("text outside the root element".into())),
+                    None => {}
                 }
             }
             Event::CData(t) => {
-                let value = file_text(text, &t, "CDATA").map_err(fail)?;
-                match stack.last_mut() {
-                    Some(frame) => push_text(&mut frame.text, value),
-                    None => return Err(fail("CDATA outside the root element".into())),
+                let value = cdata_event(text, &t, stack.is_empty()).map_err(fail)?;
+                if let Some(frame) = stack.last_mut() {
+                    push_text(&mut frame.text, value);
                 }
             }
             Event::Comment(c) => {
-                let value = S::from(file_text(text, &c, "a comment").map_err(fail)?);
+                let value = S::from(comment_event(text, &c).map_err(fail)?);
                 if stack.is_empty() { outside.push(value) } else { pending.push(value) }
             }
             Event::End(_) => {
                 let frame = stack.pop().expect("quick-xml checks end tags");
-                let (start, first) = (frame.start, frame.first);
+                let start = frame.start;
                 let mut node = frame.node;
-                node.content = if children.nodes.len() == first {
+                check_content(node.name(), !frame.children.is_empty(), &frame.text, frame.mixed).map_err(fail)?;
+                node.content = if frame.children.is_empty() {
                     // Comments inside a value go before the element.
                     node.comments.append(&mut pending);
                     Content::Text(S::from(frame.text))
-                } else if frame.mixed || !is_white_space(&frame.text) {
-                    return Err(fail(format!("<{}> mixes text and elements", node.name())));
                 } else {
                     node.tail = std::mem::take(&mut pending);
-                    Content::Children(children.take_from(first))
+                    Content::Children(frame.children)
                 };
                 match stack.last_mut() {
-                    Some(parent) => parent.push_child(&mut children, node, start, text, &hashes)?,
+                    Some(parent) => parent.push_child(node, start, text, &hashes)?,
                     None => {
                         let d = doc.as_mut().expect("root opened");
                         d.tail = node.comments.into_iter().chain(node.tail).collect();
                         if let Content::Children(children) = node.content {
                             d.children = children;
                         }
-                        root_closed = true;
                     }
                 }
             }
             Event::Eof => break,
-            // Processing instructions carry no metadata; Salesforce drops them too.
-            Event::PI(_) => {}
+            // The declaration was checked by `Events`; processing instructions carry no metadata
+            // (Salesforce drops them too).
+            Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }
     }
-    if !stack.is_empty() || (doc.is_some() && !root_closed) {
-        return Err(ParseError { line: line_of(text, text.len()), message: "the file ends inside an element".into() });
+    // The root is open exactly while the stack is not empty.
+    if !stack.is_empty() || doc.is_none() {
+        return Err(events.unfinished(doc.is_some()));
     }
-    let mut doc =
-        doc.ok_or_else(|| ParseError { line: line_of(text, text.len()), message: "no root element".into() })?;
+    let mut doc = doc.expect("checked above");
     outside.append(&mut pending);
     doc.comments = outside;
     Ok(doc)
 }
+
+#[cfg(test)]
+#[path = "read_tests.rs"]
+mod rules;
 
 #[cfg(test)]
 mod tests {
@@ -755,38 +850,6 @@ mod tests {
         // Raw white space in an attribute is a space; references keep it.
         let text = format!("{HEAD}<a x=\"1\r\n2\t3&#10;4\">v</a></PermissionSet>");
         assert_eq!(parse(&text).unwrap().children[0].attrs[0].1, "1 2 3\n4");
-    }
-
-    /// Every key hashes alike: each entry after the first takes the collision path.
-    #[derive(Default)]
-    struct Colliding;
-
-    impl Hasher for Colliding {
-        fn finish(&self) -> u64 {
-            7
-        }
-
-        fn write(&mut self, _: &[u8]) {}
-    }
-
-    #[test]
-    fn duplicates_are_found_and_distinct_entries_kept_when_hashes_collide() {
-        let hashes = BuildHasherDefault::<Colliding>::default();
-        let text = "a\nb\nc\nd\ne\n";
-        let field = |name: &str| Node::entry("fieldPermissions", &[("field", name), ("readable", "true")]);
-        let mut children = Children::new();
-        // An element read before this one's children (its own siblings stay out of the check).
-        children.nodes.push(field("A.Y"));
-        children.starts.push(0);
-        let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0, &children);
-        frame.push_child(&mut children, field("A.X"), 2, text, &hashes).unwrap();
-        frame.push_child(&mut children, field("A.Y"), 4, text, &hashes).unwrap();
-        frame.push_child(&mut children, Node::leaf("label", "L"), 6, text, &hashes).unwrap();
-        let err = frame.push_child(&mut children, field("A.Y"), 8, text, &hashes).unwrap_err();
-        assert_eq!(err.line, 5, "{err}");
-        assert!(err.message.contains("lines 3 and 5") && err.message.contains("`A.Y`"), "{err}");
-        assert_eq!(children.take_from(frame.first).len(), 3);
-        assert_eq!(children.nodes.len(), 1);
     }
 
     #[test]

@@ -1,0 +1,691 @@
+//! What `diff` compares in a PermissionSet or Profile, and nothing else: each top-level entry's
+//! id (its element name and key, as `diff` names it) and its fields (child name → value), read
+//! straight from the parser's events with no tree and no allocation per element.
+//!
+//! Every text is a `Span`: a slice of the file's text by offset, or of one side buffer where an
+//! entity had to be replaced or a value came in pieces. The entries hold the text they were read
+//! from, so they outlive the read and borrow nothing.
+//!
+//! The read refuses exactly what the tree reader (`read`) refuses, with the same messages: both
+//! read through `read::Events` and the same element, text and content checks, and two entries
+//! with one key are found the same way (`read::twice`). A file nesting deeper than an entry's
+//! fields (an element inside a field, which no PermissionSet or Profile holds) is read into the
+//! tree instead and its entries taken from it (`Entries::of_document`), so the entries are always
+//! the tree's. Tests hold the two to one answer on every corpus file and on generated documents.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::collections::hash_map::{self, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault};
+
+use quick_xml::events::Event;
+
+use super::canonical;
+use super::document::{Content, Document, Node};
+use super::read::{self, Attrs, Events, Namespace, ParseError, Prehashed, Root};
+
+/// A text of the entries: `len` bytes at `start` of the file's text, or of the side buffer when
+/// `start` has the top bit set. Files are capped far below 2 GB (`disk::MAX_FILE_BYTES`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+const SIDE: u32 = 1 << 31;
+const EMPTY: Span = Span { start: 0, len: 0 };
+
+/// One top-level element: its id and where its fields and attributes are.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    group: Span,
+    key: Span,
+    /// A single value (`<label>X</label>`): its one field is named `""`.
+    value: bool,
+    fields: (u32, u32),
+    attrs: (u32, u32),
+}
+
+/// The entries of one file, sorted by id (element name, then key), each id once.
+#[derive(Debug, Clone, Default)]
+pub struct Entries {
+    root: String,
+    /// The file's text (empty for a document's entries).
+    text: String,
+    body: Body,
+}
+
+/// Everything but the text the spans point into.
+#[derive(Debug, Clone, Default)]
+struct Body {
+    side: String,
+    slots: Vec<Slot>,
+    fields: Vec<(Span, Span)>,
+    attrs: Vec<(Span, Span)>,
+}
+
+/// One entry of `Entries`.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'e> {
+    entries: &'e Entries,
+    slot: &'e Slot,
+}
+
+impl<'e> Entry<'e> {
+    /// The element name (`objectPermissions`).
+    pub fn group(&self) -> &'e str {
+        self.entries.str(self.slot.group)
+    }
+
+    /// The key (`Account`; `layout / recordType` for a group with two; `#2`, `#3`… for a repeated
+    /// element without one; empty for a single value).
+    pub fn key(&self) -> &'e str {
+        self.entries.str(self.slot.key)
+    }
+
+    /// The text of a single value (`label`), `None` for an entry with fields.
+    pub fn text(&self) -> Option<&'e str> {
+        self.slot.value.then(|| self.fields().next().map_or("", |(_, v)| v))
+    }
+
+    /// The fields by name (nested ones as `a/b`; repeated ones joined by `, `), sorted by name; a
+    /// single value has one field named `""`.
+    pub fn fields(&self) -> impl Iterator<Item = (&'e str, &'e str)> + 'e {
+        let entries = self.entries;
+        let (from, to) = self.slot.fields;
+        entries.body.fields[from as usize..to as usize].iter().map(move |(n, v)| (entries.str(*n), entries.str(*v)))
+    }
+
+    /// The element's attributes, in file order.
+    pub fn attrs(&self) -> impl Iterator<Item = (&'e str, &'e str)> + 'e {
+        let entries = self.entries;
+        let (from, to) = self.slot.attrs;
+        entries.body.attrs[from as usize..to as usize].iter().map(move |(n, v)| (entries.str(*n), entries.str(*v)))
+    }
+}
+
+impl Entries {
+    /// The root element's name.
+    pub fn root(&self) -> &str {
+        &self.root
+    }
+
+    pub fn len(&self) -> usize {
+        self.body.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.body.slots.is_empty()
+    }
+
+    /// The entry at `index` (in id order).
+    pub fn get(&self, index: usize) -> Entry<'_> {
+        Entry { entries: self, slot: &self.body.slots[index] }
+    }
+
+    /// The entries in id order.
+    pub fn iter(&self) -> impl Iterator<Item = Entry<'_>> {
+        self.body.slots.iter().map(move |slot| Entry { entries: self, slot })
+    }
+
+    fn str(&self, span: Span) -> &str {
+        self.body.str(&self.text, span)
+    }
+
+    /// Reads the entries of a file's bytes (UTF-8, with or without a BOM), its root's namespace
+    /// checked as `namespace` says: what `read::parse_bytes_with` reads, without the tree.
+    pub fn read(bytes: Vec<u8>, namespace: Namespace) -> Result<Entries, ParseError> {
+        let text = match read::prepare(&bytes)?.into_text() {
+            Cow::Owned(text) => text,
+            Cow::Borrowed(text) if text.len() < bytes.len() => text.to_string(),
+            Cow::Borrowed(_) => String::from_utf8(bytes).map_err(|_| ParseError {
+                line: 1,
+                message: "not UTF-8 (please report this: the reader checked it)".into(),
+            })?,
+        };
+        match read_flat(&text, namespace)? {
+            Some((root, body)) => Ok(Entries { root, text, body }),
+            None => Ok(Entries::of_document(&read::parse_with(&text, namespace)?)),
+        }
+    }
+
+    /// The entries of a document (what `gen` builds, a recomposed set): every text copied.
+    pub fn of_document<S: AsRef<str>>(doc: &Document<S>) -> Entries {
+        let mut body = Body::default();
+        let mut unkeyed = Unkeyed::default();
+        for node in &doc.children {
+            let group = body.copy(node.name());
+            let key = match canonical::entry_key(node) {
+                (Some(key), Some(then)) => body.copy(&format!("{key} / {then}")),
+                (Some(key), None) => body.copy(key),
+                _ => unkeyed.key(&mut body, "", group),
+            };
+            let from = body.fields.len() as u32;
+            let value = match &node.content {
+                Content::Text(text) => {
+                    let (name, text) = (body.copy(""), body.copy(text.as_ref()));
+                    body.fields.push((name, text));
+                    true
+                }
+                Content::Children(children) => {
+                    // Nested children by an explicit stack, depth first in file order.
+                    let mut pending: Vec<(String, &Node<S>)> =
+                        children.iter().rev().map(|c| (c.name().to_string(), c)).collect();
+                    while let Some((path, child)) = pending.pop() {
+                        match &child.content {
+                            Content::Text(text) => {
+                                let (name, text) = (body.copy(&path), body.copy(text.as_ref()));
+                                body.fields.push((name, text));
+                            }
+                            Content::Children(grandchildren) => {
+                                pending.extend(grandchildren.iter().rev().map(|g| (format!("{path}/{}", g.name()), g)))
+                            }
+                        }
+                    }
+                    false
+                }
+            };
+            body.close_fields("", from);
+            let attrs_from = body.attrs.len() as u32;
+            for (name, val) in &node.attrs {
+                let pair = (body.copy(name.as_ref()), body.copy(val.as_ref()));
+                body.attrs.push(pair);
+            }
+            let (fields, attrs) = ((from, body.fields.len() as u32), (attrs_from, body.attrs.len() as u32));
+            body.slots.push(Slot { group, key, value, fields, attrs });
+        }
+        body.sort("");
+        Entries { root: doc.root.as_ref().to_string(), text: String::new(), body }
+    }
+}
+
+impl Body {
+    fn str<'x>(&'x self, text: &'x str, span: Span) -> &'x str {
+        let (start, len) = (span.start as usize, span.len as usize);
+        if span.start & SIDE == 0 {
+            &text[start..start + len]
+        } else {
+            let start = start & !(SIDE as usize);
+            &self.side[start..start + len]
+        }
+    }
+
+    /// `piece` copied to the side buffer.
+    fn copy(&mut self, piece: &str) -> Span {
+        let start = self.side.len() as u32 | SIDE;
+        self.side.push_str(piece);
+        Span { start, len: piece.len() as u32 }
+    }
+
+    /// A text read from `text`: by offset where it is a slice of it, else copied.
+    fn span(&mut self, text: &str, piece: &str) -> Span {
+        let offset = (piece.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        if offset <= text.len() && text.len() - offset >= piece.len() {
+            Span { start: offset as u32, len: piece.len() as u32 }
+        } else {
+            self.copy(piece)
+        }
+    }
+
+    /// Sorts the fields from `from` on (those of the entry just read) by name, the values of a
+    /// repeated name joined by `, ` in file order (an empty first value takes no comma).
+    fn close_fields(&mut self, text: &str, from: u32) {
+        let from = from as usize;
+        let sorted = self.fields[from..].windows(2).all(|w| self.str(text, w[0].0) < self.str(text, w[1].0));
+        if sorted {
+            return;
+        }
+        let mut tail = self.fields.split_off(from);
+        tail.sort_by(|a, b| self.str(text, a.0).cmp(self.str(text, b.0)));
+        for (name, value) in tail {
+            match self.fields[from..].last().copied() {
+                Some((last, joined)) if self.str(text, last) == self.str(text, name) => {
+                    let before = self.str(text, joined).to_string();
+                    let joined = if before.is_empty() {
+                        value
+                    } else {
+                        let piece = self.str(text, value).to_string();
+                        self.copy(&format!("{before}, {piece}"))
+                    };
+                    self.fields.last_mut().expect("matched above").1 = joined;
+                }
+                _ => self.fields.push((name, value)),
+            }
+        }
+    }
+
+    /// Sorts the entries by id, keeping the last of entries with one id (only a document built in
+    /// code can hold two). Files in canonical order are sorted already but for `fullName`.
+    fn sort(&mut self, text: &str) {
+        let id = |s: &Slot| (self.str(text, s.group), self.str(text, s.key));
+        if self.slots.windows(2).all(|w| id(&w[0]) < id(&w[1])) {
+            return;
+        }
+        let mut slots = self.slots.clone();
+        slots.sort_by(|a, b| id(a).cmp(&id(b)));
+        slots.reverse();
+        slots.dedup_by(|later, earlier| id(later) == id(earlier));
+        slots.reverse();
+        self.slots = slots;
+    }
+}
+
+/// How many unkeyed elements of each name came before: the first is named by its element alone,
+/// the next ones `#2`, `#3`, ….
+#[derive(Default)]
+struct Unkeyed {
+    seen: HashMap<String, usize>,
+}
+
+impl Unkeyed {
+    fn key(&mut self, body: &mut Body, text: &str, group: Span) -> Span {
+        let n = self.seen.entry(body.str(text, group).to_string()).or_default();
+        *n += 1;
+        if *n == 1 { EMPTY } else { body.copy(&format!("#{n}")) }
+    }
+}
+
+/// An element open below the root while the file is read.
+struct Open<'t> {
+    name: &'t str,
+    start: usize,
+    /// Its text so far (kept while it has no children).
+    text: Cow<'t, str>,
+    children: bool,
+    mixed: bool,
+}
+
+impl<'t> Open<'t> {
+    fn new(name: &'t str, start: usize) -> Open<'t> {
+        Open { name, start, text: Cow::Borrowed(""), children: false, mixed: false }
+    }
+
+    /// A text event inside it. After a child only white space belongs (kept nowhere); CDATA
+    /// after a child is text before the end tag, which makes it mixed the same way.
+    fn text(&mut self, piece: Cow<'t, str>) {
+        if self.children {
+            self.mixed |= read::is_mixing(&piece);
+        } else {
+            read::push_text(&mut self.text, piece);
+        }
+    }
+
+    fn check(&self) -> Result<(), String> {
+        read::check_content(self.name, self.children, &self.text, self.mixed)
+    }
+
+    /// The keys the tree reader finds a duplicate of this element by, when it is a leaf
+    /// (`canonical::entry_key`: only groups keyed by their own text have them).
+    fn leaf_keys(&self) -> Option<(&str, Option<&str>)> {
+        match canonical::group_keys(self.name)? {
+            (".", then) => Some((&self.text, then.filter(|t| *t == ".").map(|_| &*self.text))),
+            _ => None,
+        }
+    }
+}
+
+/// An entry's key and second key.
+type Keys = (Span, Option<Span>);
+
+/// What the read keeps of the entries read so far, beyond `Body`.
+struct Reading {
+    hashes: RandomState,
+    /// Entries with keys: a hash of name and keys → the index of the first with them.
+    keyed: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+    /// Each entry's start, name and keys (the key spans of `keys`), for a duplicate's message.
+    seen: Vec<(usize, Span, Option<Keys>)>,
+    unkeyed: Unkeyed,
+    /// The current entry's first field and attribute, and where each of its fields started.
+    fields_from: u32,
+    attrs_from: u32,
+    field_starts: Vec<usize>,
+}
+
+/// Reads the entries of `text` (prepared: no BOM, line ends settled). `Ok(None)`: the file nests
+/// deeper than an entry's fields, and is to be read into the tree.
+fn read_flat(text: &str, namespace: Namespace) -> Result<Option<(String, Body)>, ParseError> {
+    let mut events = Events::new(text)?;
+    let mut body = Body::default();
+    let mut reading = Reading {
+        hashes: RandomState::new(),
+        keyed: HashMap::default(),
+        seen: Vec::new(),
+        unkeyed: Unkeyed::default(),
+        fields_from: 0,
+        attrs_from: 0,
+        field_starts: Vec::new(),
+    };
+    // The root (its name, and whether it is closed), and the entry and field open in it.
+    let mut root: Option<(Cow<str>, bool)> = None;
+    let mut in_root = Open::new("", 0);
+    let mut entry: Option<Open> = None;
+    let mut field: Option<Open> = None;
+    let mut depth = 0usize;
+    loop {
+        let (position, event) = events.next(depth)?;
+        let fail = |message: String| events.error(position, message);
+        let empty = matches!(event, Event::Empty(_));
+        match event {
+            Event::Start(ref start) | Event::Empty(ref start) if depth == 0 => {
+                if root.is_some() {
+                    return Err(fail(read::SECOND_ROOT.into()));
+                }
+                let read: Root<Cow<str>> = Root::read(text, start, namespace).map_err(fail)?;
+                in_root.name = match read.name {
+                    Cow::Borrowed(name) => name,
+                    Cow::Owned(_) => return Ok(None),
+                };
+                root = Some((read.name, empty));
+                depth = usize::from(!empty);
+            }
+            Event::Start(ref start) | Event::Empty(ref start) if depth <= 2 => {
+                let (name, attrs): (Cow<str>, Attrs<Cow<str>>) = read::element_start(text, start).map_err(fail)?;
+                let Cow::Borrowed(name) = name else { return Ok(None) };
+                let open = Open::new(name, position);
+                if depth == 1 {
+                    in_root.children = true;
+                    reading.attrs_from = body.attrs.len() as u32;
+                    for (k, v) in &attrs {
+                        let pair = (body.span(text, k), body.span(text, v));
+                        body.attrs.push(pair);
+                    }
+                    reading.fields_from = body.fields.len() as u32;
+                    reading.field_starts.clear();
+                    if empty {
+                        close_entry(text, &mut body, &mut reading, &open)?;
+                    } else {
+                        entry = Some(open);
+                        depth = 2;
+                    }
+                } else {
+                    entry.as_mut().expect("an entry is open").children = true;
+                    if empty {
+                        close_field(text, &mut body, &mut reading, &open)?;
+                    } else {
+                        field = Some(open);
+                        depth = 3;
+                    }
+                }
+            }
+            // An element inside a field: the file is read into the tree instead.
+            Event::Start(_) | Event::Empty(_) => return Ok(None),
+            Event::Text(t) => {
+                let value = read::text_event(text, &t, depth == 0).map_err(fail)?;
+                if let Some(open) = open_at(depth, &mut in_root, &mut entry, &mut field) {
+                    open.text(value);
+                }
+            }
+            Event::CData(t) => {
+                let value = read::cdata_event(text, &t, depth == 0).map_err(fail)?;
+                if let Some(open) = open_at(depth, &mut in_root, &mut entry, &mut field) {
+                    open.text(value);
+                }
+            }
+            Event::Comment(c) => {
+                read::comment_event(text, &c).map_err(fail)?;
+            }
+            Event::End(_) => {
+                match depth {
+                    3 => {
+                        let open = field.take().expect("a field is open");
+                        open.check().map_err(fail)?;
+                        close_field(text, &mut body, &mut reading, &open)?;
+                    }
+                    2 => {
+                        let open = entry.take().expect("an entry is open");
+                        open.check().map_err(fail)?;
+                        close_entry(text, &mut body, &mut reading, &open)?;
+                    }
+                    _ => {
+                        in_root.check().map_err(fail)?;
+                        root.as_mut().expect("the root is open").1 = true;
+                    }
+                }
+                depth -= 1;
+            }
+            Event::Eof => break,
+            // Checked by `Events`, or nothing to keep.
+            Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+        }
+    }
+    match root {
+        Some((name, true)) if depth == 0 => {
+            body.sort(text);
+            Ok(Some((name.into_owned(), body)))
+        }
+        _ => Err(events.unfinished(root.is_some())),
+    }
+}
+
+/// The element open at `depth` (the root at 1).
+fn open_at<'o, 't>(
+    depth: usize,
+    root: &'o mut Open<'t>,
+    entry: &'o mut Option<Open<'t>>,
+    field: &'o mut Option<Open<'t>>,
+) -> Option<&'o mut Open<'t>> {
+    match depth {
+        1 => Some(root),
+        2 => entry.as_mut(),
+        3 => field.as_mut(),
+        _ => None,
+    }
+}
+
+/// A field of the open entry closed: kept, unless it repeats the key of an earlier field (only
+/// groups keyed by their own text, such as `members`, have one).
+fn close_field(text: &str, body: &mut Body, reading: &mut Reading, open: &Open) -> Result<(), ParseError> {
+    if let Some(keys) = open.leaf_keys() {
+        let from = reading.fields_from as usize;
+        let earlier = body.fields[from..].iter().zip(&reading.field_starts).find(|((name, value), _)| {
+            body.str(text, *name) == open.name
+                && (body.str(text, *value), keys.1.map(|_| body.str(text, *value))) == keys
+        });
+        if let Some((_, first)) = earlier {
+            return Err(read::twice(text, open.name, keys, *first, open.start));
+        }
+    }
+    let pair = (body.span(text, open.name), body.span(text, &open.text));
+    body.fields.push(pair);
+    reading.field_starts.push(open.start);
+    Ok(())
+}
+
+/// The open entry closed: its key found as the tree reader finds it (`canonical::entry_key`),
+/// refused when an earlier entry has the same, and its fields sorted.
+fn close_entry(text: &str, body: &mut Body, reading: &mut Reading, open: &Open) -> Result<(), ParseError> {
+    let from = reading.fields_from;
+    let value = !open.children;
+    if value {
+        let pair = (EMPTY, body.span(text, &open.text));
+        body.fields.push(pair);
+    }
+    // The first field of that name (file order: the fields are not sorted yet).
+    let child = |body: &Body, name: &str| {
+        body.fields[from as usize..].iter().find(|(n, _)| body.str(text, *n) == name).map(|(_, v)| *v)
+    };
+    let own = |body: &Body| value.then(|| body.fields[from as usize].1);
+    let keys: Option<Keys> = canonical::group_keys(open.name).and_then(|(key, then)| {
+        let find = |name: &str| if name == "." { own(body) } else { child(body, name) };
+        Some((find(key)?, then.and_then(find)))
+    });
+    let group = body.span(text, open.name);
+    if let Some((key, then)) = keys {
+        let (k, t) = (body.str(text, key), then.map(|t| body.str(text, t)));
+        let index = reading.seen.len();
+        let same = |seen: &(usize, Span, Option<Keys>)| {
+            body.str(text, seen.1) == open.name
+                && seen.2.is_some_and(|(k2, t2)| body.str(text, k2) == k && t2.map(|t2| body.str(text, t2)) == t)
+        };
+        let earlier = match reading.keyed.entry(reading.hashes.hash_one((open.name, k, t))) {
+            hash_map::Entry::Vacant(slot) => {
+                slot.insert(index);
+                None
+            }
+            hash_map::Entry::Occupied(slot) if same(&reading.seen[*slot.get()]) => Some(*slot.get()),
+            // Two different entries with one hash: every earlier one is compared.
+            hash_map::Entry::Occupied(_) => reading.seen.iter().position(same),
+        };
+        if let Some(first) = earlier {
+            return Err(read::twice(text, open.name, (k, t), reading.seen[first].0, open.start));
+        }
+    }
+    reading.seen.push((open.start, group, keys));
+    let key = match keys {
+        Some((key, Some(then))) => {
+            let joined = format!("{} / {}", body.str(text, key), body.str(text, then));
+            body.copy(&joined)
+        }
+        Some((key, None)) => key,
+        None => reading.unkeyed.key(body, text, group),
+    };
+    body.close_fields(text, from);
+    let (fields, attrs) = ((from, body.fields.len() as u32), (reading.attrs_from, body.attrs.len() as u32));
+    body.slots.push(Slot { group, key, value, fields, attrs });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::emit::{check_properties, render_as_is_fast, render_fast};
+
+    /// One entry as diff compares it: id, the text of a single value, fields, attributes.
+    type Seen = ((String, String), Option<String>, Vec<(String, String)>, Vec<(String, String)>);
+
+    fn seen(entries: &Entries) -> Vec<Seen> {
+        entries
+            .iter()
+            .map(|e| {
+                let pairs = |it: &mut dyn Iterator<Item = (&str, &str)>| {
+                    it.map(|(n, v)| (n.to_string(), v.to_string())).collect::<Vec<_>>()
+                };
+                (
+                    (e.group().to_string(), e.key().to_string()),
+                    e.text().map(str::to_string),
+                    pairs(&mut e.fields()),
+                    pairs(&mut e.attrs()),
+                )
+            })
+            .collect()
+    }
+
+    /// The entries as diff read them from the tree before this module: `ids` of each top-level
+    /// element (the last of one id kept), its fields flattened into a map, its attributes.
+    fn from_the_tree(doc: &Document) -> Vec<Seen> {
+        let mut seen_names: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut by_id: BTreeMap<(String, String), Seen> = BTreeMap::new();
+        for node in &doc.children {
+            let key = match canonical::entry_key(node) {
+                (Some(key), Some(then)) => format!("{key} / {then}"),
+                (Some(key), None) => key.to_string(),
+                _ => {
+                    let n = seen_names.entry(node.name.as_str()).or_default();
+                    *n += 1;
+                    if *n == 1 { String::new() } else { format!("#{n}") }
+                }
+            };
+            let mut fields: BTreeMap<String, String> = BTreeMap::new();
+            let mut pending = vec![(String::new(), node)];
+            while let Some((prefix, node)) = pending.pop() {
+                match &node.content {
+                    Content::Text(text) => {
+                        let slot = fields.entry(prefix).or_default();
+                        if !slot.is_empty() {
+                            slot.push_str(", ");
+                        }
+                        slot.push_str(text);
+                    }
+                    Content::Children(children) => {
+                        for child in children.iter().rev() {
+                            let path =
+                                if prefix.is_empty() { child.name.clone() } else { format!("{prefix}/{}", child.name) };
+                            pending.push((path, child));
+                        }
+                    }
+                }
+            }
+            let id = (node.name.clone(), key);
+            let entry = (id.clone(), node.text().map(str::to_string), fields.into_iter().collect(), node.attrs.clone());
+            by_id.insert(id, entry);
+        }
+        by_id.into_values().collect()
+    }
+
+    /// The entry read and the tree read of `bytes` agree: the same entries, or the same error.
+    fn agree(bytes: &[u8], namespace: Namespace) -> Result<(), TestCaseError> {
+        let flat = Entries::read(bytes.to_vec(), namespace);
+        let tree = read::parse_bytes_with(bytes, namespace);
+        match (flat, tree) {
+            (Ok(flat), Ok(tree)) => {
+                prop_assert_eq!(flat.root(), tree.root.as_str());
+                prop_assert_eq!(seen(&flat), from_the_tree(&tree));
+                prop_assert_eq!(seen(&Entries::of_document(&tree)), from_the_tree(&tree));
+            }
+            (Err(flat), Err(tree)) => prop_assert_eq!(flat, tree),
+            (flat, tree) => prop_assert!(false, "entries {:?}, tree {:?}", flat.map(|e| seen(&e)), tree),
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// On arbitrary documents, as written, as they are, and with a small edit anywhere.
+        #[test]
+        fn the_entries_are_the_trees(doc in check_properties::document(), at in any::<prop::sample::Index>(), insert in "[ \n\r<>&a/]{0,2}") {
+            for text in [render_fast(&doc), render_as_is_fast(&doc)] {
+                for namespace in [Namespace::Required, Namespace::Optional] {
+                    agree(text.as_bytes(), namespace)?;
+                }
+                let mut cut = at.index(text.len());
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let next = text[cut..].chars().next().map_or(0, char::len_utf8);
+                agree(format!("{}{}", &text[..cut], &text[cut + next..]).as_bytes(), Namespace::Required)?;
+                agree(format!("{}{insert}{}", &text[..cut], &text[cut..]).as_bytes(), Namespace::Required)?;
+                agree(text.replace('\n', "\r\n").as_bytes(), Namespace::Required)?;
+            }
+        }
+    }
+
+    /// Every permission set and profile of the corpus (the public one and the carestone retrieve).
+    #[test]
+    fn the_entries_are_the_trees_on_every_corpus_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+        let mut pending = vec![root];
+        let mut files = 0;
+        while let Some(dir) = pending.pop() {
+            for item in std::fs::read_dir(&dir).unwrap() {
+                let path = item.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if name.ends_with(".permissionset-meta.xml") || name.ends_with(".profile-meta.xml") {
+                    let bytes = std::fs::read(&path).unwrap();
+                    if let Err(e) = agree(&bytes, Namespace::Required) {
+                        panic!("{}: {e}", path.display());
+                    }
+                    files += 1;
+                }
+            }
+        }
+        assert!(files > 50, "{files} files");
+    }
+
+    #[test]
+    fn texts_are_slices_of_the_file_unless_they_had_to_be_copied() {
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <description>a &amp; b</description>\n    <userPermissions>\n        <enabled>true</enabled>\n        <name>ApiEnabled</name>\n    </userPermissions>\n</Profile>\n";
+        let entries = Entries::read(text.as_bytes().to_vec(), Namespace::Required).unwrap();
+        assert_eq!(entries.body.side, "a & b");
+        let user = entries.get(1);
+        assert_eq!((user.group(), user.key(), user.text()), ("userPermissions", "ApiEnabled", None));
+        assert_eq!(user.fields().collect::<Vec<_>>(), [("enabled", "true"), ("name", "ApiEnabled")]);
+        assert_eq!(entries.get(0).text(), Some("a & b"));
+    }
+}
