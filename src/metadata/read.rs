@@ -234,10 +234,15 @@ pub(crate) fn ascii_name_length(bytes: &[u8]) -> usize {
 /// space as the name (`<a="b">` has the name `a="b"`), which no writer could write back.
 pub(crate) fn is_xml_name(name: &str) -> bool {
     let bytes = name.as_bytes();
+    // Almost every name: the ASCII part of the productions, by table, in one pass (a byte outside
+    // ASCII is 0 in the table, and sends the name to the full productions below).
+    if bytes.first().is_some_and(|b| ASCII_NAME[usize::from(*b)] == 2)
+        && bytes.iter().all(|b| ASCII_NAME[usize::from(*b)] != 0)
+    {
+        return true;
+    }
     if bytes.is_ascii() {
-        // Almost every name: the ASCII part of the productions, by table.
-        return bytes.first().is_some_and(|b| ASCII_NAME[usize::from(*b)] == 2)
-            && bytes.iter().all(|b| ASCII_NAME[usize::from(*b)] != 0);
+        return false;
     }
     let mut chars = name.chars();
     chars.next().is_some_and(is_name_start_char)
@@ -286,6 +291,10 @@ fn forbidden_message(c: char) -> String {
 
 fn attrs<'a, S: From<Cow<'a, str>> + AsRef<str>>(text: &'a str, start: &BytesStart) -> Result<Vec<(S, S)>, String> {
     let mut out: Vec<(S, S)> = Vec::new();
+    // Almost every element has none (the name runs to the `>`).
+    if start.attributes_raw().is_empty() {
+        return Ok(out);
+    }
     // quick-xml's own duplicate check compares every attribute with every earlier one (quadratic);
     // `first_duplicate` sorts instead.
     for attr in start.attributes().with_checks(false) {
@@ -338,6 +347,10 @@ pub(crate) fn first_duplicate(mut keys: Vec<&str>) -> Option<&str> {
 /// for the whole file (`line_ends_as_lf`); a character reference to a character XML forbids
 /// (`&#1;`) is refused.
 pub(crate) fn text_value(raw: &str) -> Result<Cow<'_, str>, String> {
+    // Almost every value has no reference: it is its own text (what `unescape` would return).
+    if !has_byte(raw.as_bytes(), b'&') {
+        return Ok(Cow::Borrowed(raw));
+    }
     let value = quick_xml::escape::unescape(raw)
         .map_err(|e| format!("bad text: {e} (only &amp; &lt; &gt; &quot; &apos; and &#…; are allowed)"))?;
     if raw.contains("&#")
@@ -346,6 +359,17 @@ pub(crate) fn text_value(raw: &str) -> Result<Cow<'_, str>, String> {
         return Err(forbidden_message(c));
     }
     Ok(value)
+}
+
+/// Whether `bytes` holds `byte`: short texts (most values, and the line break and indentation
+/// between elements) in one pass without branches, longer ones by `memchr` (which costs more to
+/// start).
+fn has_byte(bytes: &[u8], byte: u8) -> bool {
+    if bytes.len() <= 64 {
+        bytes.iter().fold(false, |any, &b| any | (b == byte))
+    } else {
+        memchr::memchr(byte, bytes).is_some()
+    }
 }
 
 /// The reader every metadata file is read with: nothing trimmed, end tags and comments checked.
