@@ -42,7 +42,8 @@ pub struct ParseError {
 
 struct Frame<'a, S> {
     node: Node<S>,
-    children: Vec<Node<S>>,
+    /// Where its children begin in `Children` (while it is open they are the last ones there).
+    first: usize,
     /// The element's text so far (borrowed unless it came in pieces or held an entity).
     text: Cow<'a, str>,
     /// Where the element starts (a byte offset: lines are counted only for a message).
@@ -50,23 +51,38 @@ struct Frame<'a, S> {
     /// The keyed entries among its children so far: the hashes of their names and keys (made on
     /// the first one).
     entries: Option<HashSet<u64, BuildHasherDefault<Prehashed>>>,
-    /// Where each child starts.
-    starts: Vec<usize>,
     /// Whether text other than white space came after a child.
     mixed: bool,
 }
 
-impl<'a, S: AsRef<str>> Frame<'a, S> {
-    fn new(node: Node<S>, start: usize) -> Frame<'a, S> {
-        Frame {
-            node,
-            children: Vec::new(),
-            text: Cow::Borrowed(""),
-            start,
-            entries: None,
-            starts: Vec::new(),
-            mixed: false,
+/// The children of every open element read so far, each element's after its parent's (an open
+/// element's children are the last ones). One pair of vectors for the whole file: an element
+/// costs no allocation while it is read, and one of its children's exact number when it closes.
+struct Children<S> {
+    nodes: Vec<Node<S>>,
+    /// Where each child starts (a byte offset).
+    starts: Vec<usize>,
+}
+
+impl<S> Children<S> {
+    fn new() -> Children<S> {
+        Children { nodes: Vec::new(), starts: Vec::new() }
+    }
+
+    /// The children from `first` on, taken out (their element closes): moved into a vector of
+    /// their number, or, when they are all there is, the vector itself.
+    fn take_from(&mut self, first: usize) -> Vec<Node<S>> {
+        self.starts.truncate(first);
+        match first {
+            0 => std::mem::take(&mut self.nodes),
+            _ => self.nodes.split_off(first),
         }
+    }
+}
+
+impl<'a, S: AsRef<str>> Frame<'a, S> {
+    fn new(node: Node<S>, start: usize, children: &Children<S>) -> Frame<'a, S> {
+        Frame { node, first: children.nodes.len(), text: Cow::Borrowed(""), start, entries: None, mixed: false }
     }
 
     /// Adds a closed child that starts at `start` in `text`, refusing a second entry with the key of an
@@ -76,6 +92,7 @@ impl<'a, S: AsRef<str>> Frame<'a, S> {
     /// on purpose); nothing is copied.
     fn push_child(
         &mut self,
+        children: &mut Children<S>,
         node: Node<S>,
         start: usize,
         text: &str,
@@ -89,14 +106,14 @@ impl<'a, S: AsRef<str>> Frame<'a, S> {
             let earlier = if self.entries.get_or_insert_with(HashSet::default).insert(hash) {
                 None
             } else {
-                self.children.iter().position(same)
+                children.nodes[self.first..].iter().position(same)
             };
             if let Some(first) = earlier {
-                return Err(twice(text, node.name(), (key, then), self.starts[first], start));
+                return Err(twice(text, node.name(), (key, then), children.starts[self.first + first], start));
             }
         }
-        self.children.push(node);
-        self.starts.push(start);
+        children.nodes.push(node);
+        children.starts.push(start);
         Ok(())
     }
 }
@@ -682,6 +699,7 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
 ) -> Result<Document<S>, ParseError> {
     let mut events = Events::new(text)?;
     let mut stack: Vec<Frame<'a, S>> = Vec::new();
+    let mut children: Children<S> = Children::new();
     let hashes = RandomState::new();
     let mut doc: Option<Document<S>> = None;
     // Comments not yet attached to an element, and those outside the root.
@@ -707,7 +725,7 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                 });
                 // An empty root (`<Package …/>`) is closed already.
                 if matches!(event, Event::Start(_)) {
-                    stack.push(Frame::new(element(root.name), position));
+                    stack.push(Frame::new(element(root.name), position, &children));
                 }
             }
             Event::Start(start) => {
@@ -715,21 +733,21 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                 let mut node = element(name);
                 node.attrs = attrs;
                 node.comments = std::mem::take(&mut pending);
-                stack.push(Frame::new(node, position));
+                stack.push(Frame::new(node, position, &children));
             }
             Event::Empty(start) => {
                 let (name, attrs) = element_start(text, &start).map_err(fail)?;
                 let mut node = element(name);
                 node.attrs = attrs;
                 node.comments = std::mem::take(&mut pending);
-                stack.last_mut().expect("checked above").push_child(node, position, text, &hashes)?;
+                stack.last_mut().expect("checked above").push_child(&mut children, node, position, text, &hashes)?;
             }
             Event::Text(t) => {
                 let value = text_event(text, &t, stack.is_empty()).map_err(fail)?;
                 match stack.last_mut() {
                     // Between children: only white space belongs there (kept nowhere). Almost always
                     // a line break and indentation, tested without decoding characters first.
-                    Some(frame) if !frame.children.is_empty() => frame.mixed |= is_mixing(&value),
+                    Some(frame) if children.nodes.len() > frame.first => frame.mixed |= is_mixing(&value),
                     Some(frame) => push_text(&mut frame.text, value),
                     None => {}
                 }
@@ -746,19 +764,20 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
             }
             Event::End(_) => {
                 let frame = stack.pop().expect("quick-xml checks end tags");
-                let start = frame.start;
+                let (start, first) = (frame.start, frame.first);
+                let has_children = children.nodes.len() > first;
                 let mut node = frame.node;
-                check_content(node.name(), !frame.children.is_empty(), &frame.text, frame.mixed).map_err(fail)?;
-                node.content = if frame.children.is_empty() {
+                check_content(node.name(), has_children, &frame.text, frame.mixed).map_err(fail)?;
+                node.content = if !has_children {
                     // Comments inside a value go before the element.
                     node.comments.append(&mut pending);
                     Content::Text(S::from(frame.text))
                 } else {
                     node.tail = std::mem::take(&mut pending);
-                    Content::Children(frame.children)
+                    Content::Children(children.take_from(first))
                 };
                 match stack.last_mut() {
-                    Some(parent) => parent.push_child(node, start, text, &hashes)?,
+                    Some(parent) => parent.push_child(&mut children, node, start, text, &hashes)?,
                     None => {
                         let d = doc.as_mut().expect("root opened");
                         d.tail = node.comments.into_iter().chain(node.tail).collect();

@@ -547,21 +547,23 @@ fn duplicates_are_found_and_distinct_entries_kept_when_hashes_collide() {
     let hashes = BuildHasherDefault::<Colliding>::default();
     let text = "a\nb\nc\nd\ne\n";
     let field = |name: &str| Node::entry("fieldPermissions", &[("field", name), ("readable", "true")]);
-    let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0);
-    frame.push_child(field("A.X"), 2, text, &hashes).unwrap();
-    frame.push_child(field("A.Y"), 4, text, &hashes).unwrap();
-    frame.push_child(Node::leaf("label", "L"), 6, text, &hashes).unwrap();
-    let err = frame.push_child(field("A.Y"), 8, text, &hashes).unwrap_err();
+    let mut children = Children::new();
+    let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0, &children);
+    frame.push_child(&mut children, field("A.X"), 2, text, &hashes).unwrap();
+    frame.push_child(&mut children, field("A.Y"), 4, text, &hashes).unwrap();
+    frame.push_child(&mut children, Node::leaf("label", "L"), 6, text, &hashes).unwrap();
+    let err = frame.push_child(&mut children, field("A.Y"), 8, text, &hashes).unwrap_err();
     assert_eq!(err.line, 5, "{err}");
     assert!(err.message.contains("lines 3 and 5") && err.message.contains("`A.Y`"), "{err}");
-    assert_eq!(frame.children.len(), 3);
+    assert_eq!(children.take_from(frame.first).len(), 3);
 }
 
 #[test]
 fn when_hashes_collide_entries_are_still_told_apart_by_group_key_and_second_key() {
     let hashes = BuildHasherDefault::<Colliding>::default();
     let text = "1\n2\n3\n4\n5\n6\n7\n";
-    let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0);
+    let mut children = Children::new();
+    let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0, &children);
     let entries = [
         Node::entry("fieldPermissions", &[("field", "A.B")]),
         Node::entry("objectPermissions", &[("object", "A.B")]),
@@ -570,12 +572,12 @@ fn when_hashes_collide_entries_are_still_told_apart_by_group_key_and_second_key(
         Node::entry("layoutAssignments", &[("layout", "L"), ("recordType", "R")]),
     ];
     for (i, entry) in entries.iter().enumerate() {
-        frame.push_child(entry.clone(), 2 * i, text, &hashes).unwrap();
+        frame.push_child(&mut children, entry.clone(), 2 * i, text, &hashes).unwrap();
     }
     let again = Node::entry("layoutAssignments", &[("layout", "L"), ("recordType", "R")]);
-    let err = frame.push_child(again, 12, text, &hashes).unwrap_err();
+    let err = frame.push_child(&mut children, again, 12, text, &hashes).unwrap_err();
     assert!(err.message.contains("at lines 5 and 7"), "{err}");
-    assert_eq!(frame.children, entries);
+    assert_eq!(children.take_from(frame.first), entries);
 }
 
 #[test]
