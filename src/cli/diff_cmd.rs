@@ -320,8 +320,11 @@ struct Retrieved {
     display: String,
     folder: Option<SetFolder>,
     notes: Vec<LayoutNote>,
-    patch: Option<(Document, Vec<(String, Vec<u8>)>)>,
+    patch: Option<(Document, Files)>,
 }
+
+/// Files by their path relative to the component, with their bytes.
+type Files = Vec<(String, Vec<u8>)>;
 
 /// Reads the component `entry` (named `name`): one file's entries straight from its bytes (no
 /// tree: `Entries::read`), unless a patch needs the tree or the set is a decomposed folder.

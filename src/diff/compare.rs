@@ -136,7 +136,8 @@ pub fn differing<'e>(
     old: &'e Entries,
     new: &'e Entries,
 ) -> impl Iterator<Item = (Option<usize>, Option<usize>, EntryDiff)> + 'e {
-    side_by_side(old, new).filter_map(|(a, b)| entry_diff(a.map(|a| old.get(a)), b.map(|b| new.get(b))).map(|d| (a, b, d)))
+    side_by_side(old, new)
+        .filter_map(|(a, b)| entry_diff(a.map(|a| old.get(a)), b.map(|b| new.get(b))).map(|d| (a, b, d)))
 }
 
 /// Two sorted entry lists side by side, in id order: each id with its entry's index on either

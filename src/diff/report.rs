@@ -20,8 +20,8 @@ use serde::Serialize;
 
 use super::compare::{self, EntryDiff, EntryId, boolean};
 use crate::access::{FieldAccess, Item, ObjectAccess};
-use crate::metadata::OutputKind;
 use crate::metadata::Document;
+use crate::metadata::OutputKind;
 use crate::metadata::entries::{Entries, Entry};
 use crate::platform::permissions::{self, Risk};
 use crate::solver::{Plan, Reason};

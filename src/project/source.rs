@@ -23,8 +23,8 @@ pub use crate::disk::MAX_FILE_BYTES;
 use crate::disk::{self, DiskError};
 use crate::metadata::decomposed;
 use crate::metadata::document::{Borrowed, Document};
-use crate::metadata::kind::FileKind;
 use crate::metadata::entries::Entries;
+use crate::metadata::kind::FileKind;
 use crate::metadata::read::{self, Namespace};
 
 /// What kind of place the files come from.
