@@ -318,6 +318,31 @@ fn a_text_value_replaces_references_and_refuses_one_to_a_forbidden_character() {
     assert_eq!(text_value("&#xFFFE;").unwrap_err(), the_message_for('\u{FFFE}'));
 }
 
+#[test]
+fn a_bare_ampersand_is_refused_even_alone() {
+    for value in ["&", "&&", "a & b"] {
+        let err = refused(&format!("\n<a>{value}</a>"));
+        assert_eq!(err.line, 3, "{value}: {err}");
+        assert!(err.message.starts_with("bad text: "), "{value}: {err}");
+    }
+}
+
+#[test]
+fn a_byte_is_found_in_short_and_long_texts_once_or_many_times() {
+    for length in [0, 1, 63, 64, 65, 200] {
+        let plain = "a".repeat(length);
+        assert!(!has_byte(plain.as_bytes(), b'&'), "{length}");
+        for at in [0, length / 2, length.saturating_sub(1)].into_iter().filter(|at| *at < length) {
+            let mut one = plain.clone().into_bytes();
+            one[at] = b'&';
+            assert!(has_byte(&one, b'&'), "{length} at {at}");
+            assert!(!has_byte(&one, b'b'), "{length}: only the byte asked for");
+        }
+    }
+    assert!(has_byte(b"&&", b'&') && has_byte(b"&", b'&') && has_byte(&[b'&'; 100], b'&'));
+    assert!(!has_byte(b"", b'&'));
+}
+
 // Attributes.
 
 #[test]
