@@ -4,6 +4,7 @@
 //! computes (diff's comparison in full scope). Reads files only. Exit 1 when a declared user holds
 //! more than its minimum, 2 when a file cannot be read (the others are still reported).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -53,9 +54,9 @@ struct UserCheck<'a> {
 
 impl UserCheck<'_> {
     /// The entries that grant more than the user needs, the riskiest user permissions first.
-    fn excess(&self) -> Vec<&Change> {
+    fn excess(&self) -> Vec<Cow<'_, Change>> {
         let Some(c) = &self.compared else { return Vec::new() };
-        let mut excess: Vec<&Change> = c
+        let mut excess: Vec<Cow<Change>> = c
             .report
             .changes
             .iter()
@@ -65,7 +66,7 @@ impl UserCheck<'_> {
             "userPermissions" => permissions::privilege(&ch.id.key).rank,
             _ => 0,
         };
-        excess.sort_by_key(|ch| std::cmp::Reverse(rank(ch)));
+        excess.sort_by_key(|ch| std::cmp::Reverse(rank(ch.as_ref())));
         excess
     }
 }

@@ -2,22 +2,23 @@
 //! in retrieved metadata, compare it with what `gen` would write (`sfperms::diff`), and render the
 //! result as text (coloured as `--color` says), JSON, Markdown (a PR comment) or a patch. Exit 0 when equal, 1 when different, 2 on error.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use anyhow::{Result, bail};
 use serde_json::json;
 use sfperms::catalog::Catalog;
 use sfperms::diff::muting::{self, GroupMuting};
-use sfperms::diff::{self, Change, Effect, FlagChange, Scope, Status};
+use sfperms::diff::{self, Change, Changes, Effect, FlagChange, Scope, Status};
 use sfperms::emit;
 use sfperms::metadata::Document;
 use sfperms::metadata::FileKind;
 use sfperms::metadata::OutputKind;
 use sfperms::metadata::decomposed::{self, LayoutNote};
+use sfperms::metadata::entries::Entries;
 use sfperms::metadata::names::encode_file_name;
 use sfperms::project::set_folder::{self, ReadComponent, ReadComponentError, SetFolder};
-use sfperms::project::source::{Entry, Origin, Source};
+use sfperms::project::source::{self, Entry, Origin, Source};
 use sfperms::solver::Reason;
 
 use super::args::ScopeArg;
@@ -38,13 +39,13 @@ pub(super) struct DiffReport {
     pub name: String,
     pub path: String,
     pub scope: Scope,
-    pub changes: Vec<Change>,
+    pub changes: Changes,
 }
 
 /// The changes as `--json` lists them, each with its reasons worded (`reasons::json`).
-fn changes_json(changes: &[Change]) -> serde_json::Value {
+fn changes_json(changes: &Changes) -> serde_json::Value {
     let listed = changes.iter().map(|change| {
-        let mut value = json!(change);
+        let mut value = json!(*change);
         if !change.reasons.is_empty() {
             value["reasons"] = change.reasons.iter().map(reasons::json).collect();
         }
@@ -93,7 +94,7 @@ pub(super) struct Compared {
 
 impl Compared {
     pub fn equal(&self) -> bool {
-        diff::is_equal(&self.report.changes)
+        self.report.changes.is_equal()
     }
 
     pub fn exit_code(&self) -> u8 {
@@ -111,7 +112,7 @@ impl Compared {
             "relative": self.relative,
             "scope": o.scope,
             "equal": self.equal(),
-            "counts": diff::counts(&o.changes),
+            "counts": o.changes.counts(),
             "changes": changes_json(&o.changes),
         });
         if let Some((folder, notes)) = &self.folder {
@@ -127,7 +128,8 @@ impl Compared {
         let Some(PatchInput { retrieved, files, generated }) = &self.patch_input else {
             bail!("the comparison was made without what its patch needs (please report this)");
         };
-        let changes = &self.report.changes[..self.set_changes];
+        let changes: Vec<Change> = self.report.changes.iter().take(self.set_changes).map(Cow::into_owned).collect();
+        let changes = changes.as_slice();
         let Some((folder, _)) = &self.folder else {
             let old = String::from_utf8_lossy(&files[0].1);
             return Ok(diff::patch::patch(&self.relative, &old, retrieved, generated, changes, self.report.kind));
@@ -161,6 +163,15 @@ pub fn run(catalog: &Catalog, diff: &Diff, format: Format) -> Result<u8> {
 }
 
 impl Report for Compared {
+    /// Text is written as it is made (a full comparison of a large profile is megabytes of it).
+    fn write_human(&self, format: Format, style: Style, out: &mut dyn std::io::Write) -> Result<()> {
+        match format {
+            Format::Text => write_text(&self.report, style, out)?,
+            _ => out.write_all(self.human(format, style)?.as_bytes())?,
+        }
+        Ok(())
+    }
+
     fn status(&self) -> u8 {
         self.exit_code()
     }
@@ -231,19 +242,12 @@ pub(super) fn compare(
             }
         }
     };
-    let ReadComponent { document: retrieved, display, folder, mut files, notes } =
-        read_component(source, entry, &component.name)?;
-    if retrieved.root != kind.root() {
-        bail!("{}: the root element is <{}>, not <{}>", entry.display, retrieved.root, kind.root());
+    let Retrieved { entries, display, folder, notes, patch } = read_retrieved(source, entry, &component.name, keep)?;
+    if entries.root() != kind.root() {
+        bail!("{}: the root element is <{}>, not <{}>", entry.display, entries.root(), kind.root());
     }
-    // Unless a patch is written, the file's bytes are done with once read, and its tree once
-    // compared.
-    if keep == Keep::Report {
-        files = Vec::new();
-    }
-    let mut changes = diff::diff(&plan, &component.document, &retrieved, scope);
+    let mut changes = diff::diff(&plan, &component.document, entries, scope);
     let set_changes = changes.len();
-    let retrieved = (keep == Keep::Patch).then_some((retrieved, files));
     let mut warnings = super::warnings::texts(&plan);
     warnings.extend(notes.iter().map(ToString::to_string));
     if plan.output == OutputKind::PermissionSet && source.origin != Origin::File {
@@ -260,8 +264,7 @@ pub(super) fn compare(
         scope,
         changes,
     };
-    let patch_input =
-        retrieved.map(|(retrieved, files)| PatchInput { retrieved, files, generated: component.document });
+    let patch_input = patch.map(|(retrieved, files)| PatchInput { retrieved, files, generated: component.document });
     Ok(Compared {
         report,
         relative: entry.relative.clone(),
@@ -309,6 +312,34 @@ fn muted_in_groups(
     let views: Vec<GroupMuting> =
         mutings.iter().map(|(group, muting_set, muting)| GroupMuting { group, muting_set, muting }).collect();
     Ok((muting::muted(plan, generated, name, &views), warnings))
+}
+
+/// The retrieved component as `diff` compares it, and, for a patch, its tree and bytes.
+struct Retrieved {
+    entries: Entries,
+    display: String,
+    folder: Option<SetFolder>,
+    notes: Vec<LayoutNote>,
+    patch: Option<(Document, Files)>,
+}
+
+/// Files by their path relative to the component, with their bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// Reads the component `entry` (named `name`): one file's entries straight from its bytes (no
+/// tree: `Entries::read`), unless a patch needs the tree or the set is a decomposed folder.
+fn read_retrieved(source: &Source, entry: &Entry, name: &str, keep: Keep) -> Result<Retrieved> {
+    let one_file = set_folder::of_entry(source, entry, name)?.is_none();
+    if keep == Keep::Report && one_file {
+        let bytes = source.reader()?.read(entry)?;
+        let entries = source::read_entries(entry, bytes)?;
+        return Ok(Retrieved { entries, display: entry.display.clone(), folder: None, notes: Vec::new(), patch: None });
+    }
+    let ReadComponent { document, display, folder, files, notes } = read_component(source, entry, name)?;
+    let entries = Entries::of_document(&document);
+    // Unless a patch is written, the files' bytes and the tree are done with once read.
+    let patch = (keep == Keep::Patch).then_some((document, files));
+    Ok(Retrieved { entries, display, folder, notes, patch })
 }
 
 /// A component read whole, its errors as the library's own types (for the JSON error's name).
@@ -360,8 +391,8 @@ fn flag_text(flag: &FlagChange) -> String {
 
 /// The headline, counted by effect (`diff::counts`); `strong` marks the two counts that matter
 /// (Markdown's `**`).
-pub(super) fn headline(changes: &[Change], strong: &str) -> String {
-    let c = diff::counts(changes);
+pub(super) fn headline(changes: &Changes, strong: &str) -> String {
+    let c = changes.counts();
     format!(
         "{strong}{} missing{strong} (entries lacking access the integration needs) · {strong}{} excess{strong} (entries granting more than least privilege) · {} other changes · {} not in the retrieve",
         c.missing, c.excess, c.other, c.not_in_retrieve
@@ -377,49 +408,55 @@ fn status_tone(status: Status) -> Tone {
     }
 }
 
-fn by_group(changes: &[Change]) -> BTreeMap<&str, Vec<&Change>> {
-    let mut groups: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
-    for change in changes {
-        groups.entry(change.id.group.as_str()).or_default().push(change);
-    }
-    groups
+/// The report as text; written to memory (a project's report of several comparisons).
+pub(super) fn text(o: &DiffReport, style: Style) -> String {
+    let mut out = Vec::new();
+    write_text(o, style, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the report is UTF-8")
 }
 
-pub(super) fn text(o: &DiffReport, style: Style) -> String {
-    let mut out = String::new();
-    let _ =
-        writeln!(out, "{}", style.paint(Tone::Heading, &format!("{} `{}`: {}", o.kind.type_name(), o.name, o.path)));
+/// The report as text, written as it is made: one change at a time.
+pub(super) fn write_text(o: &DiffReport, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    writeln!(out, "{}", style.paint(Tone::Heading, &format!("{} `{}`: {}", o.kind.type_name(), o.name, o.path)))?;
     let scope = if o.kind == OutputKind::Profile {
         format!(" (scope: {})", if o.scope == Scope::Full { "full" } else { "fragment" })
     } else {
         String::new()
     };
-    let _ = writeln!(out, "compared with `{}`{scope}", o.command);
-    if diff::is_equal(&o.changes) {
-        let _ = writeln!(out, "\nno differences: the file grants what the integration needs, and nothing more");
+    writeln!(out, "compared with `{}`{scope}", o.command)?;
+    if o.changes.is_equal() {
+        writeln!(out, "\nno differences: the file grants what the integration needs, and nothing more")?;
     }
-    let width = o.changes.iter().map(|c| status_word(c.status).len()).max().unwrap_or(0).max(7);
+    let width = (0..o.changes.len()).map(|i| status_word(o.changes.status(i)).len()).max().unwrap_or(0).max(7);
     let pad = " ".repeat(width + 3);
-    for (group, changes) in by_group(&o.changes) {
-        let _ = writeln!(out, "\n{}", style.paint(Tone::Heading, group));
-        for change in changes {
+    // Each status word padded and painted once.
+    let statuses = [Status::Missing, Status::Excess, Status::Changed, Status::NotInRetrieve]
+        .map(|status| style.paint(status_tone(status), &format!("{:<width$}", status_word(status))));
+    let painted = |status: Status| match status {
+        Status::Missing => &statuses[0],
+        Status::Excess => &statuses[1],
+        Status::Changed => &statuses[2],
+        Status::NotInRetrieve => &statuses[3],
+    };
+    for (group, indexes) in o.changes.by_group() {
+        writeln!(out, "\n{}", style.paint(Tone::Heading, group))?;
+        for i in indexes {
+            let change = o.changes.get(i);
             let key = if change.id.key.is_empty() { "(value)" } else { change.id.key.as_str() };
-            let status = format!("{:<width$}", status_word(change.status));
-            let _ = writeln!(out, "  {} {key}", style.paint(status_tone(change.status), &status));
+            writeln!(out, "  {} {key}", painted(change.status))?;
             for flag in &change.flags {
-                let _ = writeln!(out, "{pad}{}", flag_text(flag));
+                writeln!(out, "{pad}{}", flag_text(flag))?;
             }
             for reason in &change.reasons {
-                let _ = writeln!(out, "{pad}why: {}", reasons::line(reason));
+                writeln!(out, "{pad}why: {}", reasons::line(reason))?;
             }
             if let Some(note) = &change.note {
-                let _ = writeln!(out, "{pad}{}", style.paint(Tone::Warning, note));
+                writeln!(out, "{pad}{}", style.paint(Tone::Warning, note))?;
             }
-            let _ = writeln!(out, "{pad}fix: {}", change.fix);
+            writeln!(out, "{pad}fix: {}", change.fix)?;
         }
     }
-    let _ = writeln!(out, "\n{}", headline(&o.changes, ""));
-    out
+    writeln!(out, "\n{}", headline(&o.changes, ""))
 }
 
 fn cell(text: &str) -> String {
@@ -460,14 +497,14 @@ pub(super) fn markdown(o: &DiffReport, level: &str) -> String {
     };
     let _ = writeln!(out, "`{}` compared with `{}`{scope}\n", o.path, o.command);
     let _ = writeln!(out, "{}", headline(&o.changes, "**"));
-    if diff::is_equal(&o.changes) {
+    if o.changes.is_equal() {
         let _ = writeln!(out, "\nNo differences: the file grants what the integration needs, and nothing more.");
     }
-    for (group, changes) in by_group(&o.changes) {
+    for (group, indexes) in o.changes.by_group() {
         let _ = writeln!(out, "\n{level}# {group}\n");
         let _ = writeln!(out, "| Status | Entry | Details | Why | Fix |");
         let _ = writeln!(out, "| --- | --- | --- | --- | --- |");
-        for change in changes {
+        for change in indexes.into_iter().map(|i| o.changes.get(i)) {
             let mut details: Vec<String> = change.flags.iter().map(flag_text).collect();
             details.extend(change.note.clone());
             let why = why_cell(&change.reasons);
@@ -506,7 +543,11 @@ mod tests {
             name: "Jetstream_User".into(),
             path: "x.permissionset-meta.xml".into(),
             scope: Scope::Full,
-            changes: vec![change],
+            changes: {
+                let mut changes = Changes::none(OutputKind::PermissionSet);
+                changes.extend([change]);
+                changes
+            },
         }
     }
 

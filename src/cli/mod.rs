@@ -2,16 +2,8 @@
 //! module per command. Commands return an exit code; errors print as `error: …` (with `--json`,
 //! as the sf CLI's error envelope on stdout, `envelope`) and exit 2.
 
-/// `print!` that returns the write error instead of panicking: stdout may be a pipe its reader has
-/// closed (`sfperms list | head -1`); `main` ends such a run quietly, as ripgrep does.
-macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        write!(std::io::stdout().lock(), $($arg)*)?;
-    }};
-}
-
-/// `println!` that returns the write error instead of panicking (see `out!`).
+/// `println!` that returns the write error instead of panicking: stdout may be a pipe its reader
+/// has closed (`sfperms list | head -1`); `main` ends such a run quietly, as ripgrep does.
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;

@@ -232,7 +232,7 @@ fn markdown(file: &ProjectFile, compared: &[(&DeclaredUser, Compared)]) -> Strin
         "| User | File | Missing | Excess | Other | Not in the retrieve |\n| --- | --- | --- | --- | --- | --- |\n",
     );
     for (user, c) in compared {
-        let n = sfperms::diff::counts(&c.report.changes);
+        let n = c.report.changes.counts();
         let _ = writeln!(
             out,
             "| {} (line {}) | `{}` | {} | {} | {} | {} |",

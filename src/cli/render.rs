@@ -53,6 +53,12 @@ pub trait Report {
 
     /// The report for people, in `format` (never `Json`); `style` colours text.
     fn human(&self, format: Format, style: Style) -> Result<String>;
+
+    /// Writes `human`'s report on `out`; a long report may write it as it is made instead.
+    fn write_human(&self, format: Format, style: Style, out: &mut dyn std::io::Write) -> Result<()> {
+        out.write_all(self.human(format, style)?.as_bytes())?;
+        Ok(())
+    }
 }
 
 /// Writes `report` on stdout in `format` and gives the exit code.
@@ -68,7 +74,9 @@ pub fn print(report: &impl Report, format: Format) -> Result<u8> {
             None => envelope::print_result(report.status(), &result, &report.warnings()),
         };
     }
-    out!("{}", report.human(format, Style::stdout())?);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    report.write_human(format, Style::stdout(), &mut out)?;
+    std::io::Write::flush(&mut out)?;
     Ok(if failure.is_some() { ERROR } else { report.status() })
 }
 

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::metadata::entries::{Entries, Entry};
 use crate::metadata::{Content, Document, Node, canonical};
 
 /// Where an entry sits: its element name and its key (empty for a single value).
@@ -16,6 +17,13 @@ use crate::metadata::{Content, Document, Node, canonical};
 pub struct EntryId {
     pub group: String,
     pub key: String,
+}
+
+impl EntryId {
+    /// The id of an entry read (`Entries`).
+    pub fn of(entry: Entry) -> EntryId {
+        EntryId { group: entry.group().to_string(), key: entry.key().to_string() }
+    }
 }
 
 impl std::fmt::Display for EntryId {
@@ -113,91 +121,92 @@ pub enum EntryDiff {
 
 /// Every entry that differs between `old` and `new`, in id order.
 pub fn compare(old: &Document, new: &Document) -> Vec<(EntryId, EntryDiff)> {
-    compare_entries(&entries(old), &entries(new))
+    let (old, new) = (Entries::of_document(old), Entries::of_document(new));
+    differing(&old, &new)
+        .map(|(a, b, d)| {
+            let entry = a.map_or_else(|| new.get(b.expect("one side")), |a| old.get(a));
+            (EntryId::of(entry), d)
+        })
+        .collect()
 }
 
-/// `compare` on the entries of two documents (`entries`), for callers that keep them.
-pub fn compare_entries(
-    old_entries: &BTreeMap<EntryId, &Node>,
-    new_entries: &BTreeMap<EntryId, &Node>,
-) -> Vec<(EntryId, EntryDiff)> {
-    let (old, new): (Vec<_>, Vec<_>) =
-        (old_entries.iter().map(|(id, n)| (id, *n)).collect(), new_entries.iter().map(|(id, n)| (id, *n)).collect());
-    side_by_side(&old, &new).into_iter().filter_map(|(id, a, b)| entry_diff(a, b).map(|d| (id.clone(), d))).collect()
+/// Every entry that differs between two entry lists (`Entries`), in id order: each with its
+/// index on the old side and the new.
+pub fn differing<'e>(
+    old: &'e Entries,
+    new: &'e Entries,
+) -> impl Iterator<Item = (Option<usize>, Option<usize>, EntryDiff)> + 'e {
+    side_by_side(old, new)
+        .filter_map(|(a, b)| entry_diff(a.map(|a| old.get(a)), b.map(|b| new.get(b))).map(|d| (a, b, d)))
 }
 
-/// The entries of a document sorted by id, each id once (the last entry with it, as `entries`
-/// keeps): what `side_by_side` takes. Almost sorted already (a file in canonical order is sorted
-/// but for `fullName`), so the sort is little more than one pass.
-pub(crate) fn sorted_entries(doc: &Document) -> Vec<(EntryId, &Node)> {
-    let mut out: Vec<(EntryId, &Node)> = ids(doc).into_iter().zip(&doc.children).collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out.reverse();
-    out.dedup_by(|later, earlier| later.0 == earlier.0);
-    out.reverse();
-    out
-}
-
-/// Two sorted entry lists side by side, in id order: each id with its entry on either side. One
-/// merge of the two lists, no lookups.
-pub(crate) fn side_by_side<'i, 'n, I: std::borrow::Borrow<EntryId>>(
-    old: &'i [(I, &'n Node)],
-    new: &'i [(I, &'n Node)],
-) -> Vec<(&'i EntryId, Option<&'n Node>, Option<&'n Node>)> {
-    let mut out = Vec::with_capacity(old.len().max(new.len()));
-    let (mut o, mut n) = (old.iter().peekable(), new.iter().peekable());
-    loop {
-        let order = match (o.peek(), n.peek()) {
-            (None, None) => break,
+/// Two sorted entry lists side by side, in id order: each id with its entry's index on either
+/// side. One merge of the two lists, no lookups.
+pub(crate) fn side_by_side<'e>(
+    old: &'e Entries,
+    new: &'e Entries,
+) -> impl Iterator<Item = (Option<usize>, Option<usize>)> + 'e {
+    let (mut o, mut n) = (0, 0);
+    std::iter::from_fn(move || {
+        let id = |entries: &'e Entries, i: usize| (i < entries.len()).then(|| entries.get(i).id());
+        let order = match (id(old, o), id(new, n)) {
+            (None, None) => return None,
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
-            (Some(a), Some(b)) => a.0.borrow().cmp(b.0.borrow()),
+            (Some(a), Some(b)) => a.cmp(&b),
         };
-        match order {
+        Some(match order {
             std::cmp::Ordering::Less => {
-                let (id, node) = o.next().expect("peeked");
-                out.push((id.borrow(), Some(*node), None));
+                o += 1;
+                (Some(o - 1), None)
             }
             std::cmp::Ordering::Greater => {
-                let (id, node) = n.next().expect("peeked");
-                out.push((id.borrow(), None, Some(*node)));
+                n += 1;
+                (None, Some(n - 1))
             }
             std::cmp::Ordering::Equal => {
-                let ((id, a), (_, b)) = (o.next().expect("peeked"), n.next().expect("peeked"));
-                out.push((id.borrow(), Some(*a), Some(*b)));
+                (o, n) = (o + 1, n + 1);
+                (Some(o - 1), Some(n - 1))
             }
-        }
-    }
-    out
+        })
+    })
 }
 
 /// How an entry differs between the old side (`a`) and the new (`b`); `None` when it does not.
-pub(crate) fn entry_diff(a: Option<&Node>, b: Option<&Node>) -> Option<EntryDiff> {
+pub(crate) fn entry_diff(a: Option<Entry>, b: Option<Entry>) -> Option<EntryDiff> {
     match (a, b) {
         (Some(_), None) => Some(EntryDiff::Removed),
         (None, Some(_)) => Some(EntryDiff::Added),
         (Some(a), Some(b)) => {
-            let fields = field_diffs(&fields(a), &fields(b));
-            (!fields.is_empty() || a.attrs != b.attrs).then_some(EntryDiff::Changed { fields })
+            let fields = field_diffs(a, b);
+            (!fields.is_empty() || !a.attrs().eq(b.attrs())).then_some(EntryDiff::Changed { fields })
         }
         (None, None) => None,
     }
 }
 
-/// The fields that differ between two entries.
-pub fn field_diffs(old: &Fields, new: &Fields) -> Vec<FieldDiff> {
-    let names: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
-    names
-        .into_iter()
-        .filter_map(|name| {
-            let (a, b) = (old.get(name), new.get(name));
-            let same = match (a, b) {
-                (Some(a), Some(b)) => same_value(a, b),
-                _ => false,
-            };
-            (!same).then(|| FieldDiff { field: name.clone(), old: a.cloned(), new: b.cloned() })
-        })
-        .collect()
+/// The fields that differ between two entries (both sorted by name: one merge).
+fn field_diffs(old: Entry, new: Entry) -> Vec<FieldDiff> {
+    let (mut old, mut new) = (old.fields().peekable(), new.fields().peekable());
+    let mut out = Vec::new();
+    loop {
+        let (a, b) = match (old.peek(), new.peek()) {
+            (None, None) => break,
+            (Some(_), None) => (old.next(), None),
+            (None, Some(_)) => (None, new.next()),
+            (Some(a), Some(b)) => match a.0.cmp(b.0) {
+                std::cmp::Ordering::Less => (old.next(), None),
+                std::cmp::Ordering::Greater => (None, new.next()),
+                std::cmp::Ordering::Equal => (old.next(), new.next()),
+            },
+        };
+        let same = matches!((a, b), (Some((_, a)), Some((_, b))) if same_value(a, b));
+        if !same {
+            let field = a.or(b).map_or("", |(name, _)| name).to_string();
+            out.push(FieldDiff { field, old: a.map(|(_, v)| v.to_string()), new: b.map(|(_, v)| v.to_string()) });
+        }
+    }
+    out
 }
 
 /// What each change does to the access the file gives, one line per entry and flag: `grants`
@@ -332,10 +341,9 @@ mod tests {
         ]);
         // An id twice (only a tree built in code can hold that): the last one counts, as in a map.
         new.entry("userPermissions", &[("enabled", "true"), ("name", "A")]);
-        let (old_sorted, new_sorted) = (sorted_entries(&old), sorted_entries(&new));
-        let merged: Vec<(EntryId, EntryDiff)> = side_by_side(&old_sorted, &new_sorted)
-            .into_iter()
-            .filter_map(|(id, a, b)| entry_diff(a, b).map(|d| (id.clone(), d)))
+        let (old_entries, new_entries) = (Entries::of_document(&old), Entries::of_document(&new));
+        let merged: Vec<(EntryId, EntryDiff)> = differing(&old_entries, &new_entries)
+            .map(|(a, b, d)| (EntryId::of(a.map_or_else(|| new_entries.get(b.unwrap()), |a| old_entries.get(a))), d))
             .collect();
         let ids: Vec<String> = merged.iter().map(|(id, _)| id.to_string()).collect();
         assert_eq!(
@@ -343,7 +351,7 @@ mod tests {
             ["label", "objectPermissions Y", "objectPermissions Z", "userPermissions B", "userPermissions C"]
         );
         assert_eq!(merged, compare(&old, &new));
-        let keys: Vec<&EntryId> = old_sorted.iter().map(|(id, _)| id).collect();
+        let keys: Vec<(&str, &str)> = old_entries.iter().map(|e| e.id()).collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
     }
 

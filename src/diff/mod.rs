@@ -11,4 +11,4 @@ pub mod patch;
 pub(crate) mod report;
 
 pub use compare::{EntryDiff, EntryId, FieldDiff};
-pub use report::{Change, Counts, Effect, FlagChange, Scope, Status, counts, diff, is_equal};
+pub use report::{Change, Changes, Counts, Effect, FlagChange, Scope, Status, counts, diff, is_equal};

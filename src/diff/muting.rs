@@ -6,6 +6,7 @@
 
 use super::compare::{self, EntryId};
 use super::report::{Change, Effect, FlagChange, Status, granting_flags, reasons_for};
+use crate::metadata::entries::Entries;
 use crate::metadata::{Document, Node};
 use crate::solver::Plan;
 
@@ -25,28 +26,29 @@ pub fn members<'a>(group: &'a Document, element: &str) -> Vec<&'a str> {
 /// Every grant of `generated` (what `gen` writes for `plan`) that a muting set of a group holding
 /// the set turns off: one missing change per entry and muting set, naming both.
 pub fn muted(plan: &Plan, generated: &Document, set: &str, groups: &[GroupMuting]) -> Vec<Change> {
-    let needed = compare::entries(generated);
+    let needed = Entries::of_document(generated);
     let mut out = Vec::new();
     for group in groups {
-        let muting = compare::entries(group.muting);
-        for (id, node) in &needed {
-            let Some(mute) = muting.get(id) else { continue };
+        let muting = Entries::of_document(group.muting);
+        for (needed_at, muting_at) in compare::side_by_side(&needed, &muting) {
+            let (Some(needed_at), Some(muting_at)) = (needed_at, muting_at) else { continue };
+            let (entry, mute) = (needed.get(needed_at), muting.get(muting_at));
             let muted_flags = granting_flags(mute);
-            let flags: Vec<String> = granting_flags(node).into_iter().filter(|f| muted_flags.contains(f)).collect();
+            let flags: Vec<&str> = granting_flags(entry).into_iter().filter(|f| muted_flags.contains(f)).collect();
             if flags.is_empty() {
                 continue;
             }
-            out.push(change(plan, id, &flags, set, group));
+            out.push(change(plan, &EntryId::of(entry), &flags, set, group));
         }
     }
     out
 }
 
-fn change(plan: &Plan, id: &EntryId, flags: &[String], set: &str, group: &GroupMuting) -> Change {
+fn change(plan: &Plan, id: &EntryId, flags: &[&str], set: &str, group: &GroupMuting) -> Change {
     let flag_changes = flags
         .iter()
         .map(|f| FlagChange {
-            field: f.clone(),
+            field: f.to_string(),
             expected: Some("true".into()),
             actual: Some(format!("muted by {}", group.muting_set)),
             effect: Effect::Missing,

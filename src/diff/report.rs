@@ -14,12 +14,15 @@
 //! Profiles are compared as fragments by default (only the entries sfperms generates, as a deploy
 //! of the fragment would touch); `Scope::Full` also reports every other grant the profile holds.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::compare::{self, EntryDiff, EntryId, boolean};
 use crate::access::{FieldAccess, Item, ObjectAccess};
+use crate::metadata::Document;
 use crate::metadata::OutputKind;
-use crate::metadata::{Document, Node};
+use crate::metadata::entries::{Entries, Entry};
 use crate::platform::permissions::{self, Risk};
 use crate::solver::{Plan, Reason};
 
@@ -100,22 +103,29 @@ pub struct Counts {
     pub not_in_retrieve: usize,
 }
 
+impl Counts {
+    /// Counts one change of `status` with `flags`.
+    fn add(&mut self, status: Status, flags: &[FlagChange]) {
+        let has = |effect: Effect| flags.iter().any(|f| f.effect == effect);
+        match status {
+            Status::Missing => self.missing += 1,
+            Status::Excess => self.excess += 1,
+            Status::NotInRetrieve => self.not_in_retrieve += 1,
+            Status::Changed => {
+                let (missing, excess) = (has(Effect::Missing), has(Effect::Excess));
+                self.missing += usize::from(missing);
+                self.excess += usize::from(excess);
+                self.other += usize::from(!missing && !excess);
+            }
+        }
+    }
+}
+
 /// Counts the changes by effect (see `Counts`).
 pub fn counts(changes: &[Change]) -> Counts {
     let mut c = Counts::default();
     for change in changes {
-        let has = |effect: Effect| change.flags.iter().any(|f| f.effect == effect);
-        match change.status {
-            Status::Missing => c.missing += 1,
-            Status::Excess => c.excess += 1,
-            Status::NotInRetrieve => c.not_in_retrieve += 1,
-            Status::Changed => {
-                let (missing, excess) = (has(Effect::Missing), has(Effect::Excess));
-                c.missing += usize::from(missing);
-                c.excess += usize::from(excess);
-                c.other += usize::from(!missing && !excess);
-            }
-        }
+        c.add(change.status, &change.flags);
     }
     c
 }
@@ -124,6 +134,99 @@ pub fn counts(changes: &[Change]) -> Counts {
 /// difference).
 pub fn is_equal(changes: &[Change]) -> bool {
     changes.iter().all(|c| c.status == Status::NotInRetrieve)
+}
+
+/// One change found: an excess entry of the retrieved file, by its index (what a full comparison
+/// of a large profile is made of, so it is described only when asked), or any other change.
+#[derive(Debug, Clone)]
+enum Found {
+    Excess(u32),
+    Described(Box<Change>),
+}
+
+/// The changes of one comparison, in the order they were found. The excess entries refer to the
+/// retrieved file's entries, which the list holds; each is described (`Change`) when asked.
+#[derive(Debug, Clone)]
+pub struct Changes {
+    retrieved: Entries,
+    /// Whether the file is a profile (an excess grant is turned off, not deleted).
+    profile: bool,
+    found: Vec<Found>,
+}
+
+impl Changes {
+    /// No changes, about the entries of a file of kind `output`.
+    pub fn none(output: OutputKind) -> Changes {
+        Changes { retrieved: Entries::default(), profile: output == OutputKind::Profile, found: Vec::new() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.found.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    /// Adds changes found elsewhere (what a group's muting takes away).
+    pub fn extend(&mut self, changes: impl IntoIterator<Item = Change>) {
+        self.found.extend(changes.into_iter().map(|c| Found::Described(Box::new(c))));
+    }
+
+    /// The change at `index`, described.
+    pub fn get(&self, index: usize) -> Cow<'_, Change> {
+        match &self.found[index] {
+            Found::Excess(entry) => Cow::Owned(excess(self.retrieved.get(*entry as usize), self.profile)),
+            Found::Described(change) => Cow::Borrowed(change),
+        }
+    }
+
+    /// The changes in order, each described as it is reached.
+    pub fn iter(&self) -> impl Iterator<Item = Cow<'_, Change>> {
+        (0..self.found.len()).map(|i| self.get(i))
+    }
+
+    /// The status of the change at `index`.
+    pub fn status(&self, index: usize) -> Status {
+        match &self.found[index] {
+            Found::Excess(_) => Status::Excess,
+            Found::Described(change) => change.status,
+        }
+    }
+
+    /// The element name of the change at `index`.
+    pub fn group(&self, index: usize) -> &str {
+        match &self.found[index] {
+            Found::Excess(entry) => self.retrieved.get(*entry as usize).group(),
+            Found::Described(change) => &change.id.group,
+        }
+    }
+
+    /// The changes counted by effect (see `Counts`).
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for found in &self.found {
+            match found {
+                Found::Excess(_) => c.add(Status::Excess, &[]),
+                Found::Described(change) => c.add(change.status, &change.flags),
+            }
+        }
+        c
+    }
+
+    /// Whether the file holds exactly what the plan needs (see `is_equal`).
+    pub fn is_equal(&self) -> bool {
+        (0..self.found.len()).all(|i| self.status(i) == Status::NotInRetrieve)
+    }
+
+    /// The indexes of the changes by element name, each group in order.
+    pub fn by_group(&self) -> std::collections::BTreeMap<&str, Vec<usize>> {
+        let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+        for i in 0..self.found.len() {
+            groups.entry(self.group(i)).or_default().push(i);
+        }
+        groups
+    }
 }
 
 /// Child elements that grant access when true.
@@ -163,16 +266,8 @@ fn off_value(field: &str) -> &'static str {
 }
 
 /// The flags of an entry that grant something.
-pub(crate) fn granting_flags(node: &Node) -> Vec<String> {
-    compare::fields(node)
-        .into_iter()
-        .filter(|(f, v)| is_grant_flag(f) && grants_value(f, Some(v)))
-        .map(|(f, _)| f)
-        .collect()
-}
-
-fn is_value(node: &Node) -> bool {
-    node.text().is_some()
+pub(crate) fn granting_flags<'e>(entry: Entry<'e>) -> Vec<&'e str> {
+    entry.fields().filter(|(f, v)| is_grant_flag(f) && grants_value(f, Some(v))).map(|(f, _)| f).collect()
 }
 
 /// The plan item a flag of an entry stands for.
@@ -192,7 +287,7 @@ fn item_of(id: &EntryId, field: &str) -> Option<Item> {
     }
 }
 
-pub(crate) fn reasons_for(plan: &Plan, id: &EntryId, flags: &[String]) -> Vec<Reason> {
+pub(crate) fn reasons_for(plan: &Plan, id: &EntryId, flags: &[&str]) -> Vec<Reason> {
     let mut out: Vec<Reason> = Vec::new();
     for flag in flags {
         let Some(item) = item_of(id, flag) else { continue };
@@ -219,78 +314,74 @@ fn risk_note(id: &EntryId) -> Option<String> {
     (p.risk == Risk::High).then(|| format!("high risk (rank {}): {}", p.rank, p.why))
 }
 
-/// Where a sparse retrieved profile has no rows to compare with (borrowed from its entries' ids).
-struct Sparse<'a> {
-    groups: std::collections::BTreeSet<&'a str>,
-    objects: std::collections::BTreeSet<&'a str>,
-}
-
-impl<'a> Sparse<'a> {
-    /// From the ids of the retrieved file's entries (`compare::sorted_entries`).
-    fn of(retrieved: impl Iterator<Item = &'a EntryId>) -> Sparse<'a> {
-        let mut groups = std::collections::BTreeSet::new();
-        let mut objects = std::collections::BTreeSet::new();
-        for id in retrieved {
-            match id.group.as_str() {
-                "objectPermissions" => {
-                    objects.insert(id.key.as_str());
-                }
-                "fieldPermissions" => {
-                    objects.insert(id.key.split('.').next().unwrap_or_default());
-                }
-                _ => {}
-            }
-            groups.insert(id.group.as_str());
-        }
-        Sparse { groups, objects }
+/// Whether a sparse retrieved profile has no rows to compare `id` with: none of its kind, or, for
+/// object and field rows, none for its object (neither an object row nor a field row). Binary
+/// searches of the retrieved entries (sorted by id).
+fn not_in_retrieve(retrieved: &Entries, id: &EntryId) -> bool {
+    let holds = |group: &str, key: &str| retrieved.at_or_after(group, key).is_some_and(|e| e.id() == (group, key));
+    let group_held = retrieved.at_or_after(&id.group, "").is_some_and(|e| e.group() == id.group);
+    if !group_held {
+        return true;
     }
-
-    fn not_in_retrieve(&self, id: &EntryId) -> bool {
-        if !self.groups.contains(id.group.as_str()) {
-            return true;
-        }
-        let object = match id.group.as_str() {
-            "objectPermissions" => id.key.as_str(),
-            "fieldPermissions" => id.key.split('.').next().unwrap_or_default(),
-            _ => return false,
-        };
-        !self.objects.contains(object)
-    }
+    let object = match id.group.as_str() {
+        "objectPermissions" => id.key.as_str(),
+        "fieldPermissions" => id.key.split('.').next().unwrap_or_default(),
+        _ => return false,
+    };
+    // A field row names its object before the first `.` (a row without one is the object's).
+    let field_of = |e: Entry| e.group() == "fieldPermissions" && e.key().starts_with(&format!("{object}."));
+    let has_field = !object.contains('.')
+        && (holds("fieldPermissions", object)
+            || retrieved.at_or_after("fieldPermissions", &format!("{object}.")).is_some_and(field_of));
+    !(holds("objectPermissions", object) || has_field)
 }
 
 /// "FLAG to OFF, …": the flags turned off.
-fn turned_off(flags: &[String]) -> String {
+fn turned_off(flags: &[&str]) -> String {
     flags.iter().map(|f| format!("{f} to {}", off_value(f))).collect::<Vec<_>>().join(", ")
 }
 
-/// Compares `retrieved` with `generated` (the file `gen` writes for `plan`).
-pub fn diff(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scope) -> Vec<Change> {
+/// An entry the retrieved file grants beyond the plan, described.
+fn excess(entry: Entry, profile: bool) -> Change {
+    let id = EntryId::of(entry);
+    let fix = if profile {
+        let flags = granting_flags(entry);
+        format!("set {} (a profile deploy overlays: deleting the entry revokes nothing)", turned_off(&flags))
+    } else {
+        "delete it (a permission set deploy replaces the whole set)".into()
+    };
+    let note = risk_note(&id);
+    Change { id, status: Status::Excess, flags: vec![], reasons: vec![], fix, note }
+}
+
+/// Compares the entries of a retrieved file with `generated` (the file `gen` writes for `plan`).
+pub fn diff(plan: &Plan, generated: &Document, retrieved: Entries, scope: Scope) -> Changes {
     let profile = plan.output == OutputKind::Profile;
     let fragment = profile && scope == Scope::Fragment;
-    let generated_entries = compare::sorted_entries(generated);
-    let retrieved_entries = compare::sorted_entries(retrieved);
-    // Each file's entries are collected once, for the comparison and for what follows it.
-    let sparse = Sparse::of(retrieved_entries.iter().map(|(id, _)| id));
-    let mut out = Vec::new();
-    for (id, retrieved_node, generated_node) in compare::side_by_side(&retrieved_entries, &generated_entries) {
-        let Some(entry_diff) = compare::entry_diff(retrieved_node, generated_node) else { continue };
-        let id = id.clone();
+    let generated = Entries::of_document(generated);
+    let mut found = Vec::new();
+    for (retrieved_at, generated_at, entry_diff) in compare::differing(&retrieved, &generated) {
+        let retrieved_entry = retrieved_at.map(|i| retrieved.get(i));
+        let generated_entry = generated_at.map(|i| generated.get(i));
+        // Described changes only: an excess entry is described when asked.
+        let id_of = || EntryId::of(retrieved_entry.or(generated_entry).expect("on one side at least"));
         let change = match entry_diff {
             EntryDiff::Added => {
-                let node = generated_node.expect("added: in the generated file");
-                if is_value(node) {
-                    let expected = node.text().map(str::to_string);
-                    let fix = format!("set it to `{}`", expected.as_deref().unwrap_or_default());
+                let id = id_of();
+                let entry = generated_entry.expect("added: in the generated file");
+                if let Some(text) = entry.text() {
+                    let expected = Some(text.to_string());
+                    let fix = format!("set it to `{text}`");
                     let flags =
                         vec![FlagChange { field: String::new(), expected, actual: None, effect: Effect::Value }];
                     Change { id, status: Status::Changed, flags, reasons: vec![], fix, note: None }
                 } else {
-                    let flags = granting_flags(node);
+                    let flags = granting_flags(entry);
                     if flags.is_empty() {
                         continue;
                     }
                     let reasons = reasons_for(plan, &id, &flags);
-                    if profile && sparse.not_in_retrieve(&id) {
+                    if profile && not_in_retrieve(&retrieved, &id) {
                         let fix = "retrieve the profile together with this component to compare it (the patch adds the entry)".into();
                         Change { id, status: Status::NotInRetrieve, flags: vec![], reasons, fix, note: None }
                     } else {
@@ -302,41 +393,34 @@ pub fn diff(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scop
                 if fragment {
                     continue;
                 }
-                let node = retrieved_node.expect("removed: in the retrieved file");
-                if is_value(node) {
+                let entry = retrieved_entry.expect("removed: in the retrieved file");
+                if let Some(text) = entry.text() {
                     if profile {
                         continue;
                     }
+                    let id = id_of();
                     let flags = vec![FlagChange {
                         field: String::new(),
                         expected: None,
-                        actual: node.text().map(str::to_string),
+                        actual: Some(text.to_string()),
                         effect: Effect::Value,
                     }];
                     Change { id, status: Status::Changed, flags, reasons: vec![], fix: "remove it".into(), note: None }
                 } else {
-                    let flags = granting_flags(node);
-                    if flags.is_empty() {
+                    if granting_flags(entry).is_empty() {
                         continue;
                     }
-                    let fix = if profile {
-                        format!(
-                            "set {} (a profile deploy overlays: deleting the entry revokes nothing)",
-                            turned_off(&flags)
-                        )
-                    } else {
-                        "delete it (a permission set deploy replaces the whole set)".into()
-                    };
-                    let note = risk_note(&id);
-                    Change { id, status: Status::Excess, flags: vec![], reasons: vec![], fix, note }
+                    found.push(Found::Excess(retrieved_at.expect("removed: in the retrieved file") as u32));
+                    continue;
                 }
             }
             EntryDiff::Changed { fields } => {
-                let node = generated_node.expect("changed: in both files");
-                if is_value(node) {
-                    let expected = node.text().map(str::to_string);
-                    let actual = retrieved_node.and_then(Node::text).map(str::to_string);
-                    let fix = format!("set it to `{}`", expected.as_deref().unwrap_or_default());
+                let id = id_of();
+                let entry = generated_entry.expect("changed: in both files");
+                if let Some(text) = entry.text() {
+                    let expected = Some(text.to_string());
+                    let actual = retrieved_entry.and_then(|e| e.text()).map(str::to_string);
+                    let fix = format!("set it to `{text}`");
                     let flags = vec![FlagChange { field: String::new(), expected, actual, effect: Effect::Value }];
                     Change { id, status: Status::Changed, flags, reasons: vec![], fix, note: None }
                 } else {
@@ -361,8 +445,8 @@ pub fn diff(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scop
                     if flags.is_empty() {
                         continue;
                     }
-                    let missing: Vec<String> =
-                        flags.iter().filter(|f| f.effect == Effect::Missing).map(|f| f.field.clone()).collect();
+                    let missing: Vec<&str> =
+                        flags.iter().filter(|f| f.effect == Effect::Missing).map(|f| f.field.as_str()).collect();
                     let reasons = reasons_for(plan, &id, &missing);
                     let fix = flags
                         .iter()
@@ -378,9 +462,9 @@ pub fn diff(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scop
                 }
             }
         };
-        out.push(change);
+        found.push(Found::Described(Box::new(change)));
     }
-    out
+    Changes { retrieved, profile, found }
 }
 
 #[cfg(test)]
@@ -411,7 +495,8 @@ mod tests {
 
     /// The changes `diff` finds in `retrieved` against `generated`, by entry id.
     fn changes(plan: &Plan, generated: &Document, retrieved: &Document, scope: Scope) -> BTreeMap<String, Change> {
-        diff(plan, generated, retrieved, scope).into_iter().map(|c| (c.id.to_string(), c)).collect()
+        let found = diff(plan, generated, Entries::of_document(retrieved), scope);
+        found.iter().map(|c| (c.id.to_string(), c.into_owned())).collect()
     }
 
     /// The labels of `plan`'s reasons.
@@ -675,6 +760,6 @@ mod tests {
             &[("objectPermissions", &[("allowCreate", "false"), ("allowRead", "true"), ("object", "Account")])],
         );
         let retrieved = document(set, &[("objectPermissions", &[("allowRead", "true"), ("object", "Account")])]);
-        assert_eq!(diff(&plan(set, &[]), &generated, &retrieved, Scope::Full), []);
+        assert!(diff(&plan(set, &[]), &generated, Entries::of_document(&retrieved), Scope::Full).is_empty());
     }
 }

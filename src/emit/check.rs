@@ -170,8 +170,7 @@ fn canonical_start<'a>(content: &'a str, root: bool, scratch: &mut String) -> Op
 /// whether a root element name is acceptable for this file. `false` is "not proven", see above.
 pub fn is_canonical(bytes: &[u8], root_ok: impl Fn(&str) -> bool) -> bool {
     let Ok(text) = std::str::from_utf8(bytes) else { return false };
-    // The reader refuses these anywhere in the file (`read::forbidden_char`).
-    if !text.starts_with(DECLARATION) || forbidden_char(text).is_some() {
+    if !text.starts_with(DECLARATION) {
         return false;
     }
     let mut stack: Vec<Frame> = Vec::new();
@@ -182,7 +181,10 @@ pub fn is_canonical(bytes: &[u8], root_ok: impl Fn(&str) -> bool) -> bool {
     let mut at = DECLARATION.len();
     loop {
         let Some(open) = next_markup(bytes, at) else {
-            return root_seen && stack.is_empty() && &text[at..] == "\n";
+            // The reader refuses these anywhere in the file (`read::forbidden_char`): searched
+            // last, so that a file found out of order early (to be read in full, which searches
+            // again) is not searched twice.
+            return root_seen && stack.is_empty() && &text[at..] == "\n" && forbidden_char(text).is_none();
         };
         // Text is judged as the gap before the next markup (or as a leaf's value at its end).
         let gap = &text[at..open];

@@ -22,14 +22,28 @@ pub(super) fn push_escaped_attr(out: &mut String, input: &str) {
     push_escaped_with(out, input, true);
 }
 
+/// The bytes `push_escaped` writes as references: `& < > " '` and CR (a CR before a LF stays).
+const SPECIAL_IN_TEXT: [bool; 256] = special_bytes(b"&<>\"'\r");
+
+/// The bytes `push_escaped_attr` writes as references: those of text, and LF and tab.
+const SPECIAL_IN_ATTRIBUTE: [bool; 256] = special_bytes(b"&<>\"'\r\n\t");
+
+const fn special_bytes(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
 fn push_escaped_with(out: &mut String, input: &str, attribute: bool) {
     let bytes = input.as_bytes();
-    // Almost every value has nothing to escape: one pass that only looks, then one copy.
-    let plain = |b: &u8| {
-        !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | b'\r' | b'\n' | b'\t')
-            || (!attribute && matches!(b, b'\n' | b'\t'))
-    };
-    if bytes.iter().all(plain) {
+    // Almost every value has nothing to escape: one pass that only looks (a table lookup a byte),
+    // then one copy.
+    let special = if attribute { &SPECIAL_IN_ATTRIBUTE } else { &SPECIAL_IN_TEXT };
+    if !bytes.iter().any(|&b| special[usize::from(b)]) {
         out.push_str(input);
         return;
     }
@@ -73,8 +87,11 @@ fn push_comments<S: AsRef<str>>(out: &mut String, comments: &[S], depth: usize) 
 }
 
 fn push_indent(out: &mut String, depth: usize) {
-    for _ in 0..depth {
-        out.push_str("    ");
+    // Four spaces a level: one copy from a run of spaces, for every depth the reader accepts.
+    const SPACES: &str = "                                                                ";
+    match SPACES.get(..depth * 4) {
+        Some(indent) => out.push_str(indent),
+        None => (0..depth).for_each(|_| out.push_str("    ")),
     }
 }
 
@@ -127,7 +144,11 @@ fn push_end(out: &mut String, name: &str) {
 
 /// Renders `doc` as it stands, as `render::render_as_is` does.
 pub fn render_as_is_fast<S: AsRef<str>>(doc: &Document<S>) -> String {
-    let mut out = String::with_capacity(4096);
+    write_as_is(doc, String::with_capacity(4096))
+}
+
+/// Appends `doc` as it stands to `out`.
+fn write_as_is<S: AsRef<str>>(doc: &Document<S>, mut out: String) -> String {
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     push_comments(&mut out, &doc.comments, 0);
     out.push('<');
@@ -155,9 +176,15 @@ pub fn render_fast(doc: &Document) -> String {
 }
 
 /// Renders a document the caller no longer needs (no copy), owned or borrowing from a file.
-pub fn render_owned_fast<S: AsRef<str>>(mut doc: Document<S>) -> String {
+pub fn render_owned_fast<S: AsRef<str>>(doc: Document<S>) -> String {
+    render_owned_fast_sized(doc, 4096)
+}
+
+/// `render_owned_fast` for a document read from a file: `about` is the size its text is expected
+/// to have (the file's), so that the text is allocated once, not grown and copied as it is written.
+pub fn render_owned_fast_sized<S: AsRef<str>>(mut doc: Document<S>, about: usize) -> String {
     canonical::canonicalize(&mut doc);
-    render_as_is_fast(&doc)
+    write_as_is(&doc, String::with_capacity(about))
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ mod render;
 
 pub use check::is_canonical;
 pub use component::{Component, ComponentError, Naming, component};
-pub use fast::{render_as_is_fast, render_fast, render_owned_fast};
+pub use fast::{render_as_is_fast, render_fast, render_owned_fast, render_owned_fast_sized};
 pub use files::{FileMeta, permission_set, profile};
 pub(crate) use files::{group_with_member, package_xml, permission_set_group};
 pub use render::{render, render_as_is};

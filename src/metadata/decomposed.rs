@@ -453,6 +453,10 @@ pub(crate) fn is_part_root(root: &str) -> bool {
 }
 
 #[cfg(test)]
+#[path = "decomposed_tests.rs"]
+mod rules;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

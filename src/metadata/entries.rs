@@ -83,6 +83,11 @@ impl<'e> Entry<'e> {
         self.entries.str(self.slot.key)
     }
 
+    /// The id: element name and key, which the entries are sorted by.
+    pub fn id(&self) -> (&'e str, &'e str) {
+        (self.group(), self.key())
+    }
+
     /// The text of a single value (`label`), `None` for an entry with fields.
     pub fn text(&self) -> Option<&'e str> {
         self.slot.value.then(|| self.fields().next().map_or("", |(_, v)| v))
@@ -126,6 +131,12 @@ impl Entries {
     /// The entries in id order.
     pub fn iter(&self) -> impl Iterator<Item = Entry<'_>> {
         self.body.slots.iter().map(move |slot| Entry { entries: self, slot })
+    }
+
+    /// The first entry whose id is `(group, key)` or after it (a binary search).
+    pub fn at_or_after(&self, group: &str, key: &str) -> Option<Entry<'_>> {
+        let at = self.body.slots.partition_point(|s| (self.str(s.group), self.str(s.key)) < (group, key));
+        (at < self.len()).then(|| self.get(at))
     }
 
     fn str(&self, span: Span) -> &str {

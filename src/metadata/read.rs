@@ -19,8 +19,8 @@
 //! pieces.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::collections::hash_map::{self, RandomState};
+use std::collections::HashSet;
+use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use quick_xml::Reader;
@@ -42,31 +42,47 @@ pub struct ParseError {
 
 struct Frame<'a, S> {
     node: Node<S>,
-    children: Vec<Node<S>>,
+    /// Where its children begin in `Children` (while it is open they are the last ones there).
+    first: usize,
     /// The element's text so far (borrowed unless it came in pieces or held an entity).
     text: Cow<'a, str>,
     /// Where the element starts (a byte offset: lines are counted only for a message).
     start: usize,
-    /// The keyed entries among its children so far: a hash of name and keys → the index of the
-    /// first child with them (made on the first one).
-    entries: Option<HashMap<u64, usize, BuildHasherDefault<Prehashed>>>,
-    /// Where each child starts.
-    starts: Vec<usize>,
+    /// The keyed entries among its children so far: the hashes of their names and keys (made on
+    /// the first one).
+    entries: Option<HashSet<u64, BuildHasherDefault<Prehashed>>>,
     /// Whether text other than white space came after a child.
     mixed: bool,
 }
 
-impl<'a, S: AsRef<str>> Frame<'a, S> {
-    fn new(node: Node<S>, start: usize) -> Frame<'a, S> {
-        Frame {
-            node,
-            children: Vec::new(),
-            text: Cow::Borrowed(""),
-            start,
-            entries: None,
-            starts: Vec::new(),
-            mixed: false,
+/// The children of every open element read so far, each element's after its parent's (an open
+/// element's children are the last ones). One pair of vectors for the whole file: an element
+/// costs no allocation while it is read, and one of its children's exact number when it closes.
+struct Children<S> {
+    nodes: Vec<Node<S>>,
+    /// Where each child starts (a byte offset).
+    starts: Vec<usize>,
+}
+
+impl<S> Children<S> {
+    fn new() -> Children<S> {
+        Children { nodes: Vec::new(), starts: Vec::new() }
+    }
+
+    /// The children from `first` on, taken out (their element closes): moved into a vector of
+    /// their number, or, when they are all there is, the vector itself.
+    fn take_from(&mut self, first: usize) -> Vec<Node<S>> {
+        self.starts.truncate(first);
+        match first {
+            0 => std::mem::take(&mut self.nodes),
+            _ => self.nodes.split_off(first),
         }
+    }
+}
+
+impl<'a, S: AsRef<str>> Frame<'a, S> {
+    fn new(node: Node<S>, start: usize, children: &Children<S>) -> Frame<'a, S> {
+        Frame { node, first: children.nodes.len(), text: Cow::Borrowed(""), start, entries: None, mixed: false }
     }
 
     /// Adds a closed child that starts at `start` in `text`, refusing a second entry with the key of an
@@ -76,6 +92,7 @@ impl<'a, S: AsRef<str>> Frame<'a, S> {
     /// on purpose); nothing is copied.
     fn push_child(
         &mut self,
+        children: &mut Children<S>,
         node: Node<S>,
         start: usize,
         text: &str,
@@ -83,26 +100,20 @@ impl<'a, S: AsRef<str>> Frame<'a, S> {
     ) -> Result<(), ParseError> {
         if let (Some(key), then) = entry_key(&node) {
             let same = |other: &Node<S>| other.name() == node.name() && entry_key(other) == (Some(key), then);
-            let index = self.children.len();
-            let earlier = match self.entries.get_or_insert_with(HashMap::default).entry(hashes.hash_one((
-                node.name(),
-                key,
-                then,
-            ))) {
-                hash_map::Entry::Vacant(slot) => {
-                    slot.insert(index);
-                    None
-                }
-                hash_map::Entry::Occupied(slot) if same(&self.children[*slot.get()]) => Some(*slot.get()),
-                // Two different entries with one hash: every earlier sibling is compared.
-                hash_map::Entry::Occupied(_) => self.children.iter().position(same),
+            let hash = hashes.hash_one((node.name(), key, then));
+            // A hash seen before: the same entry again (an error), or, rarely, two entries whose
+            // hashes collide; either way every earlier sibling is compared.
+            let earlier = if self.entries.get_or_insert_with(HashSet::default).insert(hash) {
+                None
+            } else {
+                children.nodes[self.first..].iter().position(same)
             };
             if let Some(first) = earlier {
-                return Err(twice(text, node.name(), (key, then), self.starts[first], start));
+                return Err(twice(text, node.name(), (key, then), children.starts[self.first + first], start));
             }
         }
-        self.children.push(node);
-        self.starts.push(start);
+        children.nodes.push(node);
+        children.starts.push(start);
         Ok(())
     }
 }
@@ -171,13 +182,20 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// Whether byte `b` may begin a character XML 1.0 forbids: a C0 control other than tab, LF and
+/// CR, or EF (the lead byte of U+FFFE and U+FFFF, and of allowed characters too). Without
+/// branches, so that a block of them is tested at once.
+#[inline(always)]
+fn may_begin_forbidden(b: u8) -> bool {
+    (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xEF)
+}
+
 /// The first character XML 1.0 forbids in `text`, with its byte offset.
 pub(crate) fn forbidden_char(text: &str) -> Option<(usize, char)> {
     // On bytes: C0 controls other than tab, LF, CR, and U+FFFE/U+FFFF (EF BF BE/BF). Blocks of 64
     // bytes are first tested without branches (the compiler vectorises it); only a block holding a
-    // lead byte EF or a control is looked at byte by byte.
+    // byte that may begin one is looked at byte by byte.
     let bytes = text.as_bytes();
-    let maybe = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0xEF);
     let forbidden = |i: usize| {
         let b = bytes[i];
         (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
@@ -185,10 +203,12 @@ pub(crate) fn forbidden_char(text: &str) -> Option<(usize, char)> {
     };
     const BLOCK: usize = 64;
     let at = bytes.chunks(BLOCK).enumerate().find_map(|(block, chunk)| {
-        if !chunk.iter().fold(false, |any, &b| any | maybe(b)) {
+        if !chunk.iter().fold(false, |any, &b| any | may_begin_forbidden(b)) {
             return None;
         }
-        (block * BLOCK..block * BLOCK + chunk.len()).find(|&i| forbidden(i))
+        // Only this block: the ones before it hold no forbidden character.
+        let start = block * BLOCK;
+        (start..start + chunk.len()).find(|&i| forbidden(i))
     })?;
     text[at..].chars().next().map(|c| (at, c))
 }
@@ -231,10 +251,15 @@ pub(crate) fn ascii_name_length(bytes: &[u8]) -> usize {
 /// space as the name (`<a="b">` has the name `a="b"`), which no writer could write back.
 pub(crate) fn is_xml_name(name: &str) -> bool {
     let bytes = name.as_bytes();
+    // Almost every name: the ASCII part of the productions, by table, in one pass (a byte outside
+    // ASCII is 0 in the table, and sends the name to the full productions below).
+    if bytes.first().is_some_and(|b| ASCII_NAME[usize::from(*b)] == 2)
+        && bytes.iter().all(|b| ASCII_NAME[usize::from(*b)] != 0)
+    {
+        return true;
+    }
     if bytes.is_ascii() {
-        // Almost every name: the ASCII part of the productions, by table.
-        return bytes.first().is_some_and(|b| ASCII_NAME[usize::from(*b)] == 2)
-            && bytes.iter().all(|b| ASCII_NAME[usize::from(*b)] != 0);
+        return false;
     }
     let mut chars = name.chars();
     chars.next().is_some_and(is_name_start_char)
@@ -283,6 +308,10 @@ fn forbidden_message(c: char) -> String {
 
 fn attrs<'a, S: From<Cow<'a, str>> + AsRef<str>>(text: &'a str, start: &BytesStart) -> Result<Vec<(S, S)>, String> {
     let mut out: Vec<(S, S)> = Vec::new();
+    // Almost every element has none (the name runs to the `>`).
+    if start.attributes_raw().is_empty() {
+        return Ok(out);
+    }
     // quick-xml's own duplicate check compares every attribute with every earlier one (quadratic);
     // `first_duplicate` sorts instead.
     for attr in start.attributes().with_checks(false) {
@@ -335,6 +364,10 @@ pub(crate) fn first_duplicate(mut keys: Vec<&str>) -> Option<&str> {
 /// for the whole file (`line_ends_as_lf`); a character reference to a character XML forbids
 /// (`&#1;`) is refused.
 pub(crate) fn text_value(raw: &str) -> Result<Cow<'_, str>, String> {
+    // Almost every value has no reference: it is its own text (what `unescape` would return).
+    if !has_byte(raw.as_bytes(), b'&') {
+        return Ok(Cow::Borrowed(raw));
+    }
     let value = quick_xml::escape::unescape(raw)
         .map_err(|e| format!("bad text: {e} (only &amp; &lt; &gt; &quot; &apos; and &#…; are allowed)"))?;
     if raw.contains("&#")
@@ -343,6 +376,17 @@ pub(crate) fn text_value(raw: &str) -> Result<Cow<'_, str>, String> {
         return Err(forbidden_message(c));
     }
     Ok(value)
+}
+
+/// Whether `bytes` holds `byte`: short texts (most values, and the line break and indentation
+/// between elements) in one pass without branches, longer ones by `memchr` (which costs more to
+/// start).
+fn has_byte(bytes: &[u8], byte: u8) -> bool {
+    if bytes.len() <= 64 {
+        bytes.iter().fold(false, |any, &b| any | (b == byte))
+    } else {
+        memchr::memchr(byte, bytes).is_some()
+    }
 }
 
 /// The reader every metadata file is read with: nothing trimmed, end tags and comments checked.
@@ -504,8 +548,6 @@ pub fn prepare_text(text: &str) -> Prepared<'_> {
 pub(crate) struct Events<'a> {
     reader: Reader<&'a [u8]>,
     text: &'a str,
-    /// Whether anything was read yet (the XML declaration must come first).
-    started: bool,
 }
 
 impl<'a> Events<'a> {
@@ -515,7 +557,7 @@ impl<'a> Events<'a> {
         if let Some((at, c)) = forbidden_char(text) {
             return Err(ParseError { line: line_of(text, at), message: forbidden_message(c) });
         }
-        Ok(Events { reader: xml_reader(text), text, started: false })
+        Ok(Events { reader: xml_reader(text), text })
     }
 
     /// The next event and the byte offset it starts at; `depth`: how many elements are open.
@@ -530,14 +572,13 @@ impl<'a> Events<'a> {
                 return Err(ParseError { line: line_of(text, at), message: format!("malformed XML: {e}") });
             }
         };
-        let is_decl = matches!(event, Event::Decl(_));
-        if is_decl && (self.started || position > 0) {
+        // Anything read before it (even a space) moved the position.
+        if matches!(event, Event::Decl(_)) && position > 0 {
             return Err(fail(
                 "the XML declaration must come first in the file, before anything else (even spaces or a comment)"
                     .into(),
             ));
         }
-        self.started = self.started || !matches!(event, Event::Eof);
         if matches!(event, Event::Start(_)) && depth >= MAX_DEPTH {
             return Err(fail(format!(
                 "elements nest more than {MAX_DEPTH} deep; permission sets and profiles nest 3 deep: is it a metadata file?"
@@ -658,9 +699,9 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
 ) -> Result<Document<S>, ParseError> {
     let mut events = Events::new(text)?;
     let mut stack: Vec<Frame<'a, S>> = Vec::new();
+    let mut children: Children<S> = Children::new();
     let hashes = RandomState::new();
     let mut doc: Option<Document<S>> = None;
-    let mut root_closed = false;
     // Comments not yet attached to an element, and those outside the root.
     let mut pending: Vec<S> = Vec::new();
     let mut outside: Vec<S> = Vec::new();
@@ -682,10 +723,9 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                     children: Vec::new(),
                     tail: Vec::new(),
                 });
+                // An empty root (`<Package …/>`) is closed already.
                 if matches!(event, Event::Start(_)) {
-                    stack.push(Frame::new(element(root.name), position));
-                } else {
-                    root_closed = true;
+                    stack.push(Frame::new(element(root.name), position, &children));
                 }
             }
             Event::Start(start) => {
@@ -693,21 +733,21 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                 let mut node = element(name);
                 node.attrs = attrs;
                 node.comments = std::mem::take(&mut pending);
-                stack.push(Frame::new(node, position));
+                stack.push(Frame::new(node, position, &children));
             }
             Event::Empty(start) => {
                 let (name, attrs) = element_start(text, &start).map_err(fail)?;
                 let mut node = element(name);
                 node.attrs = attrs;
                 node.comments = std::mem::take(&mut pending);
-                stack.last_mut().expect("checked above").push_child(node, position, text, &hashes)?;
+                stack.last_mut().expect("checked above").push_child(&mut children, node, position, text, &hashes)?;
             }
             Event::Text(t) => {
                 let value = text_event(text, &t, stack.is_empty()).map_err(fail)?;
                 match stack.last_mut() {
                     // Between children: only white space belongs there (kept nowhere). Almost always
                     // a line break and indentation, tested without decoding characters first.
-                    Some(frame) if !frame.children.is_empty() => frame.mixed |= is_mixing(&value),
+                    Some(frame) if children.nodes.len() > frame.first => frame.mixed |= is_mixing(&value),
                     Some(frame) => push_text(&mut frame.text, value),
                     None => {}
                 }
@@ -724,26 +764,26 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
             }
             Event::End(_) => {
                 let frame = stack.pop().expect("quick-xml checks end tags");
-                let start = frame.start;
+                let (start, first) = (frame.start, frame.first);
+                let has_children = children.nodes.len() > first;
                 let mut node = frame.node;
-                check_content(node.name(), !frame.children.is_empty(), &frame.text, frame.mixed).map_err(fail)?;
-                node.content = if frame.children.is_empty() {
+                check_content(node.name(), has_children, &frame.text, frame.mixed).map_err(fail)?;
+                node.content = if !has_children {
                     // Comments inside a value go before the element.
                     node.comments.append(&mut pending);
                     Content::Text(S::from(frame.text))
                 } else {
                     node.tail = std::mem::take(&mut pending);
-                    Content::Children(frame.children)
+                    Content::Children(children.take_from(first))
                 };
                 match stack.last_mut() {
-                    Some(parent) => parent.push_child(node, start, text, &hashes)?,
+                    Some(parent) => parent.push_child(&mut children, node, start, text, &hashes)?,
                     None => {
                         let d = doc.as_mut().expect("root opened");
                         d.tail = node.comments.into_iter().chain(node.tail).collect();
                         if let Content::Children(children) = node.content {
                             d.children = children;
                         }
-                        root_closed = true;
                     }
                 }
             }
@@ -753,7 +793,8 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
             Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
         }
     }
-    if !stack.is_empty() || (doc.is_some() && !root_closed) || doc.is_none() {
+    // The root is open exactly while the stack is not empty.
+    if !stack.is_empty() || doc.is_none() {
         return Err(events.unfinished(doc.is_some()));
     }
     let mut doc = doc.expect("checked above");
@@ -828,33 +869,6 @@ mod tests {
         // Raw white space in an attribute is a space; references keep it.
         let text = format!("{HEAD}<a x=\"1\r\n2\t3&#10;4\">v</a></PermissionSet>");
         assert_eq!(parse(&text).unwrap().children[0].attrs[0].1, "1 2 3\n4");
-    }
-
-    /// Every key hashes alike: each entry after the first takes the collision path.
-    #[derive(Default)]
-    struct Colliding;
-
-    impl Hasher for Colliding {
-        fn finish(&self) -> u64 {
-            7
-        }
-
-        fn write(&mut self, _: &[u8]) {}
-    }
-
-    #[test]
-    fn duplicates_are_found_and_distinct_entries_kept_when_hashes_collide() {
-        let hashes = BuildHasherDefault::<Colliding>::default();
-        let text = "a\nb\nc\nd\ne\n";
-        let field = |name: &str| Node::entry("fieldPermissions", &[("field", name), ("readable", "true")]);
-        let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0);
-        frame.push_child(field("A.X"), 2, text, &hashes).unwrap();
-        frame.push_child(field("A.Y"), 4, text, &hashes).unwrap();
-        frame.push_child(Node::leaf("label", "L"), 6, text, &hashes).unwrap();
-        let err = frame.push_child(field("A.Y"), 8, text, &hashes).unwrap_err();
-        assert_eq!(err.line, 5, "{err}");
-        assert!(err.message.contains("lines 3 and 5") && err.message.contains("`A.Y`"), "{err}");
-        assert_eq!(frame.children.len(), 3);
     }
 
     #[test]

@@ -119,9 +119,15 @@ fn a_comment_holding_two_dashes_is_refused() {
 
 // Line ends and the byte order mark.
 
-/// The text `prepare_text` makes of `text`.
+/// The text `prepare_text` makes of `text` (`text()` and `into_text()` give the same).
 fn prepared(text: &str) -> String {
-    prepare_text(text).text().to_string()
+    let prepared = prepare_text(text);
+    let seen = prepared.text().to_string();
+    let kept = prepared.into_text();
+    assert_eq!(kept, seen);
+    // Borrowed exactly when nothing was changed but a BOM skipped.
+    assert_eq!(matches!(kept, Cow::Borrowed(_)), text.trim_start_matches('\u{feff}') == seen, "{text:?}");
+    seen
 }
 
 #[test]
@@ -143,6 +149,8 @@ fn in_a_file_with_a_lone_lf_every_cr_is_data() {
         assert_eq!(prepared(text), text, "{text:?}");
     }
     assert_eq!(prepared("no line end"), "no line end");
+    assert_eq!(prepared("\u{feff}a\r\nb"), "a\nb");
+    assert_eq!(prepared("\u{feff}a\nb"), "a\nb");
     let doc = parse(&format!("{HEAD}\n<a>x\ry\r\nz</a></PermissionSet>")).unwrap();
     assert_eq!(doc.children[0].text(), Some("x\ry\r\nz"));
 }
@@ -274,6 +282,15 @@ fn the_first_forbidden_character_is_found_at_any_offset_among_any_neighbours() {
 }
 
 #[test]
+fn only_controls_other_than_tab_lf_cr_and_the_lead_byte_ef_send_a_block_to_the_byte_by_byte_search() {
+    // A byte outside this set never begins a forbidden character (so a block without one is
+    // skipped); a byte inside it costs a byte-by-byte search of its block.
+    let suspects: Vec<u8> = (0..=u8::MAX).filter(|b| may_begin_forbidden(*b)).collect();
+    let expected: Vec<u8> = (0x00..=0x08).chain([0x0B, 0x0C]).chain(0x0E..=0x1F).chain([0xEF]).collect();
+    assert_eq!(suspects, expected);
+}
+
+#[test]
 fn a_forbidden_character_is_refused_at_its_line_with_its_code_point() {
     let text = format!("{HEAD}\n<a>1</a>\n{}<b>\u{1F}</b></PermissionSet>", "x".repeat(150));
     assert_eq!(parse(&text).unwrap_err(), ParseError { line: 4, message: the_message_for('\u{1F}') });
@@ -299,6 +316,31 @@ fn a_text_value_replaces_references_and_refuses_one_to_a_forbidden_character() {
     assert!(matches!(text_value("plain & simple".split('&').next().unwrap()), Ok(Cow::Borrowed("plain "))));
     assert_eq!(text_value("x&#x1;").unwrap_err(), the_message_for('\u{1}'));
     assert_eq!(text_value("&#xFFFE;").unwrap_err(), the_message_for('\u{FFFE}'));
+}
+
+#[test]
+fn a_bare_ampersand_is_refused_even_alone() {
+    for value in ["&", "&&", "a & b"] {
+        let err = refused(&format!("\n<a>{value}</a>"));
+        assert_eq!(err.line, 3, "{value}: {err}");
+        assert!(err.message.starts_with("bad text: "), "{value}: {err}");
+    }
+}
+
+#[test]
+fn a_byte_is_found_in_short_and_long_texts_once_or_many_times() {
+    for length in [0, 1, 63, 64, 65, 200] {
+        let plain = "a".repeat(length);
+        assert!(!has_byte(plain.as_bytes(), b'&'), "{length}");
+        for at in [0, length / 2, length.saturating_sub(1)].into_iter().filter(|at| *at < length) {
+            let mut one = plain.clone().into_bytes();
+            one[at] = b'&';
+            assert!(has_byte(&one, b'&'), "{length} at {at}");
+            assert!(!has_byte(&one, b'b'), "{length}: only the byte asked for");
+        }
+    }
+    assert!(has_byte(b"&&", b'&') && has_byte(b"&", b'&') && has_byte(&[b'&'; 100], b'&'));
+    assert!(!has_byte(b"", b'&'));
 }
 
 // Attributes.
@@ -526,10 +568,27 @@ impl Hasher for Colliding {
 }
 
 #[test]
+fn duplicates_are_found_and_distinct_entries_kept_when_hashes_collide() {
+    let hashes = BuildHasherDefault::<Colliding>::default();
+    let text = "a\nb\nc\nd\ne\n";
+    let field = |name: &str| Node::entry("fieldPermissions", &[("field", name), ("readable", "true")]);
+    let mut children = Children::new();
+    let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0, &children);
+    frame.push_child(&mut children, field("A.X"), 2, text, &hashes).unwrap();
+    frame.push_child(&mut children, field("A.Y"), 4, text, &hashes).unwrap();
+    frame.push_child(&mut children, Node::leaf("label", "L"), 6, text, &hashes).unwrap();
+    let err = frame.push_child(&mut children, field("A.Y"), 8, text, &hashes).unwrap_err();
+    assert_eq!(err.line, 5, "{err}");
+    assert!(err.message.contains("lines 3 and 5") && err.message.contains("`A.Y`"), "{err}");
+    assert_eq!(children.take_from(frame.first).len(), 3);
+}
+
+#[test]
 fn when_hashes_collide_entries_are_still_told_apart_by_group_key_and_second_key() {
     let hashes = BuildHasherDefault::<Colliding>::default();
     let text = "1\n2\n3\n4\n5\n6\n7\n";
-    let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0);
+    let mut children = Children::new();
+    let mut frame = Frame::new(Node::leaf("PermissionSet", ""), 0, &children);
     let entries = [
         Node::entry("fieldPermissions", &[("field", "A.B")]),
         Node::entry("objectPermissions", &[("object", "A.B")]),
@@ -538,12 +597,12 @@ fn when_hashes_collide_entries_are_still_told_apart_by_group_key_and_second_key(
         Node::entry("layoutAssignments", &[("layout", "L"), ("recordType", "R")]),
     ];
     for (i, entry) in entries.iter().enumerate() {
-        frame.push_child(entry.clone(), 2 * i, text, &hashes).unwrap();
+        frame.push_child(&mut children, entry.clone(), 2 * i, text, &hashes).unwrap();
     }
     let again = Node::entry("layoutAssignments", &[("layout", "L"), ("recordType", "R")]);
-    let err = frame.push_child(again, 12, text, &hashes).unwrap_err();
+    let err = frame.push_child(&mut children, again, 12, text, &hashes).unwrap_err();
     assert!(err.message.contains("at lines 5 and 7"), "{err}");
-    assert_eq!(frame.children, entries);
+    assert_eq!(children.take_from(frame.first), entries);
 }
 
 #[test]

@@ -27,9 +27,12 @@ pub fn canonical_text(entry: &Entry, bytes: &[u8]) -> Result<String, SourceError
         return Ok(prepared.text().to_string());
     }
     let doc = source::parse_prepared(entry, &prepared)?;
+    // The canonical text is about the size of the file (a few bytes more per line when it was
+    // indented less): allocated once, with room to spare.
+    let about = bytes.len() + bytes.len() / 8;
     Ok(match entry.kind {
-        Some(FileKind::PermissionSetPart) => emit::render_owned_fast(decomposed::part_form(doc)),
-        _ => emit::render_owned_fast(doc),
+        Some(FileKind::PermissionSetPart) => emit::render_owned_fast_sized(decomposed::part_form(doc), about),
+        _ => emit::render_owned_fast_sized(doc, about),
     })
 }
 

@@ -23,6 +23,7 @@ pub use crate::disk::MAX_FILE_BYTES;
 use crate::disk::{self, DiskError};
 use crate::metadata::decomposed;
 use crate::metadata::document::{Borrowed, Document};
+use crate::metadata::entries::Entries;
 use crate::metadata::kind::FileKind;
 use crate::metadata::read::{self, Namespace};
 
@@ -496,6 +497,14 @@ pub(crate) fn parse_prepared<'a>(entry: &Entry, prepared: &'a read::Prepared) ->
     let doc = prepared.parse(namespace_of(entry.kind)).map_err(|e| parse_error(&entry.display, e))?;
     check_root_of(&entry.display, entry.kind, &doc.root)?;
     Ok(doc)
+}
+
+/// The entries `diff` compares of `entry`'s bytes, read without a tree (`Entries::read`), its
+/// root element checked against its kind: what `parse_entry` refuses, it refuses alike.
+pub fn read_entries(entry: &Entry, bytes: Vec<u8>) -> Result<Entries, SourceError> {
+    let entries = Entries::read(bytes, namespace_of(entry.kind)).map_err(|e| parse_error(&entry.display, e))?;
+    check_root_of(&entry.display, entry.kind, entries.root())?;
+    Ok(entries)
 }
 
 /// The bytes of `entry` ready to be read (`read::prepare`).
