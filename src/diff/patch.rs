@@ -307,6 +307,14 @@ mod tests {
         assert_eq!(git_path("b/", "Plain ~name.xml"), "b/Plain ~name.xml");
     }
 
+    /// A quote or a backslash alone is enough to quote the whole path, with no control or
+    /// non-ASCII byte beside it.
+    #[test]
+    fn a_quote_or_a_backslash_alone_makes_git_quote_the_path() {
+        assert_eq!(git_path("a/", "Say \"hi\".xml"), "\"a/Say \\\"hi\\\".xml\"");
+        assert_eq!(git_path("b/", "back\\slash.xml"), "\"b/back\\\\slash.xml\"");
+    }
+
     #[test]
     fn git_quotes_only_what_needs_it() {
         assert_eq!(git_path("a/", "profiles/API Nutzer.profile-meta.xml"), "a/profiles/API Nutzer.profile-meta.xml");
