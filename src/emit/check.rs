@@ -419,4 +419,19 @@ mod tests {
         assert!(entries_canonical(&[&default, &for_type]));
         assert!(!entries_canonical(&[&for_type, &default]));
     }
+
+    /// Four inputs the earlier tests never gave, each answered as the full path answers it: a
+    /// value longer than the plain loop's 64 bytes (found by the vectorised search), a character
+    /// reference where the writer writes the character, two entries with the same key, and a tag
+    /// with no name.
+    #[test]
+    fn long_values_references_repeated_keys_and_nameless_tags_are_judged_as_the_writer_would() {
+        let long = format!("    <label>{}</label>\n", "a".repeat(100));
+        assert!(entries_canonical(&[&long]));
+        assert!(!entries_canonical(&["    <label>&#65;</label>\n"]));
+        let user = "    <userPermissions>\n        <enabled>true</enabled>\n        <name>ApiEnabled</name>\n    </userPermissions>\n";
+        assert!(entries_canonical(&[user]));
+        assert!(!check(&format!("{HEAD}<PermissionSet xmlns=\"{METADATA_NS}\">\n{user}{user}</PermissionSet>\n")));
+        assert!(!entries_canonical(&["    <>x</>\n"]));
+    }
 }
