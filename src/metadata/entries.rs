@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::{self, RandomState};
 use std::hash::{BuildHasher, BuildHasherDefault};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use quick_xml::events::Event;
 
@@ -221,6 +222,24 @@ impl Body {
         }
     }
 
+    /// The entries of `next` after these, its spans into its side buffer moved to follow this
+    /// one's.
+    fn append(&mut self, next: Body) {
+        let side = self.side.len() as u32;
+        let moved = |span: Span| if span.start & SIDE == 0 { span } else { Span { start: span.start + side, ..span } };
+        let (fields, attrs) = (self.fields.len() as u32, self.attrs.len() as u32);
+        self.side.push_str(&next.side);
+        self.fields.extend(next.fields.iter().map(|(n, v)| (moved(*n), moved(*v))));
+        self.attrs.extend(next.attrs.iter().map(|(n, v)| (moved(*n), moved(*v))));
+        self.slots.extend(next.slots.iter().map(|slot| Slot {
+            group: moved(slot.group),
+            key: moved(slot.key),
+            value: slot.value,
+            fields: (slot.fields.0 + fields, slot.fields.1 + fields),
+            attrs: (slot.attrs.0 + attrs, slot.attrs.1 + attrs),
+        }));
+    }
+
     /// `piece` copied to the side buffer.
     fn copy(&mut self, piece: &str) -> Span {
         let start = self.side.len() as u32 | SIDE;
@@ -354,117 +373,301 @@ struct Reading {
 
 /// Reads the entries of `text` (prepared: no BOM, line ends settled). `Ok(None)`: the file nests
 /// deeper than an entry's fields, and is to be read into the tree.
+///
+/// A large file is read in stretches, one per core (`read_in_stretches`); where the stretches do
+/// not join into exactly what one read would give, the file is read again in one piece, which
+/// also gives every error as it would be without stretches.
 fn read_flat(text: &str, namespace: Namespace) -> Result<Option<(String, Body)>, ParseError> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let starts = stretch_starts(text, cores.min(MAX_STRETCHES).min(text.len() / MIN_STRETCH));
+    if !starts.is_empty()
+        && let Some(read) = read_in_stretches(text, namespace, &starts)
+    {
+        return Ok(Some(read));
+    }
+    read_whole(text, namespace)
+}
+
+/// Reads the entries of `text` in one piece, on this thread.
+fn read_whole(text: &str, namespace: Namespace) -> Result<Option<(String, Body)>, ParseError> {
     let mut events = Events::new(text)?;
-    let mut body = Body::default();
-    let mut reading = Reading {
-        hashes: RandomState::new(),
-        keyed: HashMap::default(),
-        seen: Vec::new(),
-        unkeyed: Unkeyed::default(),
-        fields_from: 0,
-        attrs_from: 0,
-        field_starts: Vec::new(),
-    };
-    // The root (its name, and whether it is closed), and the entry and field open in it.
-    let mut root: Option<(Cow<str>, bool)> = None;
-    let mut in_root = Open::new("", 0);
-    let mut entry: Option<Open> = None;
-    let mut field: Option<Open> = None;
-    let mut depth = 0usize;
-    loop {
-        let (position, event) = events.next(depth)?;
-        let fail = |message: String| events.error(position, message);
-        let empty = matches!(event, Event::Empty(_));
-        match event {
-            Event::Start(ref start) | Event::Empty(ref start) if depth == 0 => {
-                if root.is_some() {
-                    return Err(fail(read::SECOND_ROOT.into()));
-                }
-                let read: Root<Cow<str>> = Root::read(text, start, namespace).map_err(fail)?;
-                in_root.name = match read.name {
-                    Cow::Borrowed(name) => name,
-                    Cow::Owned(_) => return Ok(None),
-                };
-                root = Some((read.name, empty));
-                depth = usize::from(!empty);
+    let mut piece = Piece::first(RandomState::new());
+    match piece.read(text, &mut events, namespace, None, &AtomicBool::new(false))? {
+        Stop::Tree => Ok(None),
+        // Read to the end (`At` needs a stretch's end, `End` an end tag quick-xml did not match).
+        Stop::Eof | Stop::End | Stop::At => match piece.root {
+            Some((name, true)) if piece.depth == 0 => {
+                piece.body.sort(text);
+                Ok(Some((name.into_owned(), piece.body)))
             }
-            Event::Start(ref start) | Event::Empty(ref start) if depth <= 2 => {
-                let (name, attrs): (Cow<str>, Attrs<Cow<str>>) = read::element_start(text, start).map_err(fail)?;
-                let Cow::Borrowed(name) = name else { return Ok(None) };
-                let open = Open::new(name, position);
-                if depth == 1 {
-                    in_root.children = true;
-                    reading.attrs_from = body.attrs.len() as u32;
-                    for (k, v) in &attrs {
-                        let pair = (body.span(text, k), body.span(text, v));
-                        body.attrs.push(pair);
-                    }
-                    reading.fields_from = body.fields.len() as u32;
-                    reading.field_starts.clear();
-                    if empty {
-                        close_entry(text, &mut body, &mut reading, &open)?;
-                    } else {
-                        entry = Some(open);
-                        depth = 2;
-                    }
-                } else {
-                    entry.as_mut().expect("an entry is open").children = true;
-                    if empty {
-                        close_field(text, &mut body, &mut reading, &open)?;
-                    } else {
-                        field = Some(open);
-                        depth = 3;
-                    }
-                }
-            }
-            // An element inside a field: the file is read into the tree instead.
-            Event::Start(_) | Event::Empty(_) => return Ok(None),
-            Event::Text(t) => {
-                let value = read::text_event(text, &t, depth == 0).map_err(fail)?;
-                if let Some(open) = open_at(depth, &mut in_root, &mut entry, &mut field) {
-                    open.text(value);
-                }
-            }
-            Event::CData(t) => {
-                let value = read::cdata_event(text, &t, depth == 0).map_err(fail)?;
-                if let Some(open) = open_at(depth, &mut in_root, &mut entry, &mut field) {
-                    open.text(value);
-                }
-            }
-            Event::Comment(c) => {
-                read::comment_event(text, &c).map_err(fail)?;
-            }
-            Event::End(_) => {
-                match depth {
-                    3 => {
-                        let open = field.take().expect("a field is open");
-                        open.check().map_err(fail)?;
-                        close_field(text, &mut body, &mut reading, &open)?;
-                    }
-                    2 => {
-                        let open = entry.take().expect("an entry is open");
-                        open.check().map_err(fail)?;
-                        close_entry(text, &mut body, &mut reading, &open)?;
-                    }
-                    _ => {
-                        in_root.check().map_err(fail)?;
-                        root.as_mut().expect("the root is open").1 = true;
-                    }
-                }
-                depth -= 1;
-            }
-            Event::Eof => break,
-            // Checked by `Events`, or nothing to keep.
-            Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+            _ => Err(events.unfinished(piece.root.is_some())),
+        },
+    }
+}
+
+/// Stretches are read in parallel only this long and longer (a thread costs tens of microseconds;
+/// a megabyte takes milliseconds to read).
+const MIN_STRETCH: usize = 256 * 1024;
+const MAX_STRETCHES: usize = 8;
+
+/// Where stretches 2 to `count` of `text` start: at the first start tag that begins a line after
+/// each `count`th of the file. A start found here may be inside a comment, a CDATA section or an
+/// entry; the read finds out (`read_in_stretches`).
+fn stretch_starts(text: &str, count: usize) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts: Vec<usize> = Vec::new();
+    for i in 1..count {
+        let from = (text.len() / count * i).max(starts.last().map_or(0, |s| s + 1));
+        let found = memchr::memmem::find_iter(&bytes[from..], b"\n").map(|at| from + at + 1).find_map(|line| {
+            let indent = bytes[line..].iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+            let at = line + indent;
+            (bytes.get(at) == Some(&b'<') && bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic)).then_some(at)
+        });
+        match found {
+            Some(at) => starts.push(at),
+            None => break,
         }
     }
-    match root {
-        Some((name, true)) if depth == 0 => {
-            body.sort(text);
-            Ok(Some((name.into_owned(), body)))
+    starts
+}
+
+/// Reads `text` in stretches beginning at 0 and at each of `starts`, one thread each, and joins
+/// them. `None` when they do not join into what one read gives: a stretch did not begin between
+/// two entries, one failed (the read in one piece then says why), or two stretches hold entries
+/// with one key, or unkeyed entries of one name, which only one read numbers and reports right.
+fn read_in_stretches(text: &str, namespace: Namespace, starts: &[usize]) -> Option<(String, Body)> {
+    let hashes = RandomState::new();
+    let failed = AtomicBool::new(false);
+    let ends: Vec<Option<usize>> = starts.iter().map(|s| Some(*s)).chain([None]).collect();
+    let read = |i: usize| -> Option<(Piece, Stop)> {
+        let start = if i == 0 { 0 } else { starts[i - 1] };
+        let (mut piece, mut events) = match i {
+            0 => (Piece::first(hashes.clone()), Events::continuing(text, 0)),
+            _ => (Piece::continuing(hashes.clone()), Events::continuing(text, start)),
+        };
+        // Each stretch checks its own characters (`Events::new` checks the whole file's).
+        let stop = match read::forbidden_char(&text[start..ends[i].unwrap_or(text.len())]) {
+            Some(_) => Err(events.error(start, "a forbidden character".into())),
+            None => piece.read(text, &mut events, namespace, ends[i], &failed),
+        };
+        let expected = if ends[i].is_some() { Stop::At } else { Stop::End };
+        match stop {
+            Ok(stop) if stop == expected => Some((piece, stop)),
+            _ => {
+                failed.store(true, Ordering::Relaxed);
+                None
+            }
         }
-        _ => Err(events.unfinished(root.is_some())),
+    };
+    let pieces: Vec<Option<(Piece, Stop)>> = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..=starts.len()).map(|i| scope.spawn(move || read(i))).collect();
+        let first = read(0);
+        std::iter::once(first).chain(others.into_iter().map(|t| t.join().ok().flatten())).collect()
+    });
+    let mut pieces = pieces.into_iter();
+    let (mut whole, _) = pieces.next()??;
+    let (root, _) = whole.root.clone()?;
+    for next in pieces {
+        let (piece, stop) = next?;
+        // The root's end tag is the one quick-xml would have matched with its start.
+        if stop == Stop::End && piece.root_end != Some(root.as_bytes()) {
+            return None;
+        }
+        whole.join(piece)?;
+    }
+    whole.body.sort(text);
+    Some((root.into_owned(), whole.body))
+}
+
+/// How the read of a stretch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// At the end of the file.
+    Eof,
+    /// At the end of the file, the root closed by a stretch that did not open it.
+    End,
+    /// At the stretch's end, between two entries.
+    At,
+    /// At an element inside a field: the file is read into the tree instead.
+    Tree,
+}
+
+/// The read of one stretch of a file: what it found, and where it is.
+struct Piece<'t> {
+    body: Body,
+    reading: Reading,
+    /// The root (its name, and whether it is closed); in a later stretch, the root's end tag.
+    root: Option<(Cow<'t, str>, bool)>,
+    root_end: Option<&'t [u8]>,
+    in_root: Open<'t>,
+    entry: Option<Open<'t>>,
+    field: Option<Open<'t>>,
+    depth: usize,
+}
+
+impl<'t> Piece<'t> {
+    /// The read of a file from its start.
+    fn first(hashes: RandomState) -> Piece<'t> {
+        Piece {
+            body: Body::default(),
+            reading: Reading {
+                hashes,
+                keyed: HashMap::default(),
+                seen: Vec::new(),
+                unkeyed: Unkeyed::default(),
+                fields_from: 0,
+                attrs_from: 0,
+                field_starts: Vec::new(),
+            },
+            root: None,
+            root_end: None,
+            in_root: Open::new("", 0),
+            entry: None,
+            field: None,
+            depth: 0,
+        }
+    }
+
+    /// The read of a stretch that begins inside the root, between two entries: any text there
+    /// comes after an entry.
+    fn continuing(hashes: RandomState) -> Piece<'t> {
+        let mut piece = Piece::first(hashes);
+        piece.in_root.children = true;
+        piece.depth = 1;
+        piece
+    }
+
+    /// Reads events until the end of the file, or until the event at `until` when it comes
+    /// between two entries (`Stop::At`; passing `until` otherwise ends the read as a failure).
+    /// Gives up when `failed` is set by another stretch.
+    fn read(
+        &mut self,
+        text: &'t str,
+        events: &mut Events<'t>,
+        namespace: Namespace,
+        until: Option<usize>,
+        failed: &AtomicBool,
+    ) -> Result<Stop, ParseError> {
+        loop {
+            let (position, event) = events.next(self.depth)?;
+            if let Some(until) = until.filter(|u| position >= *u) {
+                let between = position == until && self.depth == 1 && self.entry.is_none();
+                return if between { Ok(Stop::At) } else { Err(events.error(position, "not between entries".into())) };
+            }
+            let fail = |message: String| events.error(position, message);
+            let empty = matches!(event, Event::Empty(_));
+            match event {
+                Event::Start(ref start) | Event::Empty(ref start) if self.depth == 0 => {
+                    if self.root.is_some() {
+                        return Err(fail(read::SECOND_ROOT.into()));
+                    }
+                    let read: Root<Cow<str>> = Root::read(text, start, namespace).map_err(fail)?;
+                    self.in_root.name = match read.name {
+                        Cow::Borrowed(name) => name,
+                        Cow::Owned(_) => return Ok(Stop::Tree),
+                    };
+                    self.root = Some((read.name, empty));
+                    self.depth = usize::from(!empty);
+                }
+                Event::Start(ref start) | Event::Empty(ref start) if self.depth <= 2 => {
+                    let (name, attrs): (Cow<str>, Attrs<Cow<str>>) = read::element_start(text, start).map_err(fail)?;
+                    let Cow::Borrowed(name) = name else { return Ok(Stop::Tree) };
+                    let (body, reading) = (&mut self.body, &mut self.reading);
+                    let open = Open::new(name, position);
+                    if self.depth == 1 {
+                        if failed.load(Ordering::Relaxed) {
+                            return Err(fail("another stretch failed".into()));
+                        }
+                        self.in_root.children = true;
+                        reading.attrs_from = body.attrs.len() as u32;
+                        for (k, v) in &attrs {
+                            let pair = (body.span(text, k), body.span(text, v));
+                            body.attrs.push(pair);
+                        }
+                        reading.fields_from = body.fields.len() as u32;
+                        reading.field_starts.clear();
+                        if empty {
+                            close_entry(text, body, reading, &open)?;
+                        } else {
+                            self.entry = Some(open);
+                            self.depth = 2;
+                        }
+                    } else {
+                        self.entry.as_mut().expect("an entry is open").children = true;
+                        if empty {
+                            close_field(text, body, reading, &open)?;
+                        } else {
+                            self.field = Some(open);
+                            self.depth = 3;
+                        }
+                    }
+                }
+                // An element inside a field: the file is read into the tree instead.
+                Event::Start(_) | Event::Empty(_) => return Ok(Stop::Tree),
+                Event::Text(t) => {
+                    let value = read::text_event(text, &t, self.depth == 0).map_err(fail)?;
+                    if let Some(open) = open_at(self.depth, &mut self.in_root, &mut self.entry, &mut self.field) {
+                        open.text(value);
+                    }
+                }
+                Event::CData(t) => {
+                    let value = read::cdata_event(text, &t, self.depth == 0).map_err(fail)?;
+                    if let Some(open) = open_at(self.depth, &mut self.in_root, &mut self.entry, &mut self.field) {
+                        open.text(value);
+                    }
+                }
+                Event::Comment(c) => {
+                    read::comment_event(text, &c).map_err(fail)?;
+                }
+                Event::End(ref end) => {
+                    let (body, reading) = (&mut self.body, &mut self.reading);
+                    match self.depth {
+                        3 => {
+                            let open = self.field.take().expect("a field is open");
+                            open.check().map_err(fail)?;
+                            close_field(text, body, reading, &open)?;
+                        }
+                        2 => {
+                            let open = self.entry.take().expect("an entry is open");
+                            open.check().map_err(fail)?;
+                            close_entry(text, body, reading, &open)?;
+                        }
+                        1 => {
+                            self.in_root.check().map_err(fail)?;
+                            match &mut self.root {
+                                Some((_, closed)) => *closed = true,
+                                // A later stretch: the end tag quick-xml did not match.
+                                None => self.root_end = Some(read::in_file(text, end.name().into_inner()).ok_or_else(|| fail("an end tag outside the file".into()))?.as_bytes()),
+                            }
+                        }
+                        _ => return Err(fail("an end tag outside the root".into())),
+                    }
+                    self.depth -= 1;
+                }
+                Event::Eof => {
+                    return Ok(if self.root.is_none() && self.root_end.is_some() { Stop::End } else { Stop::Eof });
+                }
+                // Checked by `Events`, or nothing to keep.
+                Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+            }
+        }
+    }
+
+    /// Adds the read of the next stretch (which began between two entries) to this one. `None`
+    /// when the two hold entries with one key (or a hash shared by chance), or unkeyed entries
+    /// of one name: the read in one piece reports those, and numbers them.
+    fn join(&mut self, next: Piece<'t>) -> Option<()> {
+        if next.reading.unkeyed.seen.keys().any(|name| self.reading.unkeyed.seen.contains_key(name)) {
+            return None;
+        }
+        for hash in next.reading.keyed.keys() {
+            if self.reading.keyed.insert(*hash, 0).is_some() {
+                return None;
+            }
+        }
+        self.reading.unkeyed.seen.extend(next.reading.unkeyed.seen);
+        self.body.append(next.body);
+        Some(())
     }
 }
 
@@ -687,6 +890,102 @@ mod tests {
             }
         }
         assert!(files > 50, "{files} files");
+    }
+
+    /// Where a stretch could start in `text`: every start tag that begins a line.
+    fn every_stretch_start(text: &str) -> Vec<usize> {
+        let mut starts = stretch_starts(text, text.len().max(1));
+        starts.dedup();
+        starts
+    }
+
+    /// The entries as `read_flat` gives them (`Err`: its error, `Ok(None)`: read into the tree).
+    fn flat(text: &str, read: Option<(String, Body)>) -> Option<(String, Vec<Seen>)> {
+        read.map(|(root, body)| (root, seen(&Entries { root: String::new(), text: text.to_string(), body })))
+    }
+
+    /// Read in stretches from `starts`, `text` gives nothing or exactly what one read gives.
+    fn stretches_agree(text: &str, starts: &[usize]) -> Result<bool, TestCaseError> {
+        let Some(joined) = read_in_stretches(text, Namespace::Required, starts) else { return Ok(false) };
+        let whole = read_whole(text, Namespace::Required);
+        prop_assert!(whole.is_ok(), "stretches from {:?} joined where one read fails: {:?}", starts, whole);
+        prop_assert_eq!(flat(text, Some(joined)), flat(text, whole.unwrap()), "stretches from {:?}", starts);
+        Ok(true)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Split anywhere a stretch could start (one split, or two), written, as it is, and with a
+        /// small edit anywhere: the stretches join into one read's entries, or not at all.
+        #[test]
+        fn stretches_join_into_one_reads_entries(doc in check_properties::document(), at in any::<prop::sample::Index>(), insert in "[ \n<>&a/]{0,3}") {
+            let text = render_fast(&doc);
+            let cut = (0..=at.index(text.len())).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+            let edited = format!("{}{insert}{}", &text[..cut], &text[cut..]);
+            for text in [text.clone(), render_as_is_fast(&doc), edited] {
+                let starts = every_stretch_start(&text);
+                for (i, start) in starts.iter().enumerate() {
+                    stretches_agree(&text, &[*start])?;
+                    if let Some(next) = starts.get(i + 1 + at.index(4)) {
+                        stretches_agree(&text, &[*start, *next])?;
+                    }
+                }
+            }
+        }
+    }
+
+    /// A retrieved profile split at every line that starts a tag, once or twice: the stretches join
+    /// wherever they start between two entries, and give one read's entries wherever they join.
+    #[test]
+    fn a_retrieved_file_is_read_in_stretches_split_anywhere_between_entries() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/corpus/org-carestone/force-app/main/default/profiles/Admin.profile-meta.xml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let starts = every_stretch_start(&text);
+        let mut between = 0;
+        for (i, start) in starts.iter().enumerate() {
+            let joined = stretches_agree(&text, &[*start]).unwrap();
+            // An entry's tag is indented once (a field's twice).
+            let entry_starts_here = text[..*start].ends_with("\n    ");
+            assert_eq!(joined, entry_starts_here, "split at byte {start}");
+            between += usize::from(joined);
+            if let Some(later) = starts.get(i + 7) {
+                stretches_agree(&text, &[*start, *later]).unwrap();
+            }
+        }
+        assert!(between > 100, "{between} of {} starts between entries", starts.len());
+    }
+
+    /// The read in stretches gives up, and one read answers, when the stretches cannot be joined.
+    #[test]
+    fn stretches_that_cannot_be_joined_are_read_again_in_one_piece() {
+        let file = |body: &str| {
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n{body}</Profile>\n")
+        };
+        let class = |name: &str| format!("    <classAccesses>\n        <apexClass>{name}</apexClass>\n        <enabled>true</enabled>\n    </classAccesses>\n");
+        let second = |text: &str| text.match_indices("\n    <").nth(1).map(|(at, _)| at + 5).unwrap();
+        let cases = [
+            // The same entry on both sides: one read reports it.
+            (file(&format!("{}{}", class("A"), class("A"))), "line 7: <classAccesses> for `A` appears twice, at lines 3 and 7: keep one (which one Salesforce would use is not documented)"),
+            // Unkeyed entries of one name on both sides: only one read numbers them.
+            (file("    <loginIpRanges>\n        <startAddress>1</startAddress>\n    </loginIpRanges>\n    <loginIpRanges>\n        <startAddress>2</startAddress>\n    </loginIpRanges>\n"), ""),
+            // The start is inside a comment, or inside CDATA.
+            (file(&format!("<!--\n    <classAccesses>\n-->{}", class("B"))), ""),
+            (file("    <description><![CDATA[x\n    <b>y]]></description>\n"), ""),
+            // Text between entries after the split.
+            (file(&format!("{}{}x", class("A"), class("B"))), "line 11: <Profile> mixes text and elements"),
+            // The root's end tag is not the root's name.
+            (file(&format!("{}{}", class("A"), class("B"))).replace("</Profile>", "</Other>"), "line 11: malformed XML: ill-formed document: expected `</Profile>`, but `</Other>` was found"),
+        ];
+        for (text, error) in cases {
+            let start = second(&text);
+            assert_eq!(read_in_stretches(&text, Namespace::Required, &[start]).map(|_| ()), None, "{text}");
+            match read_whole(&text, Namespace::Required) {
+                Err(e) => assert_eq!(e.to_string(), error, "{text}"),
+                Ok(read) => assert!(error.is_empty() && read.is_some(), "{text}"),
+            }
+        }
     }
 
     #[test]

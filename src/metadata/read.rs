@@ -271,7 +271,7 @@ pub(crate) fn is_xml_name(name: &str) -> bool {
 
 /// `bytes`, a slice of `text` as the parser hands them out, as that slice of `text`: found by
 /// address (no second UTF-8 check; `None` when they are not part of `text` or split a character).
-fn in_file<'t>(text: &'t str, bytes: &[u8]) -> Option<&'t str> {
+pub(crate) fn in_file<'t>(text: &'t str, bytes: &[u8]) -> Option<&'t str> {
     let offset = (bytes.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
     text.get(offset..offset.saturating_add(bytes.len())).filter(|slice| slice.as_ptr() == bytes.as_ptr())
 }
@@ -548,6 +548,8 @@ pub fn prepare_text(text: &str) -> Prepared<'_> {
 pub(crate) struct Events<'a> {
     reader: Reader<&'a [u8]>,
     text: &'a str,
+    /// Where in `text` the reader started (0, or a stretch's start: `continuing`).
+    offset: usize,
 }
 
 impl<'a> Events<'a> {
@@ -557,18 +559,29 @@ impl<'a> Events<'a> {
         if let Some((at, c)) = forbidden_char(text) {
             return Err(ParseError { line: line_of(text, at), message: forbidden_message(c) });
         }
-        Ok(Events { reader: xml_reader(text), text })
+        Ok(Events { reader: xml_reader(text), text, offset: 0 })
+    }
+
+    /// Reads `text` from `offset` on (0, or where a start tag below the root begins): one stretch
+    /// of a file read in several at once (`entries`). Unlike `new` it leaves the characters to the
+    /// caller, and gives an end tag whose start it did not read (the root's, in a later stretch)
+    /// for the caller to compare; the other checks are `new`'s.
+    pub(crate) fn continuing(text: &'a str, offset: usize) -> Events<'a> {
+        let mut reader = xml_reader(&text[offset..]);
+        reader.config_mut().allow_unmatched_ends = true;
+        Events { reader, text, offset }
     }
 
     /// The next event and the byte offset it starts at; `depth`: how many elements are open.
     pub(crate) fn next(&mut self, depth: usize) -> Result<(usize, Event<'a>), ParseError> {
         let text = self.text;
-        let position = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX).min(text.len());
+        let read = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
+        let position = read.saturating_add(self.offset).min(text.len());
         let fail = |message: String| ParseError { line: line_of(text, position), message };
         let event = match self.reader.read_event() {
             Ok(event) => event,
             Err(e) => {
-                let at = usize::try_from(self.reader.error_position()).unwrap_or(position);
+                let at = usize::try_from(self.reader.error_position()).map_or(position, |at| at + self.offset);
                 return Err(ParseError { line: line_of(text, at), message: format!("malformed XML: {e}") });
             }
         };
