@@ -228,6 +228,11 @@ impl Body {
         let side = self.side.len() as u32;
         let moved = |span: Span| if span.start & SIDE == 0 { span } else { Span { start: span.start + side, ..span } };
         let (fields, attrs) = (self.fields.len() as u32, self.attrs.len() as u32);
+        // Exactly: the stretches of a large file hold megabytes of spans.
+        self.side.reserve_exact(next.side.len());
+        self.fields.reserve_exact(next.fields.len());
+        self.attrs.reserve_exact(next.attrs.len());
+        self.slots.reserve_exact(next.slots.len());
         self.side.push_str(&next.side);
         self.fields.extend(next.fields.iter().map(|(n, v)| (moved(*n), moved(*v))));
         self.attrs.extend(next.attrs.iter().map(|(n, v)| (moved(*n), moved(*v))));
@@ -439,7 +444,7 @@ fn read_in_stretches(text: &str, namespace: Namespace, starts: &[usize]) -> Opti
     let hashes = RandomState::new();
     let failed = AtomicBool::new(false);
     let ends: Vec<Option<usize>> = starts.iter().map(|s| Some(*s)).chain([None]).collect();
-    let read = |i: usize| -> Option<(Piece, Stop)> {
+    let read = |i: usize| -> Option<Stretch> {
         let start = if i == 0 { 0 } else { starts[i - 1] };
         let (mut piece, mut events) = match i {
             0 => (Piece::first(hashes.clone()), Events::continuing(text, 0)),
@@ -451,32 +456,53 @@ fn read_in_stretches(text: &str, namespace: Namespace, starts: &[usize]) -> Opti
             None => piece.read(text, &mut events, namespace, ends[i], &failed),
         };
         let expected = if ends[i].is_some() { Stop::At } else { Stop::End };
-        match stop {
-            Ok(stop) if stop == expected => Some((piece, stop)),
-            _ => {
-                failed.store(true, Ordering::Relaxed);
-                None
-            }
+        if stop.is_ok_and(|stop| stop == expected) {
+            // What the join needs; the rest (each entry's position, for errors) is dropped here.
+            let Piece { body, reading: Reading { keyed, unkeyed, .. }, root, root_end, .. } = piece;
+            Some(Stretch { body, keyed, unkeyed, root: root.map(|(name, _)| name), root_end })
+        } else {
+            failed.store(true, Ordering::Relaxed);
+            None
         }
     };
-    let pieces: Vec<Option<(Piece, Stop)>> = std::thread::scope(|scope| {
+    let stretches: Vec<Option<Stretch>> = std::thread::scope(|scope| {
         let others: Vec<_> = (1..=starts.len()).map(|i| scope.spawn(move || read(i))).collect();
         let first = read(0);
         std::iter::once(first).chain(others.into_iter().map(|t| t.join().ok().flatten())).collect()
     });
-    let mut pieces = pieces.into_iter();
-    let (mut whole, _) = pieces.next()??;
-    let (root, _) = whole.root.clone()?;
-    for next in pieces {
-        let (piece, stop) = next?;
-        // The root's end tag is the one quick-xml would have matched with its start.
-        if stop == Stop::End && piece.root_end != Some(root.as_bytes()) {
-            return None;
-        }
-        whole.join(piece)?;
+    let stretches: Vec<Stretch> = stretches.into_iter().collect::<Option<_>>()?;
+    let root = stretches[0].root.clone()?;
+    // The root's end tag is the one quick-xml would have matched with its start.
+    if stretches.last()?.root_end != Some(root.as_bytes()) {
+        return None;
     }
-    whole.body.sort(text);
-    Some((root.into_owned(), whole.body))
+    // One read reports an entry given twice (or two sharing a hash by chance: they are compared
+    // then), and numbers unkeyed entries of one name.
+    for (i, later) in stretches.iter().enumerate().skip(1) {
+        for earlier in &stretches[..i] {
+            let shared_name = later.unkeyed.seen.keys().any(|name| earlier.unkeyed.seen.contains_key(name));
+            if shared_name || later.keyed.keys().any(|hash| earlier.keyed.contains_key(hash)) {
+                return None;
+            }
+        }
+    }
+    let mut bodies = stretches.into_iter().map(|stretch| stretch.body);
+    let mut whole = bodies.next()?;
+    for body in bodies {
+        whole.append(body);
+    }
+    whole.sort(text);
+    Some((root.into_owned(), whole))
+}
+
+/// What a stretch read, for the join.
+struct Stretch<'t> {
+    body: Body,
+    keyed: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+    unkeyed: Unkeyed,
+    /// The root's name (in the first stretch), and the root's end tag (in the last).
+    root: Option<Cow<'t, str>>,
+    root_end: Option<&'t [u8]>,
 }
 
 /// How the read of a stretch ended.
@@ -558,7 +584,7 @@ impl<'t> Piece<'t> {
             let empty = matches!(event, Event::Empty(_));
             match event {
                 Event::Start(ref start) | Event::Empty(ref start) if self.depth == 0 => {
-                    if self.root.is_some() {
+                    if self.root.is_some() || self.root_end.is_some() {
                         return Err(fail(read::SECOND_ROOT.into()));
                     }
                     let read: Root<Cow<str>> = Root::read(text, start, namespace).map_err(fail)?;
@@ -637,7 +663,13 @@ impl<'t> Piece<'t> {
                             match &mut self.root {
                                 Some((_, closed)) => *closed = true,
                                 // A later stretch: the end tag quick-xml did not match.
-                                None => self.root_end = Some(read::in_file(text, end.name().into_inner()).ok_or_else(|| fail("an end tag outside the file".into()))?.as_bytes()),
+                                None => {
+                                    self.root_end = Some(
+                                        read::in_file(text, end.name().into_inner())
+                                            .ok_or_else(|| fail("an end tag outside the file".into()))?
+                                            .as_bytes(),
+                                    )
+                                }
                             }
                         }
                         _ => return Err(fail("an end tag outside the root".into())),
@@ -651,23 +683,6 @@ impl<'t> Piece<'t> {
                 Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
             }
         }
-    }
-
-    /// Adds the read of the next stretch (which began between two entries) to this one. `None`
-    /// when the two hold entries with one key (or a hash shared by chance), or unkeyed entries
-    /// of one name: the read in one piece reports those, and numbers them.
-    fn join(&mut self, next: Piece<'t>) -> Option<()> {
-        if next.reading.unkeyed.seen.keys().any(|name| self.reading.unkeyed.seen.contains_key(name)) {
-            return None;
-        }
-        for hash in next.reading.keyed.keys() {
-            if self.reading.keyed.insert(*hash, 0).is_some() {
-                return None;
-            }
-        }
-        self.reading.unkeyed.seen.extend(next.reading.unkeyed.seen);
-        self.body.append(next.body);
-        Some(())
     }
 }
 
@@ -961,22 +976,39 @@ mod tests {
     #[test]
     fn stretches_that_cannot_be_joined_are_read_again_in_one_piece() {
         let file = |body: &str| {
-            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n{body}</Profile>\n")
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n{body}</Profile>\n"
+            )
         };
-        let class = |name: &str| format!("    <classAccesses>\n        <apexClass>{name}</apexClass>\n        <enabled>true</enabled>\n    </classAccesses>\n");
+        let class = |name: &str| {
+            format!(
+                "    <classAccesses>\n        <apexClass>{name}</apexClass>\n        <enabled>true</enabled>\n    </classAccesses>\n"
+            )
+        };
         let second = |text: &str| text.match_indices("\n    <").nth(1).map(|(at, _)| at + 5).unwrap();
         let cases = [
             // The same entry on both sides: one read reports it.
-            (file(&format!("{}{}", class("A"), class("A"))), "line 7: <classAccesses> for `A` appears twice, at lines 3 and 7: keep one (which one Salesforce would use is not documented)"),
+            (
+                file(&format!("{}{}", class("A"), class("A"))),
+                "line 7: <classAccesses> for `A` appears twice, at lines 3 and 7: keep one (which one Salesforce would use is not documented)",
+            ),
             // Unkeyed entries of one name on both sides: only one read numbers them.
-            (file("    <loginIpRanges>\n        <startAddress>1</startAddress>\n    </loginIpRanges>\n    <loginIpRanges>\n        <startAddress>2</startAddress>\n    </loginIpRanges>\n"), ""),
+            (
+                file(
+                    "    <loginIpRanges>\n        <startAddress>1</startAddress>\n    </loginIpRanges>\n    <loginIpRanges>\n        <startAddress>2</startAddress>\n    </loginIpRanges>\n",
+                ),
+                "",
+            ),
             // The start is inside a comment, or inside CDATA.
             (file(&format!("<!--\n    <classAccesses>\n-->{}", class("B"))), ""),
             (file("    <description><![CDATA[x\n    <b>y]]></description>\n"), ""),
             // Text between entries after the split.
             (file(&format!("{}{}x", class("A"), class("B"))), "line 11: <Profile> mixes text and elements"),
             // The root's end tag is not the root's name.
-            (file(&format!("{}{}", class("A"), class("B"))).replace("</Profile>", "</Other>"), "line 11: malformed XML: ill-formed document: expected `</Profile>`, but `</Other>` was found"),
+            (
+                file(&format!("{}{}", class("A"), class("B"))).replace("</Profile>", "</Other>"),
+                "line 11: malformed XML: ill-formed document: expected `</Profile>`, but `</Other>` was found",
+            ),
         ];
         for (text, error) in cases {
             let start = second(&text);
