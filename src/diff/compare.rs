@@ -87,6 +87,12 @@ pub fn fields(node: &Node) -> Fields {
 
 /// A boolean as the schema reads it (`true`, `false`, `1`, `0`, any case), else `None`.
 pub fn boolean(value: &str) -> Option<bool> {
+    // Almost every value is written as Salesforce writes it.
+    match value {
+        "true" => return Some(true),
+        "false" => return Some(false),
+        _ => {}
+    }
     let v = value.trim();
     if v.eq_ignore_ascii_case("true") || v == "1" {
         Some(true)
