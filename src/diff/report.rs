@@ -267,7 +267,12 @@ fn off_value(field: &str) -> &'static str {
 
 /// The flags of an entry that grant something.
 pub(crate) fn granting_flags<'e>(entry: Entry<'e>) -> Vec<&'e str> {
-    entry.fields().filter(|(f, v)| is_grant_flag(f) && grants_value(f, Some(v))).map(|(f, _)| f).collect()
+    entry.fields().filter(is_granting).map(|(f, _)| f).collect()
+}
+
+/// Whether a field of an entry (name, value) is a flag that grants something.
+fn is_granting((field, value): &(&str, &str)) -> bool {
+    is_grant_flag(field) && grants_value(field, Some(value))
 }
 
 /// The plan item a flag of an entry stands for.
@@ -419,7 +424,7 @@ pub fn diff(plan: &Plan, generated: &Document, retrieved: Entries, scope: Scope)
                     }];
                     Change { id, status: Status::Changed, flags, reasons: vec![], fix: "remove it".into(), note: None }
                 } else {
-                    if granting_flags(entry).is_empty() {
+                    if !entry.fields().any(|field| is_granting(&field)) {
                         continue;
                     }
                     found.push(Found::Excess(retrieved_at.expect("removed: in the retrieved file") as u32));
