@@ -74,7 +74,8 @@ pub fn print(report: &impl Report, format: Format) -> Result<u8> {
             None => envelope::print_result(report.status(), &result, &report.warnings()),
         };
     }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    // A pipe holds 64 KB: fewer, fuller writes wake its reader less often.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     report.write_human(format, Style::stdout(), &mut out)?;
     std::io::Write::flush(&mut out)?;
     Ok(if failure.is_some() { ERROR } else { report.status() })
