@@ -438,9 +438,18 @@ pub(super) fn write_text(o: &DiffReport, style: Style, out: &mut dyn std::io::Wr
         Status::Changed => &statuses[2],
         Status::NotInRetrieve => &statuses[3],
     };
-    for (group, indexes) in o.changes.by_group() {
-        writeln!(out, "\n{}", style.paint(Tone::Heading, group))?;
-        for i in indexes {
+    // Each group's heading before its first change.
+    let changes: Vec<(Option<&str>, usize)> = o
+        .changes
+        .by_group()
+        .into_iter()
+        .flat_map(|(group, indexes)| indexes.into_iter().enumerate().map(move |(n, i)| ((n == 0).then_some(group), i)))
+        .collect();
+    render::write_in_order(out, &changes, |&(heading, i), out| {
+        if let Some(group) = heading {
+            line(out, &["\n", &style.paint(Tone::Heading, group)])?;
+        }
+        {
             let change = o.changes.get(i);
             let key = if change.id.key.is_empty() { "(value)" } else { change.id.key.as_str() };
             line(out, &["  ", painted(change.status), " ", key])?;
@@ -453,9 +462,9 @@ pub(super) fn write_text(o: &DiffReport, style: Style, out: &mut dyn std::io::Wr
             if let Some(note) = &change.note {
                 line(out, &[&pad, &style.paint(Tone::Warning, note)])?;
             }
-            line(out, &[&pad, "fix: ", &change.fix])?;
+            line(out, &[&pad, "fix: ", &change.fix])
         }
-    }
+    })?;
     writeln!(out, "\n{}", headline(&o.changes, ""))
 }
 

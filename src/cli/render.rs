@@ -81,6 +81,34 @@ pub fn print(report: &impl Report, format: Format) -> Result<u8> {
     Ok(if failure.is_some() { ERROR } else { report.status() })
 }
 
+/// Writes `items` on `out` in order, each formatted into memory by `write`, a chunk at a time on
+/// every core: a full comparison of a large profile is tens of thousands of entries, and
+/// formatting them costs more than writing them. Memory holds one chunk per core.
+pub fn write_in_order<T: Sync>(
+    out: &mut dyn std::io::Write,
+    items: &[T],
+    write: impl Fn(&T, &mut Vec<u8>) -> std::io::Result<()> + Sync,
+) -> std::io::Result<()> {
+    const CHUNK: usize = 1024;
+    let cores = std::thread::available_parallelism().map_or(1, usize::from).min(8);
+    let format = |chunk: &[T], buffer: &mut Vec<u8>| chunk.iter().try_for_each(|item| write(item, buffer));
+    let mut buffers: Vec<Vec<u8>> = vec![Vec::new(); cores];
+    for round in items.chunks(CHUNK * cores) {
+        std::thread::scope(|scope| {
+            let mut chunks = round.chunks(CHUNK).zip(buffers.iter_mut());
+            let Some((first, buffer)) = chunks.next() else { return Ok(()) };
+            let others: Vec<_> = chunks.map(|(chunk, buffer)| scope.spawn(move || format(chunk, buffer))).collect();
+            format(first, buffer)?;
+            others.into_iter().try_for_each(|other| other.join().expect("formatting does not panic"))
+        })?;
+        for buffer in &mut buffers {
+            out.write_all(buffer)?;
+            buffer.clear();
+        }
+    }
+    Ok(())
+}
+
 /// The error for a format a report does not have (clap offers each command only its own).
 pub fn unsupported(format: Format) -> Result<String> {
     bail!("this command has no {format:?} output (please report this)")
