@@ -415,18 +415,22 @@ fn read_whole(text: &str, namespace: Namespace) -> Result<Option<(String, Body)>
 const MIN_STRETCH: usize = 256 * 1024;
 const MAX_STRETCHES: usize = 8;
 
-/// Where stretches 2 to `count` of `text` start: at the first start tag that begins a line after
-/// each `count`th of the file. A start found here may be inside a comment, a CDATA section or an
-/// entry; the read finds out (`read_in_stretches`).
+/// Where stretches 2 to `count` of `text` start: after each `count`th of the file, at the first
+/// line that opens an element right after a line that closes one, indented alike — how a file
+/// written with indentation starts an entry (a field follows its entry's start tag or another
+/// field). A start found here may still be inside a comment, a CDATA section or an entry; the
+/// read finds out (`read_in_stretches`).
 fn stretch_starts(text: &str, count: usize) -> Vec<usize> {
     let bytes = text.as_bytes();
+    let indent = |line: usize| bytes[line..].iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
     let mut starts: Vec<usize> = Vec::new();
     for i in 1..count {
         let from = (text.len() / count * i).max(starts.last().map_or(0, |s| s + 1));
-        let found = memchr::memmem::find_iter(&bytes[from..], b"\n").map(|at| from + at + 1).find_map(|line| {
-            let indent = bytes[line..].iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
-            let at = line + indent;
-            (bytes.get(at) == Some(&b'<') && bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic)).then_some(at)
+        let found = memchr::memchr_iter(b'\n', &bytes[from..]).map(|at| from + at + 1).find_map(|line| {
+            let (before, at) = (memchr::memrchr(b'\n', &bytes[..line - 1]).map_or(0, |lf| lf + 1), line + indent(line));
+            let opens = bytes.get(at) == Some(&b'<') && bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic);
+            let closed = bytes[before + indent(before)..].starts_with(b"</") && indent(before) == at - line;
+            (opens && closed).then_some(at)
         });
         match found {
             Some(at) => starts.push(at),
@@ -907,10 +911,15 @@ mod tests {
         assert!(files > 50, "{files} files");
     }
 
-    /// Where a stretch could start in `text`: every start tag that begins a line.
+    /// Every start tag that begins a line of `text` (where `stretch_starts` looks, and more).
     fn every_stretch_start(text: &str) -> Vec<usize> {
-        let mut starts = stretch_starts(text, text.len().max(1));
-        starts.dedup();
+        let mut starts = Vec::new();
+        for (line, _) in std::iter::once((0, "")).chain(text.match_indices('\n').map(|(at, lf)| (at + 1, lf))) {
+            let at = line + text[line..].len() - text[line..].trim_start_matches([' ', '\t']).len();
+            if text[at..].starts_with('<') && text[at + 1..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+                starts.push(at);
+            }
+        }
         starts
     }
 
@@ -970,6 +979,45 @@ mod tests {
             }
         }
         assert!(between > 100, "{between} of {} starts between entries", starts.len());
+        // Where the read in stretches starts them: between entries, whatever the count.
+        for count in 2..40 {
+            for start in stretch_starts(&text, count) {
+                let previous_line = text[..start].rsplit('\n').nth(1).unwrap();
+                assert!(previous_line.starts_with("    </"), "{count}: {start} after {previous_line:?}");
+                assert!(stretches_agree(&text, &[start]).unwrap(), "{count}: no join at {start}");
+            }
+        }
+    }
+
+    /// A file long enough to be read in stretches: the entries one read gives, and one read's error
+    /// for an entry given twice far apart.
+    #[test]
+    fn a_long_file_reads_as_one_read_would() {
+        let class = |n: usize| {
+            format!(
+                "    <classAccesses>\n        <apexClass>C{n:06}</apexClass>\n        <enabled>true</enabled>\n    </classAccesses>\n"
+            )
+        };
+        let file = |names: &mut dyn Iterator<Item = usize>| {
+            let body: String = names.map(class).collect();
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n{body}</Profile>\n"
+            )
+        };
+        let long = file(&mut (0..40_000));
+        assert!(long.len() > 2 * MIN_STRETCH, "{} bytes", long.len());
+        let read = Entries::read(long.clone().into_bytes(), Namespace::Required).unwrap();
+        assert_eq!(read.len(), 40_000);
+        assert_eq!(
+            Some(seen(&read)),
+            flat(&long, read_whole(&long, Namespace::Required).unwrap()).map(|(_, seen)| seen)
+        );
+        let twice = file(&mut (0..40_000).chain([7]));
+        let error = Entries::read(twice.into_bytes(), Namespace::Required).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "line 160003: <classAccesses> for `C000007` appears twice, at lines 31 and 160003: keep one (which one Salesforce would use is not documented)"
+        );
     }
 
     /// The read in stretches gives up, and one read answers, when the stretches cannot be joined.
