@@ -140,6 +140,7 @@ impl Entries {
         (at < self.len()).then(|| self.get(at))
     }
 
+    #[inline]
     fn str(&self, span: Span) -> &str {
         self.body.str(&self.text, span)
     }
@@ -212,6 +213,7 @@ impl Entries {
 }
 
 impl Body {
+    #[inline]
     fn str<'x>(&'x self, text: &'x str, span: Span) -> &'x str {
         let (start, len) = (span.start as usize, span.len as usize);
         if span.start & SIDE == 0 {
@@ -289,13 +291,23 @@ impl Body {
         }
     }
 
+    /// The id (element name, key) of the entry in `slot`.
+    fn id<'x>(&'x self, text: &'x str, slot: &Slot) -> (&'x str, &'x str) {
+        (self.str(text, slot.group), self.str(text, slot.key))
+    }
+
+    /// Whether the entries are sorted by id, each id once.
+    fn is_sorted(&self, text: &str) -> bool {
+        self.slots.windows(2).all(|w| self.id(text, &w[0]) < self.id(text, &w[1]))
+    }
+
     /// Sorts the entries by id, keeping the last of entries with one id (only a document built in
     /// code can hold two). Files in canonical order are sorted already but for `fullName`.
     fn sort(&mut self, text: &str) {
-        let id = |s: &Slot| (self.str(text, s.group), self.str(text, s.key));
-        if self.slots.windows(2).all(|w| id(&w[0]) < id(&w[1])) {
+        if self.is_sorted(text) {
             return;
         }
+        let id = |s: &Slot| (self.str(text, s.group), self.str(text, s.key));
         let mut slots = self.slots.clone();
         slots.sort_by(|a, b| id(a).cmp(&id(b)));
         slots.reverse();
@@ -463,7 +475,8 @@ fn read_in_stretches(text: &str, namespace: Namespace, starts: &[usize]) -> Opti
         if stop.is_ok_and(|stop| stop == expected) {
             // What the join needs; the rest (each entry's position, for errors) is dropped here.
             let Piece { body, reading: Reading { keyed, unkeyed, .. }, root, root_end, .. } = piece;
-            Some(Stretch { body, keyed, unkeyed, root: root.map(|(name, _)| name), root_end })
+            let sorted = body.is_sorted(text);
+            Some(Stretch { body, keyed, unkeyed, root: root.map(|(name, _)| name), root_end, sorted })
         } else {
             failed.store(true, Ordering::Relaxed);
             None
@@ -490,12 +503,21 @@ fn read_in_stretches(text: &str, namespace: Namespace, starts: &[usize]) -> Opti
             }
         }
     }
+    // Sorted when each stretch is, and each one's first entry follows the last one's (a file in
+    // canonical order): each stretch checked its own.
+    let sorted = stretches.iter().all(|s| s.sorted)
+        && stretches.windows(2).all(|w| match (w[0].body.slots.last(), w[1].body.slots.first()) {
+            (Some(last), Some(first)) => w[0].body.id(text, last) < w[1].body.id(text, first),
+            _ => false,
+        });
     let mut bodies = stretches.into_iter().map(|stretch| stretch.body);
     let mut whole = bodies.next()?;
     for body in bodies {
         whole.append(body);
     }
-    whole.sort(text);
+    if !sorted {
+        whole.sort(text);
+    }
     Some((root.into_owned(), whole))
 }
 
@@ -507,6 +529,8 @@ struct Stretch<'t> {
     /// The root's name (in the first stretch), and the root's end tag (in the last).
     root: Option<Cow<'t, str>>,
     root_end: Option<&'t [u8]>,
+    /// Whether its entries are sorted by id (`Body::is_sorted`).
+    sorted: bool,
 }
 
 /// How the read of a stretch ended.
