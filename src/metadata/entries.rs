@@ -557,6 +557,8 @@ struct Piece<'t> {
     entry: Option<Open<'t>>,
     field: Option<Open<'t>>,
     depth: usize,
+    /// The last names found valid (`read::element_start_after`): an entry's and its fields'.
+    checked: [&'t str; 6],
 }
 
 impl<'t> Piece<'t> {
@@ -579,6 +581,7 @@ impl<'t> Piece<'t> {
             entry: None,
             field: None,
             depth: 0,
+            checked: [""; 6],
         }
     }
 
@@ -624,8 +627,13 @@ impl<'t> Piece<'t> {
                     self.depth = usize::from(!empty);
                 }
                 Event::Start(ref start) | Event::Empty(ref start) if self.depth <= 2 => {
-                    let (name, attrs): (Cow<str>, Attrs<Cow<str>>) = read::element_start(text, start).map_err(fail)?;
+                    let (name, attrs): (Cow<str>, Attrs<Cow<str>>) =
+                        read::element_start_after(text, start, &self.checked).map_err(fail)?;
                     let Cow::Borrowed(name) = name else { return Ok(Stop::Tree) };
+                    if !self.checked.contains(&name) {
+                        self.checked.rotate_right(1);
+                        self.checked[0] = name;
+                    }
                     let (body, reading) = (&mut self.body, &mut self.reading);
                     let open = Open::new(name, position);
                     if self.depth == 1 {

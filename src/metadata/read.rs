@@ -692,6 +692,20 @@ pub(crate) fn element_start<'a, S: From<Cow<'a, str>> + AsRef<str>>(
     Ok((element_name(text, start)?, attrs(text, start)?))
 }
 
+/// `element_start` for an element that may be named as one of `checked` (names found valid
+/// before): a name among them is not checked again. Most elements of a file repeat a few names.
+pub(crate) fn element_start_after<'a, S: From<Cow<'a, str>> + AsRef<str>>(
+    text: &'a str,
+    start: &BytesStart,
+    checked: &[&str],
+) -> Result<(Cow<'a, str>, Attrs<S>), String> {
+    match in_file(text, start.name().as_ref()) {
+        // (An empty name is never taken as checked: `checked` starts out empty.)
+        Some(name) if !name.is_empty() && checked.contains(&name) => Ok((Cow::Borrowed(name), attrs(text, start)?)),
+        _ => element_start(text, start),
+    }
+}
+
 /// What an element's content may be: text, or elements with only white space around them.
 /// `text_before`: its text before the first child; `mixed`: whether text other than white space
 /// came after a child.
