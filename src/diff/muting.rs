@@ -74,8 +74,13 @@ fn change(plan: &Plan, id: &EntryId, flags: &[&str], set: &str, group: &GroupMut
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::access::Item;
+    use crate::metadata::OutputKind;
     use crate::metadata::read::parse;
+    use crate::solver::{Asked, Reason};
 
     #[test]
     fn lists_members_in_file_order() {
@@ -85,5 +90,89 @@ mod tests {
         .unwrap();
         assert_eq!(members(&group, "permissionSets"), ["B", "A"]);
         assert_eq!(members(&group, "mutingPermissionSets"), ["M"]);
+    }
+
+    fn document(root: &str, entries: &[(&str, &[(&str, &str)])]) -> Document {
+        let mut doc = Document::new(root);
+        for (name, fields) in entries {
+            doc.entry(name, fields);
+        }
+        doc
+    }
+
+    /// A grant the set needs is missing for a group's users exactly when a muting set of the group
+    /// enables the same flag of the same entry: one change per entry and muting set, naming the
+    /// flags muted, with the plan's reasons, the two ways out and whose users lose it. A flag the
+    /// muting set leaves false, an entry the set does not grant, and a muting set that mutes
+    /// nothing the set grants change nothing.
+    #[test]
+    fn a_grant_is_missing_for_a_groups_users_when_its_muting_set_enables_the_same_flag() {
+        let asked = Asked::UserPermission("ApiEnabled".into());
+        let grants = BTreeMap::from([(Item::UserPermission("ApiEnabled".into()), vec![Reason::CommandLine { asked }])]);
+        let plan = Plan::of_grants("test", OutputKind::PermissionSet, grants);
+        let account = [("allowEdit", "true"), ("allowRead", "true"), ("object", "Account")];
+        let generated = document(
+            "PermissionSet",
+            &[
+                ("objectPermissions", &account),
+                ("userPermissions", &[("enabled", "true"), ("name", "ApiEnabled")]),
+                ("userPermissions", &[("enabled", "true"), ("name", "ViewSetup")]),
+            ],
+        );
+        let muting = document(
+            "MutingPermissionSet",
+            &[
+                ("objectPermissions", &[("allowEdit", "true"), ("allowRead", "false"), ("object", "Account")]),
+                ("objectPermissions", &[("allowRead", "true"), ("object", "Contact")]),
+                ("userPermissions", &[("enabled", "true"), ("name", "ApiEnabled")]),
+                ("userPermissions", &[("enabled", "false"), ("name", "ViewSetup")]),
+            ],
+        );
+        let unrelated =
+            document("MutingPermissionSet", &[("userPermissions", &[("enabled", "true"), ("name", "ModifyAllData")])]);
+        let groups = [
+            GroupMuting { group: "Sync_Group", muting_set: "Sync_Muted", muting: &muting },
+            GroupMuting { group: "Other_Group", muting_set: "Other_Muted", muting: &unrelated },
+        ];
+        let found = muted(&plan, &generated, "Acme_Sync", &groups);
+        let summary: Vec<(String, Vec<&str>, usize)> = found
+            .iter()
+            .map(|c| {
+                (
+                    format!("{} {}", c.id.group, c.id.key),
+                    c.flags.iter().map(|f| f.field.as_str()).collect(),
+                    c.reasons.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("objectPermissions Account".to_string(), vec!["allowEdit"], 0),
+                ("userPermissions ApiEnabled".to_string(), vec!["enabled"], 1)
+            ]
+        );
+        let api = &found[1];
+        assert_eq!(api.status, Status::Missing);
+        assert_eq!(
+            api.flags,
+            [FlagChange {
+                field: "enabled".into(),
+                expected: Some("true".into()),
+                actual: Some("muted by Sync_Muted".into()),
+                effect: Effect::Missing
+            }]
+        );
+        assert_eq!(
+            api.fix,
+            "un-mute it: set enabled to false in muting permission set `Sync_Muted`, or assign `Acme_Sync` outside group `Sync_Group`"
+        );
+        assert_eq!(
+            api.note.as_deref(),
+            Some(
+                "muted in permission set group `Sync_Group` by muting permission set `Sync_Muted`: the group's users do not get it"
+            )
+        );
+        assert!(muted(&plan, &generated, "Acme_Sync", &groups[1..]).is_empty());
     }
 }

@@ -260,6 +260,28 @@ mod tests {
         assert_eq!(fixed(&document(kind, &[]), &generated, &changes, kind).children, generated.children);
     }
 
+    /// A changed entry takes sfperms' value for every flag sfperms writes, even where that value
+    /// grants less than the file's: only an excess flag it writes nothing for is set to `false`.
+    /// A tab sfperms writes `Hidden` (a profile) or `None` (a permission set) where the file shows
+    /// it keeps that word; `false` is no tab visibility and would not deploy.
+    #[test]
+    fn a_changed_entry_keeps_sfperms_value_for_a_flag_it_writes_and_turns_off_only_the_others() {
+        for (kind, group, off) in
+            [(OutputKind::Profile, "tabVisibilities", "Hidden"), (OutputKind::PermissionSet, "tabSettings", "None")]
+        {
+            let retrieved = document(kind, &[(group, &[("tab", "standard-Case"), ("visibility", "DefaultOn")])]);
+            let generated = document(kind, &[(group, &[("tab", "standard-Case"), ("visibility", off)])]);
+            let visibility = FlagChange {
+                field: "visibility".into(),
+                expected: Some(off.into()),
+                actual: Some("DefaultOn".into()),
+                effect: Effect::Excess,
+            };
+            let changes = [change(group, "standard-Case", Status::Changed, vec![visibility])];
+            assert_eq!(fixed(&retrieved, &generated, &changes, kind).children, generated.children, "{kind:?}");
+        }
+    }
+
     /// The patch is the unified diff from the file's bytes to the fixed document as the canonical
     /// writer writes it.
     #[test]

@@ -132,3 +132,7 @@ pub(crate) fn group_with_member(group: &Document, set: &str) -> Document {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "files_tests.rs"]
+mod rules;
