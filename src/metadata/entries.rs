@@ -23,7 +23,7 @@ use quick_xml::events::Event;
 
 use super::canonical;
 use super::document::{Content, Document, Node};
-use super::read::{self, Attrs, Events, Namespace, ParseError, Prehashed, Root};
+use super::read::{self, Attrs, CheckedNames, Events, Namespace, ParseError, Prehashed, Root};
 
 /// A text of the entries: `len` bytes at `start` of the file's text, or of the side buffer when
 /// `start` has the top bit set. Files are capped far below 2 GB (`disk::MAX_FILE_BYTES`).
@@ -557,8 +557,8 @@ struct Piece<'t> {
     entry: Option<Open<'t>>,
     field: Option<Open<'t>>,
     depth: usize,
-    /// The last names found valid (`read::element_start_after`): an entry's and its fields'.
-    checked: [&'t str; 6],
+    /// The last names found valid (an entry's and its fields').
+    checked: CheckedNames<'t>,
 }
 
 impl<'t> Piece<'t> {
@@ -581,7 +581,7 @@ impl<'t> Piece<'t> {
             entry: None,
             field: None,
             depth: 0,
-            checked: [""; 6],
+            checked: CheckedNames::default(),
         }
     }
 
@@ -628,12 +628,8 @@ impl<'t> Piece<'t> {
                 }
                 Event::Start(ref start) | Event::Empty(ref start) if self.depth <= 2 => {
                     let (name, attrs): (Cow<str>, Attrs<Cow<str>>) =
-                        read::element_start_after(text, start, &self.checked).map_err(fail)?;
+                        self.checked.element_start(text, start).map_err(fail)?;
                     let Cow::Borrowed(name) = name else { return Ok(Stop::Tree) };
-                    if !self.checked.contains(&name) {
-                        self.checked.rotate_right(1);
-                        self.checked[0] = name;
-                    }
                     let (body, reading) = (&mut self.body, &mut self.reading);
                     let open = Open::new(name, position);
                     if self.depth == 1 {

@@ -692,17 +692,33 @@ pub(crate) fn element_start<'a, S: From<Cow<'a, str>> + AsRef<str>>(
     Ok((element_name(text, start)?, attrs(text, start)?))
 }
 
-/// `element_start` for an element that may be named as one of `checked` (names found valid
-/// before): a name among them is not checked again. Most elements of a file repeat a few names.
-pub(crate) fn element_start_after<'a, S: From<Cow<'a, str>> + AsRef<str>>(
-    text: &'a str,
-    start: &BytesStart,
-    checked: &[&str],
-) -> Result<(Cow<'a, str>, Attrs<S>), String> {
-    match in_file(text, start.name().as_ref()) {
-        // (An empty name is never taken as checked: `checked` starts out empty.)
-        Some(name) if !name.is_empty() && checked.contains(&name) => Ok((Cow::Borrowed(name), attrs(text, start)?)),
-        _ => element_start(text, start),
+/// The last few element names found valid while a file is read: a file repeats a handful of
+/// names (`fieldPermissions`, `editable`, `field`, …), and a name among them is not checked again.
+#[derive(Default)]
+pub(crate) struct CheckedNames<'a> {
+    names: [&'a str; 6],
+}
+
+impl<'a> CheckedNames<'a> {
+    /// `element_start`, skipping the name's check when it is among the names kept.
+    pub(crate) fn element_start<S: From<Cow<'a, str>> + AsRef<str>>(
+        &mut self,
+        text: &'a str,
+        start: &BytesStart,
+    ) -> Result<(Cow<'a, str>, Attrs<S>), String> {
+        // (An empty name is never taken as checked: the names start out empty.)
+        if let Some(name) = in_file(text, start.name().as_ref())
+            && !name.is_empty()
+            && self.names.contains(&name)
+        {
+            return Ok((Cow::Borrowed(name), attrs(text, start)?));
+        }
+        let (name, attrs) = element_start(text, start)?;
+        if let Cow::Borrowed(name) = name {
+            self.names.rotate_right(1);
+            self.names[0] = name;
+        }
+        Ok((name, attrs))
     }
 }
 
@@ -727,6 +743,7 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
     namespace: Namespace,
 ) -> Result<Document<S>, ParseError> {
     let mut events = Events::new(text)?;
+    let mut checked = CheckedNames::default();
     let mut stack: Vec<Frame<'a, S>> = Vec::new();
     let mut children: Children<S> = Children::new();
     let hashes = RandomState::new();
@@ -758,14 +775,14 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                 }
             }
             Event::Start(start) => {
-                let (name, attrs) = element_start(text, &start).map_err(fail)?;
+                let (name, attrs) = checked.element_start(text, &start).map_err(fail)?;
                 let mut node = element(name);
                 node.attrs = attrs;
                 node.comments = std::mem::take(&mut pending);
                 stack.push(Frame::new(node, position, &children));
             }
             Event::Empty(start) => {
-                let (name, attrs) = element_start(text, &start).map_err(fail)?;
+                let (name, attrs) = checked.element_start(text, &start).map_err(fail)?;
                 let mut node = element(name);
                 node.attrs = attrs;
                 node.comments = std::mem::take(&mut pending);
