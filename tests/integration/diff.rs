@@ -1,7 +1,8 @@
 //! `sfperms diff` against retrieved metadata: a permission set with a hand-added Modify All Data
 //! (excess) and a removed dependency, ViewRoles (missing), in every format; a profile with changed
 //! flags, excess grants and sparse rows (fragment and full scope); patches that `git apply`
-//! accepts and that make the diff come out equal; zip and mdapi inputs; names absent or ambiguous; a profile of a megabyte compared as a small one.
+//! accepts and that make the diff come out equal; zip and mdapi inputs; names absent or ambiguous;
+//! a profile of a megabyte compared as a small one.
 
 use std::path::Path;
 use std::process::Output;
