@@ -221,9 +221,25 @@ impl Changes {
 
     /// The indexes of the changes by element name, each group in order.
     pub fn by_group(&self) -> std::collections::BTreeMap<&str, Vec<usize>> {
-        let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+        use std::collections::btree_map::Entry;
+        // Runs of one group first (changes come in id order but for a group's muting), then the
+        // runs into the map: one comparison a change, not a search.
+        let mut runs: Vec<(&str, Vec<usize>)> = Vec::new();
         for i in 0..self.found.len() {
-            groups.entry(self.group(i)).or_default().push(i);
+            let group = self.group(i);
+            match runs.last_mut() {
+                Some((last, indexes)) if *last == group => indexes.push(i),
+                _ => runs.push((group, vec![i])),
+            }
+        }
+        let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+        for (group, indexes) in runs {
+            match groups.entry(group) {
+                Entry::Vacant(slot) => {
+                    slot.insert(indexes);
+                }
+                Entry::Occupied(mut slot) => slot.get_mut().extend(indexes),
+            }
         }
         groups
     }
@@ -508,6 +524,24 @@ mod tests {
             doc.entry(name, fields);
         }
         doc
+    }
+
+    /// Each group's changes in the order found, a group met again later (a group's muting, added
+    /// after the file's changes) included.
+    #[test]
+    fn changes_are_grouped_by_element_name_in_order() {
+        let change = |group: &str, key: &str| Change {
+            id: EntryId { group: group.into(), key: key.into() },
+            status: Status::Missing,
+            flags: vec![],
+            reasons: vec![],
+            fix: "add it".into(),
+            note: None,
+        };
+        let mut changes = Changes::none(OutputKind::PermissionSet);
+        changes.extend([change("b", "1"), change("b", "2"), change("a", "1"), change("b", "3"), change("c", "1")]);
+        let groups: Vec<(&str, Vec<usize>)> = changes.by_group().into_iter().collect();
+        assert_eq!(groups, [("a", vec![2]), ("b", vec![0, 1, 3]), ("c", vec![4])]);
     }
 
     /// The changes `diff` finds in `retrieved` against `generated`, by entry id.
