@@ -88,18 +88,51 @@ fn the_canonical_text_is_ordered_with_lf_line_ends_and_no_bom() {
     }
 }
 
-/// A decomposed set's child file keeps the form the sf CLI writes (a Beta2 file has no
-/// namespace): `fmt` does not add one, and the file is canonical as it is.
+/// A decomposed set's child file takes the form the sf CLI writes (a Beta2 file has no
+/// namespace): `fmt` does not add one, removes one given, and a file in that form is canonical.
 #[test]
-fn a_decomposed_sets_child_file_keeps_the_form_the_cli_writes() {
+fn a_decomposed_sets_child_file_takes_the_form_the_cli_writes() {
     let stub = format!("{HEAD}<PermissionSet{NS}>\n    <label>X</label>\n</PermissionSet>\n");
+    let with_namespace = part().replace("<PermissionSet>", &format!("<PermissionSet{NS}>"));
     let (_dir, source) = folder(&[
         ("permissionsets/X/X.permissionset-meta.xml", stub.as_bytes()),
         ("permissionsets/X/X.userPermission-meta.xml", part().as_bytes()),
+        ("permissionsets/Y/Y.permissionset-meta.xml", stub.replace(">X<", ">Y<").as_bytes()),
+        ("permissionsets/Y/Y.userPermission-meta.xml", with_namespace.as_bytes()),
     ]);
-    let entry = source.entries.iter().find(|e| e.kind == Some(FileKind::PermissionSetPart)).expect("a child file");
-    assert_eq!(text_of(&source, &entry.relative).unwrap(), part());
-    assert_eq!(statuses(&check(&source).unwrap()), ["canonical", "canonical"]);
+    for set in ["X", "Y"] {
+        let relative = format!("permissionsets/{set}/{set}.userPermission-meta.xml");
+        let entry = source.entries.iter().find(|e| e.relative == relative).expect("the child file");
+        assert_eq!(entry.kind, Some(FileKind::PermissionSetPart));
+        assert_eq!(text_of(&source, &relative).unwrap(), part(), "{set}");
+    }
+    assert_eq!(statuses(&check(&source).unwrap()), ["canonical", "canonical", "canonical", "would change"]);
+}
+
+/// The canonical text is allocated once, at about the file's size: the buffer reserved up front
+/// (an eighth more than the file, for a file indented less than the writer indents) holds it
+/// without growing, and is no larger. Memory for `fmt` stays one file's size per worker.
+#[test]
+fn the_canonical_text_is_allocated_once_at_about_the_files_size() {
+    // Two-space indents: the canonical text (four spaces) is longer than the file, by less than
+    // an eighth.
+    let two_spaces: String = set(false)
+        .lines()
+        .map(|line| {
+            let indent = line.len() - line.trim_start().len();
+            format!("{}{}\n", " ".repeat(indent / 2), line.trim_start())
+        })
+        .collect();
+    let (_dir, source) = folder(&[("a.permissionset-meta.xml", two_spaces.as_bytes())]);
+    let text = text_of(&source, "a.permissionset-meta.xml").unwrap();
+    assert_eq!(text, set(true));
+    let file = two_spaces.len();
+    assert!(text.len() > file && text.len() <= file + file / 8, "{} for a file of {file}", text.len());
+    assert!(
+        text.capacity() <= file + file / 8,
+        "capacity {} for a file of {file}: grown or over-reserved",
+        text.capacity()
+    );
 }
 
 /// The streaming check answers for the files whose canonical form the writer defines (a
