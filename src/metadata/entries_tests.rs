@@ -37,3 +37,18 @@ fn a_file_without_entries_is_empty() {
     let one = Entries::read(one.into_bytes(), Namespace::Required).unwrap();
     assert!(!one.is_empty() && one.len() == 1);
 }
+
+/// A file that starts with a byte order mark has the entries it has without one, at the same
+/// lines (the mark is skipped, not kept before the declaration).
+#[test]
+fn a_byte_order_mark_changes_no_entry() {
+    let file = package(&["A", "B"]);
+    let without = Entries::read(file.clone().into_bytes(), Namespace::Required).unwrap();
+    let with = Entries::read(format!("\u{feff}{file}").into_bytes(), Namespace::Required).unwrap();
+    let ids = |e: &Entries| e.iter().map(|e| (e.group().to_string(), e.key().to_string())).collect::<Vec<_>>();
+    assert_eq!(ids(&with), ids(&without));
+    assert_eq!((with.root(), with.len()), ("Package", 2));
+    let twice = format!("\u{feff}{}", package(&["A", "A"]));
+    let refused = Entries::read(twice.into_bytes(), Namespace::Required).map(|e| e.len()).unwrap_err();
+    assert!(refused.message.starts_with("<members> for `A` appears twice, at lines 4 and 5"), "{refused}");
+}
