@@ -130,3 +130,39 @@ impl Report for Page {
         Ok(self.text.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::write_in_order;
+
+    /// Many chunks, over several rounds, of items of different lengths: the same bytes as
+    /// formatting them one after another.
+    #[test]
+    fn items_are_written_in_order_whatever_the_chunks() {
+        let items: Vec<usize> = (0..10_000).collect();
+        let write = |n: &usize, out: &mut Vec<u8>| {
+            use std::io::Write;
+            writeln!(out, "{n}{}", "-".repeat(n % 7))
+        };
+        for count in [0, 1, 1023, 1024, 1025, 5000, 10_000] {
+            let mut expected = Vec::new();
+            for n in &items[..count] {
+                write(n, &mut expected).unwrap();
+            }
+            let mut out = Vec::new();
+            write_in_order(&mut out, &items[..count], write).unwrap();
+            assert_eq!(out, expected, "{count} items");
+        }
+    }
+
+    /// An error from formatting any chunk is the call's.
+    #[test]
+    fn an_error_in_any_chunk_is_returned() {
+        let items: Vec<usize> = (0..5000).collect();
+        let failing = |n: &usize, _: &mut Vec<u8>| {
+            if *n == 3000 { Err(std::io::Error::other("item 3000")) } else { Ok(()) }
+        };
+        let error = write_in_order(&mut Vec::new(), &items, failing).unwrap_err();
+        assert_eq!(error.to_string(), "item 3000");
+    }
+}

@@ -23,7 +23,7 @@ use quick_xml::events::Event;
 
 use super::canonical;
 use super::document::{Content, Document, Node};
-use super::read::{self, Attrs, Events, Namespace, ParseError, Prehashed, Root};
+use super::read::{self, Attrs, CheckedNames, Events, Namespace, ParseError, Prehashed, Root};
 
 /// A text of the entries: `len` bytes at `start` of the file's text, or of the side buffer when
 /// `start` has the top bit set. Files are capped far below 2 GB (`disk::MAX_FILE_BYTES`).
@@ -140,6 +140,7 @@ impl Entries {
         (at < self.len()).then(|| self.get(at))
     }
 
+    #[inline]
     fn str(&self, span: Span) -> &str {
         self.body.str(&self.text, span)
     }
@@ -212,6 +213,7 @@ impl Entries {
 }
 
 impl Body {
+    #[inline]
     fn str<'x>(&'x self, text: &'x str, span: Span) -> &'x str {
         let (start, len) = (span.start as usize, span.len as usize);
         if span.start & SIDE == 0 {
@@ -289,13 +291,23 @@ impl Body {
         }
     }
 
+    /// The id (element name, key) of the entry in `slot`.
+    fn id<'x>(&'x self, text: &'x str, slot: &Slot) -> (&'x str, &'x str) {
+        (self.str(text, slot.group), self.str(text, slot.key))
+    }
+
+    /// Whether the entries are sorted by id, each id once.
+    fn is_sorted(&self, text: &str) -> bool {
+        self.slots.windows(2).all(|w| self.id(text, &w[0]) < self.id(text, &w[1]))
+    }
+
     /// Sorts the entries by id, keeping the last of entries with one id (only a document built in
     /// code can hold two). Files in canonical order are sorted already but for `fullName`.
     fn sort(&mut self, text: &str) {
-        let id = |s: &Slot| (self.str(text, s.group), self.str(text, s.key));
-        if self.slots.windows(2).all(|w| id(&w[0]) < id(&w[1])) {
+        if self.is_sorted(text) {
             return;
         }
+        let id = |s: &Slot| (self.str(text, s.group), self.str(text, s.key));
         let mut slots = self.slots.clone();
         slots.sort_by(|a, b| id(a).cmp(&id(b)));
         slots.reverse();
@@ -362,13 +374,79 @@ impl<'t> Open<'t> {
 /// An entry's key and second key.
 type Keys = (Span, Option<Span>);
 
+/// An entry read: where it starts, its name, and its keys.
+type Seen = (usize, Span, Option<Keys>);
+
+/// An entry's identity for finding one given twice: name, key, second key.
+type Id<'x> = (&'x str, &'x str, Option<&'x str>);
+
+fn id_of<'x>(body: &'x Body, text: &'x str, (_, group, keys): &Seen) -> Option<Id<'x>> {
+    let (k, t) = (*keys)?;
+    Some((body.str(text, *group), body.str(text, k), t.map(|t| body.str(text, t))))
+}
+
+/// Finds an entry given twice among the keyed entries read. While they come in increasing order
+/// (name, key, second key), as in a file in canonical order, each is compared with the one before
+/// only; the first out of order puts every one before it into a map by hash (random per run, so no
+/// input can make them collide on purpose), which finds the rest.
+struct Keyed {
+    hashes: RandomState,
+    /// Hash of the id → index (in `Reading::seen`) of the first entry with it; `None` while in
+    /// order.
+    map: Option<HashMap<u64, usize, BuildHasherDefault<Prehashed>>>,
+    /// The index of the last keyed entry, while in order.
+    last: Option<usize>,
+}
+
+impl Keyed {
+    fn new(hashes: RandomState) -> Keyed {
+        Keyed { hashes, map: None, last: None }
+    }
+
+    /// The index (in `seen`) of an earlier entry with `id`; the entry is the next of `seen`.
+    fn earlier(&mut self, body: &Body, text: &str, seen: &[Seen], id: Id) -> Option<usize> {
+        if self.map.is_none() {
+            let last = self.last.and_then(|last| Some((id_of(body, text, &seen[last])?, last)));
+            match last {
+                Some((before, last)) if before == id => return Some(last),
+                Some((before, _)) if before > id => self.map_all(body, text, seen),
+                _ => {
+                    self.last = Some(seen.len());
+                    return None;
+                }
+            }
+        }
+        let same = |i: &usize| id_of(body, text, &seen[*i]) == Some(id);
+        let map = self.map.as_mut().expect("made above");
+        match map.entry(self.hashes.hash_one(id)) {
+            hash_map::Entry::Vacant(slot) => {
+                slot.insert(seen.len());
+                None
+            }
+            hash_map::Entry::Occupied(slot) if same(slot.get()) => Some(*slot.get()),
+            // Two different entries with one hash: every earlier one is compared.
+            hash_map::Entry::Occupied(_) => (0..seen.len()).find(same),
+        }
+    }
+
+    /// Puts every keyed entry of `seen` into the map (they came in order: no two are the same).
+    fn map_all(&mut self, body: &Body, text: &str, seen: &[Seen]) {
+        let mut map: HashMap<u64, usize, BuildHasherDefault<Prehashed>> = HashMap::default();
+        for (i, entry) in seen.iter().enumerate() {
+            if let Some(id) = id_of(body, text, entry) {
+                map.entry(self.hashes.hash_one(id)).or_insert(i);
+            }
+        }
+        self.map = Some(map);
+        self.last = None;
+    }
+}
+
 /// What the read keeps of the entries read so far, beyond `Body`.
 struct Reading {
-    hashes: RandomState,
-    /// Entries with keys: a hash of name and keys → the index of the first with them.
-    keyed: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+    keyed: Keyed,
     /// Each entry's start, name and keys (the key spans of `keys`), for a duplicate's message.
-    seen: Vec<(usize, Span, Option<Keys>)>,
+    seen: Vec<Seen>,
     unkeyed: Unkeyed,
     /// The current entry's first field and attribute, and where each of its fields started.
     fields_from: u32,
@@ -461,9 +539,13 @@ fn read_in_stretches(text: &str, namespace: Namespace, starts: &[usize]) -> Opti
         };
         let expected = if ends[i].is_some() { Stop::At } else { Stop::End };
         if stop.is_ok_and(|stop| stop == expected) {
-            // What the join needs; the rest (each entry's position, for errors) is dropped here.
-            let Piece { body, reading: Reading { keyed, unkeyed, .. }, root, root_end, .. } = piece;
-            Some(Stretch { body, keyed, unkeyed, root: root.map(|(name, _)| name), root_end })
+            // What the join needs; the rest is dropped here (the entries' keys too, once in a map).
+            let Piece { body, reading: Reading { keyed, mut seen, unkeyed, .. }, root, root_end, .. } = piece;
+            if keyed.map.is_some() {
+                seen = Vec::new();
+            }
+            let sorted = body.is_sorted(text);
+            Some(Stretch { body, keyed, seen, unkeyed, root: root.map(|(name, _)| name), root_end, sorted })
         } else {
             failed.store(true, Ordering::Relaxed);
             None
@@ -474,39 +556,92 @@ fn read_in_stretches(text: &str, namespace: Namespace, starts: &[usize]) -> Opti
         let first = read(0);
         std::iter::once(first).chain(others.into_iter().map(|t| t.join().ok().flatten())).collect()
     });
-    let stretches: Vec<Stretch> = stretches.into_iter().collect::<Option<_>>()?;
+    let mut stretches: Vec<Stretch> = stretches.into_iter().collect::<Option<_>>()?;
     let root = stretches[0].root.clone()?;
     // The root's end tag is the one quick-xml would have matched with its start.
     if stretches.last()?.root_end != Some(root.as_bytes()) {
         return None;
     }
-    // One read reports an entry given twice (or two sharing a hash by chance: they are compared
-    // then), and numbers unkeyed entries of one name.
+    // One read numbers unkeyed entries of one name.
     for (i, later) in stretches.iter().enumerate().skip(1) {
-        for earlier in &stretches[..i] {
-            let shared_name = later.unkeyed.seen.keys().any(|name| earlier.unkeyed.seen.contains_key(name));
-            if shared_name || later.keyed.keys().any(|hash| earlier.keyed.contains_key(hash)) {
-                return None;
+        if stretches[..i]
+            .iter()
+            .any(|earlier| later.unkeyed.seen.keys().any(|name| earlier.unkeyed.seen.contains_key(name)))
+        {
+            return None;
+        }
+    }
+    // One read reports an entry given twice. None is when the keyed entries are in order
+    // throughout; otherwise every stretch's are put into a map, and two stretches holding one hash
+    // (an entry given twice, or two sharing a hash by chance) leave it to one read.
+    if !keyed_in_order(text, &stretches) {
+        for stretch in &mut stretches {
+            if stretch.keyed.map.is_none() {
+                stretch.keyed.map_all(&stretch.body, text, &stretch.seen);
+            }
+        }
+        let hashes =
+            |stretch: &Stretch| stretch.keyed.map.as_ref().map_or(Vec::new(), |map| map.keys().copied().collect());
+        for (i, later) in stretches.iter().enumerate().skip(1) {
+            let later = hashes(later);
+            for earlier in &stretches[..i] {
+                let earlier = earlier.keyed.map.as_ref().expect("mapped above");
+                if later.iter().any(|hash| earlier.contains_key(hash)) {
+                    return None;
+                }
             }
         }
     }
+    // Sorted when each stretch is, and each one's first entry follows the last one's (a file in
+    // canonical order): each stretch checked its own.
+    let sorted = stretches.iter().all(|s| s.sorted)
+        && stretches.windows(2).all(|w| match (w[0].body.slots.last(), w[1].body.slots.first()) {
+            (Some(last), Some(first)) => w[0].body.id(text, last) < w[1].body.id(text, first),
+            _ => false,
+        });
     let mut bodies = stretches.into_iter().map(|stretch| stretch.body);
     let mut whole = bodies.next()?;
     for body in bodies {
         whole.append(body);
     }
-    whole.sort(text);
+    if !sorted {
+        whole.sort(text);
+    }
     Some((root.into_owned(), whole))
+}
+
+/// Whether each stretch's keyed entries came in order, and each stretch's first after the last
+/// of the stretches before.
+fn keyed_in_order(text: &str, stretches: &[Stretch]) -> bool {
+    let mut before: Option<Id> = None;
+    for stretch in stretches {
+        if stretch.keyed.map.is_some() {
+            return false;
+        }
+        let first = stretch.seen.iter().find_map(|entry| id_of(&stretch.body, text, entry));
+        let last = stretch.keyed.last.and_then(|last| id_of(&stretch.body, text, &stretch.seen[last]));
+        if let (Some(first), Some(last)) = (first, last) {
+            if before.is_some_and(|before| before >= first) {
+                return false;
+            }
+            before = Some(last);
+        }
+    }
+    true
 }
 
 /// What a stretch read, for the join.
 struct Stretch<'t> {
     body: Body,
-    keyed: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+    keyed: Keyed,
+    /// The entries' keys, while `keyed` holds no map.
+    seen: Vec<Seen>,
     unkeyed: Unkeyed,
     /// The root's name (in the first stretch), and the root's end tag (in the last).
     root: Option<Cow<'t, str>>,
     root_end: Option<&'t [u8]>,
+    /// Whether its entries are sorted by id (`Body::is_sorted`).
+    sorted: bool,
 }
 
 /// How the read of a stretch ended.
@@ -533,6 +668,8 @@ struct Piece<'t> {
     entry: Option<Open<'t>>,
     field: Option<Open<'t>>,
     depth: usize,
+    /// The last names found valid (an entry's and its fields').
+    checked: CheckedNames<'t>,
 }
 
 impl<'t> Piece<'t> {
@@ -541,8 +678,7 @@ impl<'t> Piece<'t> {
         Piece {
             body: Body::default(),
             reading: Reading {
-                hashes,
-                keyed: HashMap::default(),
+                keyed: Keyed::new(hashes),
                 seen: Vec::new(),
                 unkeyed: Unkeyed::default(),
                 fields_from: 0,
@@ -555,6 +691,7 @@ impl<'t> Piece<'t> {
             entry: None,
             field: None,
             depth: 0,
+            checked: CheckedNames::default(),
         }
     }
 
@@ -582,7 +719,13 @@ impl<'t> Piece<'t> {
             let (position, event) = events.next(self.depth)?;
             if let Some(until) = until.filter(|u| position >= *u) {
                 let between = position == until && self.depth == 1 && self.entry.is_none();
-                return if between { Ok(Stop::At) } else { Err(events.error(position, "not between entries".into())) };
+                if !between {
+                    return Err(events.error(position, "not between entries".into()));
+                }
+                // The root's content so far, as its end tag would check it (an entry follows).
+                self.in_root.children = true;
+                self.in_root.check().map_err(|message| events.error(position, message))?;
+                return Ok(Stop::At);
             }
             let fail = |message: String| events.error(position, message);
             let empty = matches!(event, Event::Empty(_));
@@ -600,7 +743,8 @@ impl<'t> Piece<'t> {
                     self.depth = usize::from(!empty);
                 }
                 Event::Start(ref start) | Event::Empty(ref start) if self.depth <= 2 => {
-                    let (name, attrs): (Cow<str>, Attrs<Cow<str>>) = read::element_start(text, start).map_err(fail)?;
+                    let (name, attrs): (Cow<str>, Attrs<Cow<str>>) =
+                        self.checked.element_start(text, start).map_err(fail)?;
                     let Cow::Borrowed(name) = name else { return Ok(Stop::Tree) };
                     let (body, reading) = (&mut self.body, &mut self.reading);
                     let open = Open::new(name, position);
@@ -745,21 +889,7 @@ fn close_entry(text: &str, body: &mut Body, reading: &mut Reading, open: &Open) 
     let group = body.span(text, open.name);
     if let Some((key, then)) = keys {
         let (k, t) = (body.str(text, key), then.map(|t| body.str(text, t)));
-        let index = reading.seen.len();
-        let same = |seen: &(usize, Span, Option<Keys>)| {
-            body.str(text, seen.1) == open.name
-                && seen.2.is_some_and(|(k2, t2)| body.str(text, k2) == k && t2.map(|t2| body.str(text, t2)) == t)
-        };
-        let earlier = match reading.keyed.entry(reading.hashes.hash_one((open.name, k, t))) {
-            hash_map::Entry::Vacant(slot) => {
-                slot.insert(index);
-                None
-            }
-            hash_map::Entry::Occupied(slot) if same(&reading.seen[*slot.get()]) => Some(*slot.get()),
-            // Two different entries with one hash: every earlier one is compared.
-            hash_map::Entry::Occupied(_) => reading.seen.iter().position(same),
-        };
-        if let Some(first) = earlier {
+        if let Some(first) = reading.keyed.earlier(body, text, &reading.seen, (open.name, k, t)) {
             return Err(read::twice(text, open.name, (k, t), reading.seen[first].0, open.start));
         }
     }
@@ -989,6 +1119,32 @@ mod tests {
         }
     }
 
+    /// An entry given twice is found whether the entries come in order (compared with the one
+    /// before) or not (by the map the first one out of order starts), with the first one's line.
+    #[test]
+    fn an_entry_given_twice_is_found_in_order_or_not() {
+        let class =
+            |name: &str| format!("    <classAccesses>\n        <apexClass>{name}</apexClass>\n    </classAccesses>\n");
+        let error = |names: &[&str]| {
+            let body: String = names.iter().map(|n| class(n)).collect();
+            let text = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n{body}</Profile>\n"
+            );
+            read_whole(&text, Namespace::Required).err().map(|e| e.to_string())
+        };
+        let twice = |first: usize, then: usize| {
+            Some(format!(
+                "line {then}: <classAccesses> for `B` appears twice, at lines {first} and {then}: keep one (which one Salesforce would use is not documented)"
+            ))
+        };
+        assert_eq!(error(&["A", "B", "C"]), None);
+        assert_eq!(error(&["C", "A", "B"]), None);
+        assert_eq!(error(&["A", "B", "B"]), twice(6, 9));
+        assert_eq!(error(&["A", "B", "C", "B"]), twice(6, 12));
+        assert_eq!(error(&["C", "B", "A", "B"]), twice(6, 12));
+        assert_eq!(error(&["B", "C", "A", "D", "B"]), twice(3, 15));
+    }
+
     /// A file long enough to be read in stretches: the entries one read gives, and one read's error
     /// for an entry given twice far apart.
     #[test]
@@ -1033,34 +1189,57 @@ mod tests {
                 "    <classAccesses>\n        <apexClass>{name}</apexClass>\n        <enabled>true</enabled>\n    </classAccesses>\n"
             )
         };
-        let second = |text: &str| text.match_indices("\n    <").nth(1).map(|(at, _)| at + 5).unwrap();
+        let ranges =
+            |n: usize| format!("    <loginIpRanges>\n        <startAddress>{n}</startAddress>\n    </loginIpRanges>\n");
+        // Each file is cut where its last line starting `    <c` or `    <l` begins (an entry's
+        // start tag, but for the comment and the CDATA cases): as it is, the stretches do not join
+        // and one read answers; with the defect taken out (`clean`), they join.
         let cases = [
             // The same entry on both sides: one read reports it.
             (
                 file(&format!("{}{}", class("A"), class("A"))),
+                file(&format!("{}{}", class("A"), class("B"))),
                 "line 7: <classAccesses> for `A` appears twice, at lines 3 and 7: keep one (which one Salesforce would use is not documented)",
             ),
             // Unkeyed entries of one name on both sides: only one read numbers them.
+            (file(&format!("{}{}", ranges(1), ranges(2))), file(&format!("{}{}", class("A"), ranges(2))), ""),
+            // The cut is inside a comment, or inside CDATA.
             (
-                file(
-                    "    <loginIpRanges>\n        <startAddress>1</startAddress>\n    </loginIpRanges>\n    <loginIpRanges>\n        <startAddress>2</startAddress>\n    </loginIpRanges>\n",
-                ),
+                file(&format!("{}<!--\n    <classAccesses>\n-->{}", class("A"), class("B"))),
+                file(&format!("{}{}", class("A"), class("B"))),
                 "",
             ),
-            // The start is inside a comment, or inside CDATA.
-            (file(&format!("<!--\n    <classAccesses>\n-->{}", class("B"))), ""),
-            (file("    <description><![CDATA[x\n    <b>y]]></description>\n"), ""),
-            // Text between entries after the split.
-            (file(&format!("{}{}x", class("A"), class("B"))), "line 11: <Profile> mixes text and elements"),
+            (
+                file(&format!("{}    <description><![CDATA[x\n    <classAccesses>y]]></description>\n", class("A"))),
+                file(&format!("{}{}", class("A"), class("B"))),
+                "",
+            ),
+            // Text between entries after the cut, and before it.
+            (
+                file(&format!("{}{}x", class("A"), class("B"))),
+                file(&format!("{}{}", class("A"), class("B"))),
+                "line 11: <Profile> mixes text and elements",
+            ),
+            (
+                file(&format!("{}x\n{}", class("A"), class("B"))),
+                file(&format!("{}\n{}", class("A"), class("B"))),
+                "line 12: <Profile> mixes text and elements",
+            ),
             // The root's end tag is not the root's name.
             (
                 file(&format!("{}{}", class("A"), class("B"))).replace("</Profile>", "</Other>"),
+                file(&format!("{}{}", class("A"), class("B"))),
                 "line 11: malformed XML: ill-formed document: expected `</Profile>`, but `</Other>` was found",
             ),
         ];
-        for (text, error) in cases {
-            let start = second(&text);
-            assert_eq!(read_in_stretches(&text, Namespace::Required, &[start]).map(|_| ()), None, "{text}");
+        let cut = |text: &str| {
+            let at = text.rfind("\n    <c").max(text.rfind("\n    <l")).unwrap() + 5;
+            assert!(every_stretch_start(text).contains(&at), "{text}");
+            at
+        };
+        for (text, clean, error) in cases {
+            assert!(read_in_stretches(&clean, Namespace::Required, &[cut(&clean)]).is_some(), "{clean}");
+            assert_eq!(read_in_stretches(&text, Namespace::Required, &[cut(&text)]).map(|_| ()), None, "{text}");
             match read_whole(&text, Namespace::Required) {
                 Err(e) => assert_eq!(e.to_string(), error, "{text}"),
                 Ok(read) => assert!(error.is_empty() && read.is_some(), "{text}"),

@@ -402,7 +402,8 @@ pub(crate) fn xml_reader(text: &str) -> Reader<&[u8]> {
 /// How a file ends its lines: LF (CRs are then data, kept in values), or CRLF or CR throughout
 /// (read as LF).
 fn line_ends_as_lf(text: &str) -> Cow<'_, str> {
-    if !text.contains('\r') {
+    // `memchr` (vectorised) rather than `str::contains`, which reads a word at a time.
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
         return text.into();
     }
     if has_lone_lf(text.as_bytes()) {
@@ -573,6 +574,7 @@ impl<'a> Events<'a> {
     }
 
     /// The next event and the byte offset it starts at; `depth`: how many elements are open.
+    #[inline]
     pub(crate) fn next(&mut self, depth: usize) -> Result<(usize, Event<'a>), ParseError> {
         let text = self.text;
         let read = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
@@ -690,6 +692,36 @@ pub(crate) fn element_start<'a, S: From<Cow<'a, str>> + AsRef<str>>(
     Ok((element_name(text, start)?, attrs(text, start)?))
 }
 
+/// The last few element names found valid while a file is read: a file repeats a handful of
+/// names (`fieldPermissions`, `editable`, `field`, …), and a name among them is not checked again.
+#[derive(Default)]
+pub(crate) struct CheckedNames<'a> {
+    names: [&'a str; 6],
+}
+
+impl<'a> CheckedNames<'a> {
+    /// `element_start`, skipping the name's check when it is among the names kept.
+    pub(crate) fn element_start<S: From<Cow<'a, str>> + AsRef<str>>(
+        &mut self,
+        text: &'a str,
+        start: &BytesStart,
+    ) -> Result<(Cow<'a, str>, Attrs<S>), String> {
+        // (An empty name is never taken as checked: the names start out empty.)
+        if let Some(name) = in_file(text, start.name().as_ref())
+            && !name.is_empty()
+            && self.names.contains(&name)
+        {
+            return Ok((Cow::Borrowed(name), attrs(text, start)?));
+        }
+        let (name, attrs) = element_start(text, start)?;
+        if let Cow::Borrowed(name) = name {
+            self.names.rotate_right(1);
+            self.names[0] = name;
+        }
+        Ok((name, attrs))
+    }
+}
+
 /// What an element's content may be: text, or elements with only white space around them.
 /// `text_before`: its text before the first child; `mixed`: whether text other than white space
 /// came after a child.
@@ -711,6 +743,7 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
     namespace: Namespace,
 ) -> Result<Document<S>, ParseError> {
     let mut events = Events::new(text)?;
+    let mut checked = CheckedNames::default();
     let mut stack: Vec<Frame<'a, S>> = Vec::new();
     let mut children: Children<S> = Children::new();
     let hashes = RandomState::new();
@@ -742,14 +775,14 @@ fn build<'a, S: From<Cow<'a, str>> + AsRef<str>>(
                 }
             }
             Event::Start(start) => {
-                let (name, attrs) = element_start(text, &start).map_err(fail)?;
+                let (name, attrs) = checked.element_start(text, &start).map_err(fail)?;
                 let mut node = element(name);
                 node.attrs = attrs;
                 node.comments = std::mem::take(&mut pending);
                 stack.push(Frame::new(node, position, &children));
             }
             Event::Empty(start) => {
-                let (name, attrs) = element_start(text, &start).map_err(fail)?;
+                let (name, attrs) = checked.element_start(text, &start).map_err(fail)?;
                 let mut node = element(name);
                 node.attrs = attrs;
                 node.comments = std::mem::take(&mut pending);

@@ -1,7 +1,8 @@
 //! `sfperms diff` against retrieved metadata: a permission set with a hand-added Modify All Data
 //! (excess) and a removed dependency, ViewRoles (missing), in every format; a profile with changed
 //! flags, excess grants and sparse rows (fragment and full scope); patches that `git apply`
-//! accepts and that make the diff come out equal; zip and mdapi inputs; names absent or ambiguous.
+//! accepts and that make the diff come out equal; zip and mdapi inputs; names absent or ambiguous;
+//! a profile of a megabyte compared as a small one.
 
 use std::path::Path;
 use std::process::Output;
@@ -319,6 +320,49 @@ fn a_sparse_profile_tells_missing_from_not_in_the_retrieve() {
     // Not grants: the layout, the licence.
     assert_eq!(status("layoutAssignments", "Account-Account Layout"), None);
     assert_eq!(status("userLicense", ""), None);
+}
+
+/// A retrieved profile of a megabyte and more (read in stretches, its report written in chunks)
+/// gives the changes of the small one plus one excess entry for each class added, in order.
+#[test]
+fn a_large_profile_is_compared_as_a_small_one() {
+    let small = org_with_retrieved_profile();
+    let large = org_with_retrieved_profile();
+    let classes: String = (0..12_000)
+        .map(|n| format!("    <classAccesses>\n        <apexClass>Class{n:05}</apexClass>\n        <enabled>true</enabled>\n    </classAccesses>\n"))
+        .collect();
+    let text = RETRIEVED_PROFILE.replacen("    <custom>", &format!("{classes}    <custom>"), 1);
+    assert!(text.len() > 1_000_000, "{} bytes", text.len());
+    std::fs::write(large.path().join(PROFILE), &text).unwrap();
+    let changes = |dir: &Path| -> Vec<serde_json::Value> {
+        let output = diff_in(dir, &PLANHAT, &["--scope", "full", "--json"]);
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        json["result"]["changes"].as_array().unwrap().clone()
+    };
+    let (small_changes, large_changes) = (changes(small.path()), changes(large.path()));
+    let (classes, rest): (Vec<_>, Vec<_>) = large_changes.into_iter().partition(|c| c["group"] == "classAccesses");
+    assert_eq!(rest, small_changes);
+    let keys: Vec<String> = classes.iter().map(|c| c["key"].as_str().unwrap().to_string()).collect();
+    assert_eq!(keys, (0..12_000).map(|n| format!("Class{n:05}")).collect::<Vec<_>>());
+    assert!(classes.iter().all(|c| c["status"] == "excess"));
+    // The text report: the small one's, with the classes' group before the rest, and 12,000 more
+    // excess entries counted.
+    let report = |dir: &Path| stdout(&diff_in(dir, &PLANHAT, &["--scope", "full"]));
+    let (small_report, large_report) = (report(small.path()), report(large.path()));
+    let fix = "set enabled to false (a profile deploy overlays: deleting the entry revokes nothing)";
+    let listed: String =
+        (0..12_000).map(|n| format!("  excess              Class{n:05}\n                      fix: {fix}\n")).collect();
+    let headline = |report: &str| report.trim_end().rsplit('\n').next().unwrap().to_string();
+    // "… · N excess (entries granting more than least privilege) · …"
+    let excess = |report: &str| {
+        let line = headline(report);
+        line.split(" excess").next().unwrap().rsplit(' ').next().unwrap().parse::<usize>().unwrap()
+    };
+    assert_eq!(excess(&large_report), excess(&small_report) + 12_000);
+    let expected = small_report
+        .replacen("\n\nfieldPermissions\n", &format!("\n\nclassAccesses\n{listed}\nfieldPermissions\n"), 1)
+        .replace(&headline(&small_report), &headline(&large_report));
+    assert!(large_report == expected, "the large profile's report is not the small one's with the classes");
 }
 
 #[test]
