@@ -32,7 +32,8 @@ fn a_member_listed_twice_is_refused_as_the_tree_reader_refuses_it() {
 #[test]
 fn a_file_without_entries_is_empty() {
     let empty = Entries::read(format!("<PermissionSet xmlns=\"{NS}\"/>").into_bytes(), Namespace::Required).unwrap();
-    assert!(empty.is_empty() && empty.len() == 0);
+    assert!(empty.is_empty());
+    assert_eq!(empty.len(), 0);
     let one = format!("<PermissionSet xmlns=\"{NS}\"><label>L</label></PermissionSet>");
     let one = Entries::read(one.into_bytes(), Namespace::Required).unwrap();
     assert!(!one.is_empty() && one.len() == 1);
