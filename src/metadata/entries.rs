@@ -1258,3 +1258,7 @@ mod tests {
         assert_eq!(entries.get(0).text(), Some("a & b"));
     }
 }
+
+#[cfg(test)]
+#[path = "entries_tests.rs"]
+mod rules;

@@ -162,3 +162,7 @@ pub fn stage(source: &Source) -> Result<(Vec<FileStatus>, Staging), SourceError>
     }
     Ok((statuses, Staging { writes }))
 }
+
+#[cfg(test)]
+#[path = "format_tests.rs"]
+mod rules;

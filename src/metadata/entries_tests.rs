@@ -1,0 +1,55 @@
+//! Rules of diff's entry read stated one per test, beside the property and corpus tests in
+//! `entries::tests` (which compare it with the tree reader on generated and real files).
+
+use super::*;
+
+const NS: &str = "http://soap.sforce.com/2006/04/metadata";
+
+fn package(members: &[&str]) -> String {
+    let listed: String = members.iter().map(|m| format!("        <members>{m}</members>\n")).collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Package xmlns=\"{NS}\">\n    <types>\n{listed}        <name>ApexClass</name>\n    </types>\n    <version>62.0</version>\n</Package>\n"
+    )
+}
+
+/// A member listed twice in one `types` is refused with both lines, as the tree reader refuses
+/// it; members listed once each are read.
+#[test]
+fn a_member_listed_twice_is_refused_as_the_tree_reader_refuses_it() {
+    let twice = package(&["A", "B", "A"]);
+    let refused = Entries::read(twice.clone().into_bytes(), Namespace::Required).map(|e| e.len()).unwrap_err();
+    assert_eq!(Err(refused.clone()), read::parse_bytes_with(twice.as_bytes(), Namespace::Required).map(|_| ()));
+    assert_eq!(
+        (refused.line, refused.message.starts_with("<members> for `A` appears twice, at lines 4 and 6")),
+        (6, true),
+        "{refused}"
+    );
+    let once = Entries::read(package(&["A", "B"]).into_bytes(), Namespace::Required).unwrap();
+    assert_eq!(once.len(), 2);
+}
+
+/// A file with no entries is empty; one with an entry is not.
+#[test]
+fn a_file_without_entries_is_empty() {
+    let empty = Entries::read(format!("<PermissionSet xmlns=\"{NS}\"/>").into_bytes(), Namespace::Required).unwrap();
+    assert!(empty.is_empty());
+    assert_eq!(empty.len(), 0);
+    let one = format!("<PermissionSet xmlns=\"{NS}\"><label>L</label></PermissionSet>");
+    let one = Entries::read(one.into_bytes(), Namespace::Required).unwrap();
+    assert!(!one.is_empty() && one.len() == 1);
+}
+
+/// A file that starts with a byte order mark has the entries it has without one, at the same
+/// lines (the mark is skipped, not kept before the declaration).
+#[test]
+fn a_byte_order_mark_changes_no_entry() {
+    let file = package(&["A", "B"]);
+    let without = Entries::read(file.clone().into_bytes(), Namespace::Required).unwrap();
+    let with = Entries::read(format!("\u{feff}{file}").into_bytes(), Namespace::Required).unwrap();
+    let ids = |e: &Entries| e.iter().map(|e| (e.group().to_string(), e.key().to_string())).collect::<Vec<_>>();
+    assert_eq!(ids(&with), ids(&without));
+    assert_eq!((with.root(), with.len()), ("Package", 2));
+    let twice = format!("\u{feff}{}", package(&["A", "A"]));
+    let refused = Entries::read(twice.into_bytes(), Namespace::Required).map(|e| e.len()).unwrap_err();
+    assert!(refused.message.starts_with("<members> for `A` appears twice, at lines 4 and 5"), "{refused}");
+}
