@@ -53,3 +53,14 @@ fn a_byte_order_mark_changes_no_entry() {
     let refused = Entries::read(twice.into_bytes(), Namespace::Required).map(|e| e.len()).unwrap_err();
     assert!(refused.message.starts_with("<members> for `A` appears twice, at lines 4 and 5"), "{refused}");
 }
+
+/// A document built in code may hold two entries with one id: the entries keep the last of them.
+#[test]
+fn of_two_entries_with_one_id_in_a_document_the_last_is_kept() {
+    let mut doc = Document::new("PermissionSet");
+    doc.entry("userPermissions", &[("enabled", "true"), ("name", "ApiEnabled")]);
+    doc.entry("userPermissions", &[("enabled", "false"), ("name", "ApiEnabled")]);
+    let entries = Entries::of_document(&doc);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries.get(0).fields().collect::<Vec<_>>(), [("enabled", "false"), ("name", "ApiEnabled")]);
+}
