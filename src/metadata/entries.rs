@@ -1098,7 +1098,9 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         let starts = every_stretch_start(&text);
         let mut between = 0;
-        for (i, start) in starts.iter().enumerate() {
+        // Every fifth line that starts a tag (each read costs a whole file: the mutation runs
+        // rerun this test for every mutant).
+        for (i, start) in starts.iter().enumerate().step_by(5) {
             let joined = stretches_agree(&text, &[*start]).unwrap();
             // An entry's tag is indented once (a field's twice).
             let entry_starts_here = text[..*start].ends_with("\n    ");
@@ -1108,9 +1110,9 @@ mod tests {
                 stretches_agree(&text, &[*start, *later]).unwrap();
             }
         }
-        assert!(between > 100, "{between} of {} starts between entries", starts.len());
+        assert!(between > 20, "{between} of {} starts between entries", starts.len());
         // Where the read in stretches starts them: between entries, whatever the count.
-        for count in 2..40 {
+        for count in [2, 3, 5, 8, 13, 21, 34] {
             for start in stretch_starts(&text, count) {
                 let previous_line = text[..start].rsplit('\n').nth(1).unwrap();
                 assert!(previous_line.starts_with("    </"), "{count}: {start} after {previous_line:?}");
