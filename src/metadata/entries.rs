@@ -1121,6 +1121,18 @@ mod tests {
         }
     }
 
+    #[test]
+    fn entries_are_sorted_when_each_id_follows_the_one_before() {
+        for (names, sorted) in [("", true), ("a", true), ("abc", true), ("acb", false), ("ba", false)] {
+            let mut body = Body::default();
+            for name in names.chars() {
+                let (group, key) = (body.copy("classAccesses"), body.copy(&name.to_string()));
+                body.slots.push(Slot { group, key, value: false, fields: (0, 0), attrs: (0, 0) });
+            }
+            assert_eq!(body.is_sorted(""), sorted, "{names}");
+        }
+    }
+
     /// An entry given twice is found whether the entries come in order (compared with the one
     /// before) or not (by the map the first one out of order starts), with the first one's line.
     #[test]
@@ -1162,14 +1174,31 @@ mod tests {
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n{body}</Profile>\n"
             )
         };
-        let long = file(&mut (0..40_000));
+        // Layout assignments at the end (in the last stretch) have two keys, joined in the side
+        // buffer, which the join moves.
+        let layouts: String = (0..2_000)
+            .map(|n| format!("    <layoutAssignments>\n        <layout>L{n:04}</layout>\n        <recordType>R &amp; {n}</recordType>\n    </layoutAssignments>\n"))
+            .collect();
+        let long = file(&mut (0..40_000)).replace("</Profile>", &format!("{layouts}</Profile>"));
         assert!(long.len() > 2 * MIN_STRETCH, "{} bytes", long.len());
         let read = Entries::read(long.clone().into_bytes(), Namespace::Required).unwrap();
-        assert_eq!(read.len(), 40_000);
-        assert_eq!(
-            Some(seen(&read)),
-            flat(&long, read_whole(&long, Namespace::Required).unwrap()).map(|(_, seen)| seen)
-        );
+        assert_eq!(read.len(), 42_000);
+        assert_eq!(read.get(41_999).id(), ("layoutAssignments", "L1999 / R & 1999"));
+        let whole = flat(&long, read_whole(&long, Namespace::Required).unwrap());
+        assert_eq!(Some(seen(&read)), whole.clone().map(|(_, seen)| seen));
+        // Cut into 2 to 8 stretches, each near its share of the file and between entries, they
+        // join into the same entries.
+        for count in 2..=8 {
+            let starts = stretch_starts(&long, count);
+            assert_eq!(starts.len(), count - 1, "{count} stretches");
+            for (i, start) in starts.iter().enumerate() {
+                let share = long.len() / count * (i + 1);
+                assert!((share..share + 200).contains(start), "{count} stretches: {start} after {share}");
+                let after = |tag: &str| long[..*start].ends_with(&format!("</{tag}>\n    "));
+                assert!(after("classAccesses") || after("layoutAssignments"), "{count} stretches: {start}");
+            }
+            assert_eq!(flat(&long, read_in_stretches(&long, Namespace::Required, &starts)), whole, "{count} stretches");
+        }
         let twice = file(&mut (0..40_000).chain([7]));
         let error = Entries::read(twice.into_bytes(), Namespace::Required).unwrap_err();
         assert_eq!(
