@@ -1179,11 +1179,14 @@ mod tests {
         let layouts: String = (0..2_000)
             .map(|n| format!("    <layoutAssignments>\n        <layout>L{n:04}</layout>\n        <recordType>R &amp; {n}</recordType>\n    </layoutAssignments>\n"))
             .collect();
-        let long = file(&mut (0..40_000)).replace("</Profile>", &format!("{layouts}</Profile>"));
+        // A value with an entity in the first stretch: its side buffer is not empty.
+        let long = file(&mut (0..40_000))
+            .replacen("    <classAccesses>", "    <description>a &amp; b</description>\n    <classAccesses>", 1)
+            .replace("</Profile>", &format!("{layouts}</Profile>"));
         assert!(long.len() > 2 * MIN_STRETCH, "{} bytes", long.len());
         let read = Entries::read(long.clone().into_bytes(), Namespace::Required).unwrap();
-        assert_eq!(read.len(), 42_000);
-        assert_eq!(read.get(41_999).id(), ("layoutAssignments", "L1999 / R & 1999"));
+        assert_eq!(read.len(), 42_001);
+        assert_eq!(read.get(42_000).id(), ("layoutAssignments", "L1999 / R & 1999"));
         let whole = flat(&long, read_whole(&long, Namespace::Required).unwrap());
         assert_eq!(Some(seen(&read)), whole.clone().map(|(_, seen)| seen));
         // Cut into 2 to 8 stretches, each near its share of the file and between entries, they
