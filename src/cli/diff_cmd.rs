@@ -449,21 +449,19 @@ pub(super) fn write_text(o: &DiffReport, style: Style, out: &mut dyn std::io::Wr
         if let Some(group) = heading {
             line(out, &["\n", &style.paint(Tone::Heading, group)])?;
         }
-        {
-            let change = o.changes.get(i);
-            let key = if change.id.key.is_empty() { "(value)" } else { change.id.key.as_str() };
-            line(out, &["  ", painted(change.status), " ", key])?;
-            for flag in &change.flags {
-                line(out, &[&pad, &flag_text(flag)])?;
-            }
-            for reason in &change.reasons {
-                line(out, &[&pad, "why: ", &reasons::line(reason)])?;
-            }
-            if let Some(note) = &change.note {
-                line(out, &[&pad, &style.paint(Tone::Warning, note)])?;
-            }
-            line(out, &[&pad, "fix: ", &change.fix])
+        let change = o.changes.get(i);
+        let key = if change.id.key.is_empty() { "(value)" } else { change.id.key.as_str() };
+        line(out, &["  ", painted(change.status), " ", key])?;
+        for flag in &change.flags {
+            line(out, &[&pad, &flag_text(flag)])?;
         }
+        for reason in &change.reasons {
+            line(out, &[&pad, "why: ", &reasons::line(reason)])?;
+        }
+        if let Some(note) = &change.note {
+            line(out, &[&pad, &style.paint(Tone::Warning, note)])?;
+        }
+        line(out, &[&pad, "fix: ", &change.fix])
     })?;
     writeln!(out, "\n{}", headline(&o.changes, ""))
 }

@@ -307,7 +307,7 @@ impl Body {
         if self.is_sorted(text) {
             return;
         }
-        let id = |s: &Slot| (self.str(text, s.group), self.str(text, s.key));
+        let id = |s: &Slot| self.id(text, s);
         let mut slots = self.slots.clone();
         slots.sort_by(|a, b| id(a).cmp(&id(b)));
         slots.reverse();
