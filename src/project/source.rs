@@ -455,13 +455,12 @@ impl SourceReader {
                 if file.size() > MAX_FILE_BYTES {
                     return Err(too_large(entry, file.size()));
                 }
-                let mut bytes = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0));
-                // The declared size may lie; never inflate past the limit.
-                file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| zip_error(e.to_string()))?;
-                if bytes.len() as u64 > MAX_FILE_BYTES {
-                    return Err(too_large(entry, bytes.len() as u64));
-                }
-                Ok(bytes)
+                // The declared size may lie: `read_capped` never inflates past the limit.
+                let expected = usize::try_from(file.size()).unwrap_or(0);
+                disk::read_capped(file, Path::new(&entry.display), MAX_FILE_BYTES, expected).map_err(|e| match e {
+                    DiskError::TooLarge { size, .. } => too_large(entry, size),
+                    other => zip_error(other.reason()),
+                })
             }
             (Location::ZipIndex(_), None) => Err(SourceError::Zip {
                 path: entry.display.clone(),
@@ -550,6 +549,10 @@ fn check_root_of(display: &str, kind: Option<FileKind>, root: &str) -> Result<()
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+#[path = "source_tests.rs"]
+mod rules;
 
 #[cfg(test)]
 mod tests {
