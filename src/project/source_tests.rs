@@ -375,7 +375,7 @@ fn an_entry_listed_twice_refuses_the_whole_archive() {
 
 /// The search for a name listed twice reads every record of the central directory whatever it
 /// carries: names longer than 255 bytes, extra fields, file comments, a directory over 256 bytes,
-/// an archive comment, a stub before the archive.
+/// an archive comment, a stub before the archive, over 255 entries.
 #[test]
 fn a_name_listed_twice_is_found_in_any_directory() {
     let dir = tempfile::tempdir().unwrap();
@@ -384,7 +384,7 @@ fn a_name_listed_twice_is_found_in_any_directory() {
     let mut entries = vec![Raw { extra, ..raw("unpackaged/profiles/A.profile") }];
     entries.push(Raw { comment: b"made by hand", ..raw(&long) });
     entries.push(Raw { extra, comment: b"c", ..raw("unpackaged/profiles/B.profile") });
-    let names: Vec<String> = (0..6).map(|i| format!("unpackaged/profiles/P{i}.profile")).collect();
+    let names: Vec<String> = (0..300).map(|i| format!("unpackaged/profiles/P{i}.profile")).collect();
     entries.extend(names.iter().map(|n| raw(n)));
     for (prefix, comment) in [(&b""[..], &b""[..]), (b"#!/bin/sh\nexit 0\n", b""), (b"", b"an archive comment")] {
         let (_, once) = open_bytes(dir.path(), "once.zip", &raw_zip(prefix, &entries, comment));
@@ -401,14 +401,33 @@ fn a_name_listed_twice_is_found_in_any_directory() {
     }
 }
 
-/// An archive comment that ends with the end record's signature hides the real end record from
-/// the search for names listed twice, which then finds none; the archive is still read.
+/// The search for a name listed twice reads the directory the zip crate reads, wherever the end
+/// record's other fields would put it: an archive comment ending with the end record's signature,
+/// or an end record stating a directory larger than the file, hides no name listed twice.
 #[test]
-fn an_archive_comment_holding_the_end_signature_is_read() {
+fn a_name_listed_twice_is_found_whatever_the_end_record_says_besides() {
     let dir = tempfile::tempdir().unwrap();
-    let entries = [raw("profiles/A.profile"), raw("profiles/B.profile")];
-    let (_, opened) = open_bytes(dir.path(), "odd.zip", &raw_zip(b"", &entries, b"xx PK\x05\x06"));
+    let once = [raw("profiles/A.profile"), raw("profiles/B.profile")];
+    let twice = [raw("profiles/A.profile"), raw("profiles/B.profile"), raw("profiles/A.profile")];
+    let refusal = |path: &Path| {
+        format!("{}: entry `profiles/A.profile` is in the archive twice; refusing the whole archive", path.display())
+    };
+    let signature = b"xx PK\x05\x06";
+    let (_, opened) = open_bytes(dir.path(), "odd.zip", &raw_zip(b"", &once, signature));
     assert_eq!(opened.unwrap().entries.len(), 2);
+    let (path, opened) = open_bytes(dir.path(), "odd.zip", &raw_zip(b"", &twice, signature));
+    assert_eq!(opened.unwrap_err().to_string(), refusal(&path));
+    let lying = |entries: &[Raw]| {
+        let mut bytes = raw_zip(b"", entries, b"");
+        let size_at = bytes.len() - 22 + 12;
+        let claimed = u32::try_from(bytes.len()).unwrap();
+        bytes[size_at..size_at + 4].copy_from_slice(&claimed.to_le_bytes());
+        bytes
+    };
+    let (_, opened) = open_bytes(dir.path(), "lying.zip", &lying(&once));
+    assert_eq!(opened.unwrap().entries.len(), 2);
+    let (path, opened) = open_bytes(dir.path(), "lying.zip", &lying(&twice));
+    assert_eq!(opened.unwrap_err().to_string(), refusal(&path));
 }
 
 /// A zip entry is refused by the size its directory declares, over `MAX_FILE_BYTES`, before it is
