@@ -462,7 +462,7 @@ struct Reading {
 /// also gives every error as it would be without stretches.
 fn read_flat(text: &str, namespace: Namespace) -> Result<Option<(String, Body)>, ParseError> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let starts = stretch_starts(text, cores.min(MAX_STRETCHES).min(text.len() / MIN_STRETCH));
+    let starts = stretch_starts(text, stretch_count(text.len(), cores));
     if !starts.is_empty()
         && let Some(read) = read_in_stretches(text, namespace, &starts)
     {
@@ -479,7 +479,8 @@ fn read_whole(text: &str, namespace: Namespace) -> Result<Option<(String, Body)>
         Stop::Tree => Ok(None),
         // Read to the end (`At` needs a stretch's end, `End` an end tag quick-xml did not match).
         Stop::Eof | Stop::End | Stop::At => match piece.root {
-            Some((name, true)) if piece.depth == 0 => {
+            // Closed: nothing but a second root, refused, could follow it at depth 0.
+            Some((name, true)) => {
                 piece.body.sort(text);
                 Ok(Some((name.into_owned(), piece.body)))
             }
@@ -493,6 +494,12 @@ fn read_whole(text: &str, namespace: Namespace) -> Result<Option<(String, Body)>
 const MIN_STRETCH: usize = 256 * 1024;
 const MAX_STRETCHES: usize = 8;
 
+/// How many stretches a text of `len` bytes is read in on `cores` cores: one per core, at most
+/// `MAX_STRETCHES`, none shorter than `MIN_STRETCH` (0 or 1: in one piece).
+fn stretch_count(len: usize, cores: usize) -> usize {
+    cores.min(MAX_STRETCHES).min(len / MIN_STRETCH)
+}
+
 /// Where stretches 2 to `count` of `text` start: after each `count`th of the file, at the first
 /// line that opens an element right after a line that closes one, indented alike — how a file
 /// written with indentation starts an entry (a field follows its entry's start tag or another
@@ -503,7 +510,8 @@ fn stretch_starts(text: &str, count: usize) -> Vec<usize> {
     let indent = |line: usize| bytes[line..].iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
     let mut starts: Vec<usize> = Vec::new();
     for i in 1..count {
-        let from = (text.len() / count * i).max(starts.last().map_or(0, |s| s + 1));
+        // Never before the last start: a start is found on a line after `from`.
+        let from = (text.len() / count * i).max(starts.last().copied().unwrap_or(0));
         let found = memchr::memchr_iter(b'\n', &bytes[from..]).map(|at| from + at + 1).find_map(|line| {
             let (before, at) = (memchr::memrchr(b'\n', &bytes[..line - 1]).map_or(0, |lf| lf + 1), line + indent(line));
             let opens = bytes.get(at) == Some(&b'<') && bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic);
@@ -1208,6 +1216,24 @@ mod tests {
             error.to_string(),
             "line 160003: <classAccesses> for `C000007` appears twice, at lines 31 and 160003: keep one (which one Salesforce would use is not documented)"
         );
+    }
+
+    /// A file is read in stretches from 512 KB: one per core, at most eight, none under 256 KB.
+    #[test]
+    fn a_file_is_read_in_stretches_from_512_kb_one_per_core_at_most_eight() {
+        let kb = 1024;
+        for (len, cores, count) in [
+            (0, 2, 0),
+            (100 * kb, 2, 0),
+            (512 * kb - 1, 2, 1),
+            (512 * kb, 2, 2),
+            (4 * 1024 * kb, 2, 2),
+            (4 * 1024 * kb, 1, 1),
+            (768 * kb, 8, 3),
+            (64 * 1024 * kb, 64, 8),
+        ] {
+            assert_eq!(stretch_count(len, cores), count, "{len} bytes, {cores} cores");
+        }
     }
 
     /// The read in stretches gives up, and one read answers, when the stretches cannot be joined.
