@@ -150,11 +150,16 @@ impl Entries {
     pub fn read(bytes: Vec<u8>, namespace: Namespace) -> Result<Entries, ParseError> {
         let text = match read::prepare(&bytes)?.into_text() {
             Cow::Owned(text) => text,
-            Cow::Borrowed(text) if text.len() < bytes.len() => text.to_string(),
-            Cow::Borrowed(_) => String::from_utf8(bytes).map_err(|_| ParseError {
-                line: 1,
-                message: "not UTF-8 (please report this: the reader checked it)".into(),
-            })?,
+            // The bytes as they are, or but a BOM: the file's buffer is kept, the BOM cut off.
+            Cow::Borrowed(text) => {
+                let bom = bytes.len() - text.len();
+                let mut bytes = bytes;
+                bytes.drain(..bom);
+                String::from_utf8(bytes).map_err(|_| ParseError {
+                    line: 1,
+                    message: "not UTF-8 (please report this: the reader checked it)".into(),
+                })?
+            }
         };
         match read_flat(&text, namespace)? {
             Some((root, body)) => Ok(Entries { root, text, body }),
@@ -423,8 +428,8 @@ impl Keyed {
                 slot.insert(seen.len());
                 None
             }
-            hash_map::Entry::Occupied(slot) if same(slot.get()) => Some(*slot.get()),
-            // Two different entries with one hash: every earlier one is compared.
+            // An entry given twice, or (by chance) another with its hash: every earlier one is
+            // compared, which happens once for the error, or never in practice.
             hash_map::Entry::Occupied(_) => (0..seen.len()).find(same),
         }
     }
@@ -1216,6 +1221,35 @@ mod tests {
             error.to_string(),
             "line 160003: <classAccesses> for `C000007` appears twice, at lines 31 and 160003: keep one (which one Salesforce would use is not documented)"
         );
+    }
+
+    /// A stretch starts at a line that opens an element right after a line that closes one,
+    /// indented alike: never at a comment, an end tag, a declaration or CDATA, nor after an
+    /// entry's start tag or a comment, nor where the indentation differs.
+    #[test]
+    fn a_stretch_starts_where_a_line_opens_an_entry_after_one_closed() {
+        let entry = |n: usize| {
+            let after =
+                ["    <!-- a note -->\n", "    <![CDATA[x]]>\n", "    </stray>\n", "", "  <odd/>\n", "    <?pi?>\n"];
+            format!("    <e{n}>\n        <f>{n}</f>\n    </e{n}>\n{}", after[n % after.len()])
+        };
+        let text: String = (0..300).map(entry).collect();
+        let text = format!("<R>\n{text}</R>\n");
+        let mut starts_seen = 0;
+        for count in 2..=40 {
+            let starts = stretch_starts(&text, count);
+            for start in &starts {
+                let line = &text[..*start];
+                let (before, indent) = line.rsplit_once('\n').expect("a line before");
+                let closed = before.rsplit_once('\n').expect("two lines before").1;
+                assert!(text[start + 1..].starts_with('e'), "{count} stretches: {}", &text[*start..start + 10]);
+                assert_eq!(indent, "    ", "{count} stretches");
+                assert!(closed.starts_with("    </"), "{count} stretches: after {closed}");
+            }
+            assert!(starts.windows(2).all(|w| w[0] < w[1]), "{count} stretches: {starts:?}");
+            starts_seen += starts.len();
+        }
+        assert!(starts_seen > 300, "{starts_seen}");
     }
 
     /// A file is read in stretches from 512 KB: one per core, at most eight, none under 256 KB.

@@ -100,8 +100,8 @@ fn entries_in_order_are_checked_for_repeats_without_a_map() {
     }
 }
 
-/// Two entries whose ids share a hash are not taken for one another: the map's entry is compared
-/// with the id, and on a mismatch every earlier entry is.
+/// Two entries whose ids share a hash are not taken for one another: on a hash seen before, every
+/// earlier entry is compared with the id.
 #[test]
 fn an_entry_whose_hash_another_has_is_not_a_repeat() {
     let text = objects_set(&["Case", "Account"]);
@@ -112,7 +112,7 @@ fn an_entry_whose_hash_another_has_is_not_a_repeat() {
     let hash = keyed.hashes.hash_one(zeta);
     keyed.map.as_mut().expect("out of order").insert(hash, 0);
     assert_eq!(keyed.earlier(&piece.body, &text, seen, zeta), None);
-    // And an entry with `Account`'s hash that is `Account` is found, by the map or by the scan.
+    // And `Account` given again is found, whichever entry its hash points to.
     let account = ("objectPermissions", "Account", None);
     assert_eq!(keyed.earlier(&piece.body, &text, seen, account), Some(1));
     let hash = keyed.hashes.hash_one(account);
