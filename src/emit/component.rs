@@ -129,4 +129,17 @@ mod tests {
         let spaced = Naming { name: Some("Plan hat"), ..Naming::default() };
         assert_eq!(component(&integration, &plan, spaced).unwrap().name, "Plan hat");
     }
+
+    /// Only a profile integration's name is made an API name: a permission set integration's
+    /// default is one already (the catalog's check), and is taken as it is, never rewritten.
+    #[test]
+    fn a_permission_set_integrations_default_name_is_taken_as_it_is() {
+        let (mut integration, plan) = planhat(Some(OutputKind::PermissionSet));
+        integration.output = OutputKind::PermissionSet;
+        integration.default_name = "Planhat_Sync_2".into();
+        assert_eq!(component(&integration, &plan, Naming::default()).unwrap().name, "Planhat_Sync_2");
+        // Were it not an API name, it would be refused, not quietly changed.
+        integration.default_name = "Planhat Sync".into();
+        assert!(matches!(component(&integration, &plan, Naming::default()), Err(ComponentError::Name(_))));
+    }
 }

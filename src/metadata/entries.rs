@@ -150,11 +150,16 @@ impl Entries {
     pub fn read(bytes: Vec<u8>, namespace: Namespace) -> Result<Entries, ParseError> {
         let text = match read::prepare(&bytes)?.into_text() {
             Cow::Owned(text) => text,
-            Cow::Borrowed(text) if text.len() < bytes.len() => text.to_string(),
-            Cow::Borrowed(_) => String::from_utf8(bytes).map_err(|_| ParseError {
-                line: 1,
-                message: "not UTF-8 (please report this: the reader checked it)".into(),
-            })?,
+            // The bytes as they are, or but a BOM: the file's buffer is kept, the BOM cut off.
+            Cow::Borrowed(text) => {
+                let bom = bytes.len() - text.len();
+                let mut bytes = bytes;
+                bytes.drain(..bom);
+                String::from_utf8(bytes).map_err(|_| ParseError {
+                    line: 1,
+                    message: "not UTF-8 (please report this: the reader checked it)".into(),
+                })?
+            }
         };
         match read_flat(&text, namespace)? {
             Some((root, body)) => Ok(Entries { root, text, body }),
@@ -423,8 +428,8 @@ impl Keyed {
                 slot.insert(seen.len());
                 None
             }
-            hash_map::Entry::Occupied(slot) if same(slot.get()) => Some(*slot.get()),
-            // Two different entries with one hash: every earlier one is compared.
+            // An entry given twice, or (by chance) another with its hash: every earlier one is
+            // compared, which happens once for the error, or never in practice.
             hash_map::Entry::Occupied(_) => (0..seen.len()).find(same),
         }
     }
@@ -462,7 +467,7 @@ struct Reading {
 /// also gives every error as it would be without stretches.
 fn read_flat(text: &str, namespace: Namespace) -> Result<Option<(String, Body)>, ParseError> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let starts = stretch_starts(text, cores.min(MAX_STRETCHES).min(text.len() / MIN_STRETCH));
+    let starts = stretch_starts(text, stretch_count(text.len(), cores));
     if !starts.is_empty()
         && let Some(read) = read_in_stretches(text, namespace, &starts)
     {
@@ -479,7 +484,8 @@ fn read_whole(text: &str, namespace: Namespace) -> Result<Option<(String, Body)>
         Stop::Tree => Ok(None),
         // Read to the end (`At` needs a stretch's end, `End` an end tag quick-xml did not match).
         Stop::Eof | Stop::End | Stop::At => match piece.root {
-            Some((name, true)) if piece.depth == 0 => {
+            // Closed: nothing but a second root, refused, could follow it at depth 0.
+            Some((name, true)) => {
                 piece.body.sort(text);
                 Ok(Some((name.into_owned(), piece.body)))
             }
@@ -493,6 +499,12 @@ fn read_whole(text: &str, namespace: Namespace) -> Result<Option<(String, Body)>
 const MIN_STRETCH: usize = 256 * 1024;
 const MAX_STRETCHES: usize = 8;
 
+/// How many stretches a text of `len` bytes is read in on `cores` cores: one per core, at most
+/// `MAX_STRETCHES`, none shorter than `MIN_STRETCH` (0 or 1: in one piece).
+fn stretch_count(len: usize, cores: usize) -> usize {
+    cores.min(MAX_STRETCHES).min(len / MIN_STRETCH)
+}
+
 /// Where stretches 2 to `count` of `text` start: after each `count`th of the file, at the first
 /// line that opens an element right after a line that closes one, indented alike — how a file
 /// written with indentation starts an entry (a field follows its entry's start tag or another
@@ -503,7 +515,8 @@ fn stretch_starts(text: &str, count: usize) -> Vec<usize> {
     let indent = |line: usize| bytes[line..].iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
     let mut starts: Vec<usize> = Vec::new();
     for i in 1..count {
-        let from = (text.len() / count * i).max(starts.last().map_or(0, |s| s + 1));
+        // Never before the last start: a start is found on a line after `from`.
+        let from = (text.len() / count * i).max(starts.last().copied().unwrap_or(0));
         let found = memchr::memchr_iter(b'\n', &bytes[from..]).map(|at| from + at + 1).find_map(|line| {
             let (before, at) = (memchr::memrchr(b'\n', &bytes[..line - 1]).map_or(0, |lf| lf + 1), line + indent(line));
             let opens = bytes.get(at) == Some(&b'<') && bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic);
@@ -1208,6 +1221,53 @@ mod tests {
             error.to_string(),
             "line 160003: <classAccesses> for `C000007` appears twice, at lines 31 and 160003: keep one (which one Salesforce would use is not documented)"
         );
+    }
+
+    /// A stretch starts at a line that opens an element right after a line that closes one,
+    /// indented alike: never at a comment, an end tag, a declaration or CDATA, nor after an
+    /// entry's start tag or a comment, nor where the indentation differs.
+    #[test]
+    fn a_stretch_starts_where_a_line_opens_an_entry_after_one_closed() {
+        let entry = |n: usize| {
+            let after =
+                ["    <!-- a note -->\n", "    <![CDATA[x]]>\n", "    </stray>\n", "", "  <odd/>\n", "    <?pi?>\n"];
+            format!("    <e{n}>\n        <f>{n}</f>\n    </e{n}>\n{}", after[n % after.len()])
+        };
+        let text: String = (0..300).map(entry).collect();
+        let text = format!("<R>\n{text}</R>\n");
+        let mut starts_seen = 0;
+        for count in 2..=40 {
+            let starts = stretch_starts(&text, count);
+            for start in &starts {
+                let line = &text[..*start];
+                let (before, indent) = line.rsplit_once('\n').expect("a line before");
+                let closed = before.rsplit_once('\n').expect("two lines before").1;
+                assert!(text[start + 1..].starts_with('e'), "{count} stretches: {}", &text[*start..start + 10]);
+                assert_eq!(indent, "    ", "{count} stretches");
+                assert!(closed.starts_with("    </"), "{count} stretches: after {closed}");
+            }
+            assert!(starts.windows(2).all(|w| w[0] < w[1]), "{count} stretches: {starts:?}");
+            starts_seen += starts.len();
+        }
+        assert!(starts_seen > 300, "{starts_seen}");
+    }
+
+    /// A file is read in stretches from 512 KB: one per core, at most eight, none under 256 KB.
+    #[test]
+    fn a_file_is_read_in_stretches_from_512_kb_one_per_core_at_most_eight() {
+        let kb = 1024;
+        for (len, cores, count) in [
+            (0, 2, 0),
+            (100 * kb, 2, 0),
+            (512 * kb - 1, 2, 1),
+            (512 * kb, 2, 2),
+            (4 * 1024 * kb, 2, 2),
+            (4 * 1024 * kb, 1, 1),
+            (768 * kb, 8, 3),
+            (64 * 1024 * kb, 64, 8),
+        ] {
+            assert_eq!(stretch_count(len, cores), count, "{len} bytes, {cores} cores");
+        }
     }
 
     /// The read in stretches gives up, and one read answers, when the stretches cannot be joined.

@@ -64,3 +64,58 @@ fn of_two_entries_with_one_id_in_a_document_the_last_is_kept() {
     assert_eq!(entries.len(), 1);
     assert_eq!(entries.get(0).fields().collect::<Vec<_>>(), [("enabled", "false"), ("name", "ApiEnabled")]);
 }
+
+/// A permission set whose `objectPermissions` name the objects of `objects`, in that order.
+fn objects_set(objects: &[&str]) -> String {
+    let entries: String = objects
+        .iter()
+        .map(|o| format!("    <objectPermissions>\n        <object>{o}</object>\n    </objectPermissions>\n"))
+        .collect();
+    format!("<PermissionSet xmlns=\"{NS}\">\n{entries}</PermissionSet>\n")
+}
+
+/// `text` read in one piece, as `read_whole` reads it, the read's state kept.
+fn read_piece(text: &str) -> Piece<'_> {
+    let mut events = Events::new(text).unwrap();
+    let mut piece = Piece::first(RandomState::new());
+    let stop = piece.read(text, &mut events, Namespace::Required, None, &AtomicBool::new(false)).unwrap();
+    assert_eq!(stop, Stop::Eof);
+    piece
+}
+
+/// Keyed entries in increasing order (a file in canonical order) are each compared with the one
+/// before and no map is built; the first out of order builds it, and an entry given twice is
+/// found either way.
+#[test]
+fn entries_in_order_are_checked_for_repeats_without_a_map() {
+    let in_order = objects_set(&["Account", "Case", "Contact"]);
+    assert!(read_piece(&in_order).reading.keyed.map.is_none());
+    let out_of_order = objects_set(&["Case", "Account", "Contact"]);
+    let piece = read_piece(&out_of_order);
+    let map = piece.reading.keyed.map.as_ref().expect("a map from the first entry out of order");
+    assert_eq!(map.len(), 3);
+    for twice in [["Account", "Case", "Case"], ["Case", "Account", "Case"]] {
+        let refused = Entries::read(objects_set(&twice).into_bytes(), Namespace::Required).unwrap_err();
+        assert!(refused.message.starts_with("<objectPermissions> for `Case` appears twice"), "{refused}");
+    }
+}
+
+/// Two entries whose ids share a hash are not taken for one another: on a hash seen before, every
+/// earlier entry is compared with the id.
+#[test]
+fn an_entry_whose_hash_another_has_is_not_a_repeat() {
+    let text = objects_set(&["Case", "Account"]);
+    let mut piece = read_piece(&text);
+    let Reading { keyed, seen, .. } = &mut piece.reading;
+    // As if `Zeta` hashed as `Case` (entry 0) does.
+    let zeta = ("objectPermissions", "Zeta", None);
+    let hash = keyed.hashes.hash_one(zeta);
+    keyed.map.as_mut().expect("out of order").insert(hash, 0);
+    assert_eq!(keyed.earlier(&piece.body, &text, seen, zeta), None);
+    // And `Account` given again is found, whichever entry its hash points to.
+    let account = ("objectPermissions", "Account", None);
+    assert_eq!(keyed.earlier(&piece.body, &text, seen, account), Some(1));
+    let hash = keyed.hashes.hash_one(account);
+    keyed.map.as_mut().expect("out of order").insert(hash, 0);
+    assert_eq!(keyed.earlier(&piece.body, &text, seen, account), Some(1));
+}
