@@ -1308,6 +1308,16 @@ mod tests {
                 file(&format!("{}{}", class("A"), class("B"))),
                 "",
             ),
+            // The cut is inside a comment that the stretch before reads past, and the stretch
+            // after reads the rest as an entry: the file's stray end tags are only seen whole.
+            (
+                file(&format!(
+                    "{}    <!--\n    </x>\n    <classAccesses><apexClass>\n    -->\n    </apexClass></classAccesses>\n",
+                    class("A")
+                )),
+                file(&format!("{}{}", class("A"), class("B"))),
+                "line 11: malformed XML: ill-formed document: expected `</Profile>`, but `</apexClass>` was found",
+            ),
             // Text between entries after the cut, and before it.
             (
                 file(&format!("{}{}x", class("A"), class("B"))),
