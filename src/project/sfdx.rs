@@ -123,4 +123,71 @@ mod tests {
             Some(Decomposition::Beta2)
         );
     }
+
+    fn project(json: &str) -> (tempfile::TempDir, Result<Option<SfdxProject>, ProjectError>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("sfdx-project.json"), json).unwrap();
+        let project = SfdxProject::open(dir.path());
+        (dir, project)
+    }
+
+    /// A folder without `sfdx-project.json` is no project; one with it is, with its API version.
+    #[test]
+    fn a_folder_is_a_project_when_it_has_sfdx_project_json() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(SfdxProject::open(dir.path()).unwrap().is_none());
+        let (dir, project) = project(r#"{"packageDirectories": [{"path": "force-app"}], "sourceApiVersion": "62.0"}"#);
+        let project = project.unwrap().unwrap();
+        assert_eq!(project.root, dir.path());
+        assert_eq!(project.package_dirs, [dir.path().join("force-app")]);
+        assert_eq!(project.source_api_version.as_deref(), Some("62.0"));
+    }
+
+    /// The default package directory comes first, the others in the file's order; a new
+    /// component goes to its `main/default/<folder>/`, its name encoded as the CLI encodes it.
+    #[test]
+    fn the_default_package_directory_comes_first_and_gets_new_components() {
+        let (dir, project) = project(
+            r#"{"packageDirectories": [{"path": "a"}, {"path": "b"}, {"path": "c", "default": true}, {"path": "d"}]}"#,
+        );
+        let project = project.unwrap().unwrap();
+        let dirs: Vec<PathBuf> = ["c", "a", "b", "d"].iter().map(|d| dir.path().join(d)).collect();
+        assert_eq!(project.package_dirs, dirs);
+        let placement = crate::metadata::kind::FileKind::PermissionSet.placement().unwrap();
+        assert_eq!(
+            project.default_source_path(placement, "E&F X"),
+            dir.path().join("c/main/default/permissionsets/E%26F X.permissionset-meta.xml")
+        );
+    }
+
+    /// A package directory that leaves the project (absolute, or with `..`) is refused, naming it;
+    /// so is a project file that lists none, is not JSON, or is not UTF-8.
+    #[test]
+    fn a_project_file_is_refused_when_a_directory_leaves_it_or_it_cannot_be_read() {
+        for (json, message) in [
+            (
+                r#"{"packageDirectories": [{"path": "ok"}, {"path": "../up"}]}"#,
+                "package directory `../up` leaves the project",
+            ),
+            (
+                r#"{"packageDirectories": [{"path": "a/../../up"}]}"#,
+                "package directory `a/../../up` leaves the project",
+            ),
+            (r#"{"packageDirectories": [{"path": "/etc"}]}"#, "package directory `/etc` leaves the project"),
+            (r#"{"packageDirectories": []}"#, "it lists no packageDirectories"),
+            (
+                r#"{"packageDirectories": [{"path": "a"}"#,
+                "not valid sfdx-project.json: EOF while parsing a list at line 1 column 37",
+            ),
+        ] {
+            let (dir, project) = project(json);
+            let file = dir.path().join("sfdx-project.json");
+            assert_eq!(project.unwrap_err().to_string(), format!("`{}`: {message}", file.display()), "{json}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sfdx-project.json");
+        std::fs::write(&file, b"{\"packageDirectories\": [{\"path\": \"\xff\"}]}").unwrap();
+        let err = SfdxProject::open(dir.path()).unwrap_err();
+        assert_eq!(err.to_string(), format!("`{}`: not UTF-8: save it as UTF-8", file.display()));
+    }
 }

@@ -259,7 +259,8 @@ impl Source {
 
     fn open_zip(path: &Path) -> Result<Source, SourceError> {
         let mut archive = open_archive(path)?;
-        if let Some(entry) = duplicate_zip_entry(path).map_err(|e| io_error(path, e))? {
+        let directory = archive.central_directory_start();
+        if let Some(entry) = duplicate_zip_entry(path, directory).map_err(|e| io_error(path, e))? {
             return Err(SourceError::ZipDuplicate { path: path.display().to_string(), entry });
         }
         let mut entries = Vec::new();
@@ -377,45 +378,27 @@ impl Source {
 }
 
 /// The first name the central directory of the zip at `path` lists twice. The zip crate keeps one
-/// entry per name and drops the others silently, so the directory is read here. A zip64 archive
-/// (over 65,535 entries or 4 GiB) is not scanned.
-fn duplicate_zip_entry(path: &Path) -> std::io::Result<Option<String>> {
+/// entry per name and drops the others silently, so the directory is read here, record by record
+/// from `start`, where the crate read it (`ZipArchive::central_directory_start`, zip64 and data
+/// before the archive included), for as long as records follow (at most `MAX_FILE_BYTES`).
+fn duplicate_zip_entry(path: &Path, start: u64) -> std::io::Result<Option<String>> {
     use std::io::{Seek as _, SeekFrom};
     let mut file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
-    let tail_len = len.min(22 + 65_535);
-    file.seek(SeekFrom::Start(len - tail_len))?;
-    let mut tail = vec![0; usize::try_from(tail_len).unwrap_or(0)];
-    file.read_exact(&mut tail)?;
-    let Some(eocd) = tail.windows(4).rposition(|w| w == b"PK\x05\x06") else { return Ok(None) };
-    let record = &tail[eocd..];
-    if record.len() < 22 {
-        return Ok(None);
-    }
-    let u16_at = |b: &[u8], i: usize| u64::from(u16::from_le_bytes([b[i], b[i + 1]]));
-    let u32_at = |b: &[u8], i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
-    let cd_size = u32_at(record, 12);
-    if u16_at(record, 10) == 0xFFFF || cd_size == 0xFFFF_FFFF {
-        return Ok(None);
-    }
-    // The directory ends where the end record starts (robust to data prepended to the archive).
-    let cd_end = len - tail_len + eocd as u64;
-    if cd_size > cd_end || cd_size > MAX_FILE_BYTES {
-        return Ok(None);
-    }
-    file.seek(SeekFrom::Start(cd_end - cd_size))?;
-    let mut directory = vec![0; usize::try_from(cd_size).unwrap_or(0)];
-    file.read_exact(&mut directory)?;
+    file.seek(SeekFrom::Start(start))?;
+    let mut directory = Vec::new();
+    file.take(MAX_FILE_BYTES).read_to_end(&mut directory)?;
     let mut seen = std::collections::BTreeSet::new();
-    let mut at = 0usize;
-    while at + 46 <= directory.len() && &directory[at..at + 4] == b"PK\x01\x02" {
-        let name_len = u16_at(&directory, at + 28) as usize;
-        let skip = name_len + (u16_at(&directory, at + 30) + u16_at(&directory, at + 32)) as usize;
+    let mut at = 0;
+    // A record: its signature, fixed fields to byte 46 (the name's length at 28, the extra
+    // field's at 30, the comment's at 32), then the name, the extra field and the comment.
+    while let Some(header) = directory.get(at..at + 46).filter(|h| h.starts_with(b"PK\x01\x02")) {
+        let field = |i: usize| usize::from(u16::from_le_bytes([header[i], header[i + 1]]));
+        let (name_len, extra_len, comment_len) = (field(28), field(30), field(32));
         let Some(name) = directory.get(at + 46..at + 46 + name_len) else { break };
-        if !seen.insert(name.to_vec()) {
+        if !seen.insert(name) {
             return Ok(Some(String::from_utf8_lossy(name).into_owned()));
         }
-        at += 46 + skip;
+        at += 46 + name_len + extra_len + comment_len;
     }
     Ok(None)
 }
@@ -455,13 +438,12 @@ impl SourceReader {
                 if file.size() > MAX_FILE_BYTES {
                     return Err(too_large(entry, file.size()));
                 }
-                let mut bytes = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0));
-                // The declared size may lie; never inflate past the limit.
-                file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| zip_error(e.to_string()))?;
-                if bytes.len() as u64 > MAX_FILE_BYTES {
-                    return Err(too_large(entry, bytes.len() as u64));
-                }
-                Ok(bytes)
+                // The declared size may lie: `read_capped` never inflates past the limit.
+                let expected = usize::try_from(file.size()).unwrap_or(0);
+                disk::read_capped(file, Path::new(&entry.display), MAX_FILE_BYTES, expected).map_err(|e| match e {
+                    DiskError::TooLarge { size, .. } => too_large(entry, size),
+                    other => zip_error(other.reason()),
+                })
             }
             (Location::ZipIndex(_), None) => Err(SourceError::Zip {
                 path: entry.display.clone(),
@@ -550,6 +532,10 @@ fn check_root_of(display: &str, kind: Option<FileKind>, root: &str) -> Result<()
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+#[path = "source_tests.rs"]
+mod rules;
 
 #[cfg(test)]
 mod tests {
