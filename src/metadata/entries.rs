@@ -482,7 +482,7 @@ fn read_whole(text: &str, namespace: Namespace) -> Result<Option<(String, Body)>
     let mut piece = Piece::first(RandomState::new());
     match piece.read(text, &mut events, namespace, None, &AtomicBool::new(false))? {
         Stop::Tree => Ok(None),
-        // Read to the end (`At` needs a stretch's end, `End` an end tag quick-xml did not match).
+        // Read to the end (`At` needs a stretch's end; `End` is a file whose root never opened).
         Stop::Eof | Stop::End | Stop::At => match piece.root {
             // Closed: nothing but a second root, refused, could follow it at depth 0.
             Some((name, true)) => {
@@ -662,7 +662,8 @@ struct Stretch<'t> {
 enum Stop {
     /// At the end of the file.
     Eof,
-    /// At the end of the file, the root closed by a stretch that did not open it.
+    /// At the end of the file, in a stretch that did not open the root (`root_end`: the root's end
+    /// tag it read, if any).
     End,
     /// At the stretch's end, between two entries.
     At,
@@ -838,7 +839,8 @@ impl<'t> Piece<'t> {
                     self.depth -= 1;
                 }
                 Event::Eof => {
-                    return Ok(if self.root.is_none() && self.root_end.is_some() { Stop::End } else { Stop::Eof });
+                    // A later stretch's end tag, if it read one, is compared by the join.
+                    return Ok(if self.root.is_none() { Stop::End } else { Stop::Eof });
                 }
                 // Checked by `Events`, or nothing to keep.
                 Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
@@ -1307,6 +1309,16 @@ mod tests {
                 file(&format!("{}    <description><![CDATA[x\n    <classAccesses>y]]></description>\n", class("A"))),
                 file(&format!("{}{}", class("A"), class("B"))),
                 "",
+            ),
+            // The cut is inside a comment that the stretch before reads past, and the stretch
+            // after reads the rest as an entry: the file's stray end tags are only seen whole.
+            (
+                file(&format!(
+                    "{}    <!--\n    </x>\n    <classAccesses><apexClass>\n    -->\n    </apexClass></classAccesses>\n",
+                    class("A")
+                )),
+                file(&format!("{}{}", class("A"), class("B"))),
+                "line 11: malformed XML: ill-formed document: expected `</Profile>`, but `</apexClass>` was found",
             ),
             // Text between entries after the cut, and before it.
             (

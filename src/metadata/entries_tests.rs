@@ -119,3 +119,17 @@ fn an_entry_whose_hash_another_has_is_not_a_repeat() {
     keyed.map.as_mut().expect("out of order").insert(hash, 0);
     assert_eq!(keyed.earlier(&piece.body, &text, seen, account), Some(1));
 }
+
+/// A text is kept as a slice of the file only when it lies wholly inside it: one that begins
+/// where the file's text ends (a neighbouring buffer) is copied to the side buffer.
+#[test]
+fn a_text_is_a_slice_of_the_file_only_when_it_lies_inside_it() {
+    let buffer = "<a>x</a>tail";
+    let (text, after) = buffer.split_at(8);
+    let mut body = Body::default();
+    let inside = body.span(text, &text[3..4]);
+    assert_eq!((inside, body.str(text, inside)), (Span { start: 3, len: 1 }, "x"));
+    let beyond = body.span(text, after);
+    assert_eq!((beyond.start & SIDE, body.str(text, beyond)), (SIDE, "tail"));
+    assert_eq!(body.side, "tail");
+}

@@ -112,6 +112,63 @@ mod tests {
         }
     }
 
+    /// An API name: a letter first, then letters, digits and single underscores, not ending in
+    /// one, at most 80 characters; each refusal says which rule the name breaks.
+    #[test]
+    fn an_api_name_is_refused_with_the_rule_it_breaks() {
+        let eighty = format!("A{}", "b".repeat(79));
+        assert_eq!(check_api_name(&eighty), Ok(()));
+        assert_eq!(check_api_name("A1_b2_C3"), Ok(()));
+        let cases = [
+            ("", "it is empty"),
+            (&*format!("{eighty}c"), "it is longer than 80 characters"),
+            ("_Planhat", "it must start with a letter"),
+            ("9Planhat", "it must start with a letter"),
+            ("Plan-hat", "it may hold only letters, digits and underscores"),
+            ("Planhät", "it may hold only letters, digits and underscores"),
+            ("Plan__hat", "it may not contain two underscores in a row"),
+            ("Planhat_", "it may not end with an underscore"),
+        ];
+        for (name, why) in cases {
+            assert_eq!(check_api_name(name), Err(format!("`{name}` is not a valid API name: {why}")));
+        }
+    }
+
+    /// A label holds at most 80 characters and a profile name 255, counted in characters, not
+    /// bytes; blank ones and control characters are refused, each with its words.
+    #[test]
+    fn labels_and_profile_names_are_counted_in_characters() {
+        assert_eq!(check_label(&"é".repeat(80)), Ok(()));
+        assert_eq!(
+            check_label(&"é".repeat(81)),
+            Err(format!("`{}` is longer than the 80 characters Salesforce allows", "é".repeat(81)))
+        );
+        assert_eq!(check_profile_name(&"x".repeat(255)), Ok(()));
+        assert!(check_profile_name(&"x".repeat(256)).unwrap_err().contains("the 255 characters"));
+        assert_eq!(check_label(" "), Err("a label may not be empty".to_string()));
+        assert_eq!(
+            check_profile_name("a\u{7}b"),
+            Err("\"a\\u{7}b\" holds the control character U+0007; a profile name may not".to_string())
+        );
+    }
+
+    /// Outside ASCII letters, digits, space, `_` and `-`, an ASCII character is percent-encoded in
+    /// two upper-case hex digits; other characters are kept. Decoding takes back any valid escape
+    /// and leaves an invalid or cut one as it is.
+    #[test]
+    fn file_names_encode_ascii_punctuation_and_decode_valid_escapes() {
+        assert_eq!(encode_file_name("a/b\\c%d.e"), "a%2Fb%5Cc%25d%2Ee");
+        assert_eq!(encode_file_name("Ünïcode Ökonom_1-2"), "Ünïcode Ökonom_1-2");
+        assert_eq!(encode_file_name("\u{1}"), "%01");
+        assert_eq!(decode_file_name("a%2fb%2E"), "a/b.");
+        assert_eq!(decode_file_name("%zz%2"), "%zz%2");
+        assert_eq!(decode_file_name("%2%2E"), "%2.");
+        assert_eq!(decode_file_name("%"), "%");
+        // Escapes that make no UTF-8 text leave the name as it was.
+        assert_eq!(decode_file_name("a%FFb"), "a%FFb");
+        assert_eq!(decode_file_name("%C3%A9"), "é");
+    }
+
     #[test]
     fn file_names_round_trip() {
         assert_eq!(encode_file_name("Work.com Only User"), "Work%2Ecom Only User");
