@@ -354,6 +354,63 @@ mod tests {
         assert_eq!(problems("# nothing yet\n")[0].split(':').next(), Some("1"));
     }
 
+    /// Each key of a `[[user]]` table lands in its own place: lists, single strings, the flag,
+    /// the output kind, a path, and the integration's options.
+    #[test]
+    fn every_key_is_read_into_its_own_field() {
+        let text = "[[user]]\nfor = \"planhat\"\nfeature = \"one\"\nobject = [\"Invoice__c:read\", \"Case\"]\nfield = [\"Account.Name:edit\"]\nas = \"profile\"\nname = \"Planhat Sync\"\nlabel = \"Planhat\"\napi-version = \"66.0\"\nnew-profile = true\nuser-license = \"Salesforce Integration\"\ndependencies = \"org/deps.csv\"\nsync = \"receive-only\"\n";
+        let user = parse(text, &catalog()).unwrap().remove(0);
+        let expected = DeclaredUser {
+            line: 2,
+            integration: "planhat".into(),
+            features: vec!["one".into()],
+            objects: vec!["Invoice__c:read".into(), "Case".into()],
+            fields: vec!["Account.Name:edit".into()],
+            output: Some(OutputKind::Profile),
+            name: Some("Planhat Sync".into()),
+            label: Some("Planhat".into()),
+            api_version: Some("66.0".into()),
+            new_profile: true,
+            user_license: Some("Salesforce Integration".into()),
+            dependencies: Some(PathBuf::from("org/deps.csv")),
+            options: [("sync".to_string(), "receive-only".to_string())].into(),
+        };
+        assert_eq!(user, expected);
+        let wrong_kind = "[[user]]\nfor = \"planhat\"\nas = \"pset\"\nnew-profile = \"yes\"\n";
+        assert_eq!(
+            problems(wrong_kind),
+            ["3: `as = \"pset\"`: write `permission-set` or `profile`", "4: `new-profile` takes true or false"]
+        );
+    }
+
+    /// One problem reads as `file:line: message`; several are counted, one per line after.
+    #[test]
+    fn one_problem_is_one_line_and_several_are_counted() {
+        let problem = |line: usize, message: &str| ProjectFileProblem { line, message: message.into() };
+        let one = ProjectFileError { file: "sfperms.toml".into(), problems: vec![problem(3, "bad")] };
+        assert_eq!(one.to_string(), "sfperms.toml:3: bad");
+        let two =
+            ProjectFileError { file: "sfperms.toml".into(), problems: vec![problem(3, "bad"), problem(9, "worse")] };
+        assert_eq!(two.to_string(), "sfperms.toml has 2 problems:\n  sfperms.toml:3: bad\n  sfperms.toml:9: worse");
+    }
+
+    /// The project file is the nearest `sfperms.toml` file in the folder or above it; a folder of
+    /// that name does not count.
+    #[test]
+    fn the_nearest_project_file_above_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("force-app/main/default");
+        std::fs::create_dir_all(&deep).unwrap();
+        let outside = |found: Option<PathBuf>| found.is_none_or(|p| !p.starts_with(dir.path()));
+        assert!(outside(find(&deep)));
+        std::fs::create_dir(dir.path().join("force-app/main").join(FILE_NAME)).unwrap();
+        assert!(outside(find(&deep)));
+        std::fs::write(dir.path().join(FILE_NAME), "").unwrap();
+        assert_eq!(find(&deep), Some(dir.path().join(FILE_NAME)));
+        std::fs::write(deep.join(FILE_NAME), "").unwrap();
+        assert_eq!(find(&deep), Some(deep.join(FILE_NAME)));
+    }
+
     #[test]
     fn two_users_writing_one_file_are_refused() {
         let text = "[[user]]\nfor = \"jetstream\"\n\n[[user]]\nfor = \"jetstream\"\nfeature = \"deploy\"\n";
