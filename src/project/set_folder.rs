@@ -167,3 +167,7 @@ pub fn read_component(
         notes: Vec::new(),
     })
 }
+
+#[cfg(test)]
+#[path = "set_folder_tests.rs"]
+mod rules;

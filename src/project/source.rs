@@ -535,7 +535,7 @@ fn check_root_of(display: &str, kind: Option<FileKind>, root: &str) -> Result<()
 
 #[cfg(test)]
 #[path = "source_tests.rs"]
-mod rules;
+pub(super) mod rules;
 
 #[cfg(test)]
 mod tests {

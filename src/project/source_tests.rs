@@ -11,16 +11,16 @@ use super::*;
 
 const NS: &str = "http://soap.sforce.com/2006/04/metadata";
 
-fn xml(root: &str, body: &str) -> String {
+pub(in crate::project) fn xml(root: &str, body: &str) -> String {
     format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{root} xmlns=\"{NS}\">\n{body}</{root}>\n")
 }
 
-fn set(label: &str) -> String {
+pub(in crate::project) fn set(label: &str) -> String {
     xml("PermissionSet", &format!("    <label>{label}</label>\n"))
 }
 
 /// Writes `text` at `relative` under `root`, making its folders.
-fn put(root: &Path, relative: &str, text: &str) {
+pub(in crate::project) fn put(root: &Path, relative: &str, text: &str) {
     let path = root.join(relative);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
