@@ -21,6 +21,14 @@ fn beta_part(permission: &str) -> String {
     xml("UserPermission", &format!("    <enabled>true</enabled>\n    <name>{permission}</name>\n"))
 }
 
+/// Set X in the Beta layout under `root`: its own file and two `userPermissions` files, written
+/// out of name order.
+fn beta_set(root: &Path) {
+    put(root, STUB, &set("X"));
+    put(root, "permissionsets/X/userPermissions/ViewSetup.userPermission-meta.xml", &beta_part("ViewSetup"));
+    put(root, "permissionsets/X/userPermissions/ApiEnabled.userPermission-meta.xml", &beta_part("ApiEnabled"));
+}
+
 /// An SFDX project at `root` whose `sfdx-project.json` names `presets`.
 fn sfdx_project(root: &Path, presets: &str) {
     put(
@@ -94,9 +102,7 @@ fn a_folder_with_only_the_sets_file_follows_the_preset() {
 #[test]
 fn child_files_make_the_folder_decomposed_in_the_layout_they_show() {
     let dir = tempfile::tempdir().unwrap();
-    put(dir.path(), STUB, &set("X"));
-    put(dir.path(), "permissionsets/X/userPermissions/ViewSetup.userPermission-meta.xml", &beta_part("ViewSetup"));
-    put(dir.path(), "permissionsets/X/userPermissions/ApiEnabled.userPermission-meta.xml", &beta_part("ApiEnabled"));
+    beta_set(dir.path());
     put(dir.path(), "permissionsets/X/.DS_Store", "");
     put(dir.path(), "permissionsets/X/userPermissions/.editor.swp", "");
     let folder = locate(&dir.path().join(STUB), "X", None).unwrap().unwrap();
@@ -187,9 +193,7 @@ fn every_file_is_read_with_its_bytes_and_none_over_the_limit() {
 #[test]
 fn a_component_is_read_whole_however_it_is_stored() {
     let dir = tempfile::tempdir().unwrap();
-    put(dir.path(), STUB, &set("X"));
-    put(dir.path(), "permissionsets/X/userPermissions/ApiEnabled.userPermission-meta.xml", &beta_part("ApiEnabled"));
-    put(dir.path(), "permissionsets/X/userPermissions/ViewSetup.userPermission-meta.xml", &beta_part("ViewSetup"));
+    beta_set(dir.path());
     put(dir.path(), "permissionsets/Y.permissionset-meta.xml", &set("Y"));
     let source = Source::open(dir.path()).unwrap();
     let mut reader = source.reader().unwrap();
